@@ -1,0 +1,27 @@
+"""The `survey-engine` command. Each command group lives in its own module here and
+adds itself through `register(main)`; add a module's name to COMMAND_MODULES."""
+from __future__ import annotations
+
+from importlib import import_module
+
+import click
+
+from survey_engine import __version__
+
+COMMAND_MODULES = [
+    "run",
+    "db",
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="survey-engine")
+def main() -> None:
+    """survey-engine: självskattning av informations- och cybersäkerhet.
+
+    Self-assessment of information and cyber security maturity (MCF's model).
+    """
+
+
+for _name in COMMAND_MODULES:
+    import_module(f"survey_engine.cli.{_name}").register(main)
