@@ -78,11 +78,13 @@ async def migrated_db():
 @pytest.fixture
 async def db(migrated_db):
     """An empty, migrated database on the engine of this pass."""
+    from piccolo.conf.apps import Finder
+
     from survey_engine.store.db import engine, write_transaction
-    from survey_engine.store.piccolo_app import APP_CONFIG
 
     db = engine()
-    tables = list(APP_CONFIG.table_classes)
+    # Every table of every Piccolo app in the registry, children before parents.
+    tables = list(reversed(Finder().get_table_classes()))
     names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
     if db.engine_type == "postgres":
         await db._run_in_new_connection(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
