@@ -79,12 +79,13 @@ async def migrated_db():
 async def db(migrated_db):
     """An empty, migrated database on the engine of this pass."""
     from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
 
     from survey_engine.store.db import engine, write_transaction
 
     db = engine()
     # Every table of every Piccolo app in the registry, children before parents.
-    tables = list(reversed(Finder().get_table_classes()))
+    tables = list(reversed(sort_table_classes(Finder().get_table_classes())))
     names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
     if db.engine_type == "postgres":
         await db._run_in_new_connection(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
