@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Iterator, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Text = dict[str, str]
 QuestionType = Literal["choice", "multi", "number", "text"]
@@ -166,6 +166,25 @@ class Questionnaire(_Frozen):
     areas: list[Area]
     hash: str  # "sha256:<hex>" of the canonical content
     source: str | None = None  # file it was loaded from, for messages
+    # path ("areas[0].questions[1]") -> 1-based YAML line; set by the loader, not data
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    def line_of(self, path: str) -> int | None:
+        """The YAML line of `path` (or of its nearest enclosing item), when known."""
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self._lines.get("")
+
+    def question_path(self, question_id: str) -> str | None:
+        """`areas[i].questions[j]` of a question, for messages."""
+        for ai, area in enumerate(self.areas):
+            for qi, question in enumerate(area.questions):
+                if question.id == question_id:
+                    return f"areas[{ai}].questions[{qi}]"
+        return None
 
     @property
     def default_language(self) -> str:
