@@ -11,6 +11,8 @@ from survey_engine import __version__
 COMMAND_MODULES = [
     "run",
     "db",
+    "questionnaire",
+    "engine",
 ]
 
 
