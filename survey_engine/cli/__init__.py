@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "run",
     "db",
     "questionnaire",
+    "questionnaire",
     "engine",
 ]
 
