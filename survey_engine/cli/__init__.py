@@ -12,7 +12,6 @@ COMMAND_MODULES = [
     "run",
     "db",
     "questionnaire",
-    "questionnaire",
     "engine",
 ]
 
