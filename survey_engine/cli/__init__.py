@@ -11,6 +11,7 @@ from survey_engine import __version__
 COMMAND_MODULES = [
     "run",
     "db",
+    "users",
     "questionnaire",
     "engine",
 ]

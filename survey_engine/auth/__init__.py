@@ -1,0 +1,5 @@
+"""Users, roles, sessions, API tokens, the audit log and login throttling (issue 5).
+
+Pure parts: `roles` (the permission policy), `passwords` (hashing and policy).
+Database parts: `service` (users, logins, tokens), `audit`, `sessions` (Litestar store).
+"""

@@ -1,0 +1,163 @@
+"""The audit log: an append-only record of every state-changing action.
+
+Services call `record(...)` inside the write transaction of the change they make, so
+that the change and its audit event are committed together or not at all. This module
+offers no way to change or delete an event.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator
+
+from survey_engine.auth.roles import Principal
+from survey_engine.auth.tables import AuditEvent
+from survey_engine.exports import csv_text
+from survey_engine.auth._tx import writing
+
+MAX_LIMIT = 1000
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def actor_name(actor: Principal | str) -> str:
+    return actor.username if isinstance(actor, Principal) else str(actor)
+
+
+async def record(
+    actor: Principal | str,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    unit: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append one event. Inside a transaction it joins that transaction; outside one it
+    writes in a transaction of its own. `details` must be JSON-serialisable (dates and
+    other objects are written with str())."""
+    details = dict(details or {})
+    if isinstance(actor, Principal) and actor.via == "token":
+        # Which token acted, so a leaked token's doings can be traced and undone.
+        details.setdefault("via_token", actor.token_id)
+    row = AuditEvent(
+        at=_now(),
+        actor=actor_name(actor)[:150],
+        action=action[:64],
+        object_type=object_type[:64],
+        object_id=str(object_id)[:200],
+        unit=unit,
+        details=json.dumps(details, ensure_ascii=False, sort_keys=True, default=str),
+    )
+    async with writing():
+        await AuditEvent.insert(row)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None  # exact, or a prefix ending in "." ("user." = every user.* action)
+    object_type: str | None = None
+    object_id: str | None = None
+    unit: str | None = None
+    since: dt.datetime | None = None  # inclusive
+    until: dt.datetime | None = None  # exclusive
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    unit: str | None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _where(query, filters: AuditFilter):
+    if filters.actor is not None:
+        query = query.where(AuditEvent.actor == filters.actor)
+    if filters.action is not None:
+        if filters.action.endswith("."):
+            prefix = filters.action
+            # A range instead of LIKE: no wildcard characters to escape.
+            query = query.where(AuditEvent.action >= prefix).where(AuditEvent.action < prefix[:-1] + "/")
+        else:
+            query = query.where(AuditEvent.action == filters.action)
+    if filters.object_type is not None:
+        query = query.where(AuditEvent.object_type == filters.object_type)
+    if filters.object_id is not None:
+        query = query.where(AuditEvent.object_id == filters.object_id)
+    if filters.unit is not None:
+        query = query.where(AuditEvent.unit == filters.unit)
+    if filters.since is not None:
+        query = query.where(AuditEvent.at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEvent.at < filters.until)
+    return query
+
+
+def _event(row: dict) -> Event:
+    details = row["details"]
+    if isinstance(details, str):
+        details = json.loads(details or "{}")
+    return Event(
+        id=row["id"], at=row["at"], actor=row["actor"], action=row["action"],
+        object_type=row["object_type"], object_id=row["object_id"], unit=row["unit"],
+        details=details,
+    )
+
+
+async def list_events(filters: AuditFilter | None = None, limit: int = 100, offset: int = 0) -> list[Event]:
+    """Events matching `filters`, newest first."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    if offset < 0:
+        raise ValueError("offset must not be negative")
+    query = _where(AuditEvent.select(), filters or AuditFilter())
+    rows = await query.order_by(AuditEvent.id, ascending=False).limit(limit).offset(offset)
+    return [_event(row) for row in rows]
+
+
+async def count_events(filters: AuditFilter | None = None) -> int:
+    return await _where(AuditEvent.count(), filters or AuditFilter())
+
+
+CSV_HEADER = ("id", "at", "actor", "action", "object_type", "object_id", "unit", "details")
+
+
+async def iter_events(filters: AuditFilter | None = None, batch: int = 500) -> AsyncIterator[Event]:
+    """Every matching event, oldest first, read in batches (for exports)."""
+    last_id = 0
+    while True:
+        query = _where(AuditEvent.select(), filters or AuditFilter()).where(AuditEvent.id > last_id)
+        rows = await query.order_by(AuditEvent.id).limit(batch)
+        if not rows:
+            return
+        for row in rows:
+            yield _event(row)
+        last_id = rows[-1]["id"]
+
+
+async def export_events_csv(filters: AuditFilter | None = None) -> str:
+    """The matching events as CSV, oldest first, every cell neutralised against
+    spreadsheet formulas (an actor or object id is text someone typed)."""
+    rows = []
+    async for event in iter_events(filters):
+        rows.append(
+            (
+                event.id,
+                event.at.astimezone(dt.timezone.utc).isoformat(),
+                event.actor,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.unit,
+                json.dumps(event.details, ensure_ascii=False, sort_keys=True),
+            )
+        )
+    return csv_text(CSV_HEADER, rows)
