@@ -211,8 +211,12 @@ class _Checker:
                                f"{what} must be a whole number"))
             return None
         if (low is not None and value < low) or (high is not None and value > high):
-            self.add(path, msg(f"{what} ska vara mellan {low} och {high}, inte {value}",
-                               f"{what} must be between {low} and {high}, not {value}"))
+            if high is None:
+                self.add(path, msg(f"{what} ska vara minst {low}, inte {value}",
+                                   f"{what} must be at least {low}, not {value}"))
+            else:
+                self.add(path, msg(f"{what} ska vara mellan {low} och {high}, inte {value}",
+                                   f"{what} must be between {low} and {high}, not {value}"))
             return None
         return value
 
@@ -415,7 +419,8 @@ class _QuestionnaireChecker(_Checker):
         # Every question id in the file with its position, so that a condition naming a
         # later question gets a better message than "unknown".
         self.all_ids = _question_positions(root.get("areas"))
-        self.earlier: dict[str, dict] = {}
+        self.earlier: dict[str, dict] = {}  # valid earlier questions a condition may name
+        self.seen_ids: set[str] = set()
         self.question_paths: dict[str, str] = {}
         self.choice_without_scales: list[str] = []
         self.scales_given = scales_given
@@ -638,6 +643,7 @@ class _QuestionnaireChecker(_Checker):
 
         qid = None
         if question.get("id") is not None:
+            self.seen_ids.add(str(question["id"]))
             qid = self.ident(question, "id", f"{path}.id", QUESTION_ID_RE, "id")
             if qid is not None:
                 if qid in self.question_paths:
@@ -828,6 +834,10 @@ class _QuestionnaireChecker(_Checker):
             if target == own_id:
                 self.add(f"{path}.question", msg("ett villkor kan inte gälla frågan själv",
                                                  "a condition cannot name its own question"))
+            elif target in self.seen_ids:
+                self.add(f"{path}.question", msg(
+                    f"frågan '{target}' har egna fel; rätta dem först",
+                    f"question '{target}' has problems of its own; fix those first"))
             elif target in self.all_ids:
                 self.add(f"{path}.question", msg(
                     f"villkoret hänvisar till '{target}', som kommer senare i filen; ett villkor får "
