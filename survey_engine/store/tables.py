@@ -87,7 +87,9 @@ class Answer(Table, tablename="answer"):
     key = Varchar(length=260, unique=True)  # "<response id>:<question id>"
     response = ForeignKey(Response, null=False, index=True)
     question_id = Varchar(length=200)
-    value = JSON(null=True, default=None)
+    # JSON text, NULL = unanswered. A Text column, not JSON: SQLite gives a JSON
+    # column NUMERIC affinity and would turn the text "72" into the integer 72.
+    value = Text(null=True, default=None)
     comment = Text(default="")
     evidence = Text(default="")
     updated_by = Varchar(length=200, default="")
@@ -100,8 +102,8 @@ class AnswerHistory(Table, tablename="answer_history"):
     response = ForeignKey(Response, null=False, index=True)
     question_id = Varchar(length=200)
     revision = Integer(default=0)  # the response revision this change produced
-    old_value = JSON(null=True, default=None)
-    new_value = JSON(null=True, default=None)
+    old_value = Text(null=True, default=None)  # JSON text, as Answer.value
+    new_value = Text(null=True, default=None)
     old_comment = Text(default="")
     new_comment = Text(default="")
     old_evidence = Text(default="")

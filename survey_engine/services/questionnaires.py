@@ -1,0 +1,173 @@
+"""Publishing questionnaire versions and getting them back as `Questionnaire` objects.
+
+A published version is immutable: the database keeps its source text, canonical hash
+and parsed content. Rounds point at a published version, and the `Questionnaire` is
+rebuilt from the stored source text (cached in-process by hash), so a round scores
+with exactly the version it was opened on, whatever happens to the files later.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from survey_engine.questionnaire.errors import QuestionnaireError
+from survey_engine.questionnaire.model import Questionnaire
+from survey_engine.services.common import dump, load, now, page_args
+from survey_engine.services.errors import Conflict, Invalid, NotFound, is_unique_violation, problems_to_errors
+from survey_engine.store.db import write_transaction
+from survey_engine.store.tables import QuestionnaireVersion
+
+_CACHE: dict[str, Questionnaire] = {}
+
+_SUMMARY_COLUMNS = (
+    QuestionnaireVersion.id,
+    QuestionnaireVersion.key,
+    QuestionnaireVersion.family,
+    QuestionnaireVersion.version,
+    QuestionnaireVersion.title,
+    QuestionnaireVersion.content_hash,
+    QuestionnaireVersion.published_at,
+)
+
+
+def parse_source(source_text: str, source: str = "<text>") -> Questionnaire:
+    """Parse questionnaire YAML; every problem becomes an `Invalid` error item."""
+    from survey_engine.questionnaire.load import parse_questionnaire
+
+    try:
+        return parse_questionnaire(source_text, source=source)
+    except QuestionnaireError as exc:
+        raise Invalid(
+            f"Enkäten är ogiltig ({len(exc.problems)} fel) / the questionnaire is invalid "
+            f"({len(exc.problems)} problems): {source}",
+            problems_to_errors(exc.problems),
+        ) from exc
+
+
+def questionnaire_from_row(row: dict[str, Any]) -> Questionnaire:
+    """The `Questionnaire` of a stored version row (needs source_text and content_hash)."""
+    digest = row["content_hash"]
+    cached = _CACHE.get(digest)
+    if cached is None:
+        cached = parse_source(row["source_text"], source=f"{row['family']}@{row['version']}")
+        _CACHE[digest] = cached
+    return cached
+
+
+def _key(family: str, version: str) -> str:
+    return f"{family}@{version}"
+
+
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    title = load(row.get("title"))
+    return {
+        "id": row["id"],
+        "family": row["family"],
+        "version": row["version"],
+        "title": title,
+        "hash": row["content_hash"],
+        "published_at": row["published_at"],
+    }
+
+
+async def publish_questionnaire(source_text: str, actor: str, source: str = "<text>") -> tuple[dict[str, Any], bool]:
+    """Publish a version. Returns (summary, created). The same id+version with the same
+    hash is a no-op success; with another hash it is refused (bump the version)."""
+    questionnaire = parse_source(source_text, source)
+    key = _key(questionnaire.id, questionnaire.version)
+    content = questionnaire.model_dump(mode="json", exclude={"source"})
+    title = questionnaire.title.get(questionnaire.default_language) or next(iter(questionnaire.title.values()))
+    for _attempt in range(2):
+        try:
+            async with write_transaction():
+                existing = await QuestionnaireVersion.select(*_SUMMARY_COLUMNS).where(
+                    QuestionnaireVersion.key == key
+                ).first()
+                if existing is None:
+                    await QuestionnaireVersion.insert(
+                        QuestionnaireVersion(
+                            key=key,
+                            family=questionnaire.id,
+                            version=questionnaire.version,
+                            title=title[:500],
+                            content_hash=questionnaire.hash,
+                            source_text=source_text,
+                            content=dump(content),
+                            published_at=now(),
+                        )
+                    )
+        except Exception as exc:
+            if is_unique_violation(exc):  # another publisher won the race: compare again
+                continue
+            raise
+        if existing is not None:
+            if existing["content_hash"] != questionnaire.hash:
+                raise Conflict(
+                    f"{questionnaire.id} {questionnaire.version} är redan publicerad med annat innehåll; "
+                    f"höj versionen / {questionnaire.id} {questionnaire.version} is already published "
+                    "with different content: bump the version",
+                    errors=[{"field": "version", "message": f"published hash {existing['content_hash']}, "
+                             f"this file {questionnaire.hash}"}],
+                )
+            _CACHE.setdefault(questionnaire.hash, questionnaire)
+            return summary(existing), False
+        row = await QuestionnaireVersion.select(*_SUMMARY_COLUMNS).where(QuestionnaireVersion.key == key).first()
+        _CACHE.setdefault(questionnaire.hash, questionnaire)
+        return summary(row), True
+    raise Conflict("Publiceringen krockade, försök igen / publishing collided, try again")  # pragma: no cover
+
+
+async def list_versions(family: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    limit, offset = page_args(limit, offset)
+    query = QuestionnaireVersion.select(*_SUMMARY_COLUMNS)
+    count = QuestionnaireVersion.count()
+    if family:
+        query = query.where(QuestionnaireVersion.family == family)
+        count = count.where(QuestionnaireVersion.family == family)
+    rows = await query.order_by(QuestionnaireVersion.family).order_by(QuestionnaireVersion.id).limit(limit).offset(offset)
+    return [summary(r) for r in rows], await count
+
+
+async def _row(family: str, version: str) -> dict[str, Any]:
+    row = await QuestionnaireVersion.select().where(
+        QuestionnaireVersion.key == _key(family, version)
+    ).first().output(load_json=True)
+    if row is None:
+        raise NotFound(
+            f"Enkätversionen {family} {version} är inte publicerad / questionnaire version "
+            f"{family} {version} is not published"
+        )
+    return row
+
+
+async def get_version(family: str, version: str) -> dict[str, Any]:
+    """Summary plus the parsed content and the source text."""
+    row = await _row(family, version)
+    out = summary(row)
+    out["content"] = load(row["content"])
+    out["source_text"] = row["source_text"]
+    return out
+
+
+async def get_questionnaire(family: str, version: str) -> tuple[int, Questionnaire]:
+    """(version row id, Questionnaire) of a published version."""
+    row = await _row(family, version)
+    return row["id"], questionnaire_from_row(row)
+
+
+async def questionnaire_by_id(version_id: int) -> Questionnaire:
+    row = await QuestionnaireVersion.select(
+        QuestionnaireVersion.family, QuestionnaireVersion.version,
+        QuestionnaireVersion.content_hash, QuestionnaireVersion.source_text,
+    ).where(QuestionnaireVersion.id == version_id).first()
+    if row is None:
+        raise NotFound(f"Enkätversion {version_id} finns inte / questionnaire version {version_id} not found")
+    return questionnaire_from_row(row)
+
+
+async def family_versions(family: str) -> dict[str, Questionnaire]:
+    """Every published version of a family, by version string."""
+    rows = await QuestionnaireVersion.select(
+        QuestionnaireVersion.family, QuestionnaireVersion.version,
+        QuestionnaireVersion.content_hash, QuestionnaireVersion.source_text,
+    ).where(QuestionnaireVersion.family == family)
+    return {r["version"]: questionnaire_from_row(r) for r in rows}

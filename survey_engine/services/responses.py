@@ -1,0 +1,492 @@
+"""Responses: start (optionally pre-filled from the unit's previous round), save answers
+in batches with optimistic concurrency, submit with a score snapshot, reopen, history,
+live scores, and import/export in the answers-file format.
+
+Nothing a respondent saved is ever overwritten silently: every save names the revision
+it was based on, a stale revision is refused with the current state, and every change
+is appended to the answer history with who and when.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from survey_engine.questionnaire.errors import AnswersError
+from survey_engine.questionnaire.model import Questionnaire
+from survey_engine.services.common import dump, load_value, now, page_args
+from survey_engine.services.errors import (
+    Conflict, Invalid, Locked, NotFound, is_unique_violation, problems_to_errors,
+)
+from survey_engine.services.questionnaires import family_versions, questionnaire_by_id
+from survey_engine.store.db import write_transaction
+from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
+
+MAX_NOTE = 4000
+PREFILL_ACTOR = "prefill"
+
+_RESPONSE_COLUMNS = (
+    Response.id, Response.round, Response.status, Response.revision, Response.started_at,
+    Response.updated_at, Response.submitted_at, Response.prefilled_from, Response.started_by,
+    Response.unit.code.as_alias("unit_code"), Response.unit.name.as_alias("unit_name"),
+    Response.round.status.as_alias("round_status"),
+    Response.round.questionnaire.as_alias("questionnaire_version_id"),
+)
+_ANSWER_COLUMNS = (
+    Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.evidence,
+    Answer.updated_by, Answer.updated_at,
+)
+
+
+def _actor(actor: str | None) -> str:
+    actor = (actor or "").strip()
+    return actor[:200] if actor else "okänd"
+
+
+def _same(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+class _Stale(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- reading
+
+async def _response_row(response_id: int) -> dict[str, Any]:
+    row = await Response.select(*_RESPONSE_COLUMNS).where(Response.id == response_id).first()
+    if row is None:
+        raise NotFound(f"Svar {response_id} finns inte / response {response_id} not found")
+    return row
+
+
+async def _answer_rows(response_id: int) -> dict[str, dict[str, Any]]:
+    rows = await Answer.select(*_ANSWER_COLUMNS).where(Answer.response == response_id)
+    for r in rows:
+        r["value"] = load_value(r["value"])
+    return {r["question_id"]: r for r in rows}
+
+
+def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionnaire | None = None) -> dict[str, Any]:
+    order = {qq.id: i for i, qq in enumerate(q.questions())} if q else {}
+    items = sorted(answers.values(), key=lambda a: (order.get(a["question_id"], 1 << 30), a["question_id"]))
+    return {
+        "id": row["id"],
+        "round_id": row["round"],
+        "unit": row["unit_code"],
+        "unit_name": row["unit_name"],
+        "status": row["status"],
+        "revision": row["revision"],
+        "started_at": row["started_at"],
+        "updated_at": row["updated_at"],
+        "submitted_at": row["submitted_at"],
+        "prefilled_from": row["prefilled_from"],
+        "answers": {
+            a["question_id"]: {
+                "value": a["value"], "comment": a["comment"] or "", "evidence": a["evidence"] or "",
+                "updated_by": a["updated_by"], "updated_at": a["updated_at"],
+            }
+            for a in items
+        },
+    }
+
+
+async def get_response(response_id: int) -> dict[str, Any]:
+    row = await _response_row(response_id)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    return _state(row, await _answer_rows(response_id), q)
+
+
+def values_of(state: Mapping[str, Any]) -> dict[str, Any]:
+    """{question id: value} of the answered questions of a response state."""
+    return {qid: a["value"] for qid, a in state["answers"].items() if a["value"] is not None}
+
+
+async def find_response(round_id: int, unit_code: str) -> dict[str, Any] | None:
+    row = await Response.select(Response.id).where(
+        (Response.round == round_id) & (Response.unit.code == unit_code)).first()
+    return None if row is None else await get_response(row["id"])
+
+
+async def list_responses(round_id: int, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+    limit, offset = page_args(limit, offset)
+    if not await Round.exists().where(Round.id == round_id):
+        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+    ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id).limit(limit).offset(offset)
+    total = await Response.count().where(Response.round == round_id)
+    return [await get_response(r["id"]) for r in ids], total
+
+
+# ---------------------------------------------------------------- checks
+
+def _check_open(row: dict[str, Any]) -> None:
+    if row["round_status"] == "closed":
+        raise Locked("Omgången är stängd; svaren är låsta / the round is closed: its responses are locked")
+    if row["round_status"] != "open":
+        raise Locked("Omgången är inte öppnad än / the round is not open yet")
+
+
+def _check_editable(row: dict[str, Any]) -> None:
+    _check_open(row)
+    if row["status"] == "submitted":
+        raise Conflict("Svaret är inskickat; öppna det igen för att ändra / the response is submitted: "
+                       "reopen it to change answers")
+
+
+def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mapping[str, Any],
+                   evidence: Mapping[str, Any]) -> None:
+    """Raise `Invalid` naming every offending question of a save batch."""
+    from survey_engine.questionnaire.answers import check_answers
+
+    errors: list[dict[str, Any]] = []
+    for what, batch in (("answers", answers), ("comments", comments), ("evidence", evidence)):
+        for qid in batch:
+            if q.question(qid) is None:
+                errors.append({"question": qid, "field": f"{what}.{qid}",
+                               "message": f"okänd fråga i {q.id} {q.version} / unknown question"})
+    for what, batch in (("comments", comments), ("evidence", evidence)):
+        for qid, text in batch.items():
+            if text is not None and not isinstance(text, str):
+                errors.append({"question": qid, "field": f"{what}.{qid}", "message": "ska vara text / must be a string"})
+            elif text and len(text) > MAX_NOTE:
+                errors.append({"question": qid, "field": f"{what}.{qid}",
+                               "message": f"längre än {MAX_NOTE} tecken / longer than {MAX_NOTE} characters"})
+    known = {k: v for k, v in answers.items() if q.question(k) is not None and v is not None}
+    if known:
+        errors.extend(problems_to_errors(check_answers(q, known, source="answers"), key="question"))
+    if errors:
+        raise Invalid(f"{len(errors)} ogiltiga svar / invalid answers", errors)
+
+
+# ---------------------------------------------------------------- saving
+
+async def _write_changes(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
+                         changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> int:
+    """Apply {qid: (value, comment, evidence)}; append history. Returns the change count."""
+    t = now()
+    order = {qq.id: i for i, qq in enumerate(q.questions())}
+    n = 0
+    for qid in sorted(changes, key=lambda k: order.get(k, 1 << 30)):
+        value, comment, evidence = changes[qid]
+        old = existing.get(qid)
+        old_value = old["value"] if old else None
+        old_comment = (old["comment"] or "") if old else ""
+        old_evidence = (old["evidence"] or "") if old else ""
+        if _same(old_value, value) and old_comment == comment and old_evidence == evidence:
+            continue
+        if old is None:
+            await Answer.insert(Answer(
+                key=f"{response_id}:{qid}", response=response_id, question_id=qid, value=dump(value),
+                comment=comment, evidence=evidence, updated_by=actor, updated_at=t,
+            ))
+        else:
+            await Answer.update({
+                Answer.value: dump(value), Answer.comment: comment, Answer.evidence: evidence,
+                Answer.updated_by: actor, Answer.updated_at: t,
+            }).where(Answer.id == old["id"])
+        await AnswerHistory.insert(AnswerHistory(
+            response=response_id, question_id=qid, revision=revision, old_value=dump(old_value),
+            new_value=dump(value), old_comment=old_comment, new_comment=comment,
+            old_evidence=old_evidence, new_evidence=evidence, actor=actor, changed_at=t,
+        ))
+        n += 1
+    return n
+
+
+async def _bump(response_id: int, current: int, values: dict | None = None) -> int:
+    """Move the revision from `current` to current+1, only if nobody else did first."""
+    update = {Response.revision: current + 1, Response.updated_at: now()}
+    update.update(values or {})
+    done = await Response.update(update).where(
+        (Response.id == response_id) & (Response.revision == current)).returning(Response.id)
+    if not done:
+        raise _Stale()
+    return current + 1
+
+
+async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
+    state = await get_response(response_id)
+    return Conflict(
+        f"Svaret har ändrats av någon annan (revision {state['revision']}, du hade {expected}); "
+        f"läs in det igen / the response changed meanwhile (revision {state['revision']}, yours "
+        f"{expected}): reload and save again",
+        [{"field": "revision", "message": f"current revision is {state['revision']}"}],
+        current=state,
+    )
+
+
+async def _save(response_id: int, expected: int | None, answers: Mapping[str, Any],
+                comments: Mapping[str, Any], evidence: Mapping[str, Any], actor: str,
+                replace: bool = False) -> dict[str, Any]:
+    actor = _actor(actor)
+    row = await _response_row(response_id)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    validate_batch(q, answers, comments, evidence)
+    try:
+        async with write_transaction():
+            row = await _response_row(response_id)
+            _check_editable(row)
+            if expected is not None and row["revision"] != expected:
+                raise _Stale()
+            revision = await _bump(response_id, row["revision"])
+            existing = await _answer_rows(response_id)
+            ids = set(answers) | set(comments) | set(evidence)
+            if replace:
+                ids |= {qid for qid, a in existing.items() if a["value"] is not None}
+            changes = {}
+            for qid in ids:
+                old = existing.get(qid)
+                changes[qid] = (
+                    answers.get(qid) if (qid in answers or replace) else (old["value"] if old else None),
+                    (comments.get(qid) or "") if qid in comments else ((old["comment"] or "") if old else ""),
+                    (evidence.get(qid) or "") if qid in evidence else ((old["evidence"] or "") if old else ""),
+                )
+            await _write_changes(response_id, revision, existing, changes, actor, q)
+    except _Stale:
+        raise await _stale_conflict(response_id, expected) from None
+    return await get_response(response_id)
+
+
+async def save_answers(response_id: int, revision: int, answers: Mapping[str, Any] | None = None,
+                       comments: Mapping[str, Any] | None = None, evidence: Mapping[str, Any] | None = None,
+                       *, actor: str) -> dict[str, Any]:
+    """Save a batch based on `revision`; values `None` clear an answer.
+
+    Raises Conflict (stale revision, with `current` state; or submitted), Locked (round
+    not open), Invalid (the offending questions), NotFound."""
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        raise Invalid("revision saknas / revision is required", [{"field": "revision", "message": "an integer"}])
+    return await _save(response_id, revision, answers or {}, comments or {}, evidence or {}, actor)
+
+
+# ---------------------------------------------------------------- start and pre-fill
+
+async def _continuity(new_q: Questionnaire, old_q: Questionnaire) -> dict[str, list[str]]:
+    """new question id -> old question ids it continues, across one or more versions."""
+    from survey_engine.questionnaire.continuity import continuity_map
+
+    mapping = {qq.id: [qq.id] for qq in new_q.questions()}
+    if new_q.version == old_q.version:
+        return {k: v for k, v in mapping.items() if old_q.question(k) is not None}
+    versions = await family_versions(new_q.id)
+    current = new_q
+    for _ in range(100):
+        if current.version == old_q.version:
+            return {k: v for k, v in mapping.items() if v}
+        prev = versions.get(current.previous) if current.previous else None
+        if prev is None or prev.version_key >= current.version_key:
+            return {}
+        step = continuity_map(current, prev)
+        mapping = {k: [p for cid in ids for p in step.get(cid, [])] for k, ids in mapping.items()}
+        current = prev
+    return {}
+
+
+async def _previous_response(round_id: int, unit_id: int, q: Questionnaire) -> dict[str, Any] | None:
+    """The unit's response in the latest earlier round of the same questionnaire family."""
+    rows = await Response.select(
+        Response.id, Response.round, Response.round.questionnaire.version.as_alias("version"),
+    ).where(
+        (Response.unit == unit_id) & (Response.round != round_id)
+        & (Response.round.questionnaire.family == q.id)
+    )
+
+    def key(r):
+        year, number = r["version"].split(".")
+        return (int(year), int(number)), r["round"]
+
+    earlier = [r for r in rows if key(r)[0] <= q.version_key and r["round"] < round_id]
+    return max(earlier, key=key) if earlier else None
+
+
+async def prefill_changes(q: Questionnaire, previous_response_id: int) -> dict[str, tuple[Any, str, str]]:
+    """What a new response on `q` carries over from an earlier response: the values of
+    the continued questions that are still valid for the new question (and their
+    evidence notes; comments stay with the round they were written for)."""
+    from survey_engine.questionnaire.answers import check_answers
+
+    row = await _response_row(previous_response_id)
+    old_q = await questionnaire_by_id(row["questionnaire_version_id"])
+    old = await _answer_rows(previous_response_id)
+    mapping = await _continuity(q, old_q)
+    out: dict[str, tuple[Any, str, str]] = {}
+    for new_id, old_ids in mapping.items():
+        for old_id in old_ids:
+            a = old.get(old_id)
+            if a is None or a["value"] is None:
+                continue
+            if check_answers(q, {new_id: a["value"]}, source="prefill"):
+                continue
+            out[new_id] = (a["value"], "", a["evidence"] or "")
+            break
+    return out
+
+
+async def start_response(round_id: int, unit_code: str, *, actor: str, prefill: bool = True) -> tuple[dict[str, Any], bool]:
+    """The unit's response in the round, created (and pre-filled) if it does not exist.
+    Returns (state, created)."""
+    actor = _actor(actor)
+    rnd = await Round.select(Round.id, Round.status, Round.questionnaire).where(Round.id == round_id).first()
+    if rnd is None:
+        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+    unit = await Unit.select(Unit.id).where(Unit.code == unit_code).first()
+    if unit is None:
+        raise NotFound(f"Enheten {unit_code} finns inte / unit {unit_code} not found")
+    existing = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
+    if existing:
+        return await get_response(existing["id"]), False
+    if rnd["status"] != "open":
+        raise Locked(f"Omgången är {rnd['status']}: svar kan bara påbörjas i en öppen omgång / the round is "
+                     f"{rnd['status']}: responses can only be started in an open round")
+    if not await RoundUnit.exists().where(RoundUnit.key == f"{round_id}:{unit['id']}"):
+        raise Invalid(f"Enheten {unit_code} deltar inte i omgången / unit {unit_code} does not take part in the round",
+                      [{"field": "unit", "message": "not a participant"}])
+    q = await questionnaire_by_id(rnd["questionnaire"])
+    source = await _previous_response(round_id, unit["id"], q) if prefill else None
+    carried = await prefill_changes(q, source["id"]) if source else {}
+    try:
+        async with write_transaction():
+            t = now()
+            rows = await Response.insert(Response(
+                key=f"{round_id}:{unit['id']}", round=round_id, unit=unit["id"], status="draft", revision=0,
+                prefilled_from=source["id"] if source else None, started_at=t, updated_at=t, started_by=actor,
+            )).returning(Response.id)
+            response_id = rows[0]["id"]
+            await _write_changes(response_id, 0, {}, carried, PREFILL_ACTOR, q)
+    except Exception as exc:
+        if is_unique_violation(exc):  # started by someone else at the same moment
+            again = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
+            return await get_response(again["id"]), False
+        raise
+    return await get_response(response_id), True
+
+
+# ---------------------------------------------------------------- submit, reopen
+
+def missing_required(q: Questionnaire, result_dict: dict[str, Any], values: Mapping[str, Any]) -> list[str]:
+    """Visible required questions without an answer, in file order."""
+    missing = []
+    for item in result_dict["questions"]:
+        question = q.question(item["id"])
+        if question is None or not question.required:
+            continue
+        if item["status"] == "missing":
+            missing.append(item["id"])
+        elif item["status"] == "unscored" and values.get(item["id"]) in (None, ""):
+            missing.append(item["id"])
+    return missing
+
+
+async def submit_response(response_id: int, *, actor: str, revision: int | None = None) -> dict[str, Any]:
+    """Submit; refused with the missing required questions while incomplete. Stores a
+    score snapshot with the engine's and the questionnaire's identity."""
+    from survey_engine.scoring import ENGINE_VERSION, score_response
+
+    actor = _actor(actor)
+    row = await _response_row(response_id)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    try:
+        async with write_transaction():
+            row = await _response_row(response_id)
+            _check_open(row)
+            if row["status"] == "submitted":
+                raise Conflict("Svaret är redan inskickat / the response is already submitted")
+            if revision is not None and row["revision"] != revision:
+                raise _Stale()
+            values = {k: a["value"] for k, a in (await _answer_rows(response_id)).items() if a["value"] is not None}
+            result = score_response(q, values).to_dict()
+            missing = missing_required(q, result, values)
+            if missing:
+                raise Invalid(
+                    f"{len(missing)} obligatoriska frågor saknar svar / {len(missing)} required questions are unanswered",
+                    [{"question": m, "message": "obligatorisk fråga utan svar / required question without an answer"}
+                     for m in missing],
+                    missing=missing,
+                )
+            t = now()
+            new_revision = await _bump(response_id, row["revision"], {Response.status: "submitted", Response.submitted_at: t})
+            await ScoreSnapshot.insert(ScoreSnapshot(
+                response=response_id, revision=new_revision, engine_version=ENGINE_VERSION,
+                questionnaire_hash=q.hash, result=dump(result), created_at=t, created_by=actor,
+            ))
+    except _Stale:
+        raise await _stale_conflict(response_id, revision) from None
+    return await get_response(response_id)
+
+
+async def reopen_response(response_id: int, *, actor: str) -> dict[str, Any]:
+    """Reopen a submitted response for changes (admin), while its round is open."""
+    _actor(actor)
+    async with write_transaction():
+        row = await _response_row(response_id)
+        _check_open(row)
+        if row["status"] != "submitted":
+            raise Conflict(f"Bara inskickade svar kan öppnas igen (status {row['status']}) / only a submitted "
+                           f"response can be reopened (status {row['status']})")
+        await _bump(response_id, row["revision"], {Response.status: "reopened"})
+    return await get_response(response_id)
+
+
+async def latest_snapshot(response_id: int) -> dict[str, Any] | None:
+    row = await ScoreSnapshot.select().where(ScoreSnapshot.response == response_id).order_by(
+        ScoreSnapshot.id, ascending=False).first().output(load_json=True)
+    if row is None:
+        return None
+    return {"revision": row["revision"], "engine_version": row["engine_version"],
+            "questionnaire_hash": row["questionnaire_hash"], "created_at": row["created_at"],
+            "created_by": row["created_by"], "scores": row["result"]}
+
+
+# ---------------------------------------------------------------- history, scores
+
+async def answer_history(response_id: int, question_id: str | None = None, limit: int = 100,
+                         offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    limit, offset = page_args(limit, offset)
+    await _response_row(response_id)
+    where = AnswerHistory.response == response_id
+    if question_id:
+        where = where & (AnswerHistory.question_id == question_id)
+    rows = await AnswerHistory.select().where(where).order_by(AnswerHistory.id).limit(limit).offset(offset).output(load_json=True)
+    total = await AnswerHistory.count().where(where)
+    return [{
+        "question": r["question_id"], "revision": r["revision"], "old_value": load_value(r["old_value"]),
+        "new_value": load_value(r["new_value"]), "old_comment": r["old_comment"], "new_comment": r["new_comment"],
+        "old_evidence": r["old_evidence"], "new_evidence": r["new_evidence"], "actor": r["actor"],
+        "at": r["changed_at"],
+    } for r in rows], total
+
+
+async def live_scores(response_id: int) -> dict[str, Any]:
+    """The engine's result on the response's current answers."""
+    from survey_engine.scoring import ENGINE_VERSION, score_response
+
+    state = await get_response(response_id)
+    row = await _response_row(response_id)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    return {"response_id": response_id, "revision": state["revision"], "engine_version": ENGINE_VERSION,
+            "scores": score_response(q, values_of(state)).to_dict()}
+
+
+# ---------------------------------------------------------------- answers files
+
+async def export_answers(response_id: int) -> dict[str, Any]:
+    """The response as an answers file (questionnaire-format.md)."""
+    state = await get_response(response_id)
+    row = await _response_row(response_id)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    return {"questionnaire": q.id, "version": q.version, "answers": values_of(state)}
+
+
+async def import_answers(response_id: int, document: Any, *, actor: str, revision: int | None = None,
+                         source: str = "<answers>") -> dict[str, Any]:
+    """Replace the response's answers with an answers file's (absent = unanswered).
+    Comments and evidence notes are kept. Recorded in the history like any save."""
+    from survey_engine.questionnaire.answers import parse_answers_document
+
+    row = await _response_row(response_id)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    try:
+        values = parse_answers_document(document, q, source=source)
+    except AnswersError as exc:
+        raise Invalid(f"Svarsfilen passar inte {q.id} {q.version} / the answers file does not fit "
+                      f"{q.id} {q.version}", problems_to_errors(exc.problems, key="question")) from exc
+    return await _save(response_id, revision, values, {}, {}, actor, replace=True)

@@ -1,0 +1,143 @@
+"""Survey rounds: create on a published version, open, close (which locks responses)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from survey_engine.services.common import now, page_args
+from survey_engine.services.errors import Conflict, Invalid, NotFound
+from survey_engine.store.db import write_transaction
+from survey_engine.store.tables import QuestionnaireVersion, Round, RoundUnit, Unit
+
+ROUND_STATUSES = ("draft", "open", "closed")
+
+_ROUND_COLUMNS = (
+    Round.id, Round.name, Round.status, Round.opens_on, Round.closes_on, Round.created_at,
+    Round.opened_at, Round.closed_at, Round.created_by, Round.questionnaire,
+    Round.questionnaire.family.as_alias("q_family"), Round.questionnaire.version.as_alias("q_version"),
+    Round.questionnaire.content_hash.as_alias("q_hash"),
+)
+
+
+async def _unit_codes(round_ids: list[int]) -> dict[int, list[str]]:
+    if not round_ids:
+        return {}
+    rows = await RoundUnit.select(RoundUnit.round, RoundUnit.unit.code.as_alias("code")).where(
+        RoundUnit.round.is_in(round_ids)).order_by(RoundUnit.id)
+    out: dict[int, list[str]] = {i: [] for i in round_ids}
+    for r in rows:
+        out[r["round"]].append(r["code"])
+    return out
+
+
+def _round_dict(row: dict[str, Any], units: list[str]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "questionnaire": {"id": row["q_family"], "version": row["q_version"], "hash": row["q_hash"]},
+        "questionnaire_version_id": row["questionnaire"],
+        "status": row["status"],
+        "opens_on": row["opens_on"],
+        "closes_on": row["closes_on"],
+        "created_at": row["created_at"],
+        "opened_at": row["opened_at"],
+        "closed_at": row["closed_at"],
+        "units": units,
+    }
+
+
+async def round_row(round_id: int) -> dict[str, Any]:
+    row = await Round.select(*_ROUND_COLUMNS).where(Round.id == round_id).first()
+    if row is None:
+        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+    return row
+
+
+async def get_round(round_id: int) -> dict[str, Any]:
+    row = await round_row(round_id)
+    return _round_dict(row, (await _unit_codes([round_id]))[round_id])
+
+
+async def list_rounds(status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    limit, offset = page_args(limit, offset)
+    query = Round.select(*_ROUND_COLUMNS)
+    count = Round.count()
+    if status:
+        if status not in ROUND_STATUSES:
+            raise Invalid(f"okänd status {status} / unknown status", [{"field": "status", "message": "draft|open|closed"}])
+        query, count = query.where(Round.status == status), count.where(Round.status == status)
+    rows = await query.order_by(Round.id).limit(limit).offset(offset)
+    codes = await _unit_codes([r["id"] for r in rows])
+    return [_round_dict(r, codes[r["id"]]) for r in rows], await count
+
+
+async def create_round(
+    name: str,
+    family: str,
+    version: str,
+    units: list[str] | None = None,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    *,
+    actor: str,
+) -> dict[str, Any]:
+    """A draft round on a published version; `units` None means every unit there is."""
+    errors = []
+    if not (name or "").strip() or len(name) > 300:
+        errors.append({"field": "name", "message": "namn 1–300 tecken / name of 1-300 characters"})
+    if opens_on and closes_on and closes_on < opens_on:
+        errors.append({"field": "closes_on", "message": "stängs före öppning / closes before it opens"})
+    if errors:
+        raise Invalid("Omgången är ogiltig / the round is invalid", errors)
+    async with write_transaction():
+        qv = await QuestionnaireVersion.select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.key == f"{family}@{version}").first()
+        if qv is None:
+            raise NotFound(f"Enkätversionen {family} {version} är inte publicerad / questionnaire version "
+                           f"{family} {version} is not published",
+                           [{"field": "questionnaire", "message": "publish it first"}])
+        all_units = {r["code"]: r["id"] for r in await Unit.select(Unit.id, Unit.code).order_by(Unit.id)}
+        codes = list(all_units) if units is None else list(dict.fromkeys(units))
+        unknown = [c for c in codes if c not in all_units]
+        if unknown:
+            raise Invalid("Okända enheter / unknown units",
+                          [{"field": "units", "message": f"enheten {c} finns inte / unit {c} not found"} for c in unknown])
+        if not codes:
+            raise Invalid("Omgången behöver minst en enhet / the round needs at least one unit",
+                          [{"field": "units", "message": "empty"}])
+        rows = await Round.insert(Round(
+            name=name.strip(), questionnaire=qv["id"], status="draft", opens_on=opens_on,
+            closes_on=closes_on, created_at=now(), created_by=actor,
+        )).returning(Round.id)
+        round_id = rows[0]["id"]
+        await RoundUnit.insert(*[
+            RoundUnit(key=f"{round_id}:{all_units[c]}", round=round_id, unit=all_units[c]) for c in codes
+        ])
+    return await get_round(round_id)
+
+
+async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, stamp, actor: str) -> dict[str, Any]:
+    async with write_transaction():
+        row = await Round.select(Round.id, Round.status).where(Round.id == round_id).first()
+        if row is None:
+            raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        if row["status"] == to:
+            pass  # idempotent: opening an open round changes nothing
+        elif row["status"] not in allowed_from:
+            raise Conflict(
+                f"Omgången är {row['status']} och kan inte bli {to} / the round is {row['status']} "
+                f"and cannot become {to}",
+                [{"field": "status", "message": f"allowed from: {', '.join(allowed_from)}"}],
+            )
+        else:
+            await Round.update({Round.status: to, stamp: now()}).where(Round.id == round_id)
+    return await get_round(round_id)
+
+
+async def open_round(round_id: int, *, actor: str) -> dict[str, Any]:
+    return await _transition(round_id, ("draft",), "open", Round.opened_at, actor)
+
+
+async def close_round(round_id: int, *, actor: str) -> dict[str, Any]:
+    """Close the round: every response is locked from now on."""
+    return await _transition(round_id, ("open", "draft"), "closed", Round.closed_at, actor)
