@@ -102,10 +102,27 @@ class CompiledQuestion:
     weight: float
     required: bool
     condition: ConditionFn | None
-    # choice: value -> (credit or None when not applicable, unknown)
-    # multi: (value -> weight, total weight); number: ((min, credit), ...)
+    # choice: value -> entry; multi: (value -> (option index, weight), total weight,
+    # all weights 1.0, memo of entries by answer tuple); number: ((min, entry), ...)
     table: Any
     watched: bool  # some later condition reads this question's answer
+    hidden: QuestionScore  # the outcome when not visible
+    unanswered: QuestionScore  # the outcome when visible and unanswered (or text)
+
+
+# An entry is the whole outcome of one answer, computed once per questionnaire:
+# (QuestionScore, included, weight * credit, met, unknown).
+Entry = tuple
+
+
+def _entry(question_id: str, area_id: str, weight: float, credit: float | None, unknown: bool,
+           threshold: float) -> Entry:
+    if credit is None:
+        return (QuestionScore(question_id, area_id, NOT_APPLICABLE, False, None, None, False),
+                False, 0.0, None, False)
+    met = credit >= threshold
+    return (QuestionScore(question_id, area_id, ANSWERED, True, credit, met, unknown),
+            True, weight * credit, met, unknown)
 
 
 @dataclass(frozen=True)
@@ -114,7 +131,8 @@ class ScoringPlan:
 
     ref: QuestionnaireRef
     questions: tuple[CompiledQuestion, ...]
-    rows: tuple[tuple, ...]  # the same, as plain tuples for the hot loop
+    rows: tuple[tuple, ...]  # (id, area index, kind, level, weight, ..., area id) per question
+    area_rows: tuple[tuple, ...]  # per area: (area id, target, weight, question rows for the hot loop)
     area_ids: tuple[str, ...]
     area_weights: tuple[float, ...]
     area_targets: tuple[int, ...]
@@ -123,6 +141,7 @@ class ScoringPlan:
 
 
 def _build_plan(q: Questionnaire) -> ScoringPlan:
+    threshold = q.met_threshold - MET_EPSILON
     watched: set[str] = set()
     for question in q.questions():
         if question.show_if is not None:
@@ -131,42 +150,62 @@ def _build_plan(q: Questionnaire) -> ScoringPlan:
     for ai, area in enumerate(q.areas):
         for question in area.questions:
             kind = _KINDS[question.type]
+            w = float(question.weight)
+            qid = question.id
             table: Any = None
             if kind == CHOICE:
-                scale = q.scales[question.scale]
-                table = {o.value: (None if o.not_applicable else float(o.credit), bool(o.unknown))
-                         for o in scale.options}
+                table = {o.value: _entry(qid, area.id, w, None if o.not_applicable else float(o.credit),
+                                         bool(o.unknown), threshold)
+                         for o in q.scales[question.scale].options}
             elif kind == MULTI:
                 # Checked weights are summed in option order, as the spec lists them,
-                # so that results do not depend on the order of the answer list.
+                # so that the credit does not depend on the order of the answer list.
                 order = {o.value: (i, float(o.weight)) for i, o in enumerate(question.options)}
                 unit = all(o.weight == 1.0 for o in question.options)
-                table = (order, sum(o.weight for o in question.options), unit)
+                table = (order, sum(o.weight for o in question.options), unit, {})
             elif kind == NUMBER:
-                table = tuple((float(b.min), float(b.credit)) for b in question.bands)
+                # bands, then a catch-all of credit 0 (never reached by a valid answer)
+                table = tuple((float(b.min), _entry(qid, area.id, w, float(b.credit), False, threshold))
+                              for b in question.bands) + ((float("-inf"), _entry(qid, area.id, w, 0.0, False,
+                                                                                   threshold)),)
+            if kind == TEXT:
+                unanswered = QuestionScore(qid, area.id, UNSCORED, False, None, None, False)
+            elif question.required:
+                unanswered = QuestionScore(qid, area.id, MISSING, True, 0.0, 0.0 >= threshold, False)
+            else:
+                unanswered = QuestionScore(qid, area.id, MISSING, False, None, None, False)
             compiled.append(CompiledQuestion(
-                id=question.id,
+                id=qid,
                 area_index=ai,
                 area_id=area.id,
                 kind=kind,
                 level=question.level or 0,
-                weight=float(question.weight),
+                weight=w,
                 required=question.required,
                 condition=_compile_condition(question.show_if) if question.show_if is not None else None,
                 table=table,
-                watched=question.id in watched,
+                watched=qid in watched,
+                hidden=QuestionScore(qid, area.id, HIDDEN, False, None, None, False),
+                unanswered=unanswered,
             ))
     rows = tuple((c.id, c.area_index, c.kind, c.level, c.weight, c.required, c.condition,
                   c.table, c.watched, c.area_id) for c in compiled)
+    area_rows = tuple(
+        (area.id, q.area_target(area), float(area.weight),
+         tuple((c.id, c.kind, c.level, c.weight, c.required and c.kind != TEXT, c.required, c.condition,
+                c.table, c.watched, c.hidden, c.unanswered)
+               for c in compiled if c.area_index == ai))
+        for ai, area in enumerate(q.areas))
     return ScoringPlan(
         ref=QuestionnaireRef(q.id, q.version, q.hash),
         questions=tuple(compiled),
         rows=rows,
+        area_rows=area_rows,
         area_ids=tuple(a.id for a in q.areas),
         area_weights=tuple(float(a.weight) for a in q.areas),
         area_targets=tuple(q.area_target(a) for a in q.areas),
         max_level=q.max_level,
-        threshold=q.met_threshold - MET_EPSILON,
+        threshold=threshold,
     )
 
 
@@ -180,6 +219,9 @@ def compile_questionnaire(questionnaire: Questionnaire) -> ScoringPlan:
     content hash. A different object with the same hash is compared by content before
     its cached plan is reused, so a hand-built model with a placeholder hash is safe."""
     key = questionnaire.hash
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is questionnaire:
+        return hit[1]
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and (hit[0] is questionnaire or hit[0] == questionnaire):
@@ -252,93 +294,126 @@ def area_scores(
     return tuple(areas), o_level, (o_wp / o_w if o_w else None)
 
 
+def _multi_entry(question_id: str, area_id: str, weight: float, table: tuple, value,
+                 threshold: float) -> Entry:
+    order, total, unit, memo = table
+    key = tuple(value)
+    entry = memo.get(key)
+    if entry is None:
+        if unit:  # sums of 1.0 are exact in any order
+            credit = len(value) / total
+        else:
+            checked = 0
+            for _, w in sorted(order[v] for v in value):
+                checked += w
+            credit = checked / total
+        entry = _entry(question_id, area_id, weight, credit, False, threshold)
+        if len(memo) < 4096:
+            memo[key] = entry
+    return entry
+
+
 def score_compiled(plan: ScoringPlan, answers: Mapping[str, Any]) -> ScoreResult:
-    """Score one response with a compiled plan (answers already validated)."""
+    """Score one response with a compiled plan (answers already validated).
+
+    One pass in file order; each area's sums are kept in local variables and every
+    answer's outcome (QuestionScore, weight x credit, met) was computed at compile
+    time, so the loop only looks up and adds."""
     threshold = plan.threshold
+    n_levels = plan.max_level + 1
     seen: dict[str, Any] = {}
     get = answers.get
     out: list[QuestionScore] = []
     append = out.append
-    included_l: list[bool] = []
-    credit_l: list[float | None] = []
-    met_l: list[bool | None] = []
+    areas: list[AreaScore] = []
     required_visible = 0
     required_done = 0
     unknown_count = 0
-    for qid, _ai, kind, _level, _w, required, cond, table, watched, area_id in plan.rows:
-        if cond is not None and not cond(seen):
-            append(QuestionScore(qid, area_id, HIDDEN, False, None, None, False))
-            included_l.append(False)
-            credit_l.append(None)
-            met_l.append(None)
-            continue
-        value = get(qid)
-        if required:
-            required_visible += 1
-        if value is None:
-            if kind == TEXT:
-                append(QuestionScore(qid, area_id, UNSCORED, False, None, None, False))
-                inc, credit, m = False, None, None
-            elif required:
-                inc, credit, m = True, 0.0, 0.0 >= threshold
-                append(QuestionScore(qid, area_id, MISSING, True, 0.0, m, False))
-            else:
-                append(QuestionScore(qid, area_id, MISSING, False, None, None, False))
-                inc, credit, m = False, None, None
-            included_l.append(inc)
-            credit_l.append(credit)
-            met_l.append(m)
-            continue
-        if watched:
-            seen[qid] = value
-        if required:
-            required_done += 1
-        unknown = False
-        if kind == CHOICE:
-            try:
-                credit, unknown = table[value]
-            except KeyError:
-                raise ValueError(f"{qid}: {value!r} is not an option of its scale") from None
-            if credit is None:
-                append(QuestionScore(qid, area_id, NOT_APPLICABLE, False, None, None, False))
-                included_l.append(False)
-                credit_l.append(None)
-                met_l.append(None)
+    o_level: int | None = None
+    o_w = 0.0
+    o_wp = 0.0
+    for area_id, target, area_weight, qrows in plan.area_rows:
+        sum_w = 0.0
+        sum_wc = 0.0
+        top = 0
+        lowest_unmet = n_levels
+        level_w = [0.0] * n_levels
+        level_met_w = [0.0] * n_levels
+        for (qid, kind, level, w, scored_required, required, cond, table, watched,
+             hidden, unanswered) in qrows:
+            if cond is not None and not cond(seen):
+                append(hidden)
+                continue
+            value = get(qid)
+            if value is None:
+                append(unanswered)
+                if required:
+                    required_visible += 1
+                    if scored_required:  # included with credit 0, never met
+                        sum_w += w
+                        level_w[level] += w
+                        if level > top:
+                            top = level
+                        if level < lowest_unmet:
+                            lowest_unmet = level
+                continue
+            if required:
+                required_visible += 1
+                required_done += 1
+            if watched:
+                seen[qid] = value
+            if kind == CHOICE:
+                try:
+                    entry = table[value]
+                except (KeyError, TypeError):
+                    raise ValueError(f"{qid}: {value!r} is not an option of its scale") from None
+            elif kind == NUMBER:
+                for low, band_entry in table:
+                    if low <= value:
+                        entry = band_entry
+                        break
+            elif kind == MULTI:
+                entry = _multi_entry(qid, area_id, w, table, value, threshold)
+            else:  # text: answered (counts for completeness), never scored
+                append(unanswered)
+                continue
+            qs, included, wc, met, unknown = entry
+            append(qs)
+            if not included:  # not applicable
                 continue
             if unknown:
                 unknown_count += 1
-        elif kind == MULTI:
-            order, total, unit = table
-            if unit:  # sums of 1.0 are exact in any order
-                credit = len(value) / total
-            else:
-                checked = 0
-                for _, w in sorted(order[v] for v in value):
-                    checked += w
-                credit = checked / total
-        elif kind == NUMBER:
-            credit = 0.0
-            for low, band_credit in table:
-                if low <= value:
-                    credit = band_credit
-                    break
-        else:  # text: answered, counts for completeness, never scored
-            append(QuestionScore(qid, area_id, UNSCORED, False, None, None, False))
-            included_l.append(False)
-            credit_l.append(None)
-            met_l.append(None)
+            sum_w += w
+            sum_wc += wc
+            level_w[level] += w
+            if level > top:
+                top = level
+            if met:
+                level_met_w[level] += w
+            elif level < lowest_unmet:
+                lowest_unmet = level
+        if sum_w == 0.0:  # weights are > 0, so no question was included
+            areas.append(AreaScore(area_id, False, None, None, target, None, None))
             continue
-        m = credit >= threshold
-        append(QuestionScore(qid, area_id, ANSWERED, True, credit, m, unknown))
-        included_l.append(True)
-        credit_l.append(credit)
-        met_l.append(m)
-    areas, o_level, o_percent = area_scores(plan, included_l, credit_l, met_l)
-    completeness = required_done / required_visible if required_visible else 1.0
+        percent = 100.0 * sum_wc / sum_w
+        if lowest_unmet > top:
+            level = top
+            progress = None
+        else:
+            level = lowest_unmet - 1
+            progress = level_met_w[lowest_unmet] / level_w[lowest_unmet]
+        areas.append(AreaScore(area_id, True, level, percent, target,
+                               target - level if target > level else 0, progress))
+        if o_level is None or level < o_level:
+            o_level = level
+        o_w += area_weight
+        o_wp += area_weight * percent
     return ScoreResult(
         questionnaire=plan.ref,
-        overall=OverallScore(o_level, o_percent, completeness, unknown_count),
-        areas=areas,
+        overall=OverallScore(o_level, o_wp / o_w if o_w else None,
+                             required_done / required_visible if required_visible else 1.0,
+                             unknown_count),
+        areas=tuple(areas),
         questions=tuple(out),
     )
 
