@@ -1,0 +1,47 @@
+"""Render a chart to deterministic SVG text or to PNG bytes.
+
+SVG: text stays text (`svg.fonttype = "none"`, so it is small, searchable and read
+by assistive tools), ids come from a fixed `svg.hashsalt`, and the date is left out
+of the metadata, so the same data gives byte-identical SVG in every run and process.
+"""
+from __future__ import annotations
+
+import io
+
+from matplotlib.figure import Figure
+
+from .data import Chart
+from .style import styled
+
+
+def _figure(chart: Chart | Figure) -> Figure:
+    return chart.figure if isinstance(chart, Chart) else chart
+
+
+def to_svg(chart: Chart | Figure) -> str:
+    """The chart as an SVG document (str), identical for identical input."""
+    fig = _figure(chart)
+    buf = io.BytesIO()
+    with styled():
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue().decode("utf-8")
+
+
+def to_png(chart: Chart | Figure, dpi: int = 150) -> bytes:
+    """The chart as PNG bytes at `dpi` dots per inch."""
+    if dpi <= 0:
+        raise ValueError("dpi must be positive")
+    fig = _figure(chart)
+    buf = io.BytesIO()
+    with styled():
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def to_pdf(chart: Chart | Figure) -> bytes:
+    """The chart as a one-page PDF (fonts embedded as TrueType, no creation date)."""
+    fig = _figure(chart)
+    buf = io.BytesIO()
+    with styled():
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+    return buf.getvalue()
