@@ -75,9 +75,8 @@ async def migrated_db():
     await migrate()
 
 
-@pytest.fixture
-async def db(migrated_db):
-    """An empty, migrated database on the engine of this pass."""
+async def empty_database():
+    """Empty every table, as in a fresh database, on the engine of this pass."""
     from piccolo.conf.apps import Finder
     from piccolo.table import sort_table_classes
 
@@ -93,7 +92,19 @@ async def db(migrated_db):
         async with write_transaction():
             for table in tables:
                 await table.delete(force=True)
-    yield db
+    return db
+
+
+@pytest.fixture
+async def db(migrated_db):
+    """An empty, migrated database on the engine of this pass."""
+    yield await empty_database()
+
+
+@pytest.fixture
+def reset_database(db):
+    """`await reset_database()` empties every table again within a test."""
+    return empty_database
 
 
 @pytest.fixture

@@ -1,0 +1,51 @@
+"""Exception handlers: every error is JSON with a `detail` sentence, and for bad input
+an `errors` list naming the fields or questions. Never a traceback for bad input."""
+from __future__ import annotations
+
+import logging
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
+
+from survey_engine.services.errors import ServiceError
+
+log = logging.getLogger("survey_engine.web")
+
+
+def service_error(request: Request, exc: ServiceError) -> Response:
+    return Response(content=exc.to_dict(), status_code=exc.status_code)
+
+
+def validation_error(request: Request, exc: ValidationException) -> Response:
+    items = []
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            field = item.get("key") or item.get("source") or ""
+            items.append({"field": str(field), "message": str(item.get("message", ""))})
+        else:
+            items.append({"message": str(item)})
+    return Response(
+        content={"detail": "Ogiltig begäran / invalid request: " + (exc.detail or ""), "errors": items},
+        status_code=HTTP_400_BAD_REQUEST,
+    )
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    return Response(content={"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return Response(
+        content={"detail": "Ett oväntat fel inträffade; det är loggat / an unexpected error occurred; it is logged"},
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+EXCEPTION_HANDLERS = {
+    ServiceError: service_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}
