@@ -31,14 +31,35 @@ from survey_engine.scoring.synthetic import random_answers, random_questionnaire
 DEFAULT = REPO / "questionnaires" / "mcf-cybersakerhet" / "2026.1.yaml"
 
 
-def timed(fn, items, repeat: int) -> list[float]:
-    times = []
+def timed(fn, items, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each run (the machine may be shared)."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for item in items:
             fn(item)
-        times.append(time.perf_counter() - start)
-    return times
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _load() -> str:
+    try:
+        import os
+
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except (OSError, AttributeError):
+        return "?"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     compile_questionnaire(q)
     compile_ms = (time.perf_counter() - start) * 1000
 
-    compiled_times = timed(lambda a: score_response(q, a), responses, args.repeat)
-    reference_times = timed(lambda a: reference_score(q, a), responses, args.repeat)
+    compiled_times, compiled_cpu = timed(lambda a: score_response(q, a), responses, args.repeat)
+    reference_times, reference_cpu = timed(lambda a: reference_score(q, a), responses, args.repeat)
 
     mismatches = 0
     for answers in responses:
@@ -85,12 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     n = len(responses)
     print(f"questionnaire: {label}: {n_questions} questions, {len(q.areas)} areas, "
           f"{n_conditions} with show_if")
-    print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or '?'}")
+    print(f"python {platform.python_version()} on {platform.machine()}, {_cpu_name()}, "
+          f"load average {_load()}")
     print(f"compile (once, then cached by hash): {compile_ms:.2f} ms")
     print(f"compiled engine : {n} responses in {best_c:.3f} s (best of {args.repeat}; "
-          f"median {statistics.median(compiled_times):.3f} s) = {n / best_c:,.0f} responses/s")
+          f"median {statistics.median(compiled_times):.3f} s; CPU {min(compiled_cpu):.3f} s) "
+          f"= {n / best_c:,.0f} responses/s")
     print(f"naive reference : {n} responses in {best_r:.3f} s (best of {args.repeat}; "
-          f"median {statistics.median(reference_times):.3f} s) = {n / best_r:,.0f} responses/s")
+          f"median {statistics.median(reference_times):.3f} s; CPU {min(reference_cpu):.3f} s) "
+          f"= {n / best_r:,.0f} responses/s")
     print(f"ratio           : compiled is {best_r / best_c:.1f}x the reference")
     print(f"identical results: {n - mismatches}/{n}" + ("" if not mismatches else "  MISMATCH"))
     return 1 if mismatches else 0
