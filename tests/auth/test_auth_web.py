@@ -1,0 +1,175 @@
+"""The Litestar pieces in front of the API, on a small app wired the way create_app()
+will be: shared DB sessions, bearer tokens, CSRF on session requests, guards, errors."""
+import pytest
+from litestar import Litestar, Request, get, post
+from litestar.params import FromPath
+from litestar.testing import AsyncTestClient
+
+from survey_engine.auth import audit, service
+from survey_engine.auth import web as auth_web
+from survey_engine.auth.roles import Action
+from survey_engine.auth.tables import SessionRecord
+
+pytestmark = pytest.mark.db
+
+PW = "ett långt lösenord här"
+
+
+def make_app(secure: bool = False) -> Litestar:
+    @post("/api/session", opt={"public": True}, status_code=200)
+    async def login(request: Request) -> dict:
+        body = await request.json()
+        principal = await service.authenticate(body.get("username", ""), body.get("password", ""),
+                                               auth_web.client_address(request))
+        return {"username": principal.username, "csrf": auth_web.start_session(request, principal)}
+
+    @post("/api/logout", opt={"public": True}, status_code=200)
+    async def logout(request: Request) -> dict:
+        auth_web.end_session(request)
+        return {}
+
+    @get("/api/me", guards=[auth_web.requires(Action.QUESTIONNAIRE_READ)])
+    async def me(request: Request) -> dict:
+        p = request.user
+        return {"username": p.username, "role": p.role.value, "units": sorted(p.units), "via": p.via}
+
+    @get("/api/units/{unit:str}/responses", guards=[auth_web.requires(Action.RESPONSE_READ, unit_param="unit")])
+    async def read(unit: FromPath[str]) -> dict:
+        return {"unit": unit}
+
+    @post("/api/units/{unit:str}/responses", guards=[auth_web.requires(Action.RESPONSE_WRITE, unit_param="unit")])
+    async def write(request: Request, unit: FromPath[str]) -> dict:
+        await audit.record(request.user, "response.write", "response", 1, unit=unit)
+        return {"ok": True}
+
+    return Litestar(
+        route_handlers=[login, logout, me, read, write],
+        stores=auth_web.session_stores(),
+        middleware=[auth_web.session_config(secure=secure).middleware, auth_web.PrincipalMiddleware()],
+        exception_handlers=auth_web.EXCEPTION_HANDLERS,
+    )
+
+
+@pytest.fixture
+async def people(db):
+    await service.create_user("cli:test", "root", "admin", password=PW)
+    await service.create_user("cli:test", "resp", "respondent", password=PW, units=["SOC"])
+
+
+async def login(client, username="resp", password=PW):
+    r = await client.post("/api/session", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    return r
+
+
+async def test_session_login_and_cookie_flags(people):
+    async with AsyncTestClient(app=make_app(secure=True), base_url="https://testserver.local") as client:
+        r = await login(client)
+        cookie = r.headers["set-cookie"]
+        assert cookie.startswith("se_session=")
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
+        me = await client.get("/api/me")
+        assert me.json() == {"username": "resp", "role": "respondent", "units": ["SOC"], "via": "session"}
+
+
+async def test_anonymous_is_401_and_other_unit_is_403(people):
+    async with AsyncTestClient(app=make_app()) as client:
+        assert (await client.get("/api/me")).status_code == 401
+        await login(client)
+        assert (await client.get("/api/units/SOC/responses")).status_code == 200
+        r = await client.get("/api/units/KS/responses")
+        assert r.status_code == 403
+        assert "not allowed" in r.json()["detail"]
+
+
+async def test_post_without_csrf_token_is_refused(people):
+    async with AsyncTestClient(app=make_app()) as client:
+        csrf = (await login(client)).json()["csrf"]
+        r = await client.post("/api/units/SOC/responses")
+        assert r.status_code == 403 and r.json()["code"] == "csrf"
+        r = await client.post("/api/units/SOC/responses", headers={"X-CSRF-Token": csrf + "x"})
+        assert r.status_code == 403
+        r = await client.post("/api/units/SOC/responses", headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 201, r.text
+        r = await client.post("/api/units/KS/responses", headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 403
+    [event] = await audit.list_events(audit.AuditFilter(action="response.write"))
+    assert (event.actor, event.action, event.unit) == ("resp", "response.write", "SOC")
+
+
+async def test_a_session_made_by_one_app_works_in_another(people):
+    async with AsyncTestClient(app=make_app()) as one, AsyncTestClient(app=make_app()) as two:
+        await login(one)
+        two.cookies.set("se_session", one.cookies["se_session"])
+        assert (await two.get("/api/me")).json()["username"] == "resp"
+
+
+async def test_login_gives_a_new_session_id(people):
+    async with AsyncTestClient(app=make_app()) as client:
+        planted = "a" * 64
+        await auth_web.session_stores()["sessions"].set(planted, b'{"x": 1}', expires_in=600)
+        client.cookies.set("se_session", planted, domain="testserver.local")
+        await login(client)
+        assert client.cookies["se_session"] not in ("", planted, "null")
+        assert await auth_web.session_stores()["sessions"].get(planted) is None
+
+
+async def test_logout_deletes_the_session(people):
+    async with AsyncTestClient(app=make_app()) as client:
+        csrf = (await login(client)).json()["csrf"]
+        assert await SessionRecord.count() == 1
+        # Logging out changes state too: without the CSRF token it is refused.
+        assert (await client.post("/api/logout")).status_code == 403
+        assert (await client.post("/api/logout", headers={"X-CSRF-Token": csrf})).status_code == 200
+        assert await SessionRecord.count() == 0
+        assert (await client.get("/api/me")).status_code == 401
+
+
+async def test_disabling_a_user_ends_their_session(people):
+    async with AsyncTestClient(app=make_app()) as client:
+        await login(client)
+        await service.disable_user("cli:test", "resp")
+        assert (await client.get("/api/me")).status_code == 401
+        assert await SessionRecord.count() == 0
+
+
+async def test_bearer_tokens(people):
+    plain, info = await service.create_token("cli:test", "resp", "script")
+    async with AsyncTestClient(app=make_app()) as client:
+        auth = {"Authorization": f"Bearer {plain}"}
+        me = await client.get("/api/me", headers=auth)
+        assert me.json()["via"] == "token"
+        # No cookie rides along with a bearer token, so no CSRF token is needed.
+        assert (await client.post("/api/units/SOC/responses", headers=auth)).status_code == 201
+        assert (await client.post("/api/units/KS/responses", headers=auth)).status_code == 403
+        await service.revoke_token("cli:test", info.id)
+        r = await client.get("/api/me", headers=auth)
+        assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+        assert (await client.get("/api/me", headers={"Authorization": f"Basic {plain}"})).status_code == 401
+    [event] = await audit.list_events(audit.AuditFilter(action="response.write"))
+    assert event.details == {"via_token": info.id}
+
+
+async def test_failed_and_throttled_logins(people):
+    async with AsyncTestClient(app=make_app()) as client:
+        for _ in range(4):
+            r = await client.post("/api/session", json={"username": "resp", "password": "fel fel fel fel"})
+            assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
+        r = await client.post("/api/session", json={"username": "resp", "password": "fel fel fel fel"})
+        assert r.status_code == 429
+        assert r.headers["retry-after"] == "900"
+        assert r.json()["detail"].startswith("För många misslyckade inloggningar")
+
+
+def test_route_decisions_find_routes_without_a_decision():
+    @get("/api/open")
+    async def open_route() -> str:
+        return "oops"
+
+    app = make_app()
+    decisions = auth_web.route_decisions(app)
+    assert decisions[("/api/units/{unit:str}/responses", "POST")] is Action.RESPONSE_WRITE
+    assert decisions[("/api/session", "POST")] == "public"
+    assert None not in decisions.values()
+    app.register(open_route)
+    assert auth_web.route_decisions(app)[("/api/open", "GET")] is None
