@@ -359,7 +359,10 @@ def score_compiled(plan: ScoringPlan, answers: Mapping[str, Any]) -> ScoreResult
                 continue
             if required:
                 required_visible += 1
-                required_done += 1
+                # scoring.md counts statuses `answered`/`not_applicable` as done; a text
+                # question's status is always `unscored`, so it never counts as done
+                if scored_required:
+                    required_done += 1
             if watched:
                 seen[qid] = value
             if kind == CHOICE:
@@ -374,7 +377,7 @@ def score_compiled(plan: ScoringPlan, answers: Mapping[str, Any]) -> ScoreResult
                         break
             elif kind == MULTI:
                 entry = _multi_entry(qid, area_id, w, table, value, threshold)
-            else:  # text: answered (counts for completeness), never scored
+            else:  # text: never scored
                 append(unanswered)
                 continue
             qs, included, wc, met, unknown = entry

@@ -72,7 +72,7 @@ def reference_score(questionnaire: Questionnaire, answers: Mapping[str, Any]) ->
             credit = next((b.credit for b in question.bands if b.min <= value), 0.0)
         if visible and question.required:
             required_visible += 1
-            if value is not None:
+            if status in ("answered", "not_applicable"):
                 required_done += 1
         if status == "answered" and unknown:
             unknown_count += 1

@@ -94,8 +94,9 @@ def test_question_table():
         "empty": ("answered", True, 0.0, False),
     }
     # required visible: gate, note, req, multi, num, empty (hid hidden, opt optional);
-    # answered: gate, note, multi, num, empty
-    assert r.overall.completeness == 5 / 6
+    # status answered: gate, multi, num, empty. The answered required text question
+    # `note` has status `unscored`, so as scoring.md is written it never counts as done.
+    assert r.overall.completeness == 4 / 6
     assert r == reference_score(q, {"gate": "ja", "note": "text", "hid": "ja", "multi": ["b"], "num": 50, "empty": []})
 
 
@@ -114,3 +115,27 @@ def test_hidden_chain_and_condition_on_unanswered():
     assert [x.status for x in r.questions] == ["answered", "hidden", "hidden", "missing", "hidden"]
     r2 = score_response(q, {"p": "ja", "c": "ja", "gc": "ja", "u": "na", "dep": "ja"})
     assert [x.status for x in r2.questions] == ["answered"] * 3 + ["not_applicable", "answered"]
+
+
+def test_compiled_plans_are_cached_by_hash_and_checked_by_content(example):
+    from survey_engine.scoring import compile_questionnaire
+
+    assert compile_questionnaire(example) is compile_questionnaire(example)
+    same = example.model_copy(deep=True)
+    assert compile_questionnaire(same) is compile_questionnaire(example)
+    # a hand-built model that reuses the hash of different content gets its own plan
+    other = make_questionnaire([{"id": "a", "questions": [{"id": "a1", "level": 1, "weight": 3}]}])
+    impostor = other.model_copy(update={"hash": example.hash})
+    assert score_response(impostor, {"a1": "delvis"}).area("a").percent == 50.0
+    assert score_response(example, {"a1": "ja", "a2": "ja", "a3": "delvis", "a4": "ja"}).area("a").percent == 90.0
+
+
+def test_multi_credit_does_not_depend_on_answer_order():
+    q = make_questionnaire([{"id": "x", "questions": [
+        {"id": "m", "type": "multi", "level": 1, "options": [
+            {"value": v, "label": {"sv": v, "en": v}, "weight": w}
+            for v, w in (("a", 0.1), ("b", 0.2), ("c", 0.3), ("d", 0.7))]}]}])
+    credits = {score_response(q, {"m": order}).question("m").credit
+               for order in (["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"])}
+    assert len(credits) == 1
+    assert credits.pop() == reference_score(q, {"m": ["c", "a", "b"]}).question("m").credit
