@@ -52,6 +52,7 @@ class Action(str, enum.Enum):
     PLAN_WRITE = "plan.write"
     AUDIT_READ = "audit.read"
     USER_MANAGE = "user.manage"  # users, roles, unit bindings, other people's tokens
+    UNIT_READ = "unit.read"  # the list of units (the organisation), not their data
     UNIT_MANAGE = "unit.manage"
     TOKEN_MANAGE_OWN = "token.manage_own"  # create, list and revoke one's own tokens
 
@@ -80,6 +81,7 @@ UNIT_SCOPED: frozenset[Action] = frozenset(
 _A, _O, _N = Scope.ALL, Scope.OWN_UNITS, Scope.NONE
 _READS = {
     Action.QUESTIONNAIRE_READ,
+    Action.UNIT_READ,
     Action.ROUND_READ,
     Action.RESPONSE_READ,
     Action.SCORES_READ,
@@ -108,6 +110,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     # exports compare units, so they are closed to respondents.
     Role.RESPONDENT: _row(
         questionnaire_read=_A,
+        unit_read=_A,
         round_read=_A,
         response_read=_O,
         response_write=_O,
@@ -172,6 +175,19 @@ def decide(principal: Principal, action: Action | str, unit_code: str | None = N
     if unit_code in principal.units:
         return Decision(True, f"{unit_code} is one of {principal.username}'s units")
     return Decision(False, f"{unit_code} is not one of {principal.username}'s units")
+
+
+def allowed_somewhere(principal: Principal, action: Action | str) -> bool:
+    """May `principal` do `action` on at least one unit (or everywhere)? For a route
+    guard in front of an object whose unit is only known once the service has loaded it
+    (a response id, say): the guard lets the request through, and the service then
+    calls `require(principal, action, unit)` with the object's unit."""
+    try:
+        action = Action(action)
+    except ValueError:
+        return False
+    scope = POLICY[principal.role][action]
+    return scope is Scope.ALL or (scope is Scope.OWN_UNITS and bool(principal.units))
 
 
 def require(principal: Principal, action: Action | str, unit_code: str | None = None) -> None:

@@ -39,7 +39,7 @@ from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
 from survey_engine.auth import service
 from survey_engine.auth.errors import AuthError, InvalidCredentials, LoginThrottled
-from survey_engine.auth.roles import Action, Principal, decide
+from survey_engine.auth.roles import Action, Principal, allowed_somewhere, decide
 from survey_engine.auth.sessions import DatabaseStore
 
 SESSION_COOKIE = "se_session"
@@ -215,24 +215,38 @@ def current_principal(connection: ASGIConnection) -> Principal:
     return principal
 
 
-def requires(action: Action | str, unit_param: str | None = None) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
-    """A route guard: 401 when anonymous, 403 unless the policy allows `action`. With
-    `unit_param`, the unit is the path (or else query) parameter of that name. Routes
-    whose unit is only known after loading an object (a response id, say) use the
-    guard for the action and call `roles.require(principal, action, unit)` in the
-    service once the unit is known."""
+def requires(
+    action: Action | str, unit_param: str | None = None, unit_from_object: bool = False
+) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+    """A route guard: 401 when anonymous, 403 unless the policy allows `action`.
+
+    - `unit_param="code"`: the unit is the path (or else query) parameter of that name.
+    - `unit_from_object=True`: the unit is only known once the service has loaded the
+      object (a response by id, a new response's unit in the body). The guard lets
+      through anyone who may do `action` on some unit, and the service must call
+      `roles.require(principal, action, unit)` when it knows the unit; list routes
+      filter with `roles.visible_units`.
+    - neither: the action is not about one unit (or the role must hold it everywhere).
+    """
     action = Action(action)
+    if unit_param is not None and unit_from_object:
+        raise ValueError("give unit_param or unit_from_object, not both")
 
     def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
         principal = current_principal(connection)
-        unit = None
-        if unit_param is not None:
-            unit = connection.path_params.get(unit_param) or connection.query_params.get(unit_param)
-        if not decide(principal, action, unit):
+        if unit_from_object:
+            allowed = allowed_somewhere(principal, action)
+        else:
+            unit = None
+            if unit_param is not None:
+                unit = connection.path_params.get(unit_param) or connection.query_params.get(unit_param)
+            allowed = decide(principal, action, unit).allowed
+        if not allowed:
             raise PermissionDeniedException(detail="Du har inte behörighet att göra detta. / You are not allowed to do this.")
 
     guard.action = action  # type: ignore[attr-defined]  # read by route_decisions()
     guard.unit_param = unit_param  # type: ignore[attr-defined]
+    guard.unit_from_object = unit_from_object  # type: ignore[attr-defined]
     return guard
 
 

@@ -20,19 +20,19 @@ from survey_engine.auth.roles import (
 EXPECTED = {
     Role.ADMIN: {a.value: "A" for a in Action},
     Role.ANALYST: {
-        "questionnaire.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
+        "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A",
     },
     Role.PLANNER: {
-        "questionnaire.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
+        "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "plan.read": "A", "plan.write": "A", "token.manage_own": "A",
     },
     Role.RESPONDENT: {
-        "questionnaire.read": "A", "round.read": "A", "response.read": "O", "response.write": "O",
+        "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "O", "response.write": "O",
         "response.submit": "O", "scores.read": "O", "plan.read": "O", "token.manage_own": "A",
     },
     Role.AUDITOR: {
-        "questionnaire.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
+        "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "audit.read": "A",
         "token.manage_own": "A",
     },
@@ -76,7 +76,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
     assert {a.value for a in Action} == {
         "questionnaire.read", "questionnaire.publish", "round.read", "round.manage", "response.read",
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
-        "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.manage",
+        "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
         "token.manage_own",
     }
     assert set(POLICY) == set(Role)
@@ -123,6 +123,17 @@ def test_visible_units_filters_lists():
     assert visible_units(principal(Role.RESPONDENT), Action.SCORES_READ, units) == ["SOC", "UTB"]
     assert visible_units(principal(Role.ANALYST), Action.SCORES_READ, units) == units
     assert visible_units(principal(Role.ANALYST), Action.PLAN_WRITE, units) == []
+
+
+def test_allowed_somewhere_lets_unit_checks_wait_for_the_service():
+    from survey_engine.auth.roles import allowed_somewhere
+
+    for role in Role:
+        for action in Action:
+            expected = EXPECTED[role].get(action.value) in ("A", "O")
+            assert allowed_somewhere(principal(role), action) is expected, (role, action)
+    assert not allowed_somewhere(Principal("x", Role.RESPONDENT), Action.RESPONSE_READ)  # no units at all
+    assert not allowed_somewhere(principal(Role.ADMIN), "nonsense")
 
 
 def test_principal_coerces_role_and_units():

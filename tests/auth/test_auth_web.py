@@ -7,12 +7,13 @@ from litestar.testing import AsyncTestClient
 
 from survey_engine.auth import audit, service
 from survey_engine.auth import web as auth_web
-from survey_engine.auth.roles import Action
+from survey_engine.auth.roles import Action, require
 from survey_engine.auth.tables import SessionRecord
 
 pytestmark = pytest.mark.db
 
 PW = "ett långt lösenord här"
+RESPONSE_UNITS = {1: "SOC", 2: "KS"}
 
 
 def make_app(secure: bool = False) -> Litestar:
@@ -42,8 +43,14 @@ def make_app(secure: bool = False) -> Litestar:
         await audit.record(request.user, "response.write", "response", 1, unit=unit)
         return {"ok": True}
 
+    @get("/api/responses/{response_id:int}", guards=[auth_web.requires(Action.RESPONSE_READ, unit_from_object=True)])
+    async def read_by_id(request: Request, response_id: FromPath[int]) -> dict:
+        unit = RESPONSE_UNITS[response_id]  # what the service would load
+        require(request.user, Action.RESPONSE_READ, unit)
+        return {"unit": unit}
+
     return Litestar(
-        route_handlers=[login, logout, me, read, write],
+        route_handlers=[login, logout, me, read, write, read_by_id],
         stores=auth_web.session_stores(),
         middleware=[auth_web.session_config(secure=secure).middleware, auth_web.PrincipalMiddleware()],
         exception_handlers=auth_web.EXCEPTION_HANDLERS,
@@ -80,6 +87,16 @@ async def test_anonymous_is_401_and_other_unit_is_403(people):
         r = await client.get("/api/units/KS/responses")
         assert r.status_code == 403
         assert "not allowed" in r.json()["detail"]
+
+
+async def test_unit_known_only_in_the_service(people):
+    async with AsyncTestClient(app=make_app()) as client:
+        assert (await client.get("/api/responses/1")).status_code == 401
+        await login(client)
+        assert (await client.get("/api/responses/1")).json() == {"unit": "SOC"}
+        # Changing the id to another unit's response is refused by the service check.
+        r = await client.get("/api/responses/2")
+        assert r.status_code == 403 and r.json()["code"] == "permission_denied"
 
 
 async def test_post_without_csrf_token_is_refused(people):
@@ -170,6 +187,7 @@ def test_route_decisions_find_routes_without_a_decision():
     decisions = auth_web.route_decisions(app)
     assert decisions[("/api/units/{unit:str}/responses", "POST")] is Action.RESPONSE_WRITE
     assert decisions[("/api/session", "POST")] == "public"
+    assert decisions[("/api/responses/{response_id:int}", "GET")] is Action.RESPONSE_READ
     assert None not in decisions.values()
     app.register(open_route)
     assert auth_web.route_decisions(app)[("/api/open", "GET")] is None
