@@ -14,6 +14,8 @@ COMMAND_MODULES = [
     "users",
     "questionnaire",
     "engine",
+    "data",  # after "questionnaire": adds `questionnaire publish` to that group
+    "serve",
 ]
 
 

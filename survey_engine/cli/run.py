@@ -1,4 +1,4 @@
-"""`survey-engine run`: what the README's run command starts."""
+"""`survey-engine run`: what the README's run command (`make run`) starts."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,28 +9,47 @@ QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 
 
 @click.command("run")
-def run_command() -> None:
-    """Validate and summarise the shipped questionnaires (the web server comes later)."""
-    from survey_engine.questionnaire.load import load_questionnaire
-    from survey_engine.questionnaire.errors import QuestionnaireError
+@click.option("--host", default="127.0.0.1", show_default=True, help="adress / address")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="port")
+@click.option("--no-demo", is_flag=True, help="läs inte in demodata i en tom databas / no demo data in an empty database")
+def run_command(host: str, port: int, no_demo: bool) -> None:
+    """Sätt upp databasen, läs in demodata om den är tom och starta webbservern.
 
-    files = sorted(QUESTIONNAIRES.glob("*/*.yaml"))
-    if not files:
-        raise click.ClickException(f"no questionnaires found under {QUESTIONNAIRES}")
-    bad = 0
-    for path in files:
-        try:
-            q = load_questionnaire(path)
-        except QuestionnaireError as exc:
-            bad += 1
-            click.echo(f"{path}: INVALID", err=True)
-            for p in exc.problems:
-                click.echo(f"  {p}", err=True)
-            continue
-        n = sum(1 for _ in q.questions())
-        click.echo(f"{q.id} {q.version}: {len(q.areas)} områden, {n} frågor, {q.hash}")
-    if bad:
-        raise SystemExit(2)
+    Set up the database, load the demo data if it is empty, and start the web server.
+    """
+    from survey_engine.cli.data import run_db
+    from survey_engine.cli.serve import serve_app
+    from survey_engine.demo import database_is_empty, load_demo
+    from survey_engine.settings import database_settings
+
+    settings = database_settings()
+    where = "PostgreSQL" if settings.is_postgres else f"SQLite ({settings.sqlite_path})"
+
+    async def prepare() -> bool:
+        if no_demo or not await database_is_empty():
+            return False
+        click.echo("Tom databas: läser in demodata / empty database: loading the demo data …")
+        await load_demo(QUESTIONNAIRES, log=click.echo)
+        return True
+
+    click.echo(f"Databas / database: {where}")
+    loaded = run_db(prepare)
+    base = f"http://{host}:{port}"
+    click.echo(
+        "\n"
+        f"  survey-engine körs på / runs at   {base}\n"
+        f"  API-dokumentation / API docs      {base}/schema\n"
+        f"  Omgångar / rounds (JSON)          {base}/api/v1/rounds\n"
+        "\n"
+        "  Nästa steg / next steps:\n"
+        f"    curl {base}/api/v1/rounds/2/overview      # svarsfrekvens / response rate 2026\n"
+        "    survey-engine round list                   # omgångar / rounds\n"
+        "    survey-engine questionnaire publish FILE   # ny enkätversion / new questionnaire version\n"
+        "    survey-engine units import FILE.csv        # egna enheter / your own units\n"
+        f"  {'Demodata inläst / demo data loaded.' if loaded else ''}\n"
+        "  Stoppa med Ctrl-C / stop with Ctrl-C.\n"
+    )
+    serve_app(host, port)
 
 
 def register(main: click.Group) -> None:

@@ -104,7 +104,7 @@ def parse_units_csv(text: str, source: str = "<csv>") -> list[UnitInput]:
         except ValueError:
             errors.append({"field": "weight", "line": n, "message":
                            f"vikten {weight_text!r} är inget tal / weight {weight_text!r} is not a number"})
-            continue
+            weight = 1.0  # keep the row so that its other problems are reported too
         items.append(UnitInput(cell("code"), cell("name"), weight, cell("parent") or None, n))
     errors.extend(check_units(items))
     if errors:

@@ -1,0 +1,267 @@
+"""Demo data: Malmö stad with 14 förvaltningar, a closed 2024 round and an open 2026
+round with realistic synthetic answers. Deterministic: a seeded random generator per
+unit and round, so the same database comes out every time (timestamps aside).
+
+Maturity varies on purpose: a few förvaltningar stay at level 0, a few reach level 3
+in some areas; "vet ej" and "ej tillämpligt" are used, some answers carry comments,
+and in 2026 some responses are still drafts and a few have not been started. 2026
+answers are pre-filled from 2024 through question continuity and then improved a
+little, so trends make sense.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from survey_engine.questionnaire.model import Question, Questionnaire
+from survey_engine.services import Conflict, questionnaires, responses, rounds, units
+from survey_engine.services.units import UnitInput
+
+FAMILY = "mcf-cybersakerhet"
+SEED = "survey-engine-demo-1"
+KOMMUN = UnitInput("MALMO", "Malmö stad", 1.0)
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    code: str
+    name: str
+    employees: int
+    maturity: float  # rough overall maturity in 2024 (0 = nothing in place, 3+ = qualified)
+    growth: float  # how much it improves by 2026
+
+
+# Modelled on Malmö stad's förvaltningar; employee counts are rounded, illustrative figures.
+UNITS = [
+    DemoUnit("SK", "Stadskontoret", 700, 2.6, 0.5),
+    DemoUnit("ASF", "Arbetsmarknads- och socialförvaltningen", 2600, 1.4, 0.4),
+    DemoUnit("FOF", "Förskoleförvaltningen", 5500, 0.8, 0.5),
+    DemoUnit("GRF", "Grundskoleförvaltningen", 8000, 1.1, 0.6),
+    DemoUnit("GYVF", "Gymnasie- och vuxenutbildningsförvaltningen", 2300, 1.3, 0.3),
+    DemoUnit("FSF", "Funktionsstödsförvaltningen", 3500, 0.9, 0.4),
+    DemoUnit("HVOF", "Hälsa- sjukvård- och omsorgsförvaltningen", 5200, 1.9, 0.6),
+    DemoUnit("KF", "Kulturförvaltningen", 600, 0.3, 0.4),
+    DemoUnit("FRI", "Fritidsförvaltningen", 700, 0.4, 0.2),
+    DemoUnit("MF", "Miljöförvaltningen", 350, 1.6, 0.3),
+    DemoUnit("FGK", "Fastighets- och gatukontoret", 900, 1.7, 0.5),
+    DemoUnit("SBK", "Stadsbyggnadskontoret", 450, 1.2, 0.3),
+    DemoUnit("SF", "Serviceförvaltningen", 1400, 3.0, 0.4),
+    DemoUnit("REV", "Stadsrevisionen", 25, 0.2, 0.3),
+]
+# 2024: everyone answered, Stadsrevisionen never submitted. 2026: some still in draft,
+# a few not started yet.
+DRAFT_2024 = {"REV"}
+DRAFT_2026 = {"GRF", "FSF", "KF", "SBK"}
+NOT_STARTED_2026 = {"FRI", "REV"}
+
+COMMENTS = [
+    "Arbete pågår, klart under året.",
+    "Beslutat i ledningsgruppen men inte infört överallt.",
+    "Gäller bara våra egna system, inte de som Serviceförvaltningen driftar.",
+    "Osäkert: behöver stämmas av med IT-samordnaren.",
+    "Rutinen finns men har inte följts upp.",
+    "Vi förlitar oss på stadens gemensamma rutin.",
+    "Nytt sedan förra året.",
+    "Dokumenterat i ledningssystemet.",
+]
+EVIDENCE = [
+    "https://intranat.example.se/styrdokument/informationssakerhetspolicy",
+    "https://intranat.example.se/ledningssystem/riskanalys",
+    "Protokoll från ledningsgruppen",
+    "Utbildningsstatistik från lärplattformen",
+]
+TEXT_ANSWERS = [
+    "Vi har påbörjat en genomgång av våra informationstillgångar.",
+    "Störst behov: utbildning av chefer och en ny kontinuitetsplan.",
+    "Samverkan med Serviceförvaltningen fungerar bra.",
+]
+
+
+def _options_by_credit(q: Questionnaire, question: Question):
+    scale = q.scale_of(question)
+    scored = sorted((o for o in scale.options if o.credit is not None and not o.unknown), key=lambda o: o.credit)
+    unknown = [o for o in scale.options if o.unknown]
+    na = [o for o in scale.options if o.not_applicable]
+    return scored, unknown, na
+
+
+def _clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
+    return max(lo, min(hi, x))
+
+
+def answer_for(q: Questionnaire, question: Question, maturity: float, rng: random.Random) -> Any:
+    """A plausible answer for a unit of this maturity in this question's area."""
+    if question.type == "text":
+        return rng.choice(TEXT_ANSWERS) if (question.required or rng.random() < 0.3) else None
+    target = _clamp(maturity - question.level + 1 + rng.gauss(0, 0.25))
+    if question.type == "choice":
+        scored, unknown, na = _options_by_credit(q, question)
+        roll = rng.random()
+        if unknown and roll < 0.04:
+            return unknown[0].value
+        if na and roll > 0.975:
+            return na[0].value
+        return min(scored, key=lambda o: (abs(o.credit - target), -o.credit)).value
+    if question.type == "multi":
+        chosen = [o.value for o in question.options if rng.random() < target]
+        return chosen
+    if question.type == "number":
+        bands = sorted(question.bands, key=lambda b: b.min)
+        band_index = min(range(len(bands)), key=lambda i: abs(bands[i].credit - target))
+        low = max(bands[band_index].min, question.min)
+        high = bands[band_index + 1].min if band_index + 1 < len(bands) else question.max
+        high = min(high, question.max)
+        value = low + (high - low) * rng.random() * 0.95
+        return round(value) if float(question.min).is_integer() and float(question.max).is_integer() else round(value, 1)
+    return None  # pragma: no cover
+
+
+def answers_for(q: Questionnaire, unit: DemoUnit, year: int, maturity: float, completeness: float = 1.0):
+    """(answers, comments, evidence) for one unit's response."""
+    rng = random.Random(f"{SEED}:{unit.code}:{year}")
+    # A unit's strong and weak areas stay the same between rounds (seeded per area).
+    area_maturity = {a.id: maturity + random.Random(f"{SEED}:{unit.code}:{a.id}").gauss(0, 0.6) for a in q.areas}
+    values: dict[str, Any] = {}
+    comments: dict[str, str] = {}
+    evidence: dict[str, str] = {}
+    for question in q.questions():
+        if rng.random() > completeness:
+            continue
+        value = answer_for(q, question, area_maturity[question.area], rng)
+        if value is None:
+            continue
+        values[question.id] = value
+        if question.type != "text" and rng.random() < 0.12:
+            comments[question.id] = rng.choice(COMMENTS)
+        if question.type != "text" and rng.random() < 0.06:
+            evidence[question.id] = rng.choice(EVIDENCE)
+    return values, comments, evidence
+
+
+def credit_of(q: Questionnaire, question: Question, value: Any) -> float | None:
+    """The credit an answer earns (None: not applicable, unknown or unscored)."""
+    if value is None or question.type == "text":
+        return None
+    if question.type == "choice":
+        option = q.scale_of(question).option(value)
+        return None if option is None or option.unknown or option.not_applicable else option.credit
+    if question.type == "multi":
+        total = sum(o.weight for o in question.options)
+        return sum(o.weight for o in question.options if o.value in value) / total
+    for band in sorted(question.bands, key=lambda b: -b.min):
+        if value >= band.min:
+            return band.credit
+    return 0.0
+
+
+def _batches(items: dict[str, Any], n: int) -> list[dict[str, Any]]:
+    keys = list(items)
+    size = max(1, -(-len(keys) // n))
+    return [{k: items[k] for k in keys[i:i + size]} for i in range(0, len(keys), size)]
+
+
+async def _answer(response_id: int, values, comments, evidence, actor: str, revision: int) -> int:
+    """Save in a few batches, as a respondent would over some sessions."""
+    for batch in _batches(values, 3):
+        state = await responses.save_answers(
+            response_id, revision, batch,
+            comments={k: v for k, v in comments.items() if k in batch},
+            evidence={k: v for k, v in evidence.items() if k in batch}, actor=actor)
+        revision = state["revision"]
+    return revision
+
+
+async def database_is_empty() -> bool:
+    from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
+
+    return not (await Unit.exists() or await Round.exists() or await QuestionnaireVersion.exists())
+
+
+async def clear_survey_data() -> None:
+    """Delete every unit, round, response and published version (not users)."""
+    from survey_engine.store.db import write_transaction
+    from survey_engine.store.tables import (
+        Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit,
+    )
+
+    async with write_transaction():
+        for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
+            await table.delete(force=True)
+        await Unit.update({Unit.parent: None}, force=True)
+        await Unit.delete(force=True)
+        await QuestionnaireVersion.delete(force=True)
+
+
+async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print) -> dict[str, Any]:
+    """Fill the database with the demo; refuses a non-empty database unless `reset`."""
+    folder = Path(questionnaires_dir) / FAMILY
+    sources = {v: folder / f"{v}.yaml" for v in ("2024.1", "2026.1")}
+    missing = [str(p) for p in sources.values() if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"demoenkäterna saknas / demo questionnaires missing: {', '.join(missing)}")
+    if not await database_is_empty():
+        if not reset:
+            raise Conflict("Databasen innehåller redan data; kör med --reset för att ersätta den med demon / "
+                           "the database already holds data: use --reset to replace it with the demo")
+        await clear_survey_data()
+
+    actor = "demo"
+    for version, path in sources.items():
+        await questionnaires.publish_questionnaire(path.read_text(encoding="utf-8"), actor=actor, source=str(path))
+    _, q24 = await questionnaires.get_questionnaire(FAMILY, "2024.1")
+    _, q26 = await questionnaires.get_questionnaire(FAMILY, "2026.1")
+    total_employees = sum(u.employees for u in UNITS)
+    await units.import_units(
+        [UnitInput(KOMMUN.code, KOMMUN.name, float(total_employees))]
+        + [UnitInput(u.code, u.name, float(u.employees), KOMMUN.code) for u in UNITS],
+        actor=actor,
+    )
+    codes = [u.code for u in UNITS]
+    log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar")
+
+    r24 = await rounds.create_round("Cybersäkerhetskollen 2024", FAMILY, "2024.1", codes,
+                                    dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=actor)
+    await rounds.open_round(r24["id"], actor=actor)
+    for unit in UNITS:
+        who = f"{unit.code.lower()}.respondent"
+        state, _ = await responses.start_response(r24["id"], unit.code, actor=who)
+        values, comments, evidence = answers_for(q24, unit, 2024, unit.maturity,
+                                                 completeness=0.7 if unit.code in DRAFT_2024 else 1.0)
+        revision = await _answer(state["id"], values, comments, evidence, who, state["revision"])
+        if unit.code not in DRAFT_2024:
+            await responses.submit_response(state["id"], actor=who, revision=revision)
+    await rounds.close_round(r24["id"], actor=actor)
+    log(f"  omgång / round {r24['id']}: {r24['name']} (stängd / closed)")
+
+    r26 = await rounds.create_round("Cybersäkerhetskollen 2026", FAMILY, "2026.1", codes,
+                                    dt.date(2026, 3, 1), dt.date(2026, 12, 18), actor=actor)
+    await rounds.open_round(r26["id"], actor=actor)
+    for unit in UNITS:
+        if unit.code in NOT_STARTED_2026:
+            continue
+        who = f"{unit.code.lower()}.respondent"
+        state, _ = await responses.start_response(r26["id"], unit.code, actor=who, prefill=True)
+        carried = responses.values_of(state)
+        draft = unit.code in DRAFT_2026
+        values, comments, evidence = answers_for(q26, unit, 2026, unit.maturity + unit.growth,
+                                                 completeness=0.6 if draft else 1.0)
+        # Carried-over answers stand unless the unit has improved there (now and then
+        # one gets worse, or an uncertain answer is settled).
+        rng = random.Random(f"{SEED}:{unit.code}:keep")
+        changes = {}
+        for k, v in values.items():
+            if k not in carried:
+                changes[k] = v
+                continue
+            question = q26.question(k)
+            old, new = credit_of(q26, question, carried[k]), credit_of(q26, question, v)
+            if (old is not None and new is not None and new > old) or rng.random() < 0.08:
+                changes[k] = v
+        revision = await _answer(state["id"], changes, comments, evidence, who, state["revision"])
+        if not draft:
+            await responses.submit_response(state["id"], actor=who, revision=revision)
+    log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
+    return {"rounds": [r24["id"], r26["id"]], "units": len(UNITS) + 1}
