@@ -39,6 +39,12 @@ ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
 _EQUAL = 1e-9
 
 
+def _check_result(q: Questionnaire, result) -> None:
+    if result.questionnaire.hash != q.hash:
+        raise ValueError(f"a result for {result.questionnaire.id} {result.questionnaire.version} was "
+                         f"given with questionnaire {q.id} {q.version}: pass each round's own version")
+
+
 def _same_version(q1: Questionnaire, q2: Questionnaire) -> bool:
     return q1 is q2 or (q1.id == q2.id and q1.version == q2.version and q1.hash == q2.hash)
 
@@ -53,16 +59,18 @@ def action_effect(question_id: str, q1: Questionnaire, result1, q2: Questionnair
     """The effect of the action on `question_id` (a question of q1, scored in result1)
     as measured by result2 (a later round, questionnaire q2):
     met / improved / unchanged / worse / not_comparable."""
+    _check_result(q1, result1)
+    _check_result(q2, result2)
     successor = _successor(question_id, q1, q2)
     if successor is None:
         return "not_comparable"
     after = result2.question(successor)
-    if not after.included:
+    if after is None or not after.included:
         return "not_comparable"
     if after.met:
         return "met"
     before = result1.question(question_id)
-    if not before.included:  # no credit to compare with (not a plan action of R1)
+    if before is None or not before.included:  # no credit to compare with
         return "not_comparable"
     if after.credit > before.credit + _EQUAL:
         return "improved"
@@ -123,6 +131,8 @@ class AreaFollowUp:
 def area_follow_up(q1: Questionnaire, result1, q2: Questionnaire, result2) -> list[AreaFollowUp]:
     """Every area of q2 (file order), then any area only q1 has, with level and
     percent in both rounds and the comparable share."""
+    _check_result(q1, result1)
+    _check_result(q2, result2)
     before = {a.id: a for a in result1.areas}
     after = {a.id: a for a in result2.areas}
     same = _same_version(q1, q2)

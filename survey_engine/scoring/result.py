@@ -107,12 +107,13 @@ class _Lookup:
         return {q.id: q for q in self.questions}
 
     def area(self, area_id: str):
-        """The area's figures; KeyError when the questionnaire has no such area."""
-        return self._area_index[area_id]
+        """The area's figures; None when the questionnaire has no such area (like
+        `Questionnaire.area`)."""
+        return self._area_index.get(area_id)
 
     def question(self, question_id: str):
-        """The question's outcome; KeyError when the questionnaire has no such question."""
-        return self._question_index[question_id]
+        """The question's outcome; None when the questionnaire has no such question."""
+        return self._question_index.get(question_id)
 
 
 @dataclass(frozen=True, eq=True)

@@ -158,3 +158,18 @@ def test_effects_and_share_across_versions():
     assert fu.percent_before == pytest.approx(100 * 0.5 / 4)
     assert fu.percent_after == pytest.approx(100 * (2 * 0.5 + 1 + 1 + 1) / 5)
     assert area_follow_up(v1, r1, v1, r1)[0].comparable_share == 1.0
+
+
+def test_results_must_match_their_questionnaires(example):
+    other = make_questionnaire([{"id": "x", "questions": [{"id": "x1", "level": 1}]}], version="2027.1")
+    r = score_response(example, ANSWERS)
+    r_other = score_response(other, {"x1": "ja"})
+    with pytest.raises(ValueError):
+        action_effect("a1", example, r, other, r)
+    with pytest.raises(ValueError):
+        area_follow_up(example, r_other, other, r_other)
+    with pytest.raises(ValueError):
+        priorities(example, r_other)
+    # unrelated versions: nothing continues, so every effect is not comparable
+    assert action_effect("a1", example, r, other, r_other) == "not_comparable"
+    assert r.area("nosuch") is None and r.question("nosuch") is None
