@@ -145,10 +145,19 @@ class _Builder:
         return mapping
 
 
+def _reader_issue(text: str, exc: yaml.reader.ReaderError) -> YamlIssue:
+    line = text.count("\n", 0, max(exc.position, 0)) + 1
+    return YamlIssue("", f"otillåtet tecken {exc.character:#06x} i filen; ta bort det / the file holds "
+                         f"the character {exc.character:#06x}, which YAML does not allow; remove it", line)
+
+
 def parse_yaml(text: str) -> tuple[ParsedYaml | None, list[YamlIssue]]:
     """Parse one YAML document. Returns (parsed, issues); parsed is None when the text
     cannot be read at all (syntax error, empty file)."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow
+        return None, [_reader_issue(text, exc)]
     try:
         try:
             node = loader.get_single_node()
@@ -160,7 +169,9 @@ def parse_yaml(text: str) -> tuple[ParsedYaml | None, list[YamlIssue]]:
                 detail = f"{exc.context}, {exc.problem}"
             return None, [YamlIssue("", f"YAML-syntaxfel / YAML syntax error: {detail}; rätta raden / "
                                         f"fix the line", line)]
-        except yaml.YAMLError as exc:  # e.g. a character YAML does not allow
+        except yaml.reader.ReaderError as exc:
+            return None, [_reader_issue(text, exc)]
+        except yaml.YAMLError as exc:
             return None, [YamlIssue("", f"YAML-fel / YAML error: {exc}", None)]
         if node is None:
             return None, [YamlIssue("", "filen är tom / the file is empty", None)]
