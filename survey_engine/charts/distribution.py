@@ -88,7 +88,7 @@ def distribution_chart(
                         edgecolor="white" if hatch is None else NOT_ASSESSED_EDGE,
                         linewidth=0.8 if hatch is None else 0.0)
                 ax.text(left + count / 2, j, str(count), ha="center", va="center",
-                        fontsize=8.5, fontweight="bold",
+                        fontsize=8.5, fontweight="bold", in_layout=False,
                         color=text_color_on(color) if hatch is None else "#333333")
                 left += count
         ax.set_ylim(n - 0.5, -0.5)

@@ -60,24 +60,28 @@ def heatmap_chart(
         fig = new_figure(width, height)
         fig.suptitle(title)
         ax = fig.add_subplot()
+        # Cells are added with add_artist (not add_patch: no data-limit update per cell,
+        # the limits are set below) and kept out of the layout pass; both save time.
         for i, row in enumerate(data.levels):
             for j, level in enumerate(row):
                 if level is None:
-                    ax.add_patch(Rectangle((j, i), 1, 1, facecolor=NOT_ASSESSED_COLOR,
+                    ax.add_artist(Rectangle((j, i), 1, 1, facecolor=NOT_ASSESSED_COLOR,
                                            hatch=NOT_ASSESSED_HATCH, edgecolor=NOT_ASSESSED_EDGE,
-                                           linewidth=0.0))
+                                           linewidth=0.0, in_layout=False))
                     ax.text(j + 0.5, i + 0.5, s["dash"], ha="center", va="center",
-                            fontsize=10, color="#333333")
+                            fontsize=10, color="#333333", in_layout=False)
                 else:
                     color = colors[max(0, min(level, top))]
-                    ax.add_patch(Rectangle((j, i), 1, 1, facecolor=color, linewidth=0))
+                    ax.add_artist(Rectangle((j, i), 1, 1, facecolor=color, linewidth=0,
+                                           in_layout=False))
                     ax.text(j + 0.5, i + 0.5, str(level), ha="center", va="center",
-                            fontsize=10, fontweight="bold", color=text_color_on(color))
+                            fontsize=10, fontweight="bold", color=text_color_on(color),
+                            in_layout=False)
         # white grid lines between the cells
         for j in range(n_cols + 1):
-            ax.axvline(j, color="white", linewidth=1.5)
+            ax.axvline(j, color="white", linewidth=1.5, in_layout=False)
         for i in range(n_rows + 1):
-            ax.axhline(i, color="white", linewidth=1.5)
+            ax.axhline(i, color="white", linewidth=1.5, in_layout=False)
         ax.set_xlim(0, n_cols)
         ax.set_ylim(n_rows, 0)
         ax.set_xticks([j + 0.5 for j in range(n_cols)])

@@ -58,7 +58,7 @@ def response_rate_chart(
                 ax.barh(i, count, left=left, height=0.62, color=color, edgecolor="white",
                         linewidth=0.8)
                 ax.text(left + count / 2, i, str(count), ha="center", va="center",
-                        fontsize=8.5, fontweight="bold", color=text_color_on(color))
+                        fontsize=8.5, fontweight="bold", in_layout=False, color=text_color_on(color))
                 left += count
             share = (
                 s["response_share"].format(share=format_share(data.submitted[i] / totals[i], lang))

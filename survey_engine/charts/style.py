@@ -199,7 +199,9 @@ def freeze_layout(fig: Figure) -> Figure:
     one render to the next. Solving once here and then switching the engine off makes
     every later render of the same figure byte-identical.
     """
-    fig.draw_without_rendering()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)  # the layout pass of a first draw, without drawing
     fig.set_layout_engine("none")
     return fig
 

@@ -177,6 +177,8 @@ def test_figure_text_holds_the_swedish_labels():
     assert "–" in texts["heatmap"].splitlines()
     assert "Antal förvaltningar" in texts["distribution"]
     assert "jämförbar andel 80 %" in texts["trend"]
+    assert "0 → 1 · jämförbar andel 80 %" in texts["trend"].splitlines()  # first area
+    assert "Omgång 2025" in texts["trend"] and "Omgång 2026" in texts["trend"]
     assert "jämförbarhet okänd" in texts["trend"]
     assert "ej jämförbar med föregående omgång" in texts["trend"]
     resp = svg_text(to_svg(response_rate_chart(RESPONSE_CASES["rounds"])))
@@ -237,7 +239,7 @@ def test_trend_draws_non_comparable_points_hollow():
     hollow = filled = 0
     for ax in chart.figure.axes:
         for line in ax.get_lines():
-            if line.get_marker() == "o" and len(line.get_xdata()) == 1:
+            if line.get_marker() not in (None, "None", "") and len(line.get_xdata()) == 1:
                 if line.get_markerfacecolor() in ("white", (1.0, 1.0, 1.0, 1.0)):
                     hollow += 1
                 else:
