@@ -161,14 +161,16 @@ class _Checker:
                 self.add(key_path, elsewhere[key])
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            hint_sv = f"; menade du '{close[0]}'?" if close else ""
-            hint_en = f"; did you mean '{close[0]}'?" if close else ""
-            self.add(key_path, msg(f"okänd nyckel '{key}'{hint_sv} Tillåtna: {', '.join(allowed)}",
-                                   f"unknown key '{key}'{hint_en} Allowed keys: {', '.join(allowed)}"))
+            hint_sv = f"; menade du '{close[0]}'?" if close else "."
+            hint_en = f"; did you mean '{close[0]}'?" if close else "."
+            self.add(key_path, msg(f"okänd nyckel '{key}'{hint_sv} Rätta stavningen eller ta bort den "
+                                   f"(tillåtna: {', '.join(allowed)})",
+                                   f"unknown key '{key}'{hint_en} Fix the spelling or remove it "
+                                   f"(allowed: {', '.join(allowed)})"))
         for key in required:
             if key not in m or m[key] is None:
-                self.add(child_path(path, key), msg(f"obligatorisk nyckel '{key}' saknas; lägg till den",
-                                                    f"required key '{key}' is missing; add it"))
+                self.add(child_path(path, key), msg(f"obligatorisk nyckel '{key}' saknas eller är tom; lägg till den",
+                                                    f"required key '{key}' is missing or empty; add it"))
 
     def string(self, container: dict | list, key: Any, path: str, what: str) -> str | None:
         """A string field. A plain scalar that YAML read as a number or date is taken as the
