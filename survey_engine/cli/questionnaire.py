@@ -35,26 +35,42 @@ def _summary(q: Questionnaire) -> str:
     return f"{q.id} {q.version}, {count} frågor/questions, {q.hash}"
 
 
+def _check_against_sibling(q: Questionnaire, path: Path) -> list[Problem]:
+    """For a single file: when the `previous` version lies next to it, check previous_ids
+    against it too (the spec checks them whenever the previous version is available)."""
+    if not q.previous:
+        return []
+    for suffix in (".yaml", ".yml"):
+        sibling = path.with_name(q.previous + suffix)
+        if sibling.is_file():
+            try:
+                old = load_questionnaire(sibling)
+            except QuestionnaireError:
+                return []  # its own problems are reported when it is validated
+            return check_continuity(q, old) if old.id == q.id else []
+    return []
+
+
 @questionnaire_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def validate_command(paths: tuple[str, ...]) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Utdata som text eller JSON / output as text or JSON.")
+def validate_command(paths: tuple[str, ...], fmt: str) -> None:
     """Kontrollera enkätfiler eller en familjemapp (alla fel visas).
 
     Validate questionnaire files or a family folder (every problem is shown). A folder
-    also checks `previous` and `previous_ids` across its versions. Exit status 2 when
-    anything is wrong, 0 otherwise.
+    also checks `previous` and `previous_ids` across its versions; a single file is
+    checked against its `previous` version when that file lies beside it. Exit status 2
+    when anything is wrong, 0 otherwise.
     """
     problems: list[Problem] = []
-    ok_files = 0
+    ok: list[Questionnaire] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             loaded, found = check_family(path)
             bad_files = {p.file for p in found}
-            for q in loaded:
-                if q.source not in bad_files:
-                    click.echo(f"OK  {q.source}  ({_summary(q)})")
-                    ok_files += 1
+            ok.extend(q for q in loaded if q.source not in bad_files)
             problems.extend(found)
         else:
             try:
@@ -62,8 +78,19 @@ def validate_command(paths: tuple[str, ...]) -> None:
             except QuestionnaireError as exc:
                 problems.extend(exc.problems)
                 continue
-            click.echo(f"OK  {path}  ({_summary(q)})")
-            ok_files += 1
+            found = _check_against_sibling(q, path)
+            problems.extend(found)
+            if not found:
+                ok.append(q)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ok": [{"file": q.source, "id": q.id, "version": q.version, "hash": q.hash,
+                    "questions": sum(1 for _ in q.questions())} for q in ok],
+            "problems": [p.to_dict() for p in problems],
+        }, ensure_ascii=False, indent=2))
+        sys.exit(EXIT_INVALID if problems else 0)
+    for q in ok:
+        click.echo(f"OK  {q.source}  ({_summary(q)})")
     if problems:
         by_file: dict[str, list[Problem]] = {}
         for problem in problems:
@@ -72,9 +99,9 @@ def validate_command(paths: tuple[str, ...]) -> None:
             click.echo(f"FEL/ERROR  {file}: {len(items)} fel/errors", err=True)
             for problem in items:
                 click.echo(f"  {problem}", err=True)
-        click.echo(f"{ok_files} fil(er) OK / file(s) OK, {len(problems)} fel / errors", err=True)
+        click.echo(f"{len(ok)} fil(er) OK / file(s) OK, {len(problems)} fel / errors", err=True)
         sys.exit(EXIT_INVALID)
-    click.echo(f"{ok_files} fil(er) OK / file(s) OK")
+    click.echo(f"{len(ok)} fil(er) OK / file(s) OK")
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:

@@ -191,3 +191,25 @@ def test_diff_command_errors(family, tmp_path):
     other.write_text(dump({**newer_data(), "id": "other"}), encoding="utf-8")
     result = CliRunner().invoke(main, ["questionnaire", "diff", str(old), str(other)])
     assert result.exit_code == 2 and "different questionnaire families" in result.output
+
+
+def test_single_file_checked_against_previous_beside_it(family):
+    d = newer_data()
+    d["areas"][1]["questions"][1]["previous_ids"] = ["gone"]
+    (family / "2026.1.yaml").write_text(dump(d), encoding="utf-8")
+    result = _validate(family / "2026.1.yaml")
+    assert result.exit_code == 2 and "'gone'" in result.output
+    assert _validate(family / "2025.1.yaml").exit_code == 0
+
+
+def test_validate_json(family, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(dump({**base_data(), "format": 3}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["questionnaire", "validate", "--format", "json",
+                                       str(family), str(bad)])
+    assert result.exit_code == 2
+    data = json.loads(result.output)
+    assert [o["version"] for o in data["ok"]] == ["2025.1", "2026.1"]
+    assert data["problems"] == [{"file": str(bad), "path": "format", "line": 1,
+                                 "message": data["problems"][0]["message"]}]
+    assert "format 1" in data["problems"][0]["message"]
