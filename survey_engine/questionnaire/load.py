@@ -56,7 +56,6 @@ SCORED_ONLY_KEYS = ("level", "weight", "effort")
 MULTI_OPTION_KEYS = ("value", "label", "weight")
 BAND_KEYS = ("min", "credit")
 
-_MISSING = object()
 
 
 def msg(sv: str, en: str) -> str:
@@ -435,7 +434,7 @@ class _QuestionnaireChecker(_Checker):
                 f"svarsskalorna",
                 f"'scales' is required because question '{first}' is a choice question; add the "
                 f"answer scales under 'scales'"))
-        if any(p for p in self.problems):
+        if self.problems:
             return None
         return out
 
