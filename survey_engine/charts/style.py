@@ -134,6 +134,9 @@ def wrap(label: str, width: int, max_lines: int | None = None) -> str:
     label = " ".join(str(label).split())
     if not label:
         return ""
+    # a word a little longer than the width gets its own line rather than being split
+    longest = max(len(word) for word in label.split(" "))
+    width = max(width, min(longest, width + width // 2))
     lines = textwrap.wrap(label, width=width, break_on_hyphens=True) or [label]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -188,6 +191,8 @@ def level_legend_handles(
 def new_figure(width: float, height: float) -> Figure:
     """A pyplot-free figure with constrained layout and a white background."""
     fig = Figure(figsize=(width, height), layout="constrained", facecolor="white")
+    # a little more than the default margin, so PNGs at low dpi do not clip labels
+    fig.get_layout_engine().set(w_pad=0.1, h_pad=0.08)
     return fig
 
 

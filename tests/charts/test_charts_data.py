@@ -109,5 +109,8 @@ def test_wrap():
     assert wrap("", 10) == ""
     cut = wrap("a " * 100, 10, max_lines=2)
     assert cut.count("\n") == 1 and cut.endswith("…")
+    # a word up to 1.5 x the width stays whole; longer words are split at 1.5 x
+    assert wrap("Informationsklassning", 18) == "Informationsklassning"
     long_word = wrap("x" * 50, 10, max_lines=3)
-    assert all(len(line) <= 10 for line in long_word.splitlines())
+    assert all(len(line) <= 15 for line in long_word.splitlines())
+    assert long_word.count("\n") == 2 and long_word.endswith("…")
