@@ -171,6 +171,9 @@ def parse_yaml(text: str) -> tuple[ParsedYaml | None, list[YamlIssue]]:
             detail = exc.problem or exc.context or "okänt fel"
             if exc.context and exc.problem:
                 detail = f"{exc.context}, {exc.problem}"
+            if exc.context_mark is not None and line is not None and exc.context_mark.line + 1 != line:
+                detail += f" (det som inte avslutas börjar på rad {exc.context_mark.line + 1} / " \
+                          f"what is left open starts on line {exc.context_mark.line + 1})"
             return None, [YamlIssue("", f"YAML-syntaxfel / YAML syntax error: {detail}; rätta raden / "
                                         f"fix the line", line)]
         except yaml.reader.ReaderError as exc:

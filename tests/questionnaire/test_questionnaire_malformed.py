@@ -496,3 +496,13 @@ def test_alias_bomb_is_refused(write):
 
 def test_multiple_documents(write):
     _cli_fails_with(write, BASE_TEXT + "\n---\nformat: 1\n", "YAML syntax error")
+
+
+def test_unclosed_quote_names_where_it_starts(write):
+    text = BASE_TEXT.replace('version: "2025.1"', 'version: "2025.1')
+    start = BASE_TEXT.splitlines().index('version: "2025.1"') + 1
+    _cli_fails_with(write, text, "YAML syntax error", f"starts on line {start}")
+
+
+def test_tab_indentation(write):
+    _cli_fails_with(write, "format: 1\nid: x\n\ttitle: y\n", "bad.yaml:3: ", "YAML syntax error")
