@@ -1,8 +1,9 @@
 """The compiled scoring engine (spec: scoring.md).
 
-A questionnaire version is compiled once into a `ScoringPlan`: flat tuples of each
-question's weight, level, area index and answer table, and every `show_if` turned into
-a closure. Scoring a response then walks those tuples in one pass, with no look-ups in
+A questionnaire version is compiled once into a `ScoringPlan`: every answer's outcome
+(the QuestionScore, weight x credit, met) is computed in advance, every `show_if`
+becomes a closure, and the scoring loop is written out as one straight-line function
+for this questionnaire (see codegen.py). Scoring a response then makes no look-ups in
 the Pydantic model. Plans are cached by the questionnaire's content hash.
 
 Pure: no I/O, no clock, no randomness.
@@ -22,6 +23,7 @@ from survey_engine.questionnaire.model import (
     MinCondition,
     Questionnaire,
 )
+from survey_engine.scoring.codegen import CHOICE, MULTI, NUMBER, TEXT, generate_scorer
 from survey_engine.scoring.result import (
     ANSWERED,
     HIDDEN,
@@ -29,7 +31,6 @@ from survey_engine.scoring.result import (
     NOT_APPLICABLE,
     UNSCORED,
     AreaScore,
-    OverallScore,
     QuestionnaireRef,
     QuestionScore,
     ScoreResult,
@@ -40,7 +41,6 @@ ENGINE_VERSION = "scoring/1"
 # Tolerance of the `met` test: credit >= met_threshold - MET_EPSILON.
 MET_EPSILON = 1e-9
 
-TEXT, CHOICE, MULTI, NUMBER = 0, 1, 2, 3
 _KINDS = {"text": TEXT, "choice": CHOICE, "multi": MULTI, "number": NUMBER}
 
 # Visible answers seen so far, by question id; a condition reads only this.
@@ -138,6 +138,8 @@ class ScoringPlan:
     area_targets: tuple[int, ...]
     max_level: int
     threshold: float  # met_threshold - MET_EPSILON
+    scorer: Callable[[Mapping[str, Any]], ScoreResult]  # the generated scoring function
+    source: str  # its Python source, for reading and debugging
 
 
 def _build_plan(q: Questionnaire) -> ScoringPlan:
@@ -164,10 +166,8 @@ def _build_plan(q: Questionnaire) -> ScoringPlan:
                 unit = all(o.weight == 1.0 for o in question.options)
                 table = (order, sum(o.weight for o in question.options), unit, {})
             elif kind == NUMBER:
-                # bands, then a catch-all of credit 0 (never reached by a valid answer)
                 table = tuple((float(b.min), _entry(qid, area.id, w, float(b.credit), False, threshold))
-                              for b in question.bands) + ((float("-inf"), _entry(qid, area.id, w, 0.0, False,
-                                                                                   threshold)),)
+                              for b in question.bands)
             if kind == TEXT:
                 unanswered = QuestionScore(qid, area.id, UNSCORED, False, None, None, False)
             elif question.required:
@@ -196,8 +196,10 @@ def _build_plan(q: Questionnaire) -> ScoringPlan:
                 c.table, c.watched, c.hidden, c.unanswered)
                for c in compiled if c.area_index == ai))
         for ai, area in enumerate(q.areas))
+    ref = QuestionnaireRef(q.id, q.version, q.hash)
+    scorer, source = generate_scorer(area_rows, ref, q.max_level, threshold, _entry)
     return ScoringPlan(
-        ref=QuestionnaireRef(q.id, q.version, q.hash),
+        ref=ref,
         questions=tuple(compiled),
         rows=rows,
         area_rows=area_rows,
@@ -206,6 +208,8 @@ def _build_plan(q: Questionnaire) -> ScoringPlan:
         area_targets=tuple(q.area_target(a) for a in q.areas),
         max_level=q.max_level,
         threshold=threshold,
+        scorer=scorer,
+        source=source,
     )
 
 
@@ -294,131 +298,14 @@ def area_scores(
     return tuple(areas), o_level, (o_wp / o_w if o_w else None)
 
 
-def _multi_entry(question_id: str, area_id: str, weight: float, table: tuple, value,
-                 threshold: float) -> Entry:
-    order, total, unit, memo = table
-    key = tuple(value)
-    entry = memo.get(key)
-    if entry is None:
-        if unit:  # sums of 1.0 are exact in any order
-            credit = len(value) / total
-        else:
-            checked = 0
-            for _, w in sorted(order[v] for v in value):
-                checked += w
-            credit = checked / total
-        entry = _entry(question_id, area_id, weight, credit, False, threshold)
-        if len(memo) < 4096:
-            memo[key] = entry
-    return entry
-
-
 def score_compiled(plan: ScoringPlan, answers: Mapping[str, Any]) -> ScoreResult:
-    """Score one response with a compiled plan (answers already validated).
-
-    One pass in file order; each area's sums are kept in local variables and every
-    answer's outcome (QuestionScore, weight x credit, met) was computed at compile
-    time, so the loop only looks up and adds."""
-    threshold = plan.threshold
-    n_levels = plan.max_level + 1
-    seen: dict[str, Any] = {}
-    get = answers.get
-    out: list[QuestionScore] = []
-    append = out.append
-    areas: list[AreaScore] = []
-    required_visible = 0
-    required_done = 0
-    unknown_count = 0
-    o_level: int | None = None
-    o_w = 0.0
-    o_wp = 0.0
-    for area_id, target, area_weight, qrows in plan.area_rows:
-        sum_w = 0.0
-        sum_wc = 0.0
-        top = 0
-        lowest_unmet = n_levels
-        level_w = [0.0] * n_levels
-        level_met_w = [0.0] * n_levels
-        for (qid, kind, level, w, scored_required, required, cond, table, watched,
-             hidden, unanswered) in qrows:
-            if cond is not None and not cond(seen):
-                append(hidden)
-                continue
-            value = get(qid)
-            if value is None:
-                append(unanswered)
-                if required:
-                    required_visible += 1
-                    if scored_required:  # included with credit 0, never met
-                        sum_w += w
-                        level_w[level] += w
-                        if level > top:
-                            top = level
-                        if level < lowest_unmet:
-                            lowest_unmet = level
-                continue
-            if required:
-                required_visible += 1
-                # scoring.md counts statuses `answered`/`not_applicable` as done; a text
-                # question's status is always `unscored`, so it never counts as done
-                if scored_required:
-                    required_done += 1
-            if watched:
-                seen[qid] = value
-            if kind == CHOICE:
-                try:
-                    entry = table[value]
-                except (KeyError, TypeError):
-                    raise ValueError(f"{qid}: {value!r} is not an option of its scale") from None
-            elif kind == NUMBER:
-                for low, band_entry in table:
-                    if low <= value:
-                        entry = band_entry
-                        break
-            elif kind == MULTI:
-                entry = _multi_entry(qid, area_id, w, table, value, threshold)
-            else:  # text: never scored
-                append(unanswered)
-                continue
-            qs, included, wc, met, unknown = entry
-            append(qs)
-            if not included:  # not applicable
-                continue
-            if unknown:
-                unknown_count += 1
-            sum_w += w
-            sum_wc += wc
-            level_w[level] += w
-            if level > top:
-                top = level
-            if met:
-                level_met_w[level] += w
-            elif level < lowest_unmet:
-                lowest_unmet = level
-        if sum_w == 0.0:  # weights are > 0, so no question was included
-            areas.append(AreaScore(area_id, False, None, None, target, None, None))
-            continue
-        percent = 100.0 * sum_wc / sum_w
-        if lowest_unmet > top:
-            level = top
-            progress = None
-        else:
-            level = lowest_unmet - 1
-            progress = level_met_w[lowest_unmet] / level_w[lowest_unmet]
-        areas.append(AreaScore(area_id, True, level, percent, target,
-                               target - level if target > level else 0, progress))
-        if o_level is None or level < o_level:
-            o_level = level
-        o_w += area_weight
-        o_wp += area_weight * percent
-    return ScoreResult(
-        questionnaire=plan.ref,
-        overall=OverallScore(o_level, o_wp / o_w if o_w else None,
-                             required_done / required_visible if required_visible else 1.0,
-                             unknown_count),
-        areas=tuple(areas),
-        questions=tuple(out),
-    )
+    """Score one response with a compiled plan (answers already validated)."""
+    try:
+        return plan.scorer(answers)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"the answers do not fit {plan.ref.id} {plan.ref.version}; check them first "
+            f"(survey_engine.questionnaire.answers.check_answers): {type(exc).__name__}: {exc}") from None
 
 
 def score_response(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> ScoreResult:

@@ -139,3 +139,15 @@ def test_multi_credit_does_not_depend_on_answer_order():
                for order in (["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"])}
     assert len(credits) == 1
     assert credits.pop() == reference_score(q, {"m": ["c", "a", "b"]}).question("m").credit
+
+
+def test_unvalidated_answers_raise_a_clear_error(example):
+    with pytest.raises(ValueError, match="check_answers"):
+        score_response(example, {"a1": "kanske"})
+
+
+def test_generated_source_is_kept_on_the_plan(example):
+    from survey_engine.scoring import compile_questionnaire
+
+    source = compile_questionnaire(example).source
+    assert source.startswith("def score(answers):") and "get('a4')" in source
