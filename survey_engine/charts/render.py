@@ -21,9 +21,15 @@ def _figure(chart: Chart | Figure) -> Figure:
 def to_svg(chart: Chart | Figure) -> str:
     """The chart as an SVG document (str), identical for identical input."""
     fig = _figure(chart)
+    metadata: dict[str, str | None] = {"Date": None}
+    if isinstance(chart, Chart):
+        # Dublin Core title/description inside <metadata> (escaped by the SVG writer),
+        # so a saved .svg file carries its alt text; browsers do not display it.
+        metadata["Title"] = chart.title
+        metadata["Description"] = chart.alt_text
     buf = io.BytesIO()
     with styled():
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata=metadata)
     return buf.getvalue().decode("utf-8")
 
 

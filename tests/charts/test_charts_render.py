@@ -23,6 +23,7 @@ from chart_cases import (
     build_cases,
 )
 from survey_engine.charts import (
+    AreaPoint,
     Chart,
     distribution_chart,
     distribution_from_heatmap,
@@ -274,6 +275,18 @@ def test_very_long_titles_are_wrapped_and_cut_but_kept_whole_in_alt_text():
     assert any(line.endswith("…") for line in lines)
     for point in POINT_CASES["long_titles"]:
         assert point.label in chart.alt_text
+
+
+def test_svg_metadata_carries_title_and_alt_text():
+    import html
+
+    chart = radar_chart((*NORMAL_POINTS, AreaPoint("Risker & <hot>", 1, 3, 50.0)))
+    svg = to_svg(chart)
+    assert f"<dc:title>{html.escape(chart.title, quote=False)}</dc:title>" in svg
+    assert "Risker &amp; &lt;hot&gt;: nivå 1" in svg  # escaped by the SVG writer
+    assert "<hot>" not in svg
+    description = re.search(r"<dc:description>(.*?)</dc:description>", svg, re.S).group(1)
+    assert html.unescape(description) == chart.alt_text
 
 
 def test_pdf_is_a_pdf_without_date():
