@@ -213,3 +213,50 @@ async def test_lists_paginate(client):
     page = r.json()
     assert page["total"] == 5 and page["limit"] == 2 and page["offset"] == 3
     assert [u["code"] for u in page["items"]] == ["e3", "e4"]
+
+
+async def test_flagship_through_the_api(client, questionnaires_dir):
+    """The real questionnaire: publish both versions as YAML, answer 2024.1, pre-fill
+    2026.1 from it, and check the live scores against the engine."""
+    from survey_engine.demo import UNITS, answers_for
+    from survey_engine.questionnaire.continuity import continuity_map
+    from survey_engine.questionnaire.load import load_questionnaire
+
+    folder = questionnaires_dir / "mcf-cybersakerhet"
+    q24, q26 = load_questionnaire(folder / "2024.1.yaml"), load_questionnaire(folder / "2026.1.yaml")
+    for version in ("2024.1", "2026.1"):
+        r = await client.post(f"{API}/questionnaires", content=(folder / f"{version}.yaml").read_bytes(),
+                              headers={"Content-Type": "application/yaml"})
+        assert r.status_code == 201, r.text
+        assert r.json()["version"]["hash"] == (q24 if version == "2024.1" else q26).hash
+    await client.post(f"{API}/units", json={"code": "GRF", "name": "Grundskoleförvaltningen", "weight": 8000})
+    ids = []
+    for name, version in (("2024", "2024.1"), ("2026", "2026.1")):
+        r = await client.post(f"{API}/rounds", json={"name": name, "questionnaire": "mcf-cybersakerhet", "version": version})
+        ids.append(r.json()["id"])
+    await client.post(f"{API}/rounds/{ids[0]}/open")
+    first = await _start(client, ids[0], "GRF")
+    values, comments, _ = answers_for(q24, UNITS[3], 2024, 1.5)
+    r = await client.post(f"{API}/responses/{first['id']}/answers",
+                          json={"revision": 0, "answers": values, "comments": comments})
+    assert r.status_code == 200, r.text
+    r = await client.post(f"{API}/responses/{first['id']}/submit")
+    assert r.status_code == 200, r.text
+    scores = (await client.get(f"{API}/responses/{first['id']}/scores")).json()["scores"]
+    assert scores == score_response(q24, values).to_dict()
+    await client.post(f"{API}/rounds/{ids[0]}/close")
+
+    await client.post(f"{API}/rounds/{ids[1]}/open")
+    second = await _start(client, ids[1], "GRF")
+    carried = {k: a["value"] for k, a in second["answers"].items()}
+    cmap = continuity_map(q26, q24)
+    assert carried and set(carried) <= set(cmap)
+    for new_id, value in carried.items():
+        assert value in [values.get(old) for old in cmap[new_id]]
+    from survey_engine.questionnaire.answers import check_answers
+
+    for new_id, olds in cmap.items():  # exactly the continued answers still valid are carried
+        valid = [values[o] for o in olds if values.get(o) is not None and not check_answers(q26, {new_id: values[o]})]
+        assert (new_id in carried) == bool(valid), new_id
+    scores = (await client.get(f"{API}/responses/{second['id']}/scores")).json()["scores"]
+    assert scores == score_response(q26, carried).to_dict()
