@@ -941,14 +941,14 @@ def parse_questionnaire(text: str, source: str = "<text>") -> Questionnaire:
     return questionnaire
 
 
-def read_text_file(path: str | Path, what: str = "filen / the file") -> str:
+def read_text_file(path: str | Path) -> str:
     """The UTF-8 text of a file, or QuestionnaireError with a plain message."""
     path = Path(path)
     source = str(path)
     try:
         if path.is_dir():
-            raise QuestionnaireError([Problem(source, "", msg(f"{what} är en mapp, inte en fil",
-                                                              f"{what} is a folder, not a file"))])
+            raise QuestionnaireError([Problem(source, "", msg("sökvägen är en mapp, inte en fil",
+                                                              "the path is a folder, not a file"))])
         if path.stat().st_size > MAX_FILE_BYTES:
             raise QuestionnaireError([Problem(source, "", msg("filen är för stor",
                                                               "the file is too large"))])
