@@ -249,7 +249,8 @@ def area_scores(
     met: Sequence[bool | None],
 ) -> tuple[tuple[AreaScore, ...], int | None, float | None]:
     """Area figures and overall level/percent from per-question outcomes (in file
-    order). Shared by single responses and roll-ups."""
+    order), for roll-ups. A single response gets the same figures from its generated
+    function; the property tests check that the two agree."""
     n_areas = len(plan.area_ids)
     top_level = plan.max_level + 1
     sum_w = [0.0] * n_areas
