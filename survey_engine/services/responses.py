@@ -335,7 +335,9 @@ async def start_response(round_id: int, unit_code: str, *, actor: str, prefill: 
     if existing:
         return await get_response(existing["id"]), False
     if rnd["status"] != "open":
-        raise Locked(f"Omgången är {rnd['status']}: svar kan bara påbörjas i en öppen omgång / the round is "
+        from survey_engine.services.rounds import STATUS_SV
+
+        raise Locked(f"Omgången är {STATUS_SV[rnd['status']]}: svar kan bara påbörjas i en öppen omgång / the round is "
                      f"{rnd['status']}: responses can only be started in an open round")
     if not await RoundUnit.exists().where(RoundUnit.key == f"{round_id}:{unit['id']}"):
         raise Invalid(f"Enheten {unit_code} deltar inte i omgången / unit {unit_code} does not take part in the round",
@@ -420,7 +422,7 @@ async def reopen_response(response_id: int, *, actor: str) -> dict[str, Any]:
         row = await _response_row(response_id)
         _check_open(row)
         if row["status"] != "submitted":
-            raise Conflict(f"Bara inskickade svar kan öppnas igen (status {row['status']}) / only a submitted "
+            raise Conflict(f"Bara inskickade svar kan öppnas igen (svaret är inte inskickat) / only a submitted "
                            f"response can be reopened (status {row['status']})")
         await _bump(response_id, row["revision"], {Response.status: "reopened"})
     return await get_response(response_id)

@@ -10,6 +10,7 @@ from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import QuestionnaireVersion, Round, RoundUnit, Unit
 
 ROUND_STATUSES = ("draft", "open", "closed")
+STATUS_SV = {"draft": "ett utkast", "open": "öppen", "closed": "stängd"}
 
 _ROUND_COLUMNS = (
     Round.id, Round.name, Round.status, Round.opens_on, Round.closes_on, Round.created_at,
@@ -125,7 +126,7 @@ async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, sta
             pass  # idempotent: opening an open round changes nothing
         elif row["status"] not in allowed_from:
             raise Conflict(
-                f"Omgången är {row['status']} och kan inte bli {to} / the round is {row['status']} "
+                f"Omgången är {STATUS_SV[row['status']]} och kan inte bli {STATUS_SV[to]} / the round is {row['status']} "
                 f"and cannot become {to}",
                 [{"field": "status", "message": f"allowed from: {', '.join(allowed_from)}"}],
             )
