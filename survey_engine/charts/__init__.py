@@ -26,7 +26,7 @@ from .data import (
 from .distribution import distribution_chart, distribution_from_heatmap
 from .heatmap import heatmap_chart
 from .radar import radar_chart
-from .render import to_pdf, to_png, to_svg
+from .render import charts_to_pdf, to_pdf, to_png, to_svg
 from .response import response_rate_chart
 from .style import level_colors
 from .trend import trend_chart
@@ -39,6 +39,7 @@ __all__ = [
     "ResponseRateData",
     "TrendData",
     "TrendSeries",
+    "charts_to_pdf",
     "distribution_chart",
     "distribution_from_heatmap",
     "from_score_result",

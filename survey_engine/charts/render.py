@@ -7,7 +7,9 @@ of the metadata, so the same data gives byte-identical SVG in every run and proc
 from __future__ import annotations
 
 import io
+from typing import Iterable
 
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from .data import Chart
@@ -50,4 +52,14 @@ def to_pdf(chart: Chart | Figure) -> bytes:
     buf = io.BytesIO()
     with styled():
         fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+    return buf.getvalue()
+
+
+def charts_to_pdf(charts: Iterable[Chart | Figure]) -> bytes:
+    """Several charts as one PDF, one chart per page, in the given order."""
+    buf = io.BytesIO()
+    with styled():
+        with PdfPages(buf, metadata={"CreationDate": None, "ModDate": None}) as pdf:
+            for chart in charts:
+                pdf.savefig(_figure(chart))
     return buf.getvalue()

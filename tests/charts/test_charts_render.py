@@ -24,6 +24,7 @@ from chart_cases import (
 )
 from survey_engine.charts import (
     AreaPoint,
+    charts_to_pdf,
     Chart,
     distribution_chart,
     distribution_from_heatmap,
@@ -293,6 +294,15 @@ def test_pdf_is_a_pdf_without_date():
     pdf = to_pdf(radar_chart(NORMAL_POINTS))
     assert pdf.startswith(b"%PDF")
     assert b"/CreationDate" not in pdf
+
+
+def test_several_charts_make_one_pdf_page_each():
+    charts = list(_area_charts("sv").values())
+    pdf = charts_to_pdf(charts)
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type /Page\b", pdf)) == len(charts)
+    assert b"/CreationDate" not in pdf
+    assert charts_to_pdf(charts) == pdf
 
 
 def test_png_dpi_must_be_positive():
