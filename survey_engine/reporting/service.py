@@ -1,0 +1,110 @@
+"""Reports as use cases, for the command line and (later) the web layer.
+
+Each function reads what it needs from the database (`data.py`), builds the report
+(pure) and renders it in a worker thread (rendering is CPU work: the event loop stays
+free). They return `(content bytes, media type, file name)`. Errors are the services'
+domain errors: `NotFound` (round, unit), `Invalid` (bad format or language, nothing
+to report), which the web layer maps to 404/400 and the CLI to exit status 2.
+Authorisation is the caller's job (unit reports: the unit's roles; city report and
+export: city-wide roles).
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from typing import AsyncIterator, Callable
+
+from survey_engine.services.errors import Invalid
+
+from .anonymised import anonymised_export
+from .city_report import build_city_report
+from .data import load_report_data
+from .render import FORMATS, render
+from .text import LANGUAGES
+from .unit_report import build_unit_report
+
+Result = tuple[bytes, str, str]
+CSV_TABLES = ("scores", "answers", "priorities", "city")
+
+
+def _check(fmt: str, lang: str, csv_table: str = "scores") -> None:
+    if fmt not in FORMATS:
+        raise Invalid(f"Okänt format {fmt!r}; välj {', '.join(FORMATS)} / unknown format {fmt!r}: use one of "
+                      f"{', '.join(FORMATS)}", [{"field": "format", "message": "|".join(FORMATS)}])
+    if lang not in LANGUAGES:
+        raise Invalid(f"Okänt språk {lang!r}; välj {', '.join(LANGUAGES)} / unknown language {lang!r}",
+                      [{"field": "lang", "message": "|".join(LANGUAGES)}])
+    if csv_table not in CSV_TABLES:
+        raise Invalid(f"Okänd tabell {csv_table!r}; välj {', '.join(CSV_TABLES)} / unknown table {csv_table!r}",
+                      [{"field": "table", "message": "|".join(CSV_TABLES)}])
+
+
+def unit_file_name(round_id: int, unit_code: str, ext: str) -> str:
+    return f"forvaltningsrapport-omgang{round_id}-{unit_code}.{ext}"
+
+
+def city_file_name(round_id: int, ext: str) -> str:
+    return f"stadsrapport-omgang{round_id}.{ext}"
+
+
+def export_file_name(round_id: int) -> str:
+    return f"benchmark-omgang{round_id}.json"
+
+
+async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: str = "sv", *,
+                      include_drafts: bool = False, today: dt.date | None = None,
+                      csv_table: str = "scores") -> Result:
+    """One förvaltning's report in one round."""
+    _check(fmt, lang, csv_table)
+    data = await load_report_data(round_id)
+    report = build_unit_report(data, unit_code, lang, today=today or dt.date.today(),
+                               include_drafts_in_median=include_drafts)
+    content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
+    return content, media, unit_file_name(round_id, unit_code, ext)
+
+
+async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, include_drafts: bool = False,
+                       today: dt.date | None = None, on_skip: Callable[[str, str], None] | None = None,
+                       ) -> AsyncIterator[tuple[str, Result]]:
+    """Every förvaltning's report of a round (data read once): yields (unit code,
+    result). Units that have not started are skipped (`on_skip(code, reason)`)."""
+    _check(fmt, lang)
+    data = await load_report_data(round_id)
+    if not data.current.units:
+        raise Invalid(f"Omgång {round_id} har inga deltagande enheter / round {round_id} has no units")
+    for entry in data.current.units:
+        if entry.result is None:
+            if on_skip:
+                on_skip(entry.code, "not_started")
+            continue
+        report = build_unit_report(data, entry.code, lang, today=today or dt.date.today(),
+                                   include_drafts_in_median=include_drafts)
+        content, media, ext = await asyncio.to_thread(render, report, fmt)
+        yield entry.code, (content, media, unit_file_name(round_id, entry.code, ext))
+
+
+async def round_unit_codes(round_id: int) -> list[tuple[str, str]]:
+    """(code, status) of every unit taking part in the round, in round order."""
+    from .data import load_round
+
+    data = await load_round(round_id, with_notes=False)
+    return [(u.code, u.status) for u in data.units]
+
+
+async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, include_drafts: bool = False,
+                      today: dt.date | None = None, csv_table: str = "scores") -> Result:
+    """The city report (stadsrapport) of a round."""
+    _check(fmt, lang, csv_table)
+    data = await load_report_data(round_id)
+    report = build_city_report(data, lang, today=today or dt.date.today(), include_drafts=include_drafts)
+    content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
+    return content, media, city_file_name(round_id, ext)
+
+
+async def anonymised(round_id: int, *, include_drafts: bool = False) -> Result:
+    """The anonymised benchmarking export (JSON) of a round."""
+    data = await load_report_data(round_id, previous=False, with_notes=False)
+    doc = anonymised_export(data, include_drafts=include_drafts)
+    content = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return content, "application/json", export_file_name(round_id)
