@@ -152,3 +152,21 @@ async def test_unknown_ids_are_not_found(db):
         await responses.get_response(12345)
     with pytest.raises(NotFound):
         await rounds.open_round(999, actor="t")
+
+
+async def test_prefill_across_a_skipped_version_follows_the_chain(db):
+    """A unit that answered 2024.1 and skipped 2025.1 gets its answers carried into
+    2026.1 through both continuity steps (policy -> styrdok in 2025.1 -> dokument in 2026.1)."""
+    v2025 = (V2024.replace('version: "2024.1"', 'version: "2025.1"\nprevious: "2024.1"')
+             .replace("{id: policy,", "{id: styrdok, previous_ids: [policy],"))
+    v2026 = (V2024.replace('version: "2024.1"', 'version: "2026.1"\nprevious: "2025.1"')
+             .replace("{id: policy,", "{id: dokument, previous_ids: [styrdok],")
+             .replace("{id: risk,", "{id: risk, comparable: false,"))
+    old_round = await setup_round(V2024, units=("a",), name="2024")
+    old, _ = await responses.start_response(old_round["id"], "a", actor="anna")
+    await responses.save_answers(old["id"], 0, FULL_2024, actor="anna")
+    await questionnaires.publish_questionnaire(v2025, actor="t")  # published, never used by this unit
+    new_round = await setup_round(v2026, units=("a",), name="2026")
+    new, _ = await responses.start_response(new_round["id"], "a", actor="anna")
+    expected = {k: v for k, v in FULL_2024.items() if k not in ("policy", "risk")} | {"dokument": "ja"}
+    assert responses.values_of(new) == expected
