@@ -58,12 +58,11 @@ def _key(family: str, version: str) -> str:
 
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:
-    title = load(row.get("title"))
     return {
         "id": row["id"],
         "family": row["family"],
         "version": row["version"],
-        "title": title,
+        "title": row["title"],
         "hash": row["content_hash"],
         "published_at": row["published_at"],
     }
