@@ -81,6 +81,9 @@ BASE_RC: dict[str, object] = {
     "ytick.color": TEXT_COLOR,
     "hatch.color": NOT_ASSESSED_EDGE,
     "hatch.linewidth": 0.8,
+    # labels are people's text: "$" must not start mathtext (a stray "$x$" would be
+    # typeset, a malformed one would make the render fail)
+    "text.parse_math": False,
     "svg.hashsalt": SVG_HASHSALT,
     "svg.fonttype": "none",
     "svg.image_inline": True,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import chart_cases
@@ -24,6 +26,9 @@ from chart_cases import (
 )
 from survey_engine.charts import (
     AreaPoint,
+    HeatmapData,
+    TrendData,
+    TrendSeries,
     charts_to_pdf,
     Chart,
     distribution_chart,
@@ -278,6 +283,19 @@ def test_very_long_titles_are_wrapped_and_cut_but_kept_whole_in_alt_text():
         assert point.label in chart.alt_text
 
 
+def test_dollar_signs_are_text_not_mathtext():
+    points = (AreaPoint(r"Budget $\frac$ och $x^2$", 1, 3, 50.0), AreaPoint("Kostnad $ 5", 2, 3, 60.0))
+    for build in (radar_chart, level_bars_chart):
+        texts = svg_text(to_svg(build(points)))
+        assert r"Budget $\frac$ och $x^2$" in texts.replace("\n", " ")
+    heat = HeatmapData(("Enhet $a$",), (r"$\frac$",), ((1,),))
+    texts = svg_text(to_svg(heatmap_chart(heat))).splitlines()
+    assert "Enhet $a$" in texts and r"$\frac$" in texts
+    trend = TrendData(("$1$",), (TrendSeries(r"Omr $\x$", (1.0,)),))
+    texts = svg_text(to_svg(trend_chart(trend)))
+    assert r"Omr $\x$" in texts and "Omgång $1$" in texts
+
+
 def test_svg_metadata_carries_title_and_alt_text():
     import html
 
@@ -308,3 +326,53 @@ def test_several_charts_make_one_pdf_page_each():
 def test_png_dpi_must_be_positive():
     with pytest.raises(ValueError):
         to_png(radar_chart(NORMAL_POINTS), dpi=0)
+
+
+def test_concurrent_renders_in_threads_give_the_same_svg():
+    """rcParams are process-global: the charts' lock keeps threads from mixing styles."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["radar-normal", "heatmap-normal", "trend-normal", "response-rounds"]
+    expected = chart_cases.svg_digests(names)
+
+    def render(name):
+        return name, chart_cases.svg_digests([name])[name]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(render, names * 2))
+    for name, digest in results:
+        assert digest == expected[name], name
+
+
+# Labels as people write them: Swedish letters, punctuation, and characters that mean
+# something to matplotlib ($ starts mathtext) or to XML (& < > " ').
+label_text = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzåäöéüABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ0123456789"
+    " -–,.:;()/&<>\"'$\\_^{}%#§",
+    min_size=1,
+    max_size=80,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            AreaPoint,
+            label=label_text,
+            level=st.one_of(st.none(), st.integers(0, 4)),
+            target=st.integers(0, 4),
+            percent=st.one_of(st.none(), st.floats(0, 100)),
+        ),
+        min_size=0,
+        max_size=14,
+    ),
+    st.sampled_from(["sv", "en"]),
+)
+def test_any_area_points_render_and_are_described(points, lang):
+    for build in (radar_chart, level_bars_chart):
+        chart = build(points, lang=lang)
+        svg = to_svg(chart)
+        assert svg.rstrip().endswith("</svg>")
+        for p in points:
+            assert " ".join(p.label.split()) in " ".join(chart.alt_text.split())
