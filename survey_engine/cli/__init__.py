@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "engine",
     "data",  # after "questionnaire": adds `questionnaire publish` to that group
     "serve",
+    "reports",
 ]
 
 
