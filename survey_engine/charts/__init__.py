@@ -26,7 +26,7 @@ from .data import (
 from .distribution import distribution_chart, distribution_from_heatmap
 from .heatmap import heatmap_chart
 from .radar import radar_chart
-from .render import charts_to_pdf, to_pdf, to_png, to_svg
+from .render import charts_to_pdf, to_pdf, to_png, to_svg, to_svg_fragment
 from .response import response_rate_chart
 from .style import level_colors
 from .trend import trend_chart
@@ -53,6 +53,7 @@ __all__ = [
     "to_pdf",
     "to_png",
     "to_svg",
+    "to_svg_fragment",
     "trend_chart",
     "trend_from_follow_up",
     "trend_from_results",

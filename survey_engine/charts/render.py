@@ -7,6 +7,7 @@ of the metadata, so the same data gives byte-identical SVG in every run and proc
 from __future__ import annotations
 
 import io
+import re
 from typing import Iterable
 
 from matplotlib.backends.backend_pdf import PdfPages
@@ -63,3 +64,32 @@ def charts_to_pdf(charts: Iterable[Chart | Figure]) -> bytes:
             for chart in charts:
                 pdf.savefig(_figure(chart))
     return buf.getvalue()
+
+
+_PROLOG = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
+_ID = re.compile(r'(\sid=")([^"]+)(")')
+_URL = re.compile(r"(url\(#)([^)]+)(\))")
+_HREF = re.compile(r'((?:xlink:)?href="#)([^"]+)(")')
+_PREFIX_OK = re.compile(r"\A[A-Za-z][A-Za-z0-9_-]*\Z")
+
+
+def to_svg_fragment(chart: Chart | Figure, id_prefix: str) -> str:
+    """The SVG as an element to put inline in an HTML page.
+
+    Without the XML declaration and DOCTYPE, with `role="img"` on the root (its
+    <title> is the chart's title), and with every id (and every reference to one)
+    prefixed by `id_prefix`, so several charts in one page never share an id. Give
+    each chart of a page its own prefix, e.g. "radar-" or "chart3-"; the output is as
+    deterministic as `to_svg`.
+    """
+    if not _PREFIX_OK.match(id_prefix):
+        raise ValueError("id_prefix must start with a letter and hold only letters, digits, '-' or '_'")
+    svg = _PROLOG.sub("", to_svg(chart), count=1)
+
+    def prefixed(match: re.Match) -> str:
+        return f"{match.group(1)}{id_prefix}{match.group(2)}{match.group(3)}"
+
+    svg = _ID.sub(prefixed, svg)
+    svg = _URL.sub(prefixed, svg)
+    svg = _HREF.sub(prefixed, svg)
+    return svg.replace("<svg ", '<svg role="img" ', 1)

@@ -41,6 +41,7 @@ from survey_engine.charts import (
     to_pdf,
     to_png,
     to_svg,
+    to_svg_fragment,
     trend_chart,
 )
 
@@ -376,3 +377,24 @@ def test_any_area_points_render_and_are_described(points, lang):
         assert svg.rstrip().endswith("</svg>")
         for p in points:
             assert " ".join(p.label.split()) in " ".join(chart.alt_text.split())
+
+
+def test_inline_fragments_have_unique_ids_and_resolve_their_references():
+    charts = list(_area_charts("sv").values())
+    fragments = [to_svg_fragment(chart, f"c{i}-") for i, chart in enumerate(charts)]
+    page = "<html><body>" + "".join(fragments) + "</body></html>"
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))
+    for i, fragment in enumerate(fragments):
+        assert fragment.startswith('<svg role="img" ')
+        assert "<?xml" not in fragment and "<!DOCTYPE" not in fragment
+        own = set(re.findall(r'\sid="([^"]+)"', fragment))
+        refs = re.findall(r"url\(#([^)]+)\)", fragment) + re.findall(r'href="#([^"]+)"', fragment)
+        assert refs, "charts use clip paths or markers"
+        for ref in refs:
+            assert ref.startswith(f"c{i}-") and ref in own
+    # deterministic, and the same drawing as the standalone SVG
+    assert to_svg_fragment(charts[0], "c0-") == fragments[0]
+    assert svg_text(fragments[0]) == svg_text(to_svg(charts[0]))
+    with pytest.raises(ValueError):
+        to_svg_fragment(charts[0], '"><script>')
