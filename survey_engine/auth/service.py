@@ -19,6 +19,7 @@ from typing import Iterable
 
 from survey_engine.auth import audit, passwords
 from survey_engine.auth._tx import writing
+from survey_engine.store.db import engine
 from survey_engine.auth.errors import (
     InvalidCredentials,
     InvalidInput,
@@ -420,7 +421,7 @@ async def authenticate(username: str, password: str, address: str | None = None)
     if row is None:
         # Spend about the time a real check takes, so the answer's timing does not tell
         # whether the username exists.
-        await asyncio.to_thread(passwords.verify_dummy, password)
+        await asyncio.to_thread(passwords.verify_dummy, password[: passwords.MAX_LENGTH])
         async with writing():
             await _record_attempt(name, address, False, "unknown_user", now)
             await audit.record(name or "-", "login.failed", "user", name, details={"reason": "unknown_user", "address": address})
@@ -431,32 +432,44 @@ async def authenticate(username: str, password: str, address: str | None = None)
             await _record_attempt(name, address, False, "locked", now)
         raise LoginThrottled(int((row["locked_until"] - now).total_seconds()) + 1)
 
-    ok = await asyncio.to_thread(passwords.verify_password, row["password_hash"], password)
+    # No password is longer than the policy allows; hashing megabytes would only let
+    # a client make the server work.
+    ok = len(password) <= passwords.MAX_LENGTH and await asyncio.to_thread(
+        passwords.verify_password, row["password_hash"], password
+    )
     if not ok:
         async with writing():
+            # Concurrent failures for one account must see each other, or a burst of
+            # parallel guesses would all count below the limit (PostgreSQL, READ
+            # COMMITTED); the row lock queues them. SQLite writers are serialised anyway.
+            fresh = await _lock_user_row(row["id"])
             await _record_attempt(name, address, False, "password", now)
-            # Failures since the window began, the last success and the end of the last lock.
-            since = max(t for t in (now - WINDOW, row["last_login_at"], row["locked_until"]) if t is not None)
-            failures = await LoginAttempt.count().where(
-                (LoginAttempt.username == name)
-                & (LoginAttempt.success == False)  # noqa: E712
-                & (LoginAttempt.reason == "password")
-                & (LoginAttempt.at > since)
-            )
-            details = {"reason": "password", "address": address, "failures": failures}
-            if failures >= ACCOUNT_FAILURES_BEFORE_LOCK:
-                locked_until = now + LOCK_FOR
-                await User.update({User.failed_logins: failures, User.locked_until: locked_until}).where(User.id == row["id"])
-                await audit.record(name, "login.failed", "user", name, details=details)
-                await audit.record(
-                    name, "login.locked", "user", name,
-                    details={"address": address, "until": locked_until.isoformat(), "failures": failures},
-                )
+            if fresh["locked_until"] is not None and fresh["locked_until"] > now:
+                failures = ACCOUNT_FAILURES_BEFORE_LOCK  # locked meanwhile by a parallel attempt
+                locked_until = fresh["locked_until"]
             else:
-                await User.update({User.failed_logins: failures}).where(User.id == row["id"])
+                # Failures since the window began, the last success and the end of the last lock.
+                since = max(t for t in (now - WINDOW, fresh["last_login_at"], fresh["locked_until"]) if t is not None)
+                failures = await LoginAttempt.count().where(
+                    (LoginAttempt.username == name)
+                    & (LoginAttempt.success == False)  # noqa: E712
+                    & (LoginAttempt.reason == "password")
+                    & (LoginAttempt.at > since)
+                )
+                details = {"reason": "password", "address": address, "failures": failures}
                 await audit.record(name, "login.failed", "user", name, details=details)
-        if failures >= ACCOUNT_FAILURES_BEFORE_LOCK:
-            raise LoginThrottled(int(LOCK_FOR.total_seconds()))
+                locked_until = None
+                if failures >= ACCOUNT_FAILURES_BEFORE_LOCK:
+                    locked_until = now + LOCK_FOR
+                    await audit.record(
+                        name, "login.locked", "user", name,
+                        details={"address": address, "until": locked_until.isoformat(), "failures": failures},
+                    )
+                await User.update({User.failed_logins: failures, User.locked_until: locked_until}).where(
+                    User.id == row["id"]
+                )
+        if locked_until is not None:
+            raise LoginThrottled(int((locked_until - now).total_seconds()))
         raise InvalidCredentials()
 
     if not row["active"]:
@@ -472,9 +485,25 @@ async def authenticate(username: str, password: str, address: str | None = None)
     if passwords.needs_rehash(row["password_hash"]):
         values[User.password_hash] = await asyncio.to_thread(passwords.hash_password, password)
     async with writing():
-        await _record_attempt(name, address, True, "", now)
-        await User.update(values).where(User.id == row["id"])
+        fresh = await _lock_user_row(row["id"])
+        # A parallel failure may have locked the account while this password was checked.
+        locked_until = fresh["locked_until"] if fresh["locked_until"] and fresh["locked_until"] > now else None
+        if locked_until is not None:
+            await _record_attempt(name, address, False, "locked", now)
+        else:
+            await _record_attempt(name, address, True, "", now)
+            await User.update(values).where(User.id == row["id"])
+    if locked_until is not None:
+        raise LoginThrottled(int((locked_until - now).total_seconds()) + 1)
     return Principal(name, Role(row["role"]), frozenset(await _units_of(row["id"])), "session", row["id"])
+
+
+async def _lock_user_row(user_id: int) -> dict:
+    """The user's current row, locked until the end of the transaction on PostgreSQL."""
+    query = User.select(User.locked_until, User.last_login_at).where(User.id == user_id)
+    if engine().engine_type == "postgres":
+        query = query.lock_rows("UPDATE")
+    return await query.first()
 
 
 async def prune_login_attempts(older_than: dt.timedelta = dt.timedelta(days=30)) -> int:

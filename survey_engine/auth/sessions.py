@@ -54,9 +54,13 @@ class DatabaseStore(NamespacedStore):
         expires_at = _now() + _seconds(expires_in) if expires_in else None
         full = self._key(key)
         async with writing():
-            await SessionRecord.delete().where(SessionRecord.key == full)
+            # An upsert: two workers setting the same key at once must not collide.
             await SessionRecord.insert(
                 SessionRecord(key=full, namespace=self.namespace, data=data, expires_at=expires_at)
+            ).on_conflict(
+                target=SessionRecord.key,
+                action="DO UPDATE",
+                values=[SessionRecord.data, SessionRecord.expires_at, SessionRecord.namespace],
             )
 
     async def _row(self, key: str) -> dict | None:

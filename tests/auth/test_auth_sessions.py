@@ -118,3 +118,13 @@ async def test_a_session_made_by_one_app_works_in_another(db):
         assert await SessionRecord.count() == 0
         one.cookies.set("session", cookie)
         assert (await one.get("/me")).json() == {}
+
+
+async def test_concurrent_writers_do_not_collide(db):
+    import asyncio
+
+    stores = [DatabaseStore(), DatabaseStore()]
+    await asyncio.gather(*(stores[i % 2].set(f"k{i % 5}", f"v{i}", expires_in=600) for i in range(40)))
+    assert await SessionRecord.count() == 5
+    values = await asyncio.gather(*(stores[0].get(f"k{i}") for i in range(5)))
+    assert all(v is not None and v.startswith(b"v") for v in values)

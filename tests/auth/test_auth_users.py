@@ -221,3 +221,26 @@ async def test_prune_keeps_recent_attempts(db):
         await service.authenticate("anna", "fel lösenord igen", None)
     assert await service.prune_login_attempts(dt.timedelta(days=1)) == 0
     assert await LoginAttempt.count() == 1
+
+
+async def test_overlong_password_is_a_plain_failure(db):
+    await make("anna")
+    with pytest.raises(InvalidCredentials):
+        await service.authenticate("anna", PW + "x" * 1_000_000, None)
+    with pytest.raises(InvalidCredentials):
+        await service.authenticate("nobody", "x" * 1_000_000, None)
+    assert (await service.get_user("anna")).failed_logins == 1
+
+
+async def test_concurrent_failed_logins_lock_the_account(db):
+    import asyncio
+
+    await make("anna")
+    results = await asyncio.gather(
+        *(service.authenticate("anna", "fel lösenord igen", f"10.1.0.{i}") for i in range(12)),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, (InvalidCredentials, LoginThrottled)) for r in results), results
+    assert any(isinstance(r, LoginThrottled) for r in results)
+    with pytest.raises(LoginThrottled):
+        await service.authenticate("anna", PW, "10.2.0.1")
