@@ -47,6 +47,14 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
             f"Kunde inte nå databasen ({exc}). Kontrollera DATABASE_URL. / "
             f"Could not reach the database ({exc}). Check DATABASE_URL."
         )
+    except Exception as exc:  # e.g. asyncpg: the database named in DATABASE_URL does not exist
+        click.echo(
+            f"fel/error: databasfel / database error: {type(exc).__name__}: {exc}. "
+            "Kontrollera DATABASE_URL och kör `survey-engine db migrate`. / "
+            "Check DATABASE_URL and run `survey-engine db migrate`.",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def _when(value: dt.datetime | None) -> str:
