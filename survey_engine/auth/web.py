@@ -274,6 +274,31 @@ def route_decisions(app, public_paths: str = r"^/schema(/|$)") -> dict[tuple[str
     return result
 
 
+# ---------------------------------------------------------------- OpenAPI
+
+
+def openapi_security() -> tuple[dict, list[dict[str, list[str]]]]:
+    """(components, security) for OpenAPIConfig, so that the document says how to
+    authenticate (schemathesis and generated clients read it):
+
+        components, security = auth_web.openapi_security()
+        OpenAPIConfig(..., components=Components(security_schemes=components), security=security)
+    """
+    from litestar.openapi.spec import SecurityScheme
+
+    components = {
+        "BearerToken": SecurityScheme(
+            type="http", scheme="bearer", bearer_format="se_…",
+            description="API-token från `survey-engine token create` / API token from `survey-engine token create`",
+        ),
+        "SessionCookie": SecurityScheme(
+            type="apiKey", name=SESSION_COOKIE, security_scheme_in="cookie",
+            description="Inloggad session; ändringar kräver X-CSRF-Token / logged-in session; changes need X-CSRF-Token",
+        ),
+    }
+    return components, [{"BearerToken": []}, {"SessionCookie": []}]
+
+
 # ---------------------------------------------------------------- errors
 
 

@@ -128,3 +128,19 @@ async def test_concurrent_writers_do_not_collide(db):
     assert await SessionRecord.count() == 5
     values = await asyncio.gather(*(stores[0].get(f"k{i}") for i in range(5)))
     assert all(v is not None and v.startswith(b"v") for v in values)
+
+
+async def test_a_value_written_by_another_process_is_read_here(db):
+    """A real second process (same database settings, inherited from this one)."""
+    import asyncio
+    import sys
+
+    code = (
+        "import asyncio\n"
+        "from survey_engine.auth.sessions import DatabaseStore\n"
+        "asyncio.run(DatabaseStore().set('from-child', b'hej', expires_in=600))\n"
+    )
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", code, stderr=asyncio.subprocess.PIPE)
+    _, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    assert await DatabaseStore().get("from-child") == b"hej"

@@ -191,3 +191,20 @@ def test_route_decisions_find_routes_without_a_decision():
     assert None not in decisions.values()
     app.register(open_route)
     assert auth_web.route_decisions(app)[("/api/open", "GET")] is None
+
+
+def test_openapi_security_schemes_render():
+    from litestar.openapi import OpenAPIConfig
+    from litestar.openapi.spec import Components
+
+    components, security = auth_web.openapi_security()
+    app = Litestar(
+        route_handlers=[],
+        openapi_config=OpenAPIConfig(
+            title="t", version="1", components=Components(security_schemes=components), security=security
+        ),
+    )
+    schema = app.openapi_schema.to_schema()
+    assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+    assert schema["components"]["securitySchemes"]["SessionCookie"]["in"] == "cookie"
+    assert {"BearerToken": []} in schema["security"]
