@@ -400,6 +400,29 @@ async def _address_retry_after(address: str, now: dt.datetime) -> int:
     return max(1, int((rows[-1]["at"] + WINDOW - now).total_seconds()) + 1)
 
 
+async def _recent_unknown_user_failures(name: str, now: dt.datetime) -> list[dict]:
+    return (
+        await LoginAttempt.select(LoginAttempt.at)
+        .where(
+            (LoginAttempt.username == name)
+            & (LoginAttempt.reason == "unknown_user")
+            & (LoginAttempt.at > now - WINDOW)
+        )
+        .order_by(LoginAttempt.at, ascending=False)
+        .limit(ACCOUNT_FAILURES_BEFORE_LOCK)
+    )
+
+
+async def _unknown_user_retry_after(name: str, now: dt.datetime) -> int:
+    """For a username that does not exist: seconds until it is "unlocked" again, the way
+    a real account would be (approximately: until its fifth-latest failure leaves the
+    window); 0 when not "locked"."""
+    rows = await _recent_unknown_user_failures(name, now)
+    if len(rows) < ACCOUNT_FAILURES_BEFORE_LOCK:
+        return 0
+    return max(1, int((rows[-1]["at"] + WINDOW - now).total_seconds()) + 1)
+
+
 async def authenticate(username: str, password: str, address: str | None = None) -> Principal:
     """Check a password login and return the principal, or raise InvalidCredentials or
     LoginThrottled. After ACCOUNT_FAILURES_BEFORE_LOCK failures for one account within
@@ -419,12 +442,21 @@ async def authenticate(username: str, password: str, address: str | None = None)
 
     row = await User.select().where(User.username == name).first() if name else None
     if row is None:
-        # Spend about the time a real check takes, so the answer's timing does not tell
-        # whether the username exists.
+        # An unknown username behaves like a known one with a wrong password: it costs a
+        # password check (timing), and it "locks" after as many failures (otherwise
+        # locking would tell which usernames exist).
+        retry = await _unknown_user_retry_after(name, now)
+        if retry:
+            async with writing():
+                await _record_attempt(name, address, False, "locked", now)
+            raise LoginThrottled(retry)
         await asyncio.to_thread(passwords.verify_dummy, password[: passwords.MAX_LENGTH])
         async with writing():
             await _record_attempt(name, address, False, "unknown_user", now)
             await audit.record(name or "-", "login.failed", "user", name, details={"reason": "unknown_user", "address": address})
+            failures = await _recent_unknown_user_failures(name, now)
+        if len(failures) >= ACCOUNT_FAILURES_BEFORE_LOCK:
+            raise LoginThrottled(int(LOCK_FOR.total_seconds()))
         raise InvalidCredentials()
 
     if row["locked_until"] is not None and row["locked_until"] > now:
@@ -434,6 +466,9 @@ async def authenticate(username: str, password: str, address: str | None = None)
 
     # No password is longer than the policy allows; hashing megabytes would only let
     # a client make the server work.
+    if not row["password_hash"]:
+        # A token-only account: answer as slowly as for a wrong password.
+        await asyncio.to_thread(passwords.verify_dummy, password[: passwords.MAX_LENGTH])
     ok = len(password) <= passwords.MAX_LENGTH and await asyncio.to_thread(
         passwords.verify_password, row["password_hash"], password
     )

@@ -244,3 +244,20 @@ async def test_concurrent_failed_logins_lock_the_account(db):
     assert any(isinstance(r, LoginThrottled) for r in results)
     with pytest.raises(LoginThrottled):
         await service.authenticate("anna", PW, "10.2.0.1")
+
+
+async def test_an_unknown_username_locks_like_a_real_one(db):
+    """Otherwise five failures would tell whether a username exists."""
+    await make("anna")
+    outcomes = {}
+    for name in ("anna", "nobody"):
+        seen = []
+        for _ in range(6):
+            try:
+                await service.authenticate(name, "fel lösenord igen", None)
+            except (InvalidCredentials, LoginThrottled) as exc:
+                seen.append((type(exc).__name__, str(exc)))
+        outcomes[name] = seen
+    assert [kind for kind, _ in outcomes["anna"]] == [kind for kind, _ in outcomes["nobody"]] == [
+        "InvalidCredentials"] * 4 + ["LoginThrottled"] * 2
+    assert outcomes["anna"][4] == outcomes["nobody"][4]
