@@ -106,22 +106,23 @@ class _Builder:
     def para(self, text: Any, style: str = "body") -> None:
         self.story.append(_p(text, style))
 
-    def table(self, head: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float] | None = None,
-              numeric_from: int = 1) -> None:
+    def table(self, head: Sequence[str] | None, rows: Iterable[Sequence[Any]],
+              widths: Sequence[float] | None = None) -> None:
+        """A table with a header row (repeated on every page), or none when `head` is None."""
         from reportlab.lib import colors
         from reportlab.platypus import Table, TableStyle
 
-        data = [[_p(h, "cellb") for h in head]]
+        rows = list(rows)
+        data = [[_p(h, "cellb") for h in head]] if head is not None else []
         for row in rows:
             data.append([c if hasattr(c, "wrapOn") else _p(c, "cell") for c in row])
-        if widths is None:
-            first = self.width * 0.34 if len(head) > 2 else self.width * 0.5
-            rest = (self.width - first) / max(1, len(head) - 1)
-            widths = [first] + [rest] * (len(head) - 1)
-        t = Table(data, colWidths=list(widths), repeatRows=1)
+        if not data:
+            return
+        t = Table(data, colWidths=list(widths), repeatRows=1 if head is not None else 0)
+        header_bg = "#f0f3f7" if head is not None else "#ffffff"
         t.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8c8c8")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f3f7")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(header_bg)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ]))
@@ -141,7 +142,7 @@ class _Builder:
         if height > limit:
             width, height = width * limit / height, limit
         self.story.append(Image(io.BytesIO(to_png(chart, dpi=CHART_DPI)), width=width, height=height))
-        self.story.append(_p(chart.alt_text, "small"))
+        self.story.append(_p(first_sentence(chart.alt_text), "small"))
         self.story.append(_Spacer(6))
 
     def header(self, extra: list[tuple[str, str]]) -> None:
@@ -156,7 +157,7 @@ class _Builder:
         if m.get("generated_on"):
             facts.append((s["generated"], m["generated_on"]))
         facts.append((s["engine"], m["engine_version"]))
-        self.table(["", ""], facts, widths=[self.width * 0.25, self.width * 0.75])
+        self.table(None, facts, widths=[self.width * 0.25, self.width * 0.75])
 
     def build(self) -> bytes:
         from reportlab.platypus import SimpleDocTemplate
@@ -179,6 +180,12 @@ class _Builder:
 
         doc.build(self.story, onFirstPage=on_page, onLaterPages=on_page)
         return buf.getvalue()
+
+
+def first_sentence(text: str) -> str:
+    """The lead of a chart's alt text (the full text is in the HTML and the tables)."""
+    cut = text.find(". ")
+    return text if cut < 0 else text[:cut + 1]
 
 
 def _Spacer(height: float):
@@ -230,7 +237,7 @@ def _unit(b: _Builder) -> None:
     b.table([s["area"], s["level"], s["percent"], s["target"], s["gap"], s["progress"], s["city_median_level"],
              s["city_median_percent"]],
             [[a["title"], b.lvl(a["level"]) if a["assessed"] else s["not_assessed"], b.pct(a["percent"]),
-              a["target_level"], b.num(a["gap"]), b.share(a["next_level_progress"]), b.num(a["city_median_level"]),
+              a["target_level"], b.num(a["gap"]), b.share(a["next_level_progress"]), fmt_level(a["city_median_level"], b.lang),
               b.pct(a["city_median_percent"])] for a in m["areas"]],
             widths=[b.width * 0.24, b.width * 0.16] + [b.width * 0.10] * 6)
     b.para(m["city"]["note"], "note")
@@ -282,8 +289,8 @@ def _priorities(b: _Builder) -> None:
     b.table(["#", s["question"], s["area"], s["level"], s["credit"], s["priority"], s["kind"]],
             [[i, f"{p['text']} ({p['question']})", p["area_title"], p["level"], b.num(p["credit"]),
               b.num(p["priority"]), p["kind_text"]] for i, p in enumerate(m["priorities"], start=1)],
-            widths=[b.width * 0.05, b.width * 0.45, b.width * 0.18, b.width * 0.07, b.width * 0.08,
-                    b.width * 0.08, b.width * 0.09])
+            widths=[b.width * 0.04, b.width * 0.40, b.width * 0.21, b.width * 0.06, b.width * 0.08,
+                    b.width * 0.10, b.width * 0.11])
 
 
 def _follow_up(b: _Builder, rows: list[dict[str, Any]]) -> None:

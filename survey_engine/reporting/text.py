@@ -32,7 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "overall": "Sammantaget",
         "overall_level": "Uppnådd nivå",
         "percent": "Andel uppfyllt",
-        "completeness": "Besvarat av obligatoriska frågor",
+        "completeness": "Obligatoriska frågor besvarade",
         "unknown_count": "Svar ”vet ej”",
         "areas": "Områden",
         "area": "Område",
@@ -107,7 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "level_none": "–",
         "drafts_included": "Utkast räknas med i stadens figurer.",
         "drafts_excluded": "Bara inskickade svar räknas i stadens figurer; utkast visas i svarsfrekvensen.",
-        "chart_missing": "Diagram",
+        "chart_in_words": "Diagrammet i ord",
     },
     "en": {
         "unit_report": "Department report",
@@ -206,7 +206,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "level_none": "–",
         "drafts_included": "Drafts count in the city figures.",
         "drafts_excluded": "Only submitted responses count in the city figures; drafts show in the response rates.",
-        "chart_missing": "Chart",
+        "chart_in_words": "The chart in words",
     },
 }
 
