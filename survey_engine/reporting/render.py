@@ -45,8 +45,10 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "reports" / "templates"
 
 
-@lru_cache(maxsize=4)
-def _environment(folder: str):
+@lru_cache(maxsize=8)
+def _environment(folder: str, lang: str):
+    """One environment per language (its number filters differ), so reports in two
+    languages can be rendered at the same time in different threads."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -56,6 +58,7 @@ def _environment(folder: str):
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(_filters(lang))
     return env
 
 
@@ -89,8 +92,7 @@ def inline_svg(chart: Chart, key: str) -> Markup:
 
 def render_html(report: Report) -> str:
     m = report.model
-    env = _environment(str(templates_dir()))
-    env.filters.update(_filters(report.lang))
+    env = _environment(str(templates_dir()), report.lang)
     charts = {key: {"svg": inline_svg(chart, key), "alt": chart.alt_text} for key, chart in report.build_charts()}
     names = {int(k): v for k, v in m["level_names"].items()}
     template = env.get_template(f"{report.kind}.html.j2")

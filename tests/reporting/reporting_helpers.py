@@ -25,3 +25,27 @@ def data_values(html: str) -> dict[str, Any]:
     parser = _Values()
     parser.feed(html)
     return parser.values
+
+
+class _Attributes(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.names: set[str] = set()
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.names.update(name for name, _ in attrs)
+
+
+def attribute_names(html: str) -> set[str]:
+    """Every attribute name used on any element of the document."""
+    parser = _Attributes()
+    parser.feed(html)
+    return parser.names
+
+
+def tag_names(html: str) -> set[str]:
+    parser = _Attributes()
+    parser.feed(html)
+    return parser.tags

@@ -10,7 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from reporting_helpers import data_values
+from reporting_helpers import attribute_names, data_values, tag_names
 from survey_engine.demo import UNITS, answers_for
 from survey_engine.reporting import service
 from survey_engine.scoring import score_response
@@ -57,6 +57,8 @@ async def test_xss_in_names_and_comments_is_escaped_in_html(db, questionnaires_d
         html = content.decode()
         assert "<script" not in html and "<img" not in html and "onerror=alert(1)>" not in html
         assert "&lt;script&gt;" in html  # the name is shown, as text
+        assert not {"script", "img", "b"} & tag_names(html)
+        assert not {"onerror", "onmouseover"} & attribute_names(html)
         assert "Test &lt;2026&gt;" in html
     v = data_values((await service.unit_report(rid, "XSS", "html", today=TODAY))[0].decode())
     assert v["overall.percent"] == results["XSS"].overall.percent
