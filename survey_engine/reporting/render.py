@@ -92,7 +92,14 @@ def inline_svg(chart: Chart, key: str) -> Markup:
 
 def render_html(report: Report) -> str:
     m = report.model
-    env = _environment(str(templates_dir()), report.lang)
+    folder = templates_dir()
+    if not (folder / f"{report.kind}.html.j2").is_file():
+        from survey_engine.services.errors import ServiceError
+
+        raise ServiceError(
+            f"Rapportmallarna saknas i {folder}; ange mappen i SURVEY_ENGINE_REPORT_TEMPLATES / the report "
+            f"templates are missing from {folder}: set SURVEY_ENGINE_REPORT_TEMPLATES to the reports/templates folder")
+    env = _environment(str(folder), report.lang)
     charts = {key: {"svg": inline_svg(chart, key), "alt": chart.alt_text} for key, chart in report.build_charts()}
     names = {int(k): v for k, v in m["level_names"].items()}
     template = env.get_template(f"{report.kind}.html.j2")

@@ -90,3 +90,12 @@ def test_inline_svg_is_an_accessible_image():
     assert svg.startswith("<svg") and 'role="img"' in svg.split(">", 1)[0]
     assert f'<title id="chart-{key}-title">' in svg
     assert "<?xml" not in svg and "<!DOCTYPE" not in svg
+
+
+def test_missing_templates_are_a_clear_error(monkeypatch, tmp_path):
+    from survey_engine.services.errors import ServiceError
+
+    monkeypatch.setenv("SURVEY_ENGINE_REPORT_TEMPLATES", str(tmp_path))
+    report = build_unit_report(ReportData(_round(), None), "U0", "sv")
+    with pytest.raises(ServiceError, match="SURVEY_ENGINE_REPORT_TEMPLATES"):
+        render_html(report)
