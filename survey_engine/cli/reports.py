@@ -20,13 +20,22 @@ FORMATS = ("html", "pdf", "xlsx", "csv", "json")
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "reports" / "out"
 
 
+async def _migrate_quietly() -> None:
+    import contextlib
+    import io
+
+    from survey_engine.store.db import migrate
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        await migrate()
+
+
 def _run(make):
     """Run a coroutine against a migrated database; service errors exit 2."""
-    from survey_engine.cli.data import migrate_quietly
     from survey_engine.services.errors import ServiceError
 
     async def go():
-        await migrate_quietly()
+        await _migrate_quietly()
         return await make()
 
     try:

@@ -5,8 +5,15 @@ Each function reads what it needs from the database (`data.py`), builds the repo
 free). They return `(content bytes, media type, file name)`. Errors are the services'
 domain errors: `NotFound` (round, unit), `Invalid` (bad format or language, nothing
 to report), which the web layer maps to 404/400 and the CLI to exit status 2.
-Authorisation is the caller's job (unit reports: the unit's roles; city report and
-export: city-wide roles).
+Authorisation: pass the acting `Principal` as `actor` (the web layer must); the
+policy of `survey_engine.auth.roles` then decides:
+- a unit report needs `response.read` and `scores.read` on that unit (a respondent
+  gets their own unit's report, in any format: it is their own data; the city median
+  in it is an aggregate that names no other unit);
+- the city report needs `overview.read` (it compares units), and `export.read` as
+  well for the machine-readable formats (XLSX, CSV, JSON);
+- the anonymised export needs `export.read`.
+`actor=None` is the trusted local caller (the command line, benchmarks, tests).
 """
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ import datetime as dt
 import json
 from typing import AsyncIterator, Callable
 
+from survey_engine.auth.roles import Action, Principal, require
 from survey_engine.services.errors import Invalid
 
 from .anonymised import anonymised_export
@@ -26,6 +34,20 @@ from .unit_report import build_unit_report
 
 Result = tuple[bytes, str, str]
 CSV_TABLES = ("scores", "answers", "priorities", "city")
+EXPORT_FORMATS = ("xlsx", "csv", "json")
+
+
+def _may_read_unit(actor: Principal | None, unit_code: str) -> None:
+    if actor is not None:
+        require(actor, Action.RESPONSE_READ, unit_code)
+        require(actor, Action.SCORES_READ, unit_code)
+
+
+def _may_read_city(actor: Principal | None, fmt: str) -> None:
+    if actor is not None:
+        require(actor, Action.OVERVIEW_READ)
+        if fmt in EXPORT_FORMATS:
+            require(actor, Action.EXPORT_READ)
 
 
 def _check(fmt: str, lang: str, csv_table: str = "scores") -> None:
@@ -54,8 +76,9 @@ def export_file_name(round_id: int) -> str:
 
 async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: str = "sv", *,
                       include_drafts: bool = False, today: dt.date | None = None,
-                      csv_table: str = "scores") -> Result:
+                      csv_table: str = "scores", actor: Principal | None = None) -> Result:
     """One förvaltning's report in one round."""
+    _may_read_unit(actor, unit_code)
     _check(fmt, lang, csv_table)
     data = await load_report_data(round_id)
     report = build_unit_report(data, unit_code, lang, today=today or dt.date.today(),
@@ -66,14 +89,20 @@ async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: st
 
 async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, include_drafts: bool = False,
                        today: dt.date | None = None, on_skip: Callable[[str, str], None] | None = None,
-                       ) -> AsyncIterator[tuple[str, Result]]:
+                       actor: Principal | None = None) -> AsyncIterator[tuple[str, Result]]:
     """Every förvaltning's report of a round (data read once): yields (unit code,
-    result). Units that have not started are skipped (`on_skip(code, reason)`)."""
+    result). Units that have not started are skipped (`on_skip(code, reason)`), and so
+    are units whose data `actor` may not read (`on_skip(code, "not_allowed")`)."""
     _check(fmt, lang)
     data = await load_report_data(round_id)
     if not data.current.units:
         raise Invalid(f"Omgång {round_id} har inga deltagande enheter / round {round_id} has no units")
     for entry in data.current.units:
+        if actor is not None and not (actor.can(Action.RESPONSE_READ, entry.code)
+                                      and actor.can(Action.SCORES_READ, entry.code)):
+            if on_skip:
+                on_skip(entry.code, "not_allowed")
+            continue
         if entry.result is None:
             if on_skip:
                 on_skip(entry.code, "not_started")
@@ -84,7 +113,7 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
         yield entry.code, (content, media, unit_file_name(round_id, entry.code, ext))
 
 
-async def round_unit_codes(round_id: int) -> list[tuple[str, str]]:
+async def round_unit_codes(round_id: int) -> list[tuple[str, str]]:  # names only: no unit data
     """(code, status) of every unit taking part in the round, in round order."""
     from .data import load_round
 
@@ -93,8 +122,10 @@ async def round_unit_codes(round_id: int) -> list[tuple[str, str]]:
 
 
 async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, include_drafts: bool = False,
-                      today: dt.date | None = None, csv_table: str = "scores") -> Result:
+                      today: dt.date | None = None, csv_table: str = "scores",
+                      actor: Principal | None = None) -> Result:
     """The city report (stadsrapport) of a round."""
+    _may_read_city(actor, fmt)
     _check(fmt, lang, csv_table)
     data = await load_report_data(round_id)
     report = build_city_report(data, lang, today=today or dt.date.today(), include_drafts=include_drafts)
@@ -102,8 +133,10 @@ async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, inc
     return content, media, city_file_name(round_id, ext)
 
 
-async def anonymised(round_id: int, *, include_drafts: bool = False) -> Result:
+async def anonymised(round_id: int, *, include_drafts: bool = False, actor: Principal | None = None) -> Result:
     """The anonymised benchmarking export (JSON) of a round."""
+    if actor is not None:
+        require(actor, Action.EXPORT_READ)
     data = await load_report_data(round_id, previous=False, with_notes=False)
     doc = anonymised_export(data, include_drafts=include_drafts)
     content = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -49,3 +49,44 @@ def tag_names(html: str) -> set[str]:
     parser = _Attributes()
     parser.feed(html)
     return parser.tags
+
+
+def service_actor():
+    """The actor to pass to the services' writing functions: a trusted system principal
+    where the services take one, else a plain name (older service signatures)."""
+    try:
+        from survey_engine.services.access import system_actor
+    except ImportError:
+        return "tests"
+    return system_actor("tests")
+
+
+async def engine_inputs(round_id: int):
+    """(questionnaire, participants [{code, name, weight}], {code: status},
+    {code: answers}) of a round, read straight from the tables: the tests' own path to
+    the data, independent of the reporting package and of the services' signatures."""
+    from survey_engine.services.common import load_value
+    from survey_engine.services.questionnaires import questionnaire_by_id
+    from survey_engine.store.tables import Answer, Response, Round, RoundUnit
+
+    rnd = await Round.select(Round.questionnaire).where(Round.id == round_id).first()
+    q = await questionnaire_by_id(rnd["questionnaire"])
+    units = await RoundUnit.select(
+        RoundUnit.unit.code.as_alias("code"), RoundUnit.unit.name.as_alias("name"),
+        RoundUnit.unit.weight.as_alias("weight"),
+    ).where(RoundUnit.round == round_id).order_by(RoundUnit.id)
+    status, answers = {}, {}
+    for r in await Response.select(Response.id, Response.status, Response.unit.code.as_alias("code")).where(
+            Response.round == round_id):
+        status[r["code"]] = r["status"]
+        rows = await Answer.select(Answer.question_id, Answer.value).where(Answer.response == r["id"])
+        answers[r["code"]] = {a["question_id"]: load_value(a["value"]) for a in rows if a["value"] is not None}
+    return q, units, status, answers
+
+
+async def notes_of(round_id: int) -> list[str]:
+    """Every comment and evidence note of a round's answers."""
+    from survey_engine.store.tables import Answer
+
+    rows = await Answer.select(Answer.comment, Answer.evidence).where(Answer.response.round == round_id)
+    return [t for r in rows for t in (r["comment"], r["evidence"]) if t]

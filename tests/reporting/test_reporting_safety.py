@@ -10,7 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from reporting_helpers import attribute_names, data_values, tag_names
+from reporting_helpers import attribute_names, data_values, service_actor, tag_names
 from survey_engine.demo import UNITS, answers_for
 from survey_engine.reporting import service
 from survey_engine.scoring import score_response
@@ -18,6 +18,7 @@ from survey_engine.services import Invalid, NotFound, questionnaires, responses,
 from survey_engine.services.units import UnitInput
 
 pytestmark = pytest.mark.db
+ACTOR = service_actor()
 
 XSS_NAME = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 FORMULA_NAME = '=HYPERLINK("http://evil.example","klicka")'
@@ -29,23 +30,23 @@ TODAY = dt.date(2026, 11, 29)
 
 async def _setup(questionnaires_dir, submit: bool = True):
     path = questionnaires_dir / "mcf-cybersakerhet" / "2026.1.yaml"
-    await questionnaires.publish_questionnaire(path.read_text(encoding="utf-8"), actor="t", source=str(path))
+    await questionnaires.publish_questionnaire(path.read_text(encoding="utf-8"), actor=ACTOR, source=str(path))
     _, q = await questionnaires.get_questionnaire("mcf-cybersakerhet", "2026.1")
     await units.import_units([UnitInput("XSS", XSS_NAME, 10.0), UnitInput("FORM", FORMULA_NAME, 30.0),
-                              UnitInput("NONE", "Ej påbörjad", 5.0)], actor="t")
-    rnd = await rounds.create_round("Test <2026>", "mcf-cybersakerhet", "2026.1", ["XSS", "FORM", "NONE"], actor="t")
-    await rounds.open_round(rnd["id"], actor="t")
+                              UnitInput("NONE", "Ej påbörjad", 5.0)], actor=ACTOR)
+    rnd = await rounds.create_round("Test <2026>", "mcf-cybersakerhet", "2026.1", ["XSS", "FORM", "NONE"], actor=ACTOR)
+    await rounds.open_round(rnd["id"], actor=ACTOR)
     results = {}
     for code, demo_unit in (("XSS", UNITS[0]), ("FORM", UNITS[7])):
-        state, _ = await responses.start_response(rnd["id"], code, actor="t")
+        state, _ = await responses.start_response(rnd["id"], code, actor=ACTOR)
         values, _, _ = answers_for(q, demo_unit, 2026, demo_unit.maturity)
         first = next(iter(k for k in values if q.question(k).type == "choice"))
         state = await responses.save_answers(
             state["id"], state["revision"], values,
             comments={first: FORMULA_COMMENT if code == "FORM" else XSS_COMMENT},
-            evidence={first: FORMULA_EVIDENCE}, actor="t")
+            evidence={first: FORMULA_EVIDENCE}, actor=ACTOR)
         if submit:
-            await responses.submit_response(state["id"], actor="t", revision=state["revision"])
+            await responses.submit_response(state["id"], actor=ACTOR, revision=state["revision"])
         results[code] = score_response(q, values)
     return rnd["id"], q, results
 
@@ -120,9 +121,9 @@ async def test_draft_only_round_needs_include_drafts(db, questionnaires_dir):
 
 async def test_empty_round_and_unknown_things(db, questionnaires_dir):
     path = questionnaires_dir / "mcf-cybersakerhet" / "2026.1.yaml"
-    await questionnaires.publish_questionnaire(path.read_text(encoding="utf-8"), actor="t", source=str(path))
-    await units.import_units([UnitInput("A", "Enhet A", 1.0)], actor="t")
-    rnd = await rounds.create_round("Tom", "mcf-cybersakerhet", "2026.1", ["A"], actor="t")
+    await questionnaires.publish_questionnaire(path.read_text(encoding="utf-8"), actor=ACTOR, source=str(path))
+    await units.import_units([UnitInput("A", "Enhet A", 1.0)], actor=ACTOR)
+    rnd = await rounds.create_round("Tom", "mcf-cybersakerhet", "2026.1", ["A"], actor=ACTOR)
     with pytest.raises(Invalid, match="inga inskickade svar"):
         await service.city_report(rnd["id"], "html")
     with pytest.raises(Invalid, match="har inte börjat svara"):
@@ -143,3 +144,32 @@ def test_cli_empty_round_exits_2(db, tmp_path):
 
     r = CliRunner().invoke(main, ["report", "all", "--round", "1", "--out", str(tmp_path)])
     assert r.exit_code == 2 and "Traceback" not in r.output and "not found" in r.output
+
+
+async def test_reports_by_role(db, questionnaires_dir):
+    from survey_engine.auth.errors import PermissionDenied
+    from survey_engine.auth.roles import Principal, Role
+
+    rid, _, _ = await _setup(questionnaires_dir)
+    respondent = Principal("r", Role.RESPONDENT, frozenset({"XSS"}))
+    planner = Principal("p", Role.PLANNER)
+    analyst = Principal("a", Role.ANALYST)
+    assert (await service.unit_report(rid, "XSS", "xlsx", actor=respondent))[0]
+    with pytest.raises(PermissionDenied):
+        await service.unit_report(rid, "FORM", "html", actor=respondent)
+    for fmt in ("html", "json"):
+        with pytest.raises(PermissionDenied):
+            await service.city_report(rid, fmt, actor=respondent)
+    with pytest.raises(PermissionDenied):
+        await service.anonymised(rid, actor=respondent)
+    assert (await service.city_report(rid, "html", actor=planner))[0]
+    with pytest.raises(PermissionDenied):
+        await service.city_report(rid, "xlsx", actor=planner)
+    with pytest.raises(PermissionDenied):
+        await service.anonymised(rid, actor=planner)
+    assert (await service.city_report(rid, "xlsx", actor=analyst))[0]
+    assert (await service.anonymised(rid, actor=analyst))[0]
+    skipped = []
+    made = [code async for code, _ in service.unit_reports(rid, "json", actor=respondent,
+                                                            on_skip=lambda c, why: skipped.append((c, why)))]
+    assert made == ["XSS"] and ("FORM", "not_allowed") in skipped
