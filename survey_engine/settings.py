@@ -50,3 +50,100 @@ def postgres_config(url: str) -> dict:
     if parsed.password:
         config["password"] = parsed.password
     return config
+
+
+# ---------------------------------------------------------------- server settings
+#
+# Every environment variable the application reads, with what it means and its
+# default. The README's "Production" section documents the same list, and a test
+# checks that docker-compose.yml sets no variable outside it.
+
+ENVIRONMENT_VARIABLES: dict[str, str] = {
+    "DATABASE_URL": "postgresql://user:password@host:5432/db, or sqlite:///path/file.sqlite; "
+    "unset: the SQLite file of SURVEY_ENGINE_SQLITE",
+    "SURVEY_ENGINE_SQLITE": "path of the SQLite file when DATABASE_URL is unset (default var/survey-engine.sqlite)",
+    "WEB_HOST": "address `survey-engine serve` listens on (default 127.0.0.1; 0.0.0.0 in a container)",
+    "WEB_PORT": "port of `survey-engine serve` (default 8000)",
+    "WEB_WORKERS": "number of worker processes of `survey-engine serve` (default 1)",
+    "LOG_FORMAT": "text (default) or json: one JSON object per log line",
+    "LOG_LEVEL": "debug, info (default), warning or error",
+    "DB_POOL_MIN": "PostgreSQL: connections each worker opens at start (default 1)",
+    "DB_POOL_MAX": "PostgreSQL: most connections per worker (default 10); keep "
+    "WEB_WORKERS x DB_POOL_MAX below the server's max_connections",
+    "FORWARDED_ALLOW_IPS": "addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
+    "trusted (default 127.0.0.1; * only when the proxy is the sole way in)",
+    "SECURE_COOKIES": "true (default): session cookies only over HTTPS; false for plain-HTTP tests",
+    "SURVEY_ENGINE_USER": "the name command-line actions are recorded under (default the login name)",
+}
+
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the application cannot use."""
+
+
+def _int_env(env, name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: ett heltal krävs / an integer is required") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name}={raw!r}: mellan {low} och {high} / between {low} and {high}")
+    return value
+
+
+def _choice_env(env, name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise SettingsError(f"{name}={raw!r}: välj / choose one of {', '.join(choices)}")
+    return raw
+
+
+def _bool_env(env, name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r}: true eller false / true or false")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How the web server runs; read from the environment by `server_settings()`."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_format: str = "text"
+    log_level: str = "info"
+    pool_min: int = 1
+    pool_max: int = 10
+    forwarded_allow_ips: str = "127.0.0.1"
+    secure_cookies: bool = True
+
+
+def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
+    env = os.environ if environ is None else environ
+    pool_min = _int_env(env, "DB_POOL_MIN", 1, 0, 1000)
+    pool_max = _int_env(env, "DB_POOL_MAX", 10, 1, 1000)
+    if pool_min > pool_max:
+        raise SettingsError(f"DB_POOL_MIN={pool_min} > DB_POOL_MAX={pool_max}")
+    return ServerSettings(
+        host=env.get("WEB_HOST", "").strip() or "127.0.0.1",
+        port=_int_env(env, "WEB_PORT", 8000, 1, 65535),
+        workers=_int_env(env, "WEB_WORKERS", 1, 1, 64),
+        log_format=_choice_env(env, "LOG_FORMAT", "text", LOG_FORMATS),
+        log_level=_choice_env(env, "LOG_LEVEL", "info", LOG_LEVELS),
+        pool_min=pool_min,
+        pool_max=pool_max,
+        forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1",
+        secure_cookies=_bool_env(env, "SECURE_COOKIES", True),
+    )

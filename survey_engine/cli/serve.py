@@ -37,18 +37,33 @@ def demo_command(reset: bool, folder: str) -> None:
     click.echo("Klart / done. Starta webbservern / start the web server: survey-engine serve")
 
 
-def serve_app(host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+def serve_app(host: str, port: int, workers: int = 1, log_level: str | None = None) -> None:
+    """Run uvicorn on the app factory; logging, proxies and pools follow the environment
+    (settings.ENVIRONMENT_VARIABLES)."""
     import uvicorn
 
+    from survey_engine.logging import log_config
+    from survey_engine.settings import SettingsError, server_settings
+
+    try:
+        settings = server_settings()
+    except SettingsError as exc:
+        from survey_engine.cli.common import fail
+
+        fail(str(exc))
+    level = log_level or settings.log_level
     uvicorn.run("survey_engine.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level)
+                log_level=level, log_config=log_config(settings.log_format, level),
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="adress att lyssna på / address to listen on")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="port")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="antal processer / number of worker processes")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="WEB_HOST", show_envvar=True,
+              help="adress att lyssna på / address to listen on")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), envvar="WEB_PORT",
+              show_envvar=True, help="port")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), envvar="WEB_WORKERS",
+              show_envvar=True, help="antal processer / number of worker processes")
 def serve_command(host: str, port: int, workers: int) -> None:
     """Starta webbservern (API under /api/v1, dokumentation under /schema).
 
