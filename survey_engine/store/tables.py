@@ -122,3 +122,47 @@ class ScoreSnapshot(Table, tablename="score_snapshot"):
     result = JSON()
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Varchar(length=200, default="")
+
+
+class Plan(Table, tablename="improvement_plan"):
+    """A saved improvement plan: a förvaltning's (unit set) or the city roll-up's
+    (unit NULL), made from one round. `revision` grows with every change, so two
+    planners editing at once cannot overwrite each other silently."""
+
+    title = Varchar(length=300, default="")
+    unit = ForeignKey(Unit, null=True, index=True)  # NULL: the city roll-up
+    round = ForeignKey(Round, null=False, index=True)
+    response = ForeignKey(Response, null=True)  # the source response (unit plans)
+    questionnaire = ForeignKey(QuestionnaireVersion, null=False)
+    rollup_method = Varchar(length=20, default="")  # city plans: weakest | mean
+    start_period = Varchar(length=10)
+    periods = Integer(default=4)
+    capacity = Integer(default=10)
+    revision = Integer(default=0)
+    created_by = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_by = Varchar(length=200, default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class PlanAction(Table, tablename="improvement_plan_action"):
+    """One action of a plan: a question of the plan's questionnaire version, or a
+    free-standing action of the planners' own (question_id NULL, own title)."""
+
+    plan = ForeignKey(Plan, null=False, index=True)
+    question_id = Varchar(length=200, null=True, default=None)
+    title = Varchar(length=500, default="")
+    area = Varchar(length=200, default="")
+    level = Integer(null=True, default=None)
+    priority = Float(null=True, default=None)
+    kind = Varchar(length=20, default="improve")  # improve | investigate | own
+    credit = Float(null=True, default=None)  # the credit when the plan was made
+    effort = Integer(null=True, default=None)
+    period = Varchar(length=10, null=True, default=None)  # NULL: the backlog
+    owner = Varchar(length=200, default="")
+    status = Varchar(length=20, default="planned")
+    due_date = Date(null=True, default=None)
+    note = Text(default="")
+    sort_order = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
