@@ -10,13 +10,29 @@ class _Values(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.values: dict[str, Any] = {}
+        self.texts: dict[str, str] = {}
+        self._open: list[tuple[str, str, int]] = []  # (key, tag, depth) being read
+        self._depth = 0
 
     def handle_starttag(self, tag, attrs):
+        self._depth += 1
         a = dict(attrs)
         if "data-key" in a:
             key = a["data-key"]
             assert key not in self.values, f"data-key {key} appears twice"
             self.values[key] = json.loads(a["data-value"])
+            self.texts[key] = ""
+            self._open.append((key, tag, self._depth))
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1][1] == tag and self._open[-1][2] == self._depth:
+            key = self._open.pop()[0]
+            self.texts[key] = " ".join(self.texts[key].split())
+        self._depth -= 1
+
+    def handle_data(self, data):
+        for key, _, _ in self._open:
+            self.texts[key] += data
 
 
 def data_values(html: str) -> dict[str, Any]:
@@ -25,6 +41,13 @@ def data_values(html: str) -> dict[str, Any]:
     parser = _Values()
     parser.feed(html)
     return parser.values
+
+
+def data_texts(html: str) -> dict[str, str]:
+    """{data-key: the text shown in that element, whitespace collapsed}."""
+    parser = _Values()
+    parser.feed(html)
+    return parser.texts
 
 
 class _Attributes(HTMLParser):

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from reporting_helpers import attribute_names, data_values
+from reporting_helpers import attribute_names, data_texts, data_values
 from survey_engine.questionnaire.load import load_questionnaire
 from survey_engine.reporting.city_report import build_city_report
 from survey_engine.reporting.data import ReportData, RoundData, UnitEntry, result_from_dict
@@ -99,3 +99,25 @@ def test_missing_templates_are_a_clear_error(monkeypatch, tmp_path):
     report = build_unit_report(ReportData(_round(), None), "U0", "sv")
     with pytest.raises(ServiceError, match="SURVEY_ENGINE_REPORT_TEMPLATES"):
         render_html(report)
+
+
+def test_shown_text_is_the_value_formatted():
+    from survey_engine.reporting.text import fmt_level
+
+    html = render_html(build_unit_report(ReportData(_round(), None), "U2", "sv"))
+    values, texts = data_values(html), data_texts(html)
+    checked = 0
+    for key, value in values.items():
+        if key.endswith(".percent") or key.endswith("city_median_percent"):
+            assert texts[key] == fmt_percent(value, "sv"), key
+            checked += 1
+        elif key.endswith(".next_level_progress") or key == "overall.completeness":
+            assert texts[key] == fmt_share(value, "sv"), key
+            checked += 1
+        elif key.endswith("city_median_level"):
+            assert texts[key] == fmt_level(value, "sv"), key
+            checked += 1
+        elif key.endswith(".level") and value is not None:
+            assert texts[key].split()[0] == str(value), key
+            checked += 1
+    assert checked > 40
