@@ -174,8 +174,12 @@ async def load_round(round_id: int, *, with_notes: bool = True) -> RoundData:
         snap = snapshots.get(resp["id"])
         result, source, revision, engine = None, SOURCE_LIVE, None, None
         if resp["status"] == STATUS_SUBMITTED and snap is not None and snap["questionnaire_hash"] == q.hash:
-            result = result_from_dict(load(snap["result"]))
-            source, revision, engine = SOURCE_SNAPSHOT, snap["revision"], snap["engine_version"]
+            try:
+                result = result_from_dict(load(snap["result"]))
+            except (KeyError, TypeError, ValueError):
+                result = None  # a snapshot in a shape this version cannot read: score anew
+            else:
+                source, revision, engine = SOURCE_SNAPSHOT, snap["revision"], snap["engine_version"]
         if result is None:
             result = score_response(q, values)
         units.append(UnitEntry(

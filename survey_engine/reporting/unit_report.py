@@ -137,6 +137,8 @@ def build_unit_report(
     overall["level_name"] = names.get(overall["level"], "") if overall["level"] is not None else ""
     if entry.source == SOURCE_SNAPSHOT:
         source_text = s["source_snapshot"].format(revision=entry.snapshot_revision, engine=entry.snapshot_engine)
+    elif entry.submitted:
+        source_text = s["source_rescored"]
     else:
         source_text = s["source_live"].format(status=status_text(entry.status, lang))
     model: dict[str, Any] = {

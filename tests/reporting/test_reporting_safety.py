@@ -173,3 +173,13 @@ async def test_reports_by_role(db, questionnaires_dir):
     made = [code async for code, _ in service.unit_reports(rid, "json", actor=respondent,
                                                             on_skip=lambda c, why: skipped.append((c, why)))]
     assert made == ["XSS"] and ("FORM", "not_allowed") in skipped
+
+
+async def test_unreadable_snapshot_falls_back_to_live_scores(db, questionnaires_dir):
+    from survey_engine.store.tables import ScoreSnapshot
+
+    rid, _, results = await _setup(questionnaires_dir)
+    await ScoreSnapshot.update({ScoreSnapshot.result: json.dumps({"old": "shape"})}, force=True)
+    doc = json.loads((await service.unit_report(rid, "XSS", "json"))[0])
+    assert doc["unit"]["source"] == "live" and "sparade poängen" in doc["unit"]["source_text"]
+    assert doc["scores"] == results["XSS"].to_dict()
