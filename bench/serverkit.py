@@ -277,3 +277,71 @@ def seed_round(base_url: str, token: str, units: int, questionnaire_text: str = 
 def next_value(values: list[Any], current: Any, rng: random.Random) -> Any:
     """A value different from the current one, so that every save changes the answer."""
     return rng.choice([v for v in values if v != current])
+
+
+# ---------------------------------------------------------------- an autosave storm
+
+@dataclass
+class Ack:
+    """One save the server acknowledged (200): what the client was told is stored."""
+
+    response_id: int
+    question: str
+    value: Any
+    comment: str
+    revision: int
+
+
+@dataclass
+class StormLog:
+    acks: list[Ack] = field(default_factory=list)
+    conflicts: int = 0
+    failures: int = 0  # connection errors and timeouts (e.g. after the server died)
+    unexpected: list[str] = field(default_factory=list)  # any other status
+
+
+async def autosave_storm(base_url: str, token: str, seeded: Seeded, clients: int, stop: "asyncio.Event",
+                         log: StormLog, seed: int = 9) -> None:
+    """`clients` virtual respondents (spread over the seeded responses) save one changed
+    answer after the other, each with a unique comment, until `stop` is set or the
+    server stops answering. Every 200 is logged as an Ack."""
+    import asyncio
+
+    rng = random.Random(seed)
+    questions = sorted(seeded.choices)
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async with httpx.AsyncClient(base_url=base_url + API, headers=headers, limits=limits, timeout=10) as c:
+        async def respondent(i: int) -> None:
+            rid = seeded.response_ids[i % len(seeded.response_ids)]
+            my = random.Random(rng.random())
+            try:
+                state = (await c.get(f"/responses/{rid}")).json()
+            except httpx.HTTPError:
+                log.failures += 1
+                return
+            n = 0
+            while not stop.is_set():
+                q = my.choice(questions)
+                current = (state.get("answers") or {}).get(q, {}).get("value")
+                value = next_value(seeded.choices[q], current, my)
+                n += 1
+                comment = f"c{i}-{n}"
+                try:
+                    r = await c.post(f"/responses/{rid}/answers", json={
+                        "revision": state["revision"], "answers": {q: value}, "comments": {q: comment}})
+                except httpx.HTTPError:
+                    log.failures += 1
+                    return  # the server is gone: this respondent's browser shows an error
+                if r.status_code == 200:
+                    state = r.json()
+                    log.acks.append(Ack(rid, q, value, comment, state["revision"]))
+                elif r.status_code == 409 and (r.json().get("current") or {}).get("revision") is not None:
+                    log.conflicts += 1
+                    state = r.json()["current"]
+                else:
+                    log.unexpected.append(f"{r.status_code} {r.text[:300]}")
+                    return
+
+        await asyncio.gather(*(respondent(i) for i in range(clients)))
