@@ -1,0 +1,309 @@
+"""Administration pages: units, users and roles, rounds, questionnaire versions, and
+the audit log. Administrators change things; auditors see the same pages read-only
+(the forms are not shown to them, and every post is refused on the server)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from survey_engine.auth import audit
+from survey_engine.auth import service as auth_service
+from survey_engine.auth.errors import AuthError
+from survey_engine.auth.roles import Action, Principal, Role, decide
+from survey_engine.services import questionnaires as questionnaires_service
+from survey_engine.services import rounds as rounds_service
+from survey_engine.services import units as units_service
+from survey_engine.services.errors import ServiceError
+from survey_engine.web.ui.common import (
+    current, error_items, form_list, form_text, lang_of, need, redirect, render, service_message,
+)
+
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+def _reader(request: Request) -> Principal:
+    """Administrators and auditors read the administration pages."""
+    principal = current(request)
+    if principal.role not in (Role.ADMIN, Role.AUDITOR):
+        need(request, Action.USER_MANAGE)  # raises the 403
+    return principal
+
+
+def _problems(exc: Exception, lang: str) -> tuple[str, list[dict[str, Any]]]:
+    """A message and the error items (field, line, message) of a refusal."""
+    message = service_message(exc, lang)
+    items = []
+    for err in getattr(exc, "errors", None) or []:
+        text = err.get("message", "")
+        if " / " in text:
+            sv, _, en = text.partition(" / ")
+            text = en if lang == "en" else sv
+        items.append({"path": err.get("question") or err.get("field") or "", "line": err.get("line"),
+                      "message": text})
+    return message, items
+
+
+@get("/admin", name="ui.admin")
+async def admin_home(request: Request) -> Template:
+    _reader(request)
+    return render(request, "admin/home.html")
+
+
+# ---------------------------------------------------------------- units
+
+
+async def _units_page(request: Request, status: int = 200, **ctx: Any) -> Template:
+    principal = _reader(request)
+    units, total = await units_service.list_units(limit=1000)
+    return render(request, "admin/units.html", status=status, units=units, total=total,
+                  may_manage=decide(principal, Action.UNIT_MANAGE).allowed, **ctx)
+
+
+@get("/admin/enheter", name="ui.units")
+async def units_page(request: Request) -> Template:
+    return await _units_page(request)
+
+
+@post("/admin/enheter", name="ui.units.create")
+async def units_create(request: Request) -> Response:
+    principal = need(request, Action.UNIT_MANAGE)
+    form = await request.form()
+    lang = lang_of(request)
+    values = {k: form_text(form, k).strip() for k in ("code", "name", "weight", "parent")}
+    try:
+        weight = float(values["weight"].replace(",", ".")) if values["weight"] else 1.0
+    except ValueError:
+        return await _units_page(request, 422, create_errors={"weight": "Vikten ska vara ett tal." if lang == "sv"
+                                                              else "The weight must be a number."}, create=values)
+    try:
+        await units_service.create_unit(values["code"], values["name"], weight, values["parent"] or None,
+                                        actor=principal)
+    except ServiceError as exc:
+        message, items = _problems(exc, lang)
+        field_errors = {}
+        for item in items:
+            key = item["path"] if item["path"] in ("code", "name", "weight", "parent") else "code"
+            field_errors[key] = item["message"]
+        if not field_errors:
+            field_errors["code"] = message
+        return await _units_page(request, exc.status_code, create_errors=field_errors, create=values,
+                                 create_message=message)
+    return redirect("/admin/enheter", "unit")
+
+
+@post("/admin/enheter/import", name="ui.units.import")
+async def units_import(request: Request) -> Response:
+    principal = need(request, Action.UNIT_MANAGE)
+    form = await request.form()
+    lang = lang_of(request)
+    upload = form.get("file")
+    text = ""
+    name = "enheter.csv"
+    if upload is not None and hasattr(upload, "read"):
+        raw = await upload.read()
+        name = getattr(upload, "filename", None) or name
+        if len(raw) > MAX_UPLOAD:
+            return await _units_page(request, 413, import_message="Filen är för stor (högst 2 MB)." if lang == "sv"
+                                     else "The file is too large (at most 2 MB).")
+        text = raw.decode("utf-8", errors="replace")
+    if not text.strip():
+        text = form_text(form, "csv")
+        name = "formulär" if lang == "sv" else "form"
+    try:
+        items = units_service.parse_units_csv(text, source=name)
+        counts = await units_service.import_units(items, actor=principal)
+    except ServiceError as exc:
+        message, items = _problems(exc, lang)
+        return await _units_page(request, exc.status_code, import_message=message, import_errors=items,
+                                 csv_text=form_text(form, "csv"))
+    done = ", ".join(f"{k}: {v}" for k, v in counts.items())
+    return redirect("/admin/enheter", f"import {done}")
+
+
+# ---------------------------------------------------------------- users
+
+
+async def _users_page(request: Request, status: int = 200, **ctx: Any) -> Template:
+    principal = _reader(request)
+    users = await auth_service.list_users(include_disabled=True)
+    units, _ = await units_service.list_units(limit=1000)
+    return render(request, "admin/users.html", status=status, users=users, roles=[r.value for r in Role],
+                  all_units=units, may_manage=decide(principal, Action.USER_MANAGE).allowed, **ctx)
+
+
+@get("/admin/anvandare", name="ui.users")
+async def users_page(request: Request) -> Template:
+    return await _users_page(request)
+
+
+@post("/admin/anvandare", name="ui.users.create")
+async def users_create(request: Request) -> Response:
+    principal = need(request, Action.USER_MANAGE)
+    form = await request.form()
+    lang = lang_of(request)
+    values = {k: form_text(form, k).strip() for k in ("username", "display_name", "email", "role")}
+    password = form_text(form, "password")
+    units = form_list(form, "units")
+    try:
+        await auth_service.create_user(principal, values["username"], values["role"], password=password or None,
+                                       display_name=values["display_name"], email=values["email"], units=units)
+    except AuthError as exc:
+        return await _users_page(request, 422, create=values, create_units=units, create_message=exc.message(lang))
+    return redirect("/admin/anvandare", values["username"])
+
+
+@post("/admin/anvandare/{username:str}", name="ui.users.change")
+async def users_change(request: Request, username: FromPath[str]) -> Response:
+    principal = need(request, Action.USER_MANAGE)
+    form = await request.form()
+    lang = lang_of(request)
+    what = form_text(form, "do")
+    try:
+        if what == "disable":
+            await auth_service.disable_user(principal, username)
+        elif what == "enable":
+            await auth_service.enable_user(principal, username)
+        elif what == "role":
+            await auth_service.set_role(principal, username, form_text(form, "role"), units=form_list(form, "units"))
+        else:
+            return await _users_page(request, 400, change_message="?")
+    except AuthError as exc:
+        return await _users_page(request, 422, change_user=username, change_message=exc.message(lang))
+    return redirect("/admin/anvandare", username)
+
+
+# ---------------------------------------------------------------- rounds
+
+
+async def _rounds_page(request: Request, status: int = 200, **ctx: Any) -> Template:
+    principal = _reader(request)
+    rows, _ = await rounds_service.list_rounds(limit=1000)
+    versions, _ = await questionnaires_service.list_versions(limit=200)
+    units, _ = await units_service.list_units(limit=1000)
+    return render(request, "admin/rounds.html", status=status, rounds=list(reversed(rows)), versions=versions,
+                  all_units=units, may_manage=decide(principal, Action.ROUND_MANAGE).allowed, **ctx)
+
+
+@get("/admin/omgangar", name="ui.admin.rounds")
+async def admin_rounds(request: Request) -> Template:
+    return await _rounds_page(request)
+
+
+def _date(text: str) -> dt.date | None:
+    text = text.strip()
+    return dt.date.fromisoformat(text) if text else None
+
+
+@post("/admin/omgangar", name="ui.admin.rounds.create")
+async def rounds_create(request: Request) -> Response:
+    principal = need(request, Action.ROUND_MANAGE)
+    form = await request.form()
+    lang = lang_of(request)
+    values = {k: form_text(form, k).strip() for k in ("name", "questionnaire", "opens_on", "closes_on")}
+    units = form_list(form, "units")
+    family, _, version = values["questionnaire"].partition("@")
+    try:
+        opens, closes = _date(values["opens_on"]), _date(values["closes_on"])
+    except ValueError:
+        return await _rounds_page(request, 422, create=values, create_message=(
+            "Skriv datum som ÅÅÅÅ-MM-DD." if lang == "sv" else "Write dates as YYYY-MM-DD."))
+    try:
+        rnd = await rounds_service.create_round(values["name"], family, version, units or None, opens, closes,
+                                                actor=principal)
+    except ServiceError as exc:
+        message, items = _problems(exc, lang)
+        return await _rounds_page(request, exc.status_code, create=values, create_message=message,
+                                  create_errors=items)
+    return redirect("/admin/omgangar", str(rnd["id"]))
+
+
+@post("/admin/omgangar/{round_id:int}/{what:str}", name="ui.admin.rounds.change")
+async def rounds_change(request: Request, round_id: FromPath[int], what: FromPath[str]) -> Response:
+    principal = need(request, Action.ROUND_MANAGE)
+    try:
+        if what == "oppna":
+            await rounds_service.open_round(round_id, actor=principal)
+        elif what == "stang":
+            await rounds_service.close_round(round_id, actor=principal)
+        else:
+            from survey_engine.services.errors import NotFound
+
+            raise NotFound(f"Okänd åtgärd {what} / unknown action {what}")
+    except ServiceError as exc:
+        if exc.status_code == 404:
+            raise
+        return await _rounds_page(request, exc.status_code, change_message=service_message(exc, lang_of(request)))
+    return redirect("/admin/omgangar", str(round_id))
+
+
+# ---------------------------------------------------------------- questionnaire versions
+
+
+async def _versions_page(request: Request, status: int = 200, **ctx: Any) -> Template:
+    principal = _reader(request)
+    versions, _ = await questionnaires_service.list_versions(limit=200)
+    return render(request, "admin/questionnaires.html", status=status, versions=versions,
+                  may_manage=decide(principal, Action.QUESTIONNAIRE_PUBLISH).allowed, **ctx)
+
+
+@get("/admin/enkater", name="ui.versions")
+async def versions_page(request: Request) -> Template:
+    return await _versions_page(request)
+
+
+@post("/admin/enkater", name="ui.versions.upload")
+async def versions_upload(request: Request) -> Response:
+    principal = need(request, Action.QUESTIONNAIRE_PUBLISH)
+    form = await request.form()
+    lang = lang_of(request)
+    upload = form.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        return await _versions_page(request, 422, upload_message=(
+            "Välj en YAML-fil att ladda upp." if lang == "sv" else "Choose a YAML file to upload."))
+    raw = await upload.read()
+    name = getattr(upload, "filename", None) or "enkat.yaml"
+    if len(raw) > MAX_UPLOAD:
+        return await _versions_page(request, 413, upload_message=(
+            "Filen är för stor (högst 2 MB)." if lang == "sv" else "The file is too large (at most 2 MB)."))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return await _versions_page(request, 422, upload_message=(
+            f"{name}: filen är inte UTF-8-text." if lang == "sv" else f"{name}: the file is not UTF-8 text."))
+    try:
+        summary, created = await questionnaires_service.publish_questionnaire(text, actor=principal, source=name)
+    except ServiceError as exc:
+        message, items = _problems(exc, lang)
+        return await _versions_page(request, exc.status_code, upload_message=message, upload_errors=items,
+                                    upload_name=name)
+    note = f"{summary['family']} {summary['version']}" + ("" if created else " (=)")
+    return redirect("/admin/enkater", note)
+
+
+# ---------------------------------------------------------------- audit log
+
+PAGE = 50
+
+
+@get("/granskning/logg", name="ui.audit")
+async def audit_page(request: Request) -> Template:
+    need(request, Action.AUDIT_READ)
+    try:
+        page = min(max(int(request.query_params.get("sida", "1")), 1), 100000)
+    except ValueError:
+        page = 1
+    action = request.query_params.get("handelse", "")[:100]
+    actor = request.query_params.get("vem", "")[:200]
+    filters = audit.AuditFilter(actor=actor.strip() or None, action=action.strip() or None)
+    events = await audit.list_events(filters, limit=PAGE, offset=(page - 1) * PAGE)
+    total = await audit.count_events(filters)
+    return render(request, "admin/audit.html", events=events, total=total, page=page,
+                  pages=max(1, (total + PAGE - 1) // PAGE), action=action, actor=actor)
+
+
+ROUTES = [admin_home, units_page, units_create, units_import, users_page, users_create, users_change,
+          admin_rounds, rounds_create, rounds_change, versions_page, versions_upload, audit_page]

@@ -1,0 +1,254 @@
+"""What every page controller shares: who is asking, in which language, the navigation,
+rendering a template, and turning refusals and missing things into HTML pages.
+
+Every page asks the roles policy on the server (`need`, or the services, which check
+the unit of the object they load); hiding a link is only a convenience on top.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.response import Redirect, Response, Template
+
+from survey_engine.auth.errors import AuthError
+from survey_engine.auth.errors import NotFound as AuthNotFound
+from survey_engine.auth.errors import PermissionDenied
+from survey_engine.auth.roles import Action, Principal, Role, decide
+from survey_engine.services.errors import NotFound, ServiceError
+from survey_engine.web import i18n
+
+LOGIN_PATH = "/logga-in"
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in user: answered with a redirect to the login page."""
+
+
+# ---------------------------------------------------------------- navigation
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link of the main navigation, shown to principals who may do `action` (on some
+    unit). Other features add theirs with `register_nav` (e.g. the plan pages)."""
+
+    key: str
+    href: str
+    sv: str
+    en: str
+    action: Action | None = None
+    roles: frozenset[Role] | None = None  # None: every role the action allows
+    order: int = 100
+
+
+NAV: list[NavItem] = []
+
+
+def register_nav(item: NavItem) -> None:
+    """Add (or replace, by key) a link of the main navigation."""
+    NAV[:] = [n for n in NAV if n.key != item.key] + [item]
+    NAV.sort(key=lambda n: (n.order, n.key))
+
+
+def _may(principal: Principal, action: Action) -> bool:
+    from survey_engine.auth.roles import allowed_somewhere
+
+    return allowed_somewhere(principal, action)
+
+
+def nav_for(principal: Principal | None) -> list[NavItem]:
+    if principal is None:
+        return []
+    return [
+        n for n in NAV
+        if (n.roles is None or principal.role in n.roles) and (n.action is None or _may(principal, n.action))
+    ]
+
+
+register_nav(NavItem("mine", "/mina-enkater", "Mina enkäter", "My surveys", Action.RESPONSE_WRITE,
+                     frozenset({Role.RESPONDENT}), 10))
+register_nav(NavItem("analysis", "/analys", "Omgångar och resultat", "Rounds and results", Action.OVERVIEW_READ, None, 20))
+register_nav(NavItem("trends", "/analys/trender", "Trender", "Trends", Action.OVERVIEW_READ, None, 30))
+register_nav(NavItem("admin", "/admin", "Administration", "Administration", None,
+                     frozenset({Role.ADMIN, Role.AUDITOR}), 60))
+register_nav(NavItem("audit", "/granskning/logg", "Granskningslogg", "Audit log", Action.AUDIT_READ, None, 70))
+
+
+# ---------------------------------------------------------------- requests
+
+
+def principal_of(request: Request) -> Principal | None:
+    user = request.scope.get("user")
+    return user if isinstance(user, Principal) else None
+
+
+def current(request: Request) -> Principal:
+    """The logged-in principal, or a redirect to the login page."""
+    principal = principal_of(request)
+    if principal is None:
+        raise LoginRequired()
+    return principal
+
+
+def need(request: Request, action: Action, unit: str | None = None, *, somewhere: bool = False) -> Principal:
+    """The principal, once the policy allows `action` (on `unit`); 403 otherwise."""
+    principal = current(request)
+    allowed = _may(principal, action) if somewhere else decide(principal, action, unit).allowed
+    if not allowed:
+        raise PermissionDenied("Du har inte behörighet att se eller göra detta.",
+                               "You are not allowed to see or do this.")
+    return principal
+
+
+def lang_of(request: Request) -> str:
+    return i18n.choose(request)[0]
+
+
+def _lang_cookie(request: Request) -> list[Cookie]:
+    lang, chosen = i18n.choose(request)
+    if not chosen or request.cookies.get(i18n.COOKIE) == lang:
+        return []
+    return [Cookie(key=i18n.COOKIE, value=lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)]
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """This page in the other language (keeps the other query parameters)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params.append(("lang", lang))
+    query = "&".join(f"{quote(k)}={quote(str(v))}" for k, v in params)
+    return f"{request.url.path}?{query}"
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> Template:
+    lang = lang_of(request)
+    principal = principal_of(request)
+    other = "en" if lang == "sv" else "sv"
+    ctx = {
+        **i18n.helpers(lang),
+        "user": principal,
+        "nav": nav_for(principal),
+        "path": request.url.path,
+        "switch_href": switch_url(request, other),
+        "switch_lang": other,
+        "can": (lambda action, unit=None: bool(principal) and decide(principal, action, unit).allowed),
+        "Action": Action,
+        "ok_notice": request.query_params.get("ok", "")[:200],
+        **context,
+    }
+    return Template(template_name=template, context=ctx, status_code=status, cookies=_lang_cookie(request))
+
+
+def redirect(path: str, notice: str | None = None) -> Redirect:
+    """303 See Other after a form post (the browser then GETs `path`)."""
+    if notice:
+        path += ("&" if "?" in path else "?") + "ok=" + quote(notice)
+    return Redirect(path=path, status_code=303)
+
+
+def form_list(form: Any, key: str) -> list[str]:
+    getter = getattr(form, "getall", None)
+    if getter is None:
+        value = form.get(key)
+        return [] if value is None else (value if isinstance(value, list) else [value])
+    try:
+        return [v for v in getter(key) if isinstance(v, str)]
+    except KeyError:
+        return []
+
+
+def form_text(form: Any, key: str, default: str = "") -> str:
+    values = form_list(form, key)
+    return values[-1] if values else default
+
+
+def service_message(exc: Exception, lang: str) -> str:
+    """One sentence in the page's language from a service or auth error."""
+    if isinstance(exc, AuthError):
+        return exc.message(lang)
+    text = getattr(exc, "message", None) or str(exc)
+    if " / " in text:
+        sv, _, en = text.partition(" / ")
+        return en if lang == "en" else sv
+    return text
+
+
+def error_items(exc: ServiceError, lang: str) -> list[str]:
+    out = []
+    for err in exc.errors or []:
+        where = err.get("question") or err.get("field") or ""
+        line = f" (rad {err['line']})" if lang == "sv" and err.get("line") else (
+            f" (line {err['line']})" if err.get("line") else "")
+        message = err.get("message", "")
+        if " / " in message:
+            sv, _, en = message.partition(" / ")
+            message = en if lang == "en" else sv
+        out.append(f"{where}{line}: {message}" if where else message)
+    return out
+
+
+# ---------------------------------------------------------------- errors as pages
+
+
+def _error_page(request: Request, status: int, title_sv: str, title_en: str, message: str) -> Response:
+    try:
+        return render(request, "error.html", status=status, title_sv=title_sv, title_en=title_en, message=message)
+    except Exception:  # pragma: no cover - never hide the original error behind a template error
+        return Response(message, status_code=status, media_type="text/plain")
+
+
+def _login_redirect(request: Request, _exc: Exception) -> Response:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return Redirect(path=f"{LOGIN_PATH}?next={quote(target)}", status_code=303)
+
+
+def _forbidden(request: Request, exc: Exception) -> Response:
+    lang = lang_of(request)
+    message = exc.message(lang) if isinstance(exc, AuthError) else i18n.translator(lang)(
+        "Du har inte behörighet att se eller göra detta.", "You are not allowed to see or do this.")
+    return _error_page(request, 403, "Ingen behörighet", "Not allowed", message)
+
+
+def _not_found(request: Request, exc: Exception) -> Response:
+    lang = lang_of(request)
+    message = service_message(exc, lang) if isinstance(exc, (ServiceError, AuthError)) else i18n.translator(lang)(
+        "Sidan finns inte.", "There is no such page.")
+    return _error_page(request, 404, "Hittades inte", "Not found", message)
+
+
+def _service_error(request: Request, exc: ServiceError) -> Response:
+    lang = lang_of(request)
+    message = service_message(exc, lang)
+    items = error_items(exc, lang)
+    if items:
+        message += " " + "; ".join(items)
+    return _error_page(request, exc.status_code, "Det gick inte", "That did not work", message)
+
+
+def _auth_error(request: Request, exc: AuthError) -> Response:
+    if isinstance(exc, PermissionDenied):
+        return _forbidden(request, exc)
+    if isinstance(exc, AuthNotFound):
+        return _not_found(request, exc)
+    return _error_page(request, 400, "Det gick inte", "That did not work", exc.message(lang_of(request)))
+
+
+EXCEPTION_HANDLERS = {
+    LoginRequired: _login_redirect,
+    NotAuthorizedException: _login_redirect,
+    PermissionDeniedException: _forbidden,
+    NotFoundException: _not_found,
+    NotFound: _not_found,
+    ServiceError: _service_error,
+    AuthError: _auth_error,
+}
+
+
+def codes(items: Iterable[dict[str, Any]], key: str = "code") -> list[str]:
+    return [str(i[key]) for i in items]

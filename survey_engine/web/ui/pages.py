@@ -1,0 +1,87 @@
+"""Logging in and out, and the start page that sends each role to its own pages."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from litestar import Request, get, post
+from litestar.response import Response, Template
+
+from survey_engine.auth import service as auth_service
+from survey_engine.auth import web as auth_web
+from survey_engine.auth.errors import AuthError, LoginThrottled
+from survey_engine.auth.roles import Role
+from survey_engine.web.ui.common import current, form_text, lang_of, principal_of, redirect, render
+
+HOME_BY_ROLE = {
+    Role.RESPONDENT: "/mina-enkater",
+    Role.ANALYST: "/analys",
+    Role.PLANNER: "/analys",
+    Role.AUDITOR: "/analys",
+    Role.ADMIN: "/admin",
+}
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site (no scheme, no host, no //evil.example)."""
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@get("/", name="ui.start")
+async def start_page(request: Request) -> Response:
+    principal = principal_of(request)
+    if principal is None:
+        return redirect("/logga-in")
+    return redirect(HOME_BY_ROLE.get(principal.role, "/analys"))
+
+
+@get("/logga-in", name="ui.login")
+async def login_page(request: Request) -> Template:
+    return render(request, "login.html", next=_safe_next(request.query_params.get("next", "/")), username="",
+                  logged_out=request.query_params.get("ut") == "1")
+
+
+@post("/logga-in", name="ui.login.post", opt={"public": True})
+async def login(request: Request) -> Response:
+    form = await request.form()
+    lang = lang_of(request)
+    username = form_text(form, "username").strip()
+    password = form_text(form, "password")
+    target = _safe_next(form_text(form, "next", "/"))
+    if not username or not password:
+        return render(request, "login.html", status=422, next=target, username=username,
+                      error=("Fyll i både användarnamn och lösenord." if lang == "sv"
+                             else "Fill in both username and password."))
+    try:
+        principal = await auth_service.authenticate(username, password, auth_web.client_address(request))
+    except LoginThrottled as exc:
+        response = render(request, "login.html", status=429, next=target, username=username,
+                          error=exc.message(lang))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except AuthError as exc:
+        status = 401 if exc.code == "invalid_credentials" else 403
+        return render(request, "login.html", status=status, next=target, username=username,
+                      error=exc.message(lang))
+    auth_web.start_session(request, principal)
+    if target == "/":
+        target = HOME_BY_ROLE.get(principal.role, "/")
+    return redirect(target)
+
+
+@post("/logga-ut", name="ui.logout")
+async def logout(request: Request) -> Response:
+    if principal_of(request) is not None:
+        auth_web.end_session(request)
+    return redirect("/logga-in?ut=1")
+
+
+@get("/om", name="ui.about")
+async def about_page(request: Request) -> Template:
+    current(request)
+    return render(request, "about.html")
+
+
+ROUTES = [start_page, login_page, login, logout, about_page]

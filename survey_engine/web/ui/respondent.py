@@ -1,0 +1,371 @@
+"""The respondent's pages: my surveys, one area at a time, the summary before
+submitting, submitting, and the result (as a preview before submitting).
+
+The services check the unit of every response against the principal (a respondent
+who changes the id in the address gets 403); these controllers add the page logic.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Response, Template
+
+from survey_engine.auth.roles import Action, Principal, decide
+from survey_engine.services import responses as responses_service
+from survey_engine.services import rounds as rounds_service
+from survey_engine.services.errors import Conflict, Invalid, Locked
+from survey_engine.services.questionnaires import questionnaire_by_id
+from survey_engine.web.ui import survey as sv
+from survey_engine.web.ui.common import (
+    current, error_items, form_text, lang_of, need, redirect, render, service_message,
+)
+
+
+async def _load(principal: Principal, response_id: int) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    state = await responses_service.get_response(response_id, actor=principal)
+    rnd = await rounds_service.get_round(state["round_id"])
+    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
+    return state, rnd, q
+
+
+def _editable(principal: Principal, state: dict[str, Any], rnd: dict[str, Any]) -> bool:
+    return (decide(principal, Action.RESPONSE_WRITE, state["unit"]).allowed
+            and state["status"] != "submitted" and rnd["status"] == "open")
+
+
+def _score(q, values: dict[str, Any]) -> dict[str, Any]:
+    from survey_engine.scoring import score_response
+
+    return score_response(q, values).to_dict()
+
+
+# ---------------------------------------------------------------- my surveys
+
+
+@get("/mina-enkater", name="ui.mine")
+async def my_surveys(request: Request) -> Template:
+    principal = need(request, Action.RESPONSE_READ, somewhere=True)
+    from survey_engine.services.units import list_units
+
+    rows, _ = await rounds_service.list_rounds(limit=1000)
+    names = {u["code"]: u["name"] for u in (await list_units(limit=1000))[0]}
+    items = []
+    for rnd in reversed(rows):  # newest first
+        q = None
+        for unit in rnd["units"]:
+            if not decide(principal, Action.RESPONSE_READ, unit).allowed:
+                continue
+            if principal.units and unit not in principal.units:
+                continue
+            state = await responses_service.find_response(rnd["id"], unit, actor=principal)
+            completeness = None
+            if state is not None:
+                q = q or await questionnaire_by_id(rnd["questionnaire_version_id"])
+                completeness = _score(q, responses_service.values_of(state))["overall"]["completeness"]
+            items.append({
+                "round": rnd, "unit": unit, "unit_name": names.get(unit, unit), "state": state, "completeness": completeness,
+                "can_start": state is None and rnd["status"] == "open"
+                and decide(principal, Action.RESPONSE_WRITE, unit).allowed,
+            })
+    return render(request, "mine.html", items=items)
+
+
+@post("/mina-enkater/starta", name="ui.mine.start")
+async def start(request: Request) -> Response:
+    principal = current(request)
+    form = await request.form()
+    unit = form_text(form, "unit")
+    try:
+        round_id = int(form_text(form, "round"))
+    except ValueError:
+        round_id = 0
+    need(request, Action.RESPONSE_WRITE, unit)
+    state, _ = await responses_service.start_response(round_id, unit, actor=principal)
+    return redirect(f"/svar/{state['id']}")
+
+
+# ---------------------------------------------------------------- areas
+
+
+@get("/svar/{response_id:int}", name="ui.response")
+async def response_start(request: Request, response_id: FromPath[int]) -> Response:
+    principal = current(request)
+    state, rnd, q = await _load(principal, response_id)
+    if state["status"] == "submitted":
+        return redirect(f"/svar/{response_id}/resultat")
+    return redirect(f"/svar/{response_id}/omrade/{q.areas[0].id}")
+
+
+def _area_context(request: Request, principal: Principal, state, rnd, q, area, *, raw=None, comments=None,
+                  evidence=None, errors=None, theirs=None, message=None, message_kind="info",
+                  revision=None, parsed=None) -> dict[str, Any]:
+    lang = lang_of(request)
+    values = responses_service.values_of(state)
+    shown_values = dict(values)
+    if raw is not None:  # the user's own input, kept on errors and conflicts
+        for qid, value in raw.items():
+            shown_values[qid] = value
+    scored = dict(values)
+    for qid, value in (parsed or {}).items():
+        if value is None:
+            scored.pop(qid, None)
+        elif qid not in (errors or {}):
+            scored[qid] = value
+    try:
+        result = _score(q, scored)
+    except Exception:  # the typed values did not pass the checks: show the saved state
+        result = _score(q, values)
+    visible = sv.visibility(result)
+    progress = sv.area_progress(q, result, shown_values)
+    questions = []
+    for question in area.questions:
+        saved = state["answers"].get(question.id, {})
+        value = shown_values.get(question.id)
+        questions.append({
+            "q": question,
+            "dom": sv.dom_id(question.id),
+            "text": sv.text(question.text, lang, q),
+            "guidance": sv.text(question.guidance, lang, q) if question.guidance else "",
+            "options": sv.options_of(q, question, lang),
+            "value": value if raw is not None and question.id in raw else sv.input_value(question, value),
+            "shown": sv.display_value(q, question, values.get(question.id), lang),
+            "comment": (comments or {}).get(question.id, saved.get("comment", "")),
+            "evidence": (evidence or {}).get(question.id, saved.get("evidence", "")),
+            "visible": visible.get(question.id, True),
+            "show_if": sv.condition_json(question.show_if),
+            "error": (errors or {}).get(question.id),
+            "theirs": (theirs or {}).get(question.id),
+            "max_length": question.max_length or 4000,
+        })
+    index = [a.id for a in q.areas].index(area.id)
+    others = {qq.id: v for qq in q.questions() if qq.area != area.id
+              for v in [values.get(qq.id)] if v is not None}
+    return {
+        "state": state, "round": rnd, "q": q, "area": area, "questions": questions,
+        "area_title": sv.text(area.title, lang, q),
+        "area_description": sv.text(area.description, lang, q) if area.description else "",
+        "areas": [{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
+        "prev_area": q.areas[index - 1].id if index > 0 else None,
+        "next_area": q.areas[index + 1].id if index + 1 < len(q.areas) else None,
+        "editable": _editable(principal, state, rnd),
+        "revision": state["revision"] if revision is None else revision,
+        "script_data": {
+            "questions": [{"id": qq.id, "type": qq.type, "show_if": sv.condition_json(qq.show_if),
+                           "dom": sv.dom_id(qq.id)} for qq in q.questions()],
+            "others": others,
+        },
+        "message": message, "message_kind": message_kind,
+        "title_q": sv.text(q.title, lang, q),
+        "field": sv.field, "NONE": sv.NONE_OF_THESE,
+    }
+
+
+def _find_area(q, area_id: str):
+    area = q.area(area_id)
+    if area is None:
+        from survey_engine.services.errors import NotFound
+
+        raise NotFound(f"Området {area_id} finns inte i enkäten / the questionnaire has no area {area_id}")
+    return area
+
+
+@get("/svar/{response_id:int}/omrade/{area_id:str}", name="ui.area")
+async def area_page(request: Request, response_id: FromPath[int], area_id: FromPath[str]) -> Template:
+    saved = request.query_params.get("sparat") == "1"
+    principal = current(request)
+    state, rnd, q = await _load(principal, response_id)
+    area = _find_area(q, area_id)
+    lang = lang_of(request)
+    message = None
+    if saved:
+        from survey_engine.web.i18n import clock
+
+        message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
+    return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
+                                                         message=message, message_kind="ok"))
+
+
+def _wants_json(request: Request) -> bool:
+    return request.headers.get("x-autosave") == "1"
+
+
+@post("/svar/{response_id:int}/omrade/{area_id:str}", name="ui.area.save")
+async def area_save(request: Request, response_id: FromPath[int], area_id: FromPath[str]) -> Response:
+    principal = current(request)
+    state, rnd, q = await _load(principal, response_id)
+    area = _find_area(q, area_id)
+    lang = lang_of(request)
+    T = (lambda s, e: e if lang == "en" else s)  # noqa: E731
+    form = await request.form()
+    answers, comments, evidence, raw, errors = sv.read_area_form(q, area, form, lang)
+    try:
+        revision = int(form_text(form, "revision"))
+    except ValueError:
+        revision = state["revision"]
+    as_json = _wants_json(request)
+
+    def page(status: int, message: str, kind: str = "error", theirs=None, new_revision=None, state_=None):
+        ctx = _area_context(request, principal, state_ or state, rnd, q, area, raw=raw, comments=comments,
+                            evidence=evidence, errors=errors, theirs=theirs, message=message, parsed=answers,
+                            message_kind=kind, revision=new_revision if new_revision is not None else revision)
+        return render(request, "area.html", status=status, **ctx)
+
+    if errors:
+        if as_json:
+            return Response({"message": T("Rätta de markerade frågorna.", "Correct the marked questions."),
+                             "errors": errors}, status_code=422)
+        return page(422, T("Svaren sparades inte: rätta de markerade frågorna.",
+                           "The answers were not saved: correct the marked questions."))
+    try:
+        new_state = await responses_service.save_answers(
+            response_id, revision, answers, comments, evidence, actor=principal)
+    except Conflict as exc:
+        current_state = exc.extra.get("current")
+        if not current_state:
+            if as_json:
+                return Response({"message": service_message(exc, lang)}, status_code=409)
+            return page(409, service_message(exc, lang))
+        theirs = {}
+        for question in area.questions:
+            theirs_value = current_state["answers"].get(question.id, {}).get("value")
+            if theirs_value != answers.get(question.id):
+                theirs[question.id] = sv.display_value(q, question, theirs_value, lang)
+        message = T(
+            "Någon annan har sparat ändringar i det här svaret sedan du öppnade sidan. Dina ändringar finns kvar "
+            "i formuläret men är inte sparade. Jämför med de sparade svaren nedan och tryck på Spara för att "
+            "spara dina svar ändå.",
+            "Someone else saved changes to this response after you opened the page. Your changes are still in "
+            "the form but have not been saved. Compare them with the saved answers below and press Save to "
+            "save yours anyway.",
+        )
+        if as_json:
+            return Response({"message": message, "revision": current_state["revision"], "theirs": theirs},
+                            status_code=409)
+        return page(409, message, "warning", theirs=theirs, new_revision=current_state["revision"])
+    except Invalid as exc:
+        for err in exc.errors:
+            qid = err.get("question")
+            if qid:
+                message = err.get("message", "")
+                errors[qid] = message.partition(" / ")[2 if lang == "en" else 0] if " / " in message else message
+        if as_json:
+            return Response({"message": service_message(exc, lang), "errors": errors}, status_code=422)
+        return page(422, service_message(exc, lang) + " " + "; ".join(error_items(exc, lang)))
+    except Locked as exc:
+        if as_json:
+            return Response({"message": service_message(exc, lang)}, status_code=423)
+        return page(423, service_message(exc, lang))
+
+    if as_json:
+        from survey_engine.web.i18n import clock
+
+        result = _score(q, responses_service.values_of(new_state))
+        return Response({
+            "revision": new_state["revision"],
+            "saved_at": clock(new_state["updated_at"]),
+            "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state["updated_at"]),
+            "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
+        }, status_code=200)
+    go = form_text(form, "go")
+    if go == "summary":
+        return redirect(f"/svar/{response_id}/sammanfattning")
+    if go and q.area(go) is not None:
+        return redirect(f"/svar/{response_id}/omrade/{go}")
+    return redirect(f"/svar/{response_id}/omrade/{area.id}?sparat=1")
+
+
+# ---------------------------------------------------------------- summary and submit
+
+
+async def _summary(request: Request, principal: Principal, response_id: int, status: int = 200,
+                   message: str | None = None, confirm_error: str | None = None) -> Template:
+    state, rnd, q = await _load(principal, response_id)
+    lang = lang_of(request)
+    values = responses_service.values_of(state)
+    result = _score(q, values)
+    missing_ids = responses_service.missing_required(q, result, values)
+    missing = []
+    for qid in missing_ids:
+        question = q.question(qid)
+        missing.append({"id": qid, "dom": sv.dom_id(qid), "area": question.area,
+                        "area_title": sv.text(q.area(question.area).title, lang, q),
+                        "text": sv.text(question.text, lang, q)})
+    progress = sv.area_progress(q, result, values)
+    return render(request, "summary.html", status=status, state=state, round=rnd, q=q, missing=missing,
+                  areas=[{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
+                  overall=result["overall"], editable=_editable(principal, state, rnd),
+                  can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state["unit"]).allowed,
+                  message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q))
+
+
+@get("/svar/{response_id:int}/sammanfattning", name="ui.summary")
+async def summary(request: Request, response_id: FromPath[int]) -> Template:
+    return await _summary(request, current(request), response_id)
+
+
+@post("/svar/{response_id:int}/skicka-in", name="ui.submit")
+async def submit(request: Request, response_id: FromPath[int]) -> Response:
+    principal = current(request)
+    lang = lang_of(request)
+    T = (lambda s, e: e if lang == "en" else s)  # noqa: E731
+    form = await request.form()
+    if form_text(form, "confirm") != "yes":
+        return await _summary(request, principal, response_id, 422, confirm_error=T(
+            "Kryssa i rutan för att bekräfta att svaret ska skickas in.",
+            "Tick the box to confirm that the response is to be submitted."))
+    try:
+        revision = int(form_text(form, "revision"))
+    except ValueError:
+        revision = None
+    try:
+        await responses_service.submit_response(response_id, actor=principal, revision=revision)
+    except Invalid as exc:
+        return await _summary(request, principal, response_id, 422, message=service_message(exc, lang))
+    except (Conflict, Locked) as exc:
+        return await _summary(request, principal, response_id, exc.status_code, message=service_message(exc, lang))
+    return redirect(f"/svar/{response_id}/resultat")
+
+
+# ---------------------------------------------------------------- result
+
+
+async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = "radar-") -> dict[str, Any]:
+    """The figures, the radar chart and the gaps of one score result, for a page."""
+    from survey_engine import charts
+
+    points = charts.from_score_result(q, result, lang)
+
+    def draw() -> tuple[str, str]:
+        chart = charts.radar_chart(points, max_level=q.max_level, lang=lang)
+        return charts.to_svg_fragment(chart, id_prefix), chart.alt_text
+
+    svg, alt = await asyncio.to_thread(draw)
+    gaps = sv.next_level_gaps(q, result, lang)
+    areas = []
+    for a in result["areas"]:
+        area = q.area(a["id"])
+        areas.append({**a, "title": sv.text(area.title, lang, q),
+                      "level_name": q.level_name(a["level"], lang) if a["level"] else "",
+                      "next_level_name": q.level_name((a["level"] or 0) + 1, lang) if a["assessed"] else "",
+                      "gaps": gaps.get(a["id"], [])})
+    overall = result["overall"]
+    return {"overall": overall, "overall_level_name": q.level_name(overall["level"], lang) if overall["level"] else "",
+            "result_areas": areas, "radar_svg": svg, "radar_alt": alt, "max_level": q.max_level}
+
+
+@get("/svar/{response_id:int}/resultat", name="ui.result")
+async def result_page(request: Request, response_id: FromPath[int]) -> Template:
+    principal = current(request)
+    state, rnd, q = await _load(principal, response_id)
+    need(request, Action.SCORES_READ, state["unit"])
+    lang = lang_of(request)
+    result = _score(q, responses_service.values_of(state))
+    ctx = await result_context(q, result, lang)
+    return render(request, "result.html", state=state, round=rnd, q=q, title_q=sv.text(q.title, lang, q),
+                  preview=state["status"] != "submitted", **ctx)
+
+
+ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page]
