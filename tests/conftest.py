@@ -19,8 +19,7 @@ import pytest
 
 from survey_engine.settings import database_settings, postgres_config
 
-REPO = Path(__file__).resolve().parents[1]
-QUESTIONNAIRES = REPO / "questionnaires"
+from support import QUESTIONNAIRES, REPO, empty_database  # noqa: E402,F401
 
 _tmp = tempfile.mkdtemp(prefix="survey-engine-tests-")
 _settings = database_settings()
@@ -73,26 +72,6 @@ async def migrated_db():
     from survey_engine.store.db import migrate
 
     await migrate()
-
-
-async def empty_database():
-    """Empty every table, as in a fresh database, on the engine of this pass."""
-    from piccolo.conf.apps import Finder
-    from piccolo.table import sort_table_classes
-
-    from survey_engine.store.db import engine, write_transaction
-
-    db = engine()
-    # Every table of every Piccolo app in the registry, children before parents.
-    tables = list(reversed(sort_table_classes(Finder().get_table_classes())))
-    names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
-    if db.engine_type == "postgres":
-        await db._run_in_new_connection(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    else:
-        async with write_transaction():
-            for table in tables:
-                await table.delete(force=True)
-    return db
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ async def engine_round(round_id: int) -> Engine:
 
 @pytest.fixture(scope="module")
 async def demo(migrated_db):
-    from conftest import QUESTIONNAIRES, empty_database
+    from support import QUESTIONNAIRES, empty_database
 
     await empty_database()
     ids = (await load_demo(QUESTIONNAIRES, log=lambda *_: None))["rounds"]

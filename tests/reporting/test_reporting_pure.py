@@ -18,7 +18,7 @@ from survey_engine.reporting.unit_report import build_unit_report
 from survey_engine.scoring import rollup, score_response
 from survey_engine.scoring.synthetic import random_answers
 
-from conftest import QUESTIONNAIRES
+from support import QUESTIONNAIRES
 
 Q = load_questionnaire(QUESTIONNAIRES / "mcf-cybersakerhet" / "2026.1.yaml")
 
