@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "data",  # after "questionnaire": adds `questionnaire publish` to that group
     "serve",
     "reports",
+    "ops",
 ]
 
 
