@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from survey_engine.auth.roles import Principal, Role
 from survey_engine.questionnaire.model import Question, Questionnaire
 from survey_engine.services import Conflict, questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
@@ -163,7 +164,7 @@ def _batches(items: dict[str, Any], n: int) -> list[dict[str, Any]]:
     return [{k: items[k] for k in keys[i:i + size]} for i in range(0, len(keys), size)]
 
 
-async def _answer(response_id: int, values, comments, evidence, actor: str, revision: int) -> int:
+async def _answer(response_id: int, values, comments, evidence, actor: Principal, revision: int) -> int:
     """Save in a few batches, as a respondent would over some sessions."""
     for batch in _batches(values, 3):
         state = await responses.save_answers(
@@ -208,7 +209,9 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
                            "the database already holds data: use --reset to replace it with the demo")
         await clear_survey_data()
 
-    actor = "demo"
+    # The loader acts as a trusted local administrator, and each förvaltning's answers
+    # as that unit's respondent, so the audit log and history read like real use.
+    actor = Principal("demo", Role.ADMIN, via="cli")
     for version, path in sources.items():
         await questionnaires.publish_questionnaire(path.read_text(encoding="utf-8"), actor=actor, source=str(path))
     _, q24 = await questionnaires.get_questionnaire(FAMILY, "2024.1")
@@ -226,7 +229,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
                                     dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=actor)
     await rounds.open_round(r24["id"], actor=actor)
     for unit in UNITS:
-        who = f"{unit.code.lower()}.respondent"
+        who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
         state, _ = await responses.start_response(r24["id"], unit.code, actor=who)
         values, comments, evidence = answers_for(q24, unit, 2024, unit.maturity,
                                                  completeness=0.7 if unit.code in DRAFT_2024 else 1.0)
@@ -242,7 +245,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     for unit in UNITS:
         if unit.code in NOT_STARTED_2026:
             continue
-        who = f"{unit.code.lower()}.respondent"
+        who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
         state, _ = await responses.start_response(r26["id"], unit.code, actor=who, prefill=True)
         carried = responses.values_of(state)
         draft = unit.code in DRAFT_2026
@@ -264,4 +267,33 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         if not draft:
             await responses.submit_response(state["id"], actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
-    return {"rounds": [r24["id"], r26["id"]], "units": len(UNITS) + 1}
+    logins = await demo_logins(log=log)
+    return {"rounds": [r24["id"], r26["id"]], "units": len(UNITS) + 1, "logins": len(logins)}
+
+
+async def demo_logins(log=print):
+    """Create or refresh the demo users (one per role, a respondent per förvaltning of
+    the demo that exists in the database), each with a new random password, and log
+    the table of logins. Returns the logins; none when the demo's units are absent."""
+    from survey_engine.auth.demo import ensure_demo_users
+    from survey_engine.store.tables import Unit
+
+    present = {r["code"] for r in await Unit.select(Unit.code).where(Unit.code.is_in([u.code for u in UNITS]))}
+    if not present:  # not the demo's database: never add demo accounts to real data
+        return []
+    logins = await ensure_demo_users([u.code for u in UNITS if u.code in present])
+    log(logins_table(logins))
+    return logins
+
+
+def logins_table(logins) -> str:
+    """The demo logins as a text table: username, password, role, unit."""
+    rows = [("Användare / username", "Lösenord / password", "Roll / role", "Enhet / unit")]
+    rows += [(x.username, x.password, x.role.value, ", ".join(x.units) or "–") for x in logins]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["", "  Demoinloggningar (nya lösenord vid varje start) / demo logins (new passwords at every start):"]
+    for i, r in enumerate(rows):
+        lines.append("    " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        if i == 0:
+            lines.append("    " + "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

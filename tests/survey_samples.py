@@ -132,11 +132,13 @@ areas:
 async def setup_round(source: str = V2024, units=("a", "b"), open_it: bool = True, name: str = "Omgång"):
     """Publish `source`, create units (if missing) and a round on it. Returns the round."""
     from survey_engine.services import questionnaires, rounds, units as units_service
+    from survey_engine.services.access import system_actor
     from survey_engine.services.units import UnitInput
 
-    summary, _ = await questionnaires.publish_questionnaire(source, actor="test")
-    await units_service.import_units([UnitInput(u, f"Enhet {u}", 10.0) for u in units], actor="test")
-    rnd = await rounds.create_round(name, summary["family"], summary["version"], list(units), actor="test")
+    test = system_actor("test")  # services take a Principal (issue 5)
+    summary, _ = await questionnaires.publish_questionnaire(source, actor=test)
+    await units_service.import_units([UnitInput(u, f"Enhet {u}", 10.0) for u in units], actor=test)
+    rnd = await rounds.create_round(name, summary["family"], summary["version"], list(units), actor=test)
     if open_it:
-        rnd = await rounds.open_round(rnd["id"], actor="test")
+        rnd = await rounds.open_round(rnd["id"], actor=test)
     return rnd

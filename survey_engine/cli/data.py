@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import getpass
 import io
 import json
 import os
@@ -20,15 +19,12 @@ from survey_engine.cli.common import fail
 T = TypeVar("T")
 
 
-def cli_actor() -> str:
-    """Who is acting: $SURVEY_ENGINE_USER, else the operating-system user."""
-    who = os.environ.get("SURVEY_ENGINE_USER", "").strip()
-    if not who:
-        try:
-            who = getpass.getuser()
-        except Exception:  # no user name in this environment
-            who = "cli"
-    return f"cli:{who}"
+def cli_actor():
+    """Who is acting: a trusted local administrator named `cli:<$SURVEY_ENGINE_USER or
+    the operating-system user>`; that name goes into the history and the audit log."""
+    from survey_engine.services.access import system_actor
+
+    return system_actor()
 
 
 async def migrate_quietly() -> None:
@@ -235,10 +231,10 @@ def answers_export_command(round_id: int, unit: str, output: str | None) -> None
     from survey_engine.services import NotFound, responses
 
     async def go():
-        state = await responses.find_response(round_id, unit)
+        state = await responses.find_response(round_id, unit, actor=cli_actor())
         if state is None:
             raise NotFound(f"{unit} har inget svar i omgång {round_id} / {unit} has no response in round {round_id}")
-        return await responses.export_answers(state["id"])
+        return await responses.export_answers(state["id"], actor=cli_actor())
 
     text = _json(run_db(go)) + "\n"
     if output:

@@ -1,6 +1,7 @@
 """`survey-engine run`: what the README's run command (`make run`) starts."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -19,18 +20,26 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
     """
     from survey_engine.cli.data import run_db
     from survey_engine.cli.serve import serve_app
-    from survey_engine.demo import database_is_empty, load_demo
+    from survey_engine.demo import database_is_empty, demo_logins, load_demo
     from survey_engine.settings import database_settings
 
     settings = database_settings()
     where = "PostgreSQL" if settings.is_postgres else f"SQLite ({settings.sqlite_path})"
 
     async def prepare() -> bool:
-        if no_demo or not await database_is_empty():
+        if no_demo:
+            return False
+        if not await database_is_empty():
+            # The demo users get fresh passwords at every start, so the printed logins work.
+            await demo_logins(log=click.echo)
             return False
         click.echo("Tom databas: läser in demodata / empty database: loading the demo data …")
-        await load_demo(QUESTIONNAIRES, log=click.echo)
+        await load_demo(QUESTIONNAIRES, log=click.echo)  # prints the demo logins too
         return True
+
+    if host in ("127.0.0.1", "localhost", "::1") and "SECURE_COOKIES" not in os.environ:
+        # Plain HTTP on this machine: a Secure cookie would never come back to the server.
+        os.environ["SECURE_COOKIES"] = "false"
 
     click.echo(f"Databas / database: {where}")
     loaded = run_db(prepare)
@@ -42,7 +51,8 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
         f"  Omgångar / rounds (JSON)          {base}/api/v1/rounds\n"
         "\n"
         "  Nästa steg / next steps:\n"
-        f"    curl {base}/api/v1/rounds/2/overview      # svarsfrekvens / response rate 2026\n"
+        f"    curl -H 'Authorization: Bearer se_…' {base}/api/v1/rounds/2/overview   # svarsfrekvens / response rate 2026\n"
+        "    survey-engine token create demo-analytiker --name skript   # API-token / an API token\n"
         "    survey-engine round list                   # omgångar / rounds\n"
         "    survey-engine questionnaire publish FILE   # ny enkätversion / new questionnaire version\n"
         "    survey-engine units import FILE.csv        # egna enheter / your own units\n"

@@ -1,8 +1,10 @@
 """Use cases of survey-engine, each in its own transaction.
 
 The web API and the command line call these functions; they never touch tables
-directly. Every function that changes something takes `actor` (who did it), which
-is written into the answer history. Errors are the domain errors of `errors.py`.
+directly. Every function that changes something, or reads one unit's data, takes
+`actor`: a `Principal` (see `access.py`), whose permission the function checks itself
+and whose name goes into the answer history and the audit log (written in the same
+transaction as the change). Errors are the domain errors of `errors.py`.
 """
 from survey_engine.services.errors import Conflict, Invalid, Locked, NotFound, ServiceError
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.questionnaires import questionnaire_by_id
-from survey_engine.services.responses import get_response, latest_snapshot, values_of
+from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
 from survey_engine.services.rounds import get_round
 from survey_engine.store.tables import Response, RoundUnit
 
@@ -16,9 +17,11 @@ async def _participants(round_id: int) -> list[dict[str, Any]]:
     ).where(RoundUnit.round == round_id).order_by(RoundUnit.id)
 
 
-async def round_overview(round_id: int) -> dict[str, Any]:
+async def round_overview(round_id: int, *, actor: Principal) -> dict[str, Any]:
+    """Compares units, so only for roles that read every unit (not respondents)."""
     from survey_engine.scoring import score_response
 
+    check(actor, Action.OVERVIEW_READ)
     rnd = await get_round(round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     responses = {r["unit"]: r["id"] for r in await Response.select(Response.id, Response.unit).where(Response.round == round_id)}
@@ -44,11 +47,12 @@ async def round_overview(round_id: int) -> dict[str, Any]:
             "response_rate": (submitted / n) if n else 0.0, "units": units}
 
 
-async def export_round(round_id: int) -> dict[str, Any]:
+async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     """Everything about a round as one JSON object: the round, the questionnaire
     identity, and per unit its answers, notes, status, live scores and snapshot."""
     from survey_engine.scoring import ENGINE_VERSION, score_response
 
+    check(actor, Action.EXPORT_READ)
     rnd = await get_round(round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id)

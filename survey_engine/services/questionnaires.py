@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey_engine.auth import audit
 from survey_engine.questionnaire.errors import QuestionnaireError
 from survey_engine.questionnaire.model import Questionnaire
+from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.common import dump, load, now, page_args
 from survey_engine.services.errors import Conflict, Invalid, NotFound, is_unique_violation, problems_to_errors
 from survey_engine.store.db import write_transaction
@@ -68,9 +70,13 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def publish_questionnaire(source_text: str, actor: str, source: str = "<text>") -> tuple[dict[str, Any], bool]:
+async def publish_questionnaire(source_text: str, actor: Principal, source: str = "<text>") -> tuple[dict[str, Any], bool]:
     """Publish a version. Returns (summary, created). The same id+version with the same
     hash is a no-op success; with another hash it is refused (bump the version)."""
+    check(actor, Action.QUESTIONNAIRE_PUBLISH)
+    if "\x00" in source_text:
+        raise Invalid("Texten innehåller ett NUL-tecken / the text contains a NUL character",
+                      [{"field": "source", "message": "NUL character"}])
     questionnaire = parse_source(source_text, source)
     key = _key(questionnaire.id, questionnaire.version)
     content = questionnaire.model_dump(mode="json", exclude={"source"})
@@ -94,6 +100,8 @@ async def publish_questionnaire(source_text: str, actor: str, source: str = "<te
                             published_at=now(),
                         )
                     )
+                    await audit.record(actor, "questionnaire.publish", "questionnaire", key,
+                                       details={"hash": questionnaire.hash, "source": source[:200]})
         except Exception as exc:
             if is_unique_violation(exc):  # another publisher won the race: compare again
                 continue

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from survey_engine.auth import audit
 from survey_engine.questionnaire.errors import AnswersError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services.common import dump, load_value, now, page_args
 from survey_engine.services.errors import (
     Conflict, Invalid, Locked, NotFound, is_unique_violation, problems_to_errors,
 )
+from survey_engine.services.access import Action, Principal, actor_name, check_unit, unit_filter
 from survey_engine.services.questionnaires import family_versions, questionnaire_by_id
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
@@ -35,11 +37,6 @@ _ANSWER_COLUMNS = (
     Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.evidence,
     Answer.updated_by, Answer.updated_at,
 )
-
-
-def _actor(actor: str | None) -> str:
-    actor = (actor or "").strip()
-    return actor[:200] if actor else "okänd"
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -90,10 +87,23 @@ def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionn
     }
 
 
-async def get_response(response_id: int) -> dict[str, Any]:
+async def _get(response_id: int) -> dict[str, Any]:
     row = await _response_row(response_id)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
     return _state(row, await _answer_rows(response_id), q)
+
+
+async def _authorized_row(response_id: int, actor: Principal, action: Action) -> dict[str, Any]:
+    """The response's row, once the actor may do `action` on its unit (404 first for an
+    unknown id, then 403 for a unit that is not the actor's)."""
+    row = await _response_row(response_id)
+    check_unit(actor, action, row["unit_code"])
+    return row
+
+
+async def get_response(response_id: int, *, actor: Principal) -> dict[str, Any]:
+    await _authorized_row(response_id, actor, Action.RESPONSE_READ)
+    return await _get(response_id)
 
 
 def values_of(state: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,19 +111,28 @@ def values_of(state: Mapping[str, Any]) -> dict[str, Any]:
     return {qid: a["value"] for qid, a in state["answers"].items() if a["value"] is not None}
 
 
-async def find_response(round_id: int, unit_code: str) -> dict[str, Any] | None:
+async def find_response(round_id: int, unit_code: str, *, actor: Principal) -> dict[str, Any] | None:
+    check_unit(actor, Action.RESPONSE_READ, unit_code)
     row = await Response.select(Response.id).where(
         (Response.round == round_id) & (Response.unit.code == unit_code)).first()
-    return None if row is None else await get_response(row["id"])
+    return None if row is None else await _get(row["id"])
 
 
-async def list_responses(round_id: int, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+async def list_responses(round_id: int, limit: int = 100, offset: int = 0, *,
+                         actor: Principal) -> tuple[list[dict], int]:
+    """The round's responses that the actor may read (a respondent: their units only)."""
     limit, offset = page_args(limit, offset)
     if not await Round.exists().where(Round.id == round_id):
         raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
-    ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id).limit(limit).offset(offset)
-    total = await Response.count().where(Response.round == round_id)
-    return [await get_response(r["id"]) for r in ids], total
+    where = Response.round == round_id
+    visible = unit_filter(actor, Action.RESPONSE_READ)
+    if visible is not None:
+        if not visible:
+            return [], 0
+        where = where & Response.unit.code.is_in(visible)
+    ids = await Response.select(Response.id).where(where).order_by(Response.id).limit(limit).offset(offset)
+    total = await Response.count().where(where)
+    return [await _get(r["id"]) for r in ids], total
 
 
 # ---------------------------------------------------------------- checks
@@ -147,6 +166,9 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
         for qid, text in batch.items():
             if text is not None and not isinstance(text, str):
                 errors.append({"question": qid, "field": f"{what}.{qid}", "message": "ska vara text / must be a string"})
+            elif text and "\x00" in text:
+                errors.append({"question": qid, "field": f"{what}.{qid}",
+                               "message": "innehåller ett NUL-tecken / contains a NUL character"})
             elif text and len(text) > MAX_NOTE:
                 errors.append({"question": qid, "field": f"{what}.{qid}",
                                "message": f"längre än {MAX_NOTE} tecken / longer than {MAX_NOTE} characters"})
@@ -204,7 +226,7 @@ async def _bump(response_id: int, current: int, values: dict | None = None) -> i
 
 
 async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
-    state = await get_response(response_id)
+    state = await _get(response_id)
     return Conflict(
         f"Svaret har ändrats av någon annan (revision {state['revision']}, du hade {expected}); "
         f"läs in det igen / the response changed meanwhile (revision {state['revision']}, yours "
@@ -215,10 +237,10 @@ async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
 
 
 async def _save(response_id: int, expected: int | None, answers: Mapping[str, Any],
-                comments: Mapping[str, Any], evidence: Mapping[str, Any], actor: str,
-                replace: bool = False) -> dict[str, Any]:
-    actor = _actor(actor)
-    row = await _response_row(response_id)
+                comments: Mapping[str, Any], evidence: Mapping[str, Any], actor: Principal,
+                replace: bool = False, audit_action: str = "response.write") -> dict[str, Any]:
+    row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
+    who = actor_name(actor)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
     validate_batch(q, answers, comments, evidence)
     try:
@@ -240,15 +262,18 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
                     (comments.get(qid) or "") if qid in comments else ((old["comment"] or "") if old else ""),
                     (evidence.get(qid) or "") if qid in evidence else ((old["evidence"] or "") if old else ""),
                 )
-            await _write_changes(response_id, revision, existing, changes, actor, q)
+            await _write_changes(response_id, revision, existing, changes, who, q)
+            await audit.record(actor, audit_action, "response", response_id, unit=row["unit_code"],
+                               details={"revision": revision, "questions": sorted(changes)[:500],
+                                        "replace": replace})
     except _Stale:
         raise await _stale_conflict(response_id, expected) from None
-    return await get_response(response_id)
+    return await _get(response_id)
 
 
 async def save_answers(response_id: int, revision: int, answers: Mapping[str, Any] | None = None,
                        comments: Mapping[str, Any] | None = None, evidence: Mapping[str, Any] | None = None,
-                       *, actor: str) -> dict[str, Any]:
+                       *, actor: Principal) -> dict[str, Any]:
     """Save a batch based on `revision`; values `None` clear an answer.
 
     Raises Conflict (stale revision, with `current` state; or submitted), Locked (round
@@ -321,10 +346,12 @@ async def prefill_changes(q: Questionnaire, previous_response_id: int) -> dict[s
     return out
 
 
-async def start_response(round_id: int, unit_code: str, *, actor: str, prefill: bool = True) -> tuple[dict[str, Any], bool]:
+async def start_response(round_id: int, unit_code: str, *, actor: Principal,
+                         prefill: bool = True) -> tuple[dict[str, Any], bool]:
     """The unit's response in the round, created (and pre-filled) if it does not exist.
     Returns (state, created)."""
-    actor = _actor(actor)
+    check_unit(actor, Action.RESPONSE_WRITE, unit_code)
+    who = actor_name(actor)
     rnd = await Round.select(Round.id, Round.status, Round.questionnaire).where(Round.id == round_id).first()
     if rnd is None:
         raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
@@ -333,7 +360,7 @@ async def start_response(round_id: int, unit_code: str, *, actor: str, prefill: 
         raise NotFound(f"Enheten {unit_code} finns inte / unit {unit_code} not found")
     existing = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
     if existing:
-        return await get_response(existing["id"]), False
+        return await _get(existing["id"]), False
     if rnd["status"] != "open":
         from survey_engine.services.rounds import STATUS_SV
 
@@ -350,16 +377,19 @@ async def start_response(round_id: int, unit_code: str, *, actor: str, prefill: 
             t = now()
             rows = await Response.insert(Response(
                 key=f"{round_id}:{unit['id']}", round=round_id, unit=unit["id"], status="draft", revision=0,
-                prefilled_from=source["id"] if source else None, started_at=t, updated_at=t, started_by=actor,
+                prefilled_from=source["id"] if source else None, started_at=t, updated_at=t, started_by=who,
             )).returning(Response.id)
             response_id = rows[0]["id"]
             await _write_changes(response_id, 0, {}, carried, PREFILL_ACTOR, q)
+            await audit.record(actor, "response.start", "response", response_id, unit=unit_code,
+                               details={"round": round_id, "prefilled_from": source["id"] if source else None,
+                                        "prefilled": len(carried)})
     except Exception as exc:
         if is_unique_violation(exc):  # started by someone else at the same moment
             again = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
-            return await get_response(again["id"]), False
+            return await _get(again["id"]), False
         raise
-    return await get_response(response_id), True
+    return await _get(response_id), True
 
 
 # ---------------------------------------------------------------- submit, reopen
@@ -378,13 +408,12 @@ def missing_required(q: Questionnaire, result_dict: dict[str, Any], values: Mapp
     return missing
 
 
-async def submit_response(response_id: int, *, actor: str, revision: int | None = None) -> dict[str, Any]:
+async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None) -> dict[str, Any]:
     """Submit; refused with the missing required questions while incomplete. Stores a
     score snapshot with the engine's and the questionnaire's identity."""
     from survey_engine.scoring import ENGINE_VERSION, score_response
 
-    actor = _actor(actor)
-    row = await _response_row(response_id)
+    row = await _authorized_row(response_id, actor, Action.RESPONSE_SUBMIT)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
     try:
         async with write_transaction():
@@ -408,27 +437,37 @@ async def submit_response(response_id: int, *, actor: str, revision: int | None 
             new_revision = await _bump(response_id, row["revision"], {Response.status: "submitted", Response.submitted_at: t})
             await ScoreSnapshot.insert(ScoreSnapshot(
                 response=response_id, revision=new_revision, engine_version=ENGINE_VERSION,
-                questionnaire_hash=q.hash, result=dump(result), created_at=t, created_by=actor,
+                questionnaire_hash=q.hash, result=dump(result), created_at=t, created_by=actor_name(actor),
             ))
+            await audit.record(actor, "response.submit", "response", response_id, unit=row["unit_code"],
+                               details={"revision": new_revision, "level": result["overall"].get("level")})
     except _Stale:
         raise await _stale_conflict(response_id, revision) from None
-    return await get_response(response_id)
+    return await _get(response_id)
 
 
-async def reopen_response(response_id: int, *, actor: str) -> dict[str, Any]:
+async def reopen_response(response_id: int, *, actor: Principal) -> dict[str, Any]:
     """Reopen a submitted response for changes (admin), while its round is open."""
-    _actor(actor)
+    await _authorized_row(response_id, actor, Action.RESPONSE_REOPEN)
     async with write_transaction():
         row = await _response_row(response_id)
         _check_open(row)
         if row["status"] != "submitted":
             raise Conflict(f"Bara inskickade svar kan öppnas igen (svaret är inte inskickat) / only a submitted "
                            f"response can be reopened (status {row['status']})")
-        await _bump(response_id, row["revision"], {Response.status: "reopened"})
-    return await get_response(response_id)
+        new_revision = await _bump(response_id, row["revision"], {Response.status: "reopened"})
+        await audit.record(actor, "response.reopen", "response", response_id, unit=row["unit_code"],
+                           details={"revision": new_revision})
+    return await _get(response_id)
 
 
-async def latest_snapshot(response_id: int) -> dict[str, Any] | None:
+async def latest_snapshot(response_id: int, *, actor: Principal) -> dict[str, Any] | None:
+    """The score snapshot of the latest submission, or None before the first."""
+    await _authorized_row(response_id, actor, Action.SCORES_READ)
+    return await _latest_snapshot(response_id)
+
+
+async def _latest_snapshot(response_id: int) -> dict[str, Any] | None:
     row = await ScoreSnapshot.select().where(ScoreSnapshot.response == response_id).order_by(
         ScoreSnapshot.id, ascending=False).first().output(load_json=True)
     if row is None:
@@ -441,9 +480,9 @@ async def latest_snapshot(response_id: int) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- history, scores
 
 async def answer_history(response_id: int, question_id: str | None = None, limit: int = 100,
-                         offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+                         offset: int = 0, *, actor: Principal) -> tuple[list[dict[str, Any]], int]:
     limit, offset = page_args(limit, offset)
-    await _response_row(response_id)
+    await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     where = AnswerHistory.response == response_id
     if question_id:
         where = where & (AnswerHistory.question_id == question_id)
@@ -457,12 +496,12 @@ async def answer_history(response_id: int, question_id: str | None = None, limit
     } for r in rows], total
 
 
-async def live_scores(response_id: int) -> dict[str, Any]:
+async def live_scores(response_id: int, *, actor: Principal) -> dict[str, Any]:
     """The engine's result on the response's current answers."""
     from survey_engine.scoring import ENGINE_VERSION, score_response
 
-    state = await get_response(response_id)
-    row = await _response_row(response_id)
+    row = await _authorized_row(response_id, actor, Action.SCORES_READ)
+    state = await _get(response_id)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
     return {"response_id": response_id, "revision": state["revision"], "engine_version": ENGINE_VERSION,
             "scores": score_response(q, values_of(state)).to_dict()}
@@ -470,25 +509,25 @@ async def live_scores(response_id: int) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- answers files
 
-async def export_answers(response_id: int) -> dict[str, Any]:
+async def export_answers(response_id: int, *, actor: Principal) -> dict[str, Any]:
     """The response as an answers file (questionnaire-format.md)."""
-    state = await get_response(response_id)
-    row = await _response_row(response_id)
+    row = await _authorized_row(response_id, actor, Action.RESPONSE_READ)
+    state = await _get(response_id)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
     return {"questionnaire": q.id, "version": q.version, "answers": values_of(state)}
 
 
-async def import_answers(response_id: int, document: Any, *, actor: str, revision: int | None = None,
+async def import_answers(response_id: int, document: Any, *, actor: Principal, revision: int | None = None,
                          source: str = "<answers>") -> dict[str, Any]:
     """Replace the response's answers with an answers file's (absent = unanswered).
     Comments and evidence notes are kept. Recorded in the history like any save."""
     from survey_engine.questionnaire.answers import parse_answers_document
 
-    row = await _response_row(response_id)
+    row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
     try:
         values = parse_answers_document(document, q, source=source)
     except AnswersError as exc:
         raise Invalid(f"Svarsfilen passar inte {q.id} {q.version} / the answers file does not fit "
                       f"{q.id} {q.version}", problems_to_errors(exc.problems, key="question")) from exc
-    return await _save(response_id, revision, values, {}, {}, actor, replace=True)
+    return await _save(response_id, revision, values, {}, {}, actor, replace=True, audit_action="response.import")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from survey_engine.auth import audit
+from survey_engine.services.access import Action, Principal, actor_name, check
 from survey_engine.services.common import now, page_args
 from survey_engine.services.errors import Conflict, Invalid, NotFound
 from survey_engine.store.db import write_transaction
@@ -80,9 +82,10 @@ async def create_round(
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
     *,
-    actor: str,
+    actor: Principal,
 ) -> dict[str, Any]:
     """A draft round on a published version; `units` None means every unit there is."""
+    check(actor, Action.ROUND_MANAGE)
     errors = []
     if not (name or "").strip() or len(name) > 300:
         errors.append({"field": "name", "message": "namn 1–300 tecken / name of 1-300 characters"})
@@ -108,16 +111,20 @@ async def create_round(
                           [{"field": "units", "message": "empty"}])
         rows = await Round.insert(Round(
             name=name.strip(), questionnaire=qv["id"], status="draft", opens_on=opens_on,
-            closes_on=closes_on, created_at=now(), created_by=actor,
+            closes_on=closes_on, created_at=now(), created_by=actor_name(actor),
         )).returning(Round.id)
         round_id = rows[0]["id"]
         await RoundUnit.insert(*[
             RoundUnit(key=f"{round_id}:{all_units[c]}", round=round_id, unit=all_units[c]) for c in codes
         ])
+        await audit.record(actor, "round.create", "round", round_id,
+                           details={"name": name.strip(), "questionnaire": f"{family}@{version}", "units": codes})
     return await get_round(round_id)
 
 
-async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, stamp, actor: str) -> dict[str, Any]:
+async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, stamp, actor: Principal,
+                      event: str) -> dict[str, Any]:
+    check(actor, Action.ROUND_MANAGE)
     async with write_transaction():
         row = await Round.select(Round.id, Round.status).where(Round.id == round_id).first()
         if row is None:
@@ -132,13 +139,14 @@ async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, sta
             )
         else:
             await Round.update({Round.status: to, stamp: now()}).where(Round.id == round_id)
+            await audit.record(actor, event, "round", round_id, details={"from": row["status"], "to": to})
     return await get_round(round_id)
 
 
-async def open_round(round_id: int, *, actor: str) -> dict[str, Any]:
-    return await _transition(round_id, ("draft",), "open", Round.opened_at, actor)
+async def open_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
+    return await _transition(round_id, ("draft",), "open", Round.opened_at, actor, "round.open")
 
 
-async def close_round(round_id: int, *, actor: str) -> dict[str, Any]:
+async def close_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     """Close the round: every response is locked from now on."""
-    return await _transition(round_id, ("open", "draft"), "closed", Round.closed_at, actor)
+    return await _transition(round_id, ("open", "draft"), "closed", Round.closed_at, actor, "round.close")

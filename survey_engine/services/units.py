@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from survey_engine.auth import audit
+from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.common import page_args
 from survey_engine.services.errors import Conflict, Invalid, NotFound, is_unique_violation
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Unit
 
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ def check_units(items: Iterable[UnitInput], existing_codes: set[str] | None = No
             errors.append({**_where(item, "name"), "message": "namn saknas / name is missing"})
         elif len(item.name) > 300:
             errors.append({**_where(item, "name"), "message": "namnet är längre än 300 tecken / name longer than 300"})
+        elif any(ord(c) < 32 for c in item.name):
+            errors.append({**_where(item, "name"), "message": "namnet innehåller styrtecken / name contains control characters"})
         if not isinstance(item.weight, (int, float)) or not math.isfinite(item.weight) or item.weight <= 0:
             errors.append({**_where(item, "weight"), "message":
                            f"vikten ska vara ett tal > 0, inte {item.weight!r} / weight must be a number > 0"})
@@ -123,8 +127,9 @@ async def _codes_by_id() -> dict[int, str]:
     return {r["id"]: r["code"] for r in await Unit.select(Unit.id, Unit.code)}
 
 
-async def import_units(items: list[UnitInput], actor: str) -> dict[str, int]:
+async def import_units(items: list[UnitInput], actor: Principal, event: str = "unit.import") -> dict[str, int]:
     """Create new units and update existing ones (matched by code). All or nothing."""
+    check(actor, Action.UNIT_MANAGE)
     items = list(items)
     try:
         async with write_transaction():
@@ -156,6 +161,9 @@ async def import_units(items: list[UnitInput], actor: str) -> dict[str, int]:
                                       [{"field": "parent", "message": f"cycle through {code}"}])
                     seen.add(node)
                     node = parents.get(node)
+            await audit.record(actor, event, "unit", ",".join(i.code for i in items[:20]),
+                               details={"created": created, "updated": updated,
+                                        "codes": [i.code for i in items[:500]]})
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict("En enhet med samma kod skapades samtidigt, försök igen / a unit with the same code "
@@ -164,12 +172,14 @@ async def import_units(items: list[UnitInput], actor: str) -> dict[str, int]:
     return {"created": created, "updated": updated}
 
 
-async def create_unit(code: str, name: str, weight: float = 1.0, parent: str | None = None, *, actor: str) -> dict[str, Any]:
+async def create_unit(code: str, name: str, weight: float = 1.0, parent: str | None = None, *,
+                      actor: Principal) -> dict[str, Any]:
+    check(actor, Action.UNIT_MANAGE)
     existing = await Unit.exists().where(Unit.code == code)
     if existing:
         raise Conflict(f"Enheten {code} finns redan / unit {code} already exists",
                        [{"field": "code", "message": "duplicate"}])
-    await import_units([UnitInput(code, name, weight, parent)], actor)
+    await import_units([UnitInput(code, name, weight, parent)], actor, event="unit.create")
     return await get_unit(code)
 
 

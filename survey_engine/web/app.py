@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from litestar import Litestar, MediaType, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Tag
+from litestar.openapi.spec import Components, Tag
 
 from survey_engine import __version__
 from survey_engine.web.api import API_PREFIX, api_router
+from survey_engine.auth import web as auth_web
 from survey_engine.web.api.errors import EXCEPTION_HANDLERS
+from survey_engine.web.health import health_router
+from survey_engine.web import ui
 
 INDEX = f"""<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><title>survey-engine</title></head>
@@ -25,7 +28,12 @@ INDEX = f"""<!doctype html>
 """
 
 
-@get("/", media_type=MediaType.HTML, include_in_schema=False)
+# Request bodies larger than this are refused with 413 before they are read whole;
+# publishing a questionnaire (YAML up to 5 MB) raises it on its own route.
+MAX_BODY_BYTES = 1_048_576
+
+
+@get("/", media_type=MediaType.HTML, include_in_schema=False, opt={"public": True})
 async def index() -> str:
     return INDEX
 
@@ -35,7 +43,10 @@ async def _start_pool() -> None:
 
     db = engine()
     if db.engine_type == "postgres":
-        await db.start_connection_pool()
+        from survey_engine.settings import server_settings
+
+        pool = server_settings()
+        await db.start_connection_pool(min_size=pool.pool_min, max_size=pool.pool_max)
 
 
 async def _close_pool() -> None:
@@ -46,19 +57,42 @@ async def _close_pool() -> None:
         await db.close_connection_pool()
 
 
-def create_app(debug: bool = False) -> Litestar:
+def create_app(debug: bool = False, secure_cookies: bool | None = None) -> Litestar:
+    """The app. `secure_cookies` None reads SECURE_COOKIES from the environment (default
+    true: session cookies only over HTTPS); tests and local HTTP pass False."""
+    if secure_cookies is None:
+        from survey_engine.settings import server_settings
+
+        secure_cookies = server_settings().secure_cookies
+    security_schemes, security = auth_web.openapi_security()
     return Litestar(
-        route_handlers=[index, api_router()],
-        exception_handlers=EXCEPTION_HANDLERS,
+        # "/" is the pages' start page (survey_engine.web.ui); INDEX stays for reference.
+        route_handlers=[api_router(), health_router(), *ui.route_handlers()],
+        template_config=ui.template_config(),
+        csrf_config=ui.csrf_config(secure=secure_cookies),
+        # Sessions live in the database (every worker sees them); the principal
+        # middleware then turns a bearer token or a session into request.user and
+        # checks the CSRF header of API changes made with a session cookie.
+        stores=auth_web.session_stores(),
+        middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
+        exception_handlers={**EXCEPTION_HANDLERS, **auth_web.EXCEPTION_HANDLERS},
+        request_max_body_size=MAX_BODY_BYTES,
         on_startup=[_start_pool],
         on_shutdown=[_close_pool],
         openapi_config=OpenAPIConfig(
             title="survey-engine API",
             version=__version__,
             description="Omgångar, svar och poäng för självskattning av cybersäkerhet / rounds, responses "
-            "and scores of the cyber security self-assessment. Errors are JSON with `detail` and, for "
-            "invalid input, `errors` naming each field or question. Send `X-User` to be named in the history.",
+            "and scores of the cyber security self-assessment. Log in with `POST /api/v1/auth/login` (a "
+            "session cookie; send the returned `X-CSRF-Token` with every change) or send an API token as "
+            "`Authorization: Bearer se_…`. Errors are JSON with `detail` and, for invalid input, `errors` "
+            "naming each field or question.",
+            components=Components(security_schemes=security_schemes),
+            security=security,
             tags=[
+                Tag(name="auth", description="Inloggning och API-token / login, logout and API tokens"),
+                Tag(name="users", description="Användare och roller (administratör) / users and roles (admin)"),
+                Tag(name="audit", description="Granskningslogg / audit log (admin, auditor)"),
                 Tag(name="units", description="Kommun och förvaltningar / organisational units"),
                 Tag(name="questionnaires", description="Publicerade enkätversioner / published questionnaire versions"),
                 Tag(name="rounds", description="Omgångar / survey rounds"),

@@ -2,6 +2,7 @@
 import pytest
 from litestar.testing import AsyncTestClient
 
+from api_auth import make_token
 from survey_engine.web import create_app
 from survey_samples import FULL_2024, V2024
 
@@ -17,8 +18,14 @@ async def _round_with_response(client):
     return (await client.post(f"{API}/rounds/{rnd['id']}/responses", json={"unit": "a"})).json()
 
 
+async def _admin(username="admin"):
+    client = AsyncTestClient(app=create_app(secure_cookies=False))
+    client.headers["Authorization"] = "Bearer " + await make_token("admin", username=username)
+    return client
+
+
 async def test_export_then_import_into_fresh_database_gives_identical_scores(db, reset_database):
-    async with AsyncTestClient(app=create_app()) as client:
+    async with await _admin() as client:
         resp = await _round_with_response(client)
         answers = dict(FULL_2024, risk="vet-ej", mal="ej-tillampligt")
         r = await client.post(f"{API}/responses/{resp['id']}/answers", json={"revision": 0, "answers": answers})
@@ -28,9 +35,9 @@ async def test_export_then_import_into_fresh_database_gives_identical_scores(db,
     assert exported == {"questionnaire": "liten", "version": "2024.1", "answers": answers}
 
     await reset_database()  # a fresh database: nothing of the first one is left
-    async with AsyncTestClient(app=create_app()) as client:
+    async with await _admin("import") as client:
         resp = await _round_with_response(client)
-        r = await client.put(f"{API}/responses/{resp['id']}/answers-file", json=exported, headers={"X-User": "import"})
+        r = await client.put(f"{API}/responses/{resp['id']}/answers-file", json=exported)
         assert r.status_code == 200, r.text
         again = (await client.get(f"{API}/responses/{resp['id']}/scores")).json()["scores"]
         history = (await client.get(f"{API}/responses/{resp['id']}/history")).json()
@@ -39,7 +46,7 @@ async def test_export_then_import_into_fresh_database_gives_identical_scores(db,
 
 
 async def test_import_replaces_answers_absent_means_unanswered(db):
-    async with AsyncTestClient(app=create_app()) as client:
+    async with await _admin() as client:
         resp = await _round_with_response(client)
         await client.post(f"{API}/responses/{resp['id']}/answers", json={"revision": 0, "answers": FULL_2024})
         r = await client.put(f"{API}/responses/{resp['id']}/answers-file",

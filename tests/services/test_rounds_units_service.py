@@ -6,6 +6,13 @@ import pytest
 from survey_engine.services import Conflict, Invalid, NotFound, questionnaires, rounds, units
 from survey_engine.services.units import UnitInput, parse_units_csv
 from survey_samples import V2024
+from survey_engine.auth.roles import Principal, Role
+
+
+def who(name: str) -> Principal:
+    """A trusted administrator named `name` (the service tests are not about permissions)."""
+    return Principal(name, Role.ADMIN, via="cli")
+
 
 pytestmark = pytest.mark.db
 
@@ -22,39 +29,39 @@ def test_units_csv_parses_and_names_lines():
 
 
 async def test_units_import_updates_and_checks_parents(db):
-    assert await units.import_units([UnitInput("K", "Kommun", 10), UnitInput("A", "A", 5, "K")], actor="t") == {
+    assert await units.import_units([UnitInput("K", "Kommun", 10), UnitInput("A", "A", 5, "K")], actor=who("t")) == {
         "created": 2, "updated": 0}
-    assert await units.import_units([UnitInput("A", "A ny", 6, "K")], actor="t") == {"created": 0, "updated": 1}
+    assert await units.import_units([UnitInput("A", "A ny", 6, "K")], actor=who("t")) == {"created": 0, "updated": 1}
     a = await units.get_unit("A")
     assert (a["name"], a["weight"], a["parent"]) == ("A ny", 6.0, "K")
     with pytest.raises(Invalid):
-        await units.import_units([UnitInput("B", "B", 1, "NOPE")], actor="t")
+        await units.import_units([UnitInput("B", "B", 1, "NOPE")], actor=who("t"))
     with pytest.raises(Invalid):  # a cycle through the database: K under A, A under K
-        await units.import_units([UnitInput("K", "Kommun", 10, "A")], actor="t")
+        await units.import_units([UnitInput("K", "Kommun", 10, "A")], actor=who("t"))
     assert (await units.get_unit("K"))["parent"] is None
     with pytest.raises(Conflict):
-        await units.create_unit("A", "again", actor="t")
+        await units.create_unit("A", "again", actor=who("t"))
     with pytest.raises(NotFound):
         await units.get_unit("Z")
 
 
 async def test_round_lifecycle(db):
-    await questionnaires.publish_questionnaire(V2024, actor="t")
-    await units.import_units([UnitInput("A", "A", 1), UnitInput("B", "B", 2)], actor="t")
-    rnd = await rounds.create_round("R", "liten", "2024.1", None, dt.date(2024, 3, 1), dt.date(2024, 4, 1), actor="t")
+    await questionnaires.publish_questionnaire(V2024, actor=who("t"))
+    await units.import_units([UnitInput("A", "A", 1), UnitInput("B", "B", 2)], actor=who("t"))
+    rnd = await rounds.create_round("R", "liten", "2024.1", None, dt.date(2024, 3, 1), dt.date(2024, 4, 1), actor=who("t"))
     assert rnd["status"] == "draft" and rnd["units"] == ["A", "B"] and rnd["opens_on"] == dt.date(2024, 3, 1)
-    assert (await rounds.open_round(rnd["id"], actor="t"))["status"] == "open"
-    assert (await rounds.open_round(rnd["id"], actor="t"))["status"] == "open"  # idempotent
-    closed = await rounds.close_round(rnd["id"], actor="t")
+    assert (await rounds.open_round(rnd["id"], actor=who("t")))["status"] == "open"
+    assert (await rounds.open_round(rnd["id"], actor=who("t")))["status"] == "open"  # idempotent
+    closed = await rounds.close_round(rnd["id"], actor=who("t"))
     assert closed["status"] == "closed" and closed["closed_at"] is not None
     with pytest.raises(Conflict):
-        await rounds.open_round(rnd["id"], actor="t")
+        await rounds.open_round(rnd["id"], actor=who("t"))
     items, total = await rounds.list_rounds(status="closed")
     assert total == 1 and items[0]["id"] == rnd["id"]
     assert (await rounds.list_rounds(status="open"))[1] == 0
     with pytest.raises(Invalid):
-        await rounds.create_round("R", "liten", "2024.1", ["A", "Q"], actor="t")
+        await rounds.create_round("R", "liten", "2024.1", ["A", "Q"], actor=who("t"))
     with pytest.raises(Invalid):
-        await rounds.create_round("R", "liten", "2024.1", None, dt.date(2024, 3, 1), dt.date(2024, 2, 1), actor="t")
+        await rounds.create_round("R", "liten", "2024.1", None, dt.date(2024, 3, 1), dt.date(2024, 2, 1), actor=who("t"))
     with pytest.raises(NotFound):
-        await rounds.create_round("R", "liten", "2030.1", None, actor="t")
+        await rounds.create_round("R", "liten", "2030.1", None, actor=who("t"))

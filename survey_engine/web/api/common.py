@@ -1,36 +1,65 @@
-"""Parameters shared by the API controllers."""
+"""Parameters and pieces shared by the API controllers.
+
+The guard pattern (every route has one; `tests/security/test_permission_matrix.py`
+fails for a route without a decision):
+
+    @get("/{response_id:int}", guards=[requires(Action.RESPONSE_READ, unit_from_object=True)])
+    async def get_response(self, response_id: Id, actor: Actor) -> ResponseOut:
+        return ResponseOut.model_validate(await service.get_response(response_id, actor=actor))
+
+- `requires(Action.X)` refuses (401/403) before the handler runs;
+- `unit_from_object=True` when the unit is known only once the service has loaded the
+  object: the service then checks the unit itself (`services.access.check_unit`);
+- `actor: Actor` (a `Principal`) is injected (the `actor` dependency of the API router) and is
+  passed to the service, which checks again and writes the audit event;
+- `opt={"public": True}` only for the few open routes (health, login).
+"""
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar.params import HeaderParameter, QueryParameter
-
-from survey_engine.web.api.schemas import ConflictOut, ErrorOut
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import PathParameter, QueryParameter
 
-# Who is acting. Users and roles come later; until then the caller names itself.
-Actor = Annotated[
-    str | None,
-    HeaderParameter(name="X-User", description="who is acting (recorded in the answer history)", required=False),
-]
-Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="page size")]
-Offset = Annotated[int, QueryParameter(ge=0, description="items to skip")]
+from survey_engine.auth.roles import Action, Principal
+from survey_engine.auth.web import current_principal, requires
+from survey_engine.web.api.schemas import ConflictOut, ErrorOut
+
+__all__ = ["Action", "Actor", "Principal", "requires", "provide_actor", "errors", "Limit", "Offset", "Id"]
+
+MAX_INT = 2_147_483_647  # ids are 32-bit in PostgreSQL: larger numbers can only be 404, refuse them as 400
+
+# The acting principal, injected by the API router's `actor` dependency.
+Actor = NamedDependency[Principal]
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="page size (1–500)")]
+Offset = Annotated[int, QueryParameter(ge=0, le=MAX_INT, description="items to skip")]
+Id = Annotated[int, PathParameter(ge=1, le=MAX_INT)]
+Code = Annotated[str, PathParameter(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Name = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
 
 
-def actor_of(value: str | None) -> str:
-    return (value or "").strip() or "api"
+async def provide_actor(request: ASGIConnection) -> Principal:
+    """The logged-in principal (the guard has already refused anonymous requests)."""
+    return current_principal(request)
 
 
 def errors(*codes: int) -> dict[int, ResponseSpec]:
-    """OpenAPI descriptions of the error responses a route can give."""
+    """OpenAPI descriptions of the error responses a route can give (400, 401, 403 and
+    413 always: malformed input, no login, not allowed, body too large)."""
     text = {
         400: "ogiltig begäran (fel typ, saknat fält) / malformed request (wrong type, missing field)",
+        401: "inte inloggad eller ogiltigt token / not logged in, or an invalid token",
+        403: "saknar behörighet, eller CSRF-token saknas / not allowed, or the CSRF token is missing",
         404: "finns inte / not found",
         409: "krock med nuvarande läge / conflict with the current state",
+        413: "begäran är för stor / request body too large",
         422: "ogiltig indata / invalid input (see `errors`)",
         423: "låst: omgången är stängd eller inte öppen / locked: the round is closed or not open",
+        429: "för många försök / too many attempts (see Retry-After)",
     }
     return {
         code: ResponseSpec(data_container=ConflictOut if code == 409 else ErrorOut, description=text[code])
-        for code in (400, *codes)
+        for code in sorted({400, 401, 403, 413, *codes})
     }

@@ -3,18 +3,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import FromPath, FromQuery, RawBody
+from litestar.params import PathParameter, QueryParameter, RawBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from survey_engine.services import Invalid, questionnaires as service
-from survey_engine.web.api.common import Actor, Limit, Offset, actor_of, errors
+from survey_engine.web.api.common import Action, Limit, Offset, Actor, errors, requires
 from survey_engine.web.api.schemas import PublishOut, VersionDetail, VersionOut, VersionPage
 
 MAX_SOURCE = 5_000_000
+_KEY = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+Family = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=_KEY)]
+Version = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=_KEY)]
+FamilyFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=100, description="only this questionnaire id")]
 
 
 @dataclass
@@ -59,8 +64,9 @@ class QuestionnaireController(Controller):
     path = "/questionnaires"
     tags = ["questionnaires"]
 
-    @get("/", summary="List published questionnaire versions", responses=errors(422))
-    async def list_versions(self, family: FromQuery[str | None] = None, limit: Limit = 50, offset: Offset = 0) -> VersionPage:
+    @get("/", summary="List published questionnaire versions", responses=errors(422),
+         guards=[requires(Action.QUESTIONNAIRE_READ)])
+    async def list_versions(self, family: FamilyFilter = None, limit: Limit = 50, offset: Offset = 0) -> VersionPage:
         items, total = await service.list_versions(family, limit, offset)
         return VersionPage(items=[VersionOut.model_validate(i) for i in items], total=total, limit=limit, offset=offset)
 
@@ -72,13 +78,16 @@ class QuestionnaireController(Controller):
         operation_class=_PublishOperation,
         responses=errors(409, 422),
         media_type=MediaType.JSON,
+        guards=[requires(Action.QUESTIONNAIRE_PUBLISH)],
+        request_max_body_size=MAX_SOURCE + 64_000,
     )
-    async def publish(self, request: Request, body: RawBody, x_user: Actor = None) -> Response[PublishOut]:
+    async def publish(self, request: Request, body: RawBody, actor: Actor) -> Response[PublishOut]:
         source = _source_of(request, body)
-        summary, created = await service.publish_questionnaire(source, actor=actor_of(x_user), source="<publish>")
+        summary, created = await service.publish_questionnaire(source, actor=actor, source="<publish>")
         out = PublishOut(created=created, version=VersionOut.model_validate(summary))
         return Response(out, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
-    @get("/{family:str}/{version:str}", summary="Get a published version with its content", responses=errors(404))
-    async def get_version(self, family: FromPath[str], version: FromPath[str]) -> VersionDetail:
+    @get("/{family:str}/{version:str}", summary="Get a published version with its content", responses=errors(404),
+         guards=[requires(Action.QUESTIONNAIRE_READ)])
+    async def get_version(self, family: Family, version: Version) -> VersionDetail:
         return VersionDetail.model_validate(await service.get_version(family, version))

@@ -36,6 +36,7 @@ class ErrorOut(_Model):
                         examples=["Omgången är stängd; svaren är låsta / the round is closed: its responses are locked"])
     errors: list[ErrorItem] | None = None
     missing: list[str] | None = Field(None, description="submit: the required questions without an answer")
+    code: str | None = Field(None, description="a stable code for some errors (csrf, invalid_credentials, login_throttled, …)")
 
 
 # ------------------------------------------------------------------ units
