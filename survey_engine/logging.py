@@ -69,6 +69,10 @@ def log_config(fmt: str = "text", level: str = "info") -> dict[str, Any]:
             "uvicorn.error": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.access": {"handlers": ["default"], "level": level, "propagate": False},
             "survey_engine": {"handlers": ["default"], "level": level, "propagate": False},
+            # Litestar replaces the root logger's handler with its own text format when
+            # the app is built, so libraries that log are given our handler directly.
+            "piccolo": {"handlers": ["default"], "level": "WARNING" if level == "INFO" else level, "propagate": False},
+            "asyncpg": {"handlers": ["default"], "level": "WARNING", "propagate": False},
         },
         "root": {"handlers": ["default"], "level": "WARNING"},
     }
