@@ -98,6 +98,8 @@
   var revision = document.getElementById("revision");
   var timer = null, saving = false, again = false, blocked = false;
 
+  function state(value) { if (form) form.setAttribute("data-save-state", value); }
+
   function say(message, isError) {
     if (!status) return;
     status.textContent = message;
@@ -142,6 +144,7 @@
     if (!form || blocked) return;
     if (saving) { again = true; return; }
     saving = true;
+    state("saving");
     say(text.saving || "…");
     var body = new FormData(form);
     body.delete("go");
@@ -154,15 +157,19 @@
       if (r.status >= 200 && r.status < 300) {
         revision.value = String(r.body.revision);
         say(r.body.message);
+        state(again || timer ? "pending" : "saved");
         form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
       } else if (r.status === 409 && r.body.revision !== undefined) {
         say("");
         showConflict(r.body);
+        state("conflict");
       } else {
         say((r.body && r.body.message) || text.failed, true);
+        state("error");
       }
     }).catch(function () {
       say(text.failed || "!", true);
+      state("error");
     }).then(function () {
       saving = false;
       if (again) { again = false; save(); }
@@ -171,7 +178,8 @@
 
   function scheduleSave(delay) {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(save, delay);
+    state("pending");
+    timer = setTimeout(function () { timer = null; save(); }, delay);
   }
 
   if (form) {
