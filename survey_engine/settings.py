@@ -73,6 +73,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "FORWARDED_ALLOW_IPS": "addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
     "trusted (default 127.0.0.1; * only when the proxy is the sole way in)",
     "SECURE_COOKIES": "true (default): session cookies only over HTTPS; false for plain-HTTP tests",
+    "SURVEY_ENGINE_CSRF_SECRET": "secret of the HTML forms' CSRF tokens; set one random value (32+ characters) "
+    "shared by every process, or a form served by one worker is refused by another",
+    "SURVEY_ENGINE_REPORT_TEMPLATES": "folder of the report templates (default reports/templates of the source tree)",
     "SURVEY_ENGINE_USER": "the name command-line actions are recorded under (default the login name)",
 }
 
