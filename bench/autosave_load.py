@@ -254,8 +254,9 @@ async def load_phases(server: Server, token: str, seeded: Seeded, args) -> list[
                                  timeout=httpx.Timeout(args.timeout)) as client:
         phases = []
         base = Phase("baseline: GET /health/live")
-        phases.append(await run_phase(server, base, args.baseline_duration,
-                                      [baseline_worker(client, base) for _ in range(n)]))
+        async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=httpx.Timeout(args.timeout)) as bare:
+            phases.append(await run_phase(server, base, args.baseline_duration,
+                                          [baseline_worker(bare, base) for _ in range(n)]))
 
         async def copies() -> list[Copy]:
             states = {}

@@ -23,6 +23,10 @@ log = logging.getLogger("survey_engine.health")
 
 _known: dict[str, list[str]] | None = None
 
+# Public (no login), and outside the session middleware: a probe must neither need nor
+# write a session row, and must answer even when the database does not.
+_OPT = {"public": True, "skip_session": True}
+
 
 def known_migrations() -> dict[str, list[str]]:
     """app name -> the migration ids this code ships (from each app's migrations folder)."""
@@ -56,12 +60,12 @@ async def migration_status() -> dict[str, dict[str, list[str]]]:
     return out
 
 
-@get("/live", opt={"public": True}, include_in_schema=False, cache=False)
+@get("/live", opt=_OPT, include_in_schema=False, cache=False)
 async def live() -> dict[str, str]:
     return {"status": "alive"}
 
 
-@get("/ready", opt={"public": True}, include_in_schema=False, cache=False)
+@get("/ready", opt=_OPT, include_in_schema=False, cache=False)
 async def ready() -> Response[dict[str, Any]]:
     from survey_engine.store.db import engine
 
