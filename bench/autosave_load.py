@@ -247,21 +247,25 @@ class FreshDatabase:
 # ---------------------------------------------------------------- one run
 
 async def load_phases(server: Server, token: str, seeded: Seeded, args) -> list[Phase]:
+    """The three phases. Each virtual respondent has its own HTTP client with one
+    keep-alive connection, like a browser tab autosaving one request after the other
+    (one shared httpx client with hundreds of connections spends most of its CPU
+    managing its pool, and the load generator shares the two cores with the server)."""
     n = args.respondents
-    limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=server.url, headers=headers, limits=limits,
-                                 timeout=httpx.Timeout(args.timeout)) as client:
+    timeout = httpx.Timeout(args.timeout)
+    one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    auth = {"Authorization": f"Bearer {token}"}
+    bare = [httpx.AsyncClient(base_url=server.url, limits=one, timeout=timeout) for _ in range(n)]
+    browsers = [httpx.AsyncClient(base_url=server.url, headers=auth, limits=one, timeout=timeout) for _ in range(n)]
+    try:
         phases = []
         base = Phase("baseline: GET /health/live")
-        async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=httpx.Timeout(args.timeout)) as bare:
-            phases.append(await run_phase(server, base, args.baseline_duration,
-                                          [baseline_worker(bare, base) for _ in range(n)]))
+        phases.append(await run_phase(server, base, args.baseline_duration, [baseline_worker(c, base) for c in bare]))
 
         async def copies() -> list[Copy]:
             states = {}
             for rid in seeded.response_ids:
-                r = await client.get(f"{API}/responses/{rid}")
+                r = await browsers[0].get(f"{API}/responses/{rid}")
                 r.raise_for_status()
                 states[rid] = r.json()
             return [Copy(states[seeded.response_ids[i % len(seeded.response_ids)]]) for i in range(n)]
@@ -274,10 +278,13 @@ async def load_phases(server: Server, token: str, seeded: Seeded, args) -> list[
                 continue
             phase = Phase(name)
             cs = await copies()
-            workers = [save_worker(client, phase, seeded.response_ids[i % len(seeded.response_ids)], cs[i],
+            workers = [save_worker(browsers[i], phase, seeded.response_ids[i % len(seeded.response_ids)], cs[i],
                                    seeded.choices, random.Random(rng.random()), interval) for i in range(n)]
             phases.append(await run_phase(server, phase, duration, workers))
-    return phases
+        return phases
+    finally:
+        for c in bare + browsers:
+            await c.aclose()
 
 
 def run_one(kind: str, args, folder: Path) -> dict[str, Any]:
