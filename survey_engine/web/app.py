@@ -57,9 +57,13 @@ async def _close_pool() -> None:
         await db.close_connection_pool()
 
 
-def create_app(debug: bool = False, secure_cookies: bool | None = None) -> Litestar:
+def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool: bool = True) -> Litestar:
     """The app. `secure_cookies` None reads SECURE_COOKIES from the environment (default
-    true: session cookies only over HTTPS); tests and local HTTP pass False."""
+    true: session cookies only over HTTPS); tests and local HTTP pass False.
+
+    `db_pool=False` leaves PostgreSQL without a connection pool (a connection per
+    query). Tests pass it: Litestar's test clients run startup hooks in a thread of
+    their own, and an asyncpg pool made there must not be used from the test's loop."""
     if secure_cookies is None:
         from survey_engine.settings import server_settings
 
@@ -77,8 +81,8 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None) -> Lites
         middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
         exception_handlers={**EXCEPTION_HANDLERS, **auth_web.EXCEPTION_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
-        on_startup=[_start_pool],
-        on_shutdown=[_close_pool],
+        on_startup=[_start_pool] if db_pool else [],
+        on_shutdown=[_close_pool] if db_pool else [],
         openapi_config=OpenAPIConfig(
             title="survey-engine API",
             version=__version__,

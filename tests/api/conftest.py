@@ -12,7 +12,7 @@ from survey_engine.web import create_app
 @pytest.fixture
 async def client(db):
     token = await make_token(Role.ADMIN, username="admin")
-    async with AsyncTestClient(app=create_app(secure_cookies=False)) as c:
+    async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as c:
         c.headers["Authorization"] = f"Bearer {token}"
         yield c
 
@@ -24,7 +24,7 @@ async def client_as(db):
 
     async def make(role, units=(), username=None):
         token = await make_token(role, units, username)
-        c = AsyncTestClient(app=create_app(secure_cookies=False))
+        c = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
         await c.__aenter__()
         c.headers["Authorization"] = f"Bearer {token}"
         opened.append(c)

@@ -19,7 +19,7 @@ async def _round_with_response(client):
 
 
 async def _admin(username="admin"):
-    client = AsyncTestClient(app=create_app(secure_cookies=False))
+    client = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
     client.headers["Authorization"] = "Bearer " + await make_token("admin", username=username)
     return client
 

@@ -8,7 +8,7 @@ from survey_engine.web import create_app
 
 
 def _schema():
-    app = create_app()
+    app = create_app(db_pool=False)
     with TestClient(app=app) as client:
         r = client.get("/schema/openapi.json")
         assert r.status_code == 200

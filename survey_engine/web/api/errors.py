@@ -35,7 +35,28 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return Response(content={"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 
+def _is_bad_value(exc: BaseException) -> bool:
+    """A value the database refused (PostgreSQL: a NUL character, a number out of
+    range, …), or text that cannot be encoded: bad input that slipped past the checks,
+    not a server fault."""
+    if isinstance(exc, UnicodeEncodeError):
+        return True
+    try:
+        from asyncpg.exceptions import DataError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, DataError)
+
+
 def unexpected_error(request: Request, exc: Exception) -> Response:
+    if _is_bad_value(exc):
+        log.warning("bad value refused by the database on %s %s: %s", request.method, request.url.path,
+                    type(exc).__name__)
+        return Response(
+            content={"detail": "Ett värde kan inte lagras (t.ex. ett NUL-tecken eller ett för stort tal) / "
+                     "a value cannot be stored (e.g. a NUL character or a number out of range)"},
+            status_code=422,
+        )
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return Response(
         content={"detail": "Ett oväntat fel inträffade; det är loggat / an unexpected error occurred; it is logged"},

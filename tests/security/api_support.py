@@ -1,0 +1,37 @@
+"""Data and credentials shared by the security tests (a plain module, not a conftest)."""
+from __future__ import annotations
+
+import itertools
+
+from survey_engine.auth import service as auth_service
+from survey_engine.auth.roles import Role
+from survey_engine.services import responses
+from survey_engine.services.access import system_actor
+from survey_samples import FULL_2024, V2024, setup_round
+
+_names = itertools.count(1)
+SYSTEM = system_actor("tests")
+
+
+async def token_for(role: Role | str, units=(), username: str | None = None) -> str:
+    """A new user of `role` (bound to `units`) with a bearer token; the token."""
+    name = username or f"{Role(role).value}-{next(_names)}"
+    await auth_service.create_user("tests", name, role, units=units)
+    plain, _ = await auth_service.create_token("tests", name, "tests")
+    return plain
+
+
+async def seed_round(units=("a", "b")) -> dict:
+    """An open round on V2024 (units a and b by default): every unit's response fully
+    answered with a comment, a's a draft, b's submitted (so it has a snapshot). Returns
+    {"round": id, "responses": {code: id}}."""
+    rnd = await setup_round(V2024, units)
+    ids = {}
+    for code in units:
+        state, _ = await responses.start_response(rnd["id"], code, actor=SYSTEM)
+        state = await responses.save_answers(state["id"], state["revision"], FULL_2024,
+                                             comments={"policy": f"kommentar {code}"}, actor=SYSTEM)
+        ids[code] = state["id"]
+    if "b" in ids:
+        await responses.submit_response(ids["b"], actor=SYSTEM)
+    return {"round": rnd["id"], "responses": ids}

@@ -1,0 +1,145 @@
+"""The permission matrix, from the app's own route table.
+
+Every route of the app must have a decision (`route_decisions`: an Action from its
+`requires` guard, or "public"); a new route without one fails here. Every API route is
+then called for real, with a bearer token per role (and for a respondent: bound to the
+unit of the object, or to another unit), and the status is compared with the policy
+(`roles.decide`): allowed -> neither 401 nor 403; refused -> 403 (or 404). Anonymous
+calls to guarded routes get 401.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from api_support import seed_round, token_for
+from survey_engine.auth import service as auth_service
+from survey_engine.auth.roles import Action, Principal, Role, allowed_somewhere, decide
+from survey_engine.auth.web import route_decisions
+from survey_engine.web import create_app
+from survey_samples import V2024
+
+pytestmark = pytest.mark.db
+
+API = "/api/v1"
+OWN, OTHER = "a", "b"  # the objects used are unit a's; the "other" respondent is bound to b
+_n = itertools.count(1)
+
+# Lists filter instead of refusing: anyone who may read some unit's responses gets 200
+# with only what they may see (checked in test_unit_isolation.py).
+FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET")}
+
+
+def _body(path: str, method: str, ctx: dict):
+    """A valid request body for each state-changing API route (so that a refusal that
+    the service makes after reading the body is what we see, not a 400)."""
+    n = next(_n)
+    bodies = {
+        (f"{API}/auth/login", "POST"): {"json": {"username": "nobody", "password": "wrong password!"}},
+        (f"{API}/tokens", "POST"): {"json": {"name": f"t{n}"}},
+        (f"{API}/users", "POST"): {"json": {"username": f"new-{n}", "role": "analyst"}},
+        (f"{API}/users/{{username:str}}/role", "PUT"): {"json": {"role": "planner"}},
+        (f"{API}/users/{{username:str}}/units", "PUT"): {"json": {"units": []}},
+        (f"{API}/units", "POST"): {"json": {"code": f"n{n}", "name": f"Ny {n}"}},
+        (f"{API}/units/import", "POST"): {"json": {"units": [{"code": OWN, "name": "Enhet a"}]}},
+        (f"{API}/questionnaires", "POST"): {"content": V2024.encode(), "headers": {"Content-Type": "application/yaml"}},
+        (f"{API}/rounds", "POST"): {"json": {"name": f"R{n}", "questionnaire": "liten", "version": "2024.1",
+                                             "units": [OWN]}},
+        (f"{API}/rounds/{{round_id:int}}/responses", "POST"): {"json": {"unit": OWN}},
+        (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
+        (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
+        (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
+            "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
+    }
+    if (path, method) in bodies:
+        return bodies[(path, method)]
+    if method in ("POST", "PUT", "PATCH"):
+        return {}
+    return {}
+
+
+def _url(path: str, ctx: dict, who: str) -> str:
+    values = {
+        "response_id": ctx["responses"][OWN], "round_id": ctx["round"], "code": OWN, "family": "liten",
+        "version": "2024.1", "username": "target", "token_id": ctx["spare_tokens"][who],
+    }
+
+    def fill(m: re.Match) -> str:
+        name = m.group(1)
+        assert name in values, f"no test value for path parameter {name!r} of {path}: add one to _url()"
+        return str(values[name])
+
+    return re.sub(r"\{(\w+)(?::\w+)?\}", fill, path)
+
+
+async def _principal(username: str) -> Principal:
+    return (await auth_service.get_user(username)).principal(via="token")
+
+
+@pytest.fixture
+async def world(db):
+    ctx = await seed_round()
+    await auth_service.create_user("tests", "target", Role.ANALYST)
+    who = {
+        "admin": ("admin", ()), "analyst": ("analyst", ()), "planner": ("planner", ()), "auditor": ("auditor", ()),
+        "respondent-own": ("respondent", (OWN,)), "respondent-other": ("respondent", (OTHER,)),
+    }
+    ctx["tokens"], ctx["principals"], ctx["spare_tokens"] = {}, {}, {}
+    for name, (role, units) in who.items():
+        ctx["tokens"][name] = await token_for(role, units, username=f"m-{name}")
+        ctx["principals"][name] = await _principal(f"m-{name}")
+        _, spare = await auth_service.create_token("tests", f"m-{name}", "spare")
+        ctx["spare_tokens"][name] = spare.id
+    ctx["spare_tokens"]["anonymous"] = 1
+    return ctx
+
+
+def _expected(decision, principal: Principal, path: str, method: str) -> bool:
+    if (path, method) in FILTERED:
+        return allowed_somewhere(principal, decision)
+    return decide(principal, decision, OWN).allowed
+
+
+def test_every_route_of_the_app_has_a_decision():
+    decisions = route_decisions(create_app(secure_cookies=False, db_pool=False))
+    missing = sorted(key for key, decision in decisions.items() if decision is None)
+    assert not missing, f"routes without a guard or opt={{'public': True}}: {missing}"
+    api = {k: v for k, v in decisions.items() if k[0].startswith(API) and k[1] != "OPTIONS"}
+    assert len(api) >= 40
+    public = sorted(k for k, v in api.items() if v == "public")
+    assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"), (f"{API}/auth/me", "GET"),
+                      (f"{API}/health", "GET")]
+
+
+async def test_permission_matrix_every_api_route_every_role_own_and_other_unit(world):
+    app = create_app(secure_cookies=False, db_pool=False)
+    decisions = route_decisions(app)
+    routes = sorted((p, m) for (p, m), d in decisions.items()
+                    if p.startswith(API) and m not in ("OPTIONS", "HEAD") and d != "public")
+    # Changes last (and closing the round very last), so earlier reads see the data intact.
+    routes.sort(key=lambda r: (r[1] != "GET", r[0].endswith("/close"), r))
+    problems, checked = [], 0
+    async with AsyncTestClient(app=app) as client:
+        for path, method in routes:
+            decision = decisions[(path, method)]
+            r = await client.request(method, _url(path, world, "anonymous"), **_body(path, method, world))
+            checked += 1
+            if r.status_code != 401:
+                problems.append(f"anonymous {method} {path}: {r.status_code}, expected 401")
+            for who, token in world["tokens"].items():
+                principal = world["principals"][who]
+                kwargs = _body(path, method, world)
+                headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {token}"}
+                r = await client.request(method, _url(path, world, who), headers=headers, **kwargs)
+                checked += 1
+                allowed = _expected(decision, principal, path, method)
+                if allowed and r.status_code in (401, 403):
+                    problems.append(f"{who} {method} {path} ({decision.value}): {r.status_code} but allowed: {r.text[:200]}")
+                if not allowed and r.status_code not in (403, 404):
+                    problems.append(f"{who} {method} {path} ({decision.value}): {r.status_code} but refused: {r.text[:200]}")
+    print(f"\npermission matrix: {len(routes)} routes x (anonymous + {len(world['tokens'])} principals) = {checked} requests")
+    assert len(routes) >= 35
+    assert not problems, "\n".join(problems)
