@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "serve",
     "reports",
     "ops",
+    "plans",
 ]
 
 

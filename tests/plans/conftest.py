@@ -1,0 +1,54 @@
+"""Clients for the plan API tests: one user and bearer token per role."""
+import itertools
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+_names = itertools.count(1)
+
+
+def plan_app():
+    """The app, with the plan routes (joined to the API router's `actor` dependency if
+    the API router does not carry them yet)."""
+    from litestar import Router
+    from litestar.di import Provide
+
+    from survey_engine.web import create_app
+    from survey_engine.web.api import API_PREFIX
+    from survey_engine.web.api.common import provide_actor
+    from survey_engine.web.api.plans import PlanController
+
+    # no pool: the test client runs startup hooks in a thread and loop of its own
+    app = create_app(secure_cookies=False, db_pool=False)
+    if f"{API_PREFIX}/plans" not in app.route_handler_method_map:
+        app.register(Router(path=API_PREFIX, route_handlers=[PlanController],
+                            dependencies={"actor": Provide(provide_actor)}))
+    return app
+
+
+@pytest.fixture
+async def client_as(db):
+    """`await client_as("planner")` -> an AsyncTestClient with that user's bearer token."""
+    from litestar.testing import AsyncTestClient
+
+    from survey_engine.auth import service as auth_service
+    from survey_engine.auth.roles import Role
+
+    opened = []
+
+    async def make(role, units=(), username=None):
+        name = username or f"{Role(role).value}-{next(_names)}"
+        await auth_service.create_user("tests", name, role, units=units)
+        token, _ = await auth_service.create_token("tests", name, "tests")
+        c = AsyncTestClient(app=plan_app())
+        await c.__aenter__()
+        c.headers["Authorization"] = f"Bearer {token}"
+        opened.append(c)
+        return c
+
+    yield make
+    for c in opened:
+        await c.__aexit__(None, None, None)
