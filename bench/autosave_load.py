@@ -13,8 +13,9 @@ For each database (SQLite file, PostgreSQL), in a fresh database:
    - **saturation**: every respondent saves one changed answer after the other, no
      pause (`POST /api/v1/responses/{id}/answers` with the revision it last saw; a
      409 gives the current revision, and the change is sent again on top of it);
-   - **paced**: every respondent autosaves every --interval seconds (±50 %, random), as
-     a browser would: offered load = respondents / interval.
+   - **paced** (one phase per --interval value): every respondent autosaves every
+     INTERVAL seconds (±50 %, random), as a browser would: offered load =
+     respondents / interval.
 
 It prints, per phase: acknowledged saves/s, p50/p95/p99 latency (per request and per
 acknowledged save including its retries), conflicts (409), errors (anything else,
@@ -24,7 +25,7 @@ ratio of saturated saves/s to the baseline's requests/s. It asserts nothing.
 
     .venv/bin/python bench/autosave_load.py                      # both databases, defaults
     .venv/bin/python bench/autosave_load.py --db sqlite --respondents 200 --duration 20
-    .venv/bin/python bench/autosave_load.py --questionnaire flagship --json out.json
+    .venv/bin/python bench/autosave_load.py --interval 0.67 5 --per-response 2 --json out.json
 """
 from __future__ import annotations
 
@@ -172,6 +173,8 @@ def save_worker(client: httpx.AsyncClient, phase: Phase, response_id: int, copy:
         next_at = time.perf_counter() + (rng.uniform(0, interval) if interval else 0)
         while True:
             if interval:
+                if next_at >= deadline:  # the next save would fall after the end: stop now
+                    return
                 now = time.perf_counter()
                 if next_at > now:
                     await asyncio.sleep(next_at - now)
@@ -271,9 +274,9 @@ async def load_phases(server: Server, token: str, seeded: Seeded, args) -> list[
             return [Copy(states[seeded.response_ids[i % len(seeded.response_ids)]]) for i in range(n)]
 
         rng = random.Random(args.seed)
-        for name, interval, duration in (("saturation: saves, no pause", 0.0, args.duration),
-                                         (f"paced: a save every {args.interval:g} s per respondent", args.interval,
-                                          args.duration)):
+        plan = [("saturation: saves, no pause", 0.0, args.duration)] + [
+            (f"paced: a save every {i:g} s per respondent", i, args.duration) for i in args.interval]
+        for name, interval, duration in plan:
             if duration <= 0:
                 continue
             phase = Phase(name)
@@ -341,11 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg-url", default=os.environ.get("TEST_POSTGRES_URL", DEFAULT_PG),
                     help="a PostgreSQL server where a temporary database may be created")
     ap.add_argument("--respondents", type=int, default=200)
-    ap.add_argument("--per-response", type=int, default=2, help="virtual respondents sharing one response")
+    ap.add_argument("--per-response", type=int, default=1,
+                    help="virtual respondents sharing one response (2 or more: their saves conflict)")
     ap.add_argument("--duration", type=float, default=20, help="seconds of each save phase")
     ap.add_argument("--baseline-duration", type=float, default=10)
-    ap.add_argument("--interval", type=float, default=0.67,
-                    help="paced phase: seconds between one respondent's saves (200 / 0.67 ≈ 300 saves/s offered)")
+    ap.add_argument("--interval", type=float, nargs="+", default=[0.67],
+                    help="a paced phase for each value: seconds between one respondent's saves "
+                    "(200 / 0.67 ≈ 300 saves/s offered)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--questionnaire", default="small", help="small (6 questions), flagship (141) or a YAML path")
     ap.add_argument("--timeout", type=float, default=30)
