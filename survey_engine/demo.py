@@ -18,7 +18,7 @@ from typing import Any
 
 from survey_engine.auth.roles import Principal, Role
 from survey_engine.questionnaire.model import Question, Questionnaire
-from survey_engine.services import Conflict, questionnaires, responses, rounds, units
+from survey_engine.services import Conflict, plan_demo, questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
 
 FAMILY = "mcf-cybersakerhet"
@@ -267,6 +267,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         if not draft:
             await responses.submit_response(state["id"], actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
+    await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
     logins = await demo_logins(log=log)
     return {"rounds": [r24["id"], r26["id"]], "units": len(UNITS) + 1, "logins": len(logins)}
 
