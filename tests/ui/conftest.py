@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
@@ -27,11 +28,21 @@ async def site(db):
 
 
 class Browser:
-    """A test client that keeps cookies and finds the CSRF token in the last page."""
+    """One person's browser: its own cookies (session, CSRF, language) on a test client
+    shared with the other browsers of the test, and the CSRF token of its last page.
+    (One client per test: every client's start-up would start the PostgreSQL pool again.)"""
 
     def __init__(self, client: AsyncTestClient):
         self.client = client
         self.token = ""
+        self.jar = httpx.Cookies()
+
+    async def _send(self, method: str, url: str, **kw):
+        self.client.cookies = self.jar
+        try:
+            return await self.client.request(method, url, **kw)
+        finally:
+            self.jar = httpx.Cookies(self.client.cookies)
 
     def _remember(self, response):
         match = CSRF_FIELD.search(response.text) if "text/html" in response.headers.get("content-type", "") else None
@@ -40,17 +51,20 @@ class Browser:
         return response
 
     async def get(self, url: str, follow: bool = False):
-        return self._remember(await self.client.get(url, follow_redirects=follow))
+        return self._remember(await self._send("GET", url, follow_redirects=follow))
 
     async def post(self, url: str, data=None, *, csrf: bool = True, files=None, headers=None):
-        fields = dict(data or {}) if not isinstance(data, list) else list(data)
-        if csrf:
-            if isinstance(fields, list):
-                fields.append(("_csrf_token", self.token))
+        fields: dict = {}
+        for key, value in (data.items() if isinstance(data, dict) else (data or [])):
+            if key in fields:  # repeated field (a multiple select): a list of values
+                previous = fields[key]
+                fields[key] = (previous if isinstance(previous, list) else [previous]) + [value]
             else:
-                fields["_csrf_token"] = self.token
-        return self._remember(await self.client.post(url, data=fields, files=files, headers=headers or {},
-                                                     follow_redirects=False))
+                fields[key] = value
+        if csrf:
+            fields["_csrf_token"] = self.token
+        return self._remember(await self._send("POST", url, data=fields, files=files, headers=headers or {},
+                                               follow_redirects=False))
 
     async def login(self, username: str, password: str = PASSWORD):
         await self.get("/logga-in", follow=True)
@@ -62,17 +76,12 @@ class Browser:
 @pytest.fixture
 async def browser(site):
     """`await browser("resp-kultur")` → a Browser logged in as that user (None: anonymous)."""
-    opened = []
+    async with AsyncTestClient(app=create_app(secure_cookies=False)) as client:
 
-    async def make(username: str | None = None) -> Browser:
-        client = AsyncTestClient(app=create_app(secure_cookies=False))
-        await client.__aenter__()
-        opened.append(client)
-        b = Browser(client)
-        if username:
-            await b.login(username)
-        return b
+        async def make(username: str | None = None) -> Browser:
+            b = Browser(client)
+            if username:
+                await b.login(username)
+            return b
 
-    yield make
-    for c in opened:
-        await c.__aexit__(None, None, None)
+        yield make

@@ -140,6 +140,18 @@
     conflict.hidden = false;
   }
 
+  function showProgress(progress) {
+    Object.keys(progress).forEach(function (areaId) {
+      var box = document.querySelector('[data-area-progress="' + cssEscape(areaId) + '"]');
+      if (!box) return;
+      var done = progress[areaId][0], total = progress[areaId][1];
+      var fill = box.querySelector(".progress-fill");
+      var label = box.querySelector(".progress-text");
+      if (fill) fill.style.width = (total ? Math.round(done / total * 100) : 100) + "%";
+      if (label) label.textContent = done + "/" + total;
+    });
+  }
+
   function save() {
     if (!form || blocked) return;
     if (saving) { again = true; return; }
@@ -157,6 +169,7 @@
       if (r.status >= 200 && r.status < 300) {
         revision.value = String(r.body.revision);
         say(r.body.message);
+        showProgress(r.body.progress || {});
         state(again || timer ? "pending" : "saved");
         form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
       } else if (r.status === 409 && r.body.revision !== undefined) {
