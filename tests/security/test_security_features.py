@@ -200,7 +200,7 @@ async def test_formula_in_an_exported_cell_is_neutralised(db):
     assert "'=1+2" in cells and "=1+2" not in cells
 
 
-async def test_oversized_body_is_413_json(db):
+async def test_oversized_body_is_413_and_overlong_text_422(db):
     admin = await token_for("admin")
     async with AsyncTestClient(app=_app()) as c:
         c.headers["Authorization"] = f"Bearer {admin}"
@@ -215,6 +215,13 @@ async def test_oversized_body_is_413_json(db):
         r = await c.post(f"{API}/responses/{rid}/answers",
                          json={"revision": state["revision"], "comments": {"policy": "x" * 4001}})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "comments.policy"
+        # names over their limit: 422 naming the field; a wrong type stays 400
+        r = await c.post(f"{API}/units", json={"code": "lang", "name": "n" * 301})
+        assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["name"]
+        r = await c.post(f"{API}/users", json={"username": "u" * 65, "role": "analyst"})
+        assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["username"]
+        r = await c.post(f"{API}/units", json={"code": "lang", "name": 5})
+        assert r.status_code == 400
 
 
 @pytest.mark.parametrize("url", [

@@ -3,6 +3,7 @@ an `errors` list naming the fields or questions. Never a traceback for bad input
 from __future__ import annotations
 
 import logging
+import re
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -11,6 +12,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER
 from survey_engine.services.errors import ServiceError
 
 log = logging.getLogger("survey_engine.web")
+_TOO_LONG = re.compile(r"should have at most \d+ (characters?|items?)\b")
 
 
 def service_error(request: Request, exc: ServiceError) -> Response:
@@ -25,9 +27,12 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
             items.append({"field": str(field), "message": str(item.get("message", ""))})
         else:
             items.append({"message": str(item)})
+    # Text or a list over its length limit is an invalid value (422, like the limits the
+    # services check); a wrong type, a missing field or malformed JSON stays 400.
+    too_long = bool(items) and all(_TOO_LONG.search(i.get("message", "")) and i.get("field") for i in items)
     return Response(
         content={"detail": "Ogiltig begäran / invalid request: " + (exc.detail or ""), "errors": items},
-        status_code=HTTP_400_BAD_REQUEST,
+        status_code=422 if too_long else HTTP_400_BAD_REQUEST,
     )
 
 
