@@ -236,3 +236,32 @@ async def test_axe_on_every_page_type_and_screenshots(browser_page, live):
     details = "\n".join(f"{page_name}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
                         for page_name, found in problems.items() for v in found)
     assert not problems, "axe-core found serious or critical violations:\n" + details
+
+
+async def test_conflict_keeps_the_users_input(browser_page, live):
+    """Two people on the same response: the second one's autosave is refused with a
+    clear message and the first one's value, and their own choice stays in the form."""
+    page = browser_page
+    base, _ = live
+    await login(page, base, "resp-kultur")
+    rid = await start_survey(page, base)
+    other = await page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        second = await other.new_page()
+        await login(second, base, "resp-kultur")
+        await second.goto(f"{base}/svar/{rid}/omrade/styrning")
+        await page.locator("#q-risk").get_by_label("Nej", exact=True).check()
+        await saved(page)
+        await second.locator("#q-risk").get_by_label("Ja", exact=True).check()
+        await second.wait_for_selector("#area-form[data-save-state=conflict]", state="attached")
+        warning = second.locator("#conflict")
+        assert "Någon annan har sparat ändringar" in await warning.inner_text()
+        assert "Nej" in await second.locator("#q-risk .theirs").inner_text()
+        assert await second.locator("#q-risk").get_by_label("Ja", exact=True).is_checked()
+        await screenshot(second, "03b-konflikt")
+        await warning.get_by_role("button", name="Behåll mina svar och spara").click()
+        await saved(second)
+        await page.reload()
+        assert await page.locator("#q-risk").get_by_label("Ja", exact=True).is_checked()
+    finally:
+        await other.close()

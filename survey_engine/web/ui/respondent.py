@@ -242,6 +242,14 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             "save yours anyway.",
         )
         if as_json:
+            message = T(
+                "Någon annan har sparat ändringar i det här svaret sedan du öppnade sidan. Dina ändringar finns "
+                "kvar i formuläret men är inte sparade. Jämför med de sparade svaren som visas vid frågorna och "
+                "välj Behåll mina svar och spara om dina svar ska gälla.",
+                "Someone else saved changes to this response after you opened the page. Your changes are still "
+                "in the form but have not been saved. Compare them with the saved answers shown at the questions "
+                "and choose Keep my answers and save if yours should stand.",
+            )
             return Response({"message": message, "revision": current_state["revision"], "theirs": theirs},
                             status_code=409)
         return page(409, message, "warning", theirs=theirs, new_revision=current_state["revision"])
