@@ -11,22 +11,10 @@ _names = itertools.count(1)
 
 
 def plan_app():
-    """The app, with the plan routes (joined to the API router's `actor` dependency if
-    the API router does not carry them yet)."""
-    from litestar import Router
-    from litestar.di import Provide
-
     from survey_engine.web import create_app
-    from survey_engine.web.api import API_PREFIX
-    from survey_engine.web.api.common import provide_actor
-    from survey_engine.web.api.plans import PlanController
 
     # no pool: the test client runs startup hooks in a thread and loop of its own
-    app = create_app(secure_cookies=False, db_pool=False)
-    if f"{API_PREFIX}/plans" not in app.route_handler_method_map:
-        app.register(Router(path=API_PREFIX, route_handlers=[PlanController],
-                            dependencies={"actor": Provide(provide_actor)}))
-    return app
+    return create_app(secure_cookies=False, db_pool=False)
 
 
 @pytest.fixture

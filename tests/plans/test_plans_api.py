@@ -99,10 +99,10 @@ async def test_permissions_by_role(client_as):
         assert (await c.patch(action_url, json={"revision": 0, "owner": "x"})).status_code == 403
         assert (await c.post(API, json={"round_id": ids["r24"], "unit": "B"})).status_code == 403
     assert (await own.get(f"{API}/{pid}")).status_code == 200
-    assert (await own.get(f"{API}/{pid}/report", params={"format": "xlsx"})).status_code == 200
+    assert (await own.get(f"{API}/{pid}/report.xlsx")).status_code == 200
     assert (await own.patch(action_url, json={"revision": 0, "owner": "x"})).status_code == 403
     assert (await other.get(f"{API}/{pid}")).status_code == 403
-    assert (await other.get(f"{API}/{pid}/followup/report")).status_code == 403
+    assert (await other.get(f"{API}/{pid}/followup.html")).status_code == 403
     r = await other.get(API)
     assert r.status_code == 200, r.text
     assert r.json()["items"] == []
@@ -111,9 +111,9 @@ async def test_permissions_by_role(client_as):
     assert (await admin.patch(action_url, json={"revision": 0, "owner": "Admin"})).status_code == 200
     from litestar.testing import AsyncTestClient
 
-    from conftest import plan_app
+    from survey_engine.web import create_app
 
-    async with AsyncTestClient(app=plan_app()) as anonymous:
+    async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as anonymous:
         assert (await anonymous.get(f"{API}/{pid}")).status_code == 401
     r = await admin.get("/api/v1/audit", params={"action": "plan."})
     if r.status_code == 200:  # the audit route of the API
@@ -125,18 +125,22 @@ async def test_permissions_by_role(client_as):
 async def test_report_downloads(client_as):
     from openpyxl import load_workbook
 
+    from survey_engine.reporting.plans import MEDIA_TYPES
+
     ids, planner, plan = await _setup(client_as)
-    r = await planner.get(f"{API}/{plan['id']}/report", params={"format": "pdf", "lang": "en"})
+    r = await planner.get(f"{API}/{plan['id']}/report.pdf", params={"lang": "en"})
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert "attachment" in r.headers["content-disposition"]
-    r = await planner.get(f"{API}/{plan['id']}/report", params={"format": "xlsx"})
+    r = await planner.get(f"{API}/{plan['id']}/report.xlsx")
     assert load_workbook(io.BytesIO(r.content))["Åtgärder"].max_row == 1 + len(plan["actions"])
-    r = await planner.get(f"{API}/{plan['id']}/followup/report")
+    r = await planner.get(f"{API}/{plan['id']}/followup.html")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert 'data-effect="met"' in r.text
-    r = await planner.get(f"{API}/summary/report", params={"round_id": ids["r24"], "format": "xlsx"})
-    assert r.status_code == 200
-    r = await planner.get(f"{API}/{plan['id']}/report", params={"format": "docx"})
+    r = await planner.get(f"{API}/summary.xlsx", params={"round_id": ids["r24"]})
+    assert r.status_code == 200 and r.headers["content-type"] == MEDIA_TYPES["xlsx"]
+    r = await planner.get(f"{API}/{plan['id']}/followup.xlsx", params={"lang": "en"})
+    assert r.status_code == 200 and load_workbook(io.BytesIO(r.content))["Actions"].max_row == 1 + len(plan["actions"])
+    r = await planner.get(f"{API}/summary.html", params={"round_id": ids["r24"], "lang": "fi"})
     assert r.status_code == 400
 
 

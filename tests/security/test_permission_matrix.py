@@ -30,7 +30,10 @@ _n = itertools.count(1)
 
 # Lists filter instead of refusing: anyone who may read some unit's responses gets 200
 # with only what they may see (checked in test_unit_isolation.py).
-FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET")}
+FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET"),
+            # plans (issue 8): the list and the city-wide follow-up hold only the plans one may read
+            (f"{API}/plans", "GET"), (f"{API}/plans/summary", "GET"),
+            (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET")}
 
 
 def _body(path: str, method: str, ctx: dict):
@@ -65,6 +68,9 @@ def _url(path: str, ctx: dict, who: str) -> str:
     values = {
         "response_id": ctx["responses"][OWN], "round_id": ctx["round"], "code": OWN, "family": "liten",
         "version": "2024.1", "username": "target", "token_id": ctx["spare_tokens"][who],
+        # no plan exists here (unit a has no submitted response): allowed roles get 404
+        # from the service, the guard refuses the others (tests/plans check real plans)
+        "plan_id": 1, "action_id": 1,
     }
 
     def fill(m: re.Match) -> str:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, MediaType, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, ConfigDict, Field
 
+from survey_engine.reporting import plans as reports
+from survey_engine.reporting.plans import MEDIA_TYPES
 from survey_engine.services import plans as service
 from survey_engine.web.api.common import Action, Actor, Id, errors, requires
 from survey_engine.web.api.schemas import ErrorOut
@@ -29,6 +31,7 @@ LaterRound = Annotated[int | None, QueryParameter(
                                         "response of the unit)")]
 UnitFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=64, description="only this unit's plans")]
 # "scope" is a reserved handler argument in Litestar (the ASGI scope): read it under another name.
+RoundRequired = Annotated[int, QueryParameter(ge=1, le=2_147_483_647, description="the round the plans were made from")]
 ScopeFilter = Annotated[Literal["unit", "city"] | None, QueryParameter(name="scope", description="unit plans or city plans")]
 
 
@@ -230,9 +233,9 @@ def _errors(*codes: int) -> dict[int, ResponseSpec]:
 
 
 def _file(content: bytes, media_type: str, name: str) -> Response[bytes]:
-    how = "inline" if media_type.startswith("text/html") else "attachment"
-    return Response(content=content, media_type=media_type,
-                    headers={"Content-Disposition": f'{how}; filename="{name}"'})
+    html = media_type.startswith("text/html")
+    return Response(content=content, media_type=MediaType.HTML if html else media_type,
+                    headers={"Content-Disposition": f'{"inline" if html else "attachment"}; filename="{name}"'})
 
 
 _READ = [requires(Action.PLAN_READ, unit_from_object=True)]
@@ -294,33 +297,41 @@ class PlanController(Controller):
          description="The latest plan of each förvaltning (and of the city) made from `round_id`, followed up, "
          "with counts per förvaltning and in total; only the plans you may read.",
          guards=_READ, responses=_errors(404, 422))
-    async def summary(self, actor: Actor, round_id: Annotated[int, QueryParameter(ge=1, le=2_147_483_647)],
+    async def summary(self, actor: Actor, round_id: RoundRequired,
                       later_round_id: LaterRound = None) -> SummaryOut:
         return SummaryOut.model_validate(await service.follow_up_summary(actor, round_id, later_round_id))
 
-    @get("/{plan_id:int}/report", summary="The plan as PDF or XLSX", guards=_READ, responses=_errors(404, 422),
-         media_type="application/octet-stream")
-    async def plan_report(self, plan_id: Id, actor: Actor,
-                          format: Annotated[Literal["pdf", "xlsx"], QueryParameter()] = "pdf",
-                          lang: Lang = "sv") -> Response[bytes]:
-        from survey_engine.reporting.plans import plan_report
+    # Reports: one route per file type, so each names its media type exactly.
+    @get("/{plan_id:int}/report.pdf", summary="The plan as PDF", guards=_READ, responses=_errors(404),
+         media_type=MEDIA_TYPES["pdf"])
+    async def plan_pdf(self, plan_id: Id, actor: Actor, lang: Lang = "sv") -> Response[bytes]:
+        return _file(*await reports.plan_report(actor, plan_id, "pdf", lang))
 
-        return _file(*await plan_report(actor, plan_id, format, lang))
+    @get("/{plan_id:int}/report.xlsx", summary="The plan as XLSX", guards=_READ, responses=_errors(404),
+         media_type=MEDIA_TYPES["xlsx"])
+    async def plan_xlsx(self, plan_id: Id, actor: Actor, lang: Lang = "sv") -> Response[bytes]:
+        return _file(*await reports.plan_report(actor, plan_id, "xlsx", lang))
 
-    @get("/{plan_id:int}/followup/report", summary="The plan's follow-up as HTML or XLSX", guards=_READ,
-         responses=_errors(404, 422), media_type="application/octet-stream")
-    async def follow_up_report(self, plan_id: Id, actor: Actor,
-                               format: Annotated[Literal["html", "xlsx"], QueryParameter()] = "html",
-                               lang: Lang = "sv", round_id: LaterRound = None) -> Response[bytes]:
-        from survey_engine.reporting.plans import follow_up_report
+    @get("/{plan_id:int}/followup.html", summary="The plan's follow-up as an HTML report", guards=_READ,
+         responses=_errors(404, 422), media_type=MediaType.HTML)
+    async def follow_up_html(self, plan_id: Id, actor: Actor, lang: Lang = "sv",
+                             round_id: LaterRound = None) -> Response[bytes]:
+        return _file(*await reports.follow_up_report(actor, plan_id, "html", lang, round_id))
 
-        return _file(*await follow_up_report(actor, plan_id, format, lang, round_id))
+    @get("/{plan_id:int}/followup.xlsx", summary="The plan's follow-up as XLSX", guards=_READ,
+         responses=_errors(404, 422), media_type=MEDIA_TYPES["xlsx"])
+    async def follow_up_xlsx(self, plan_id: Id, actor: Actor, lang: Lang = "sv",
+                             round_id: LaterRound = None) -> Response[bytes]:
+        return _file(*await reports.follow_up_report(actor, plan_id, "xlsx", lang, round_id))
 
-    @get("/summary/report", summary="The follow-up of every plan of a round as HTML or XLSX", guards=_READ,
-         responses=_errors(404, 422), media_type="application/octet-stream")
-    async def summary_report(self, actor: Actor, round_id: Annotated[int, QueryParameter(ge=1, le=2_147_483_647)],
-                             format: Annotated[Literal["html", "xlsx"], QueryParameter()] = "html",
-                             lang: Lang = "sv", later_round_id: LaterRound = None) -> Response[bytes]:
-        from survey_engine.reporting.plans import summary_report
+    @get("/summary.html", summary="The follow-up of every plan of a round as an HTML report", guards=_READ,
+         responses=_errors(404, 422), media_type=MediaType.HTML)
+    async def summary_html(self, actor: Actor, round_id: RoundRequired, lang: Lang = "sv",
+                           later_round_id: LaterRound = None) -> Response[bytes]:
+        return _file(*await reports.summary_report(actor, round_id, "html", lang, later_round_id))
 
-        return _file(*await summary_report(actor, round_id, format, lang, later_round_id))
+    @get("/summary.xlsx", summary="The follow-up of every plan of a round as XLSX", guards=_READ,
+         responses=_errors(404, 422), media_type=MEDIA_TYPES["xlsx"])
+    async def summary_xlsx(self, actor: Actor, round_id: RoundRequired, lang: Lang = "sv",
+                           later_round_id: LaterRound = None) -> Response[bytes]:
+        return _file(*await reports.summary_report(actor, round_id, "xlsx", lang, later_round_id))
