@@ -79,7 +79,8 @@ async def live(db, fast_hashes):
     port = _free_port()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(REPO), env.get("PYTHONPATH", "")])
-    log = open(REPO / "artifacts" / "e2e-server.log", "ab") if (REPO / "artifacts").is_dir() else subprocess.DEVNULL
+    (REPO / "artifacts").mkdir(exist_ok=True)
+    log = open(REPO / "artifacts" / "e2e-server.log", "ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "e2e_app:app", "--factory", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
@@ -108,8 +109,7 @@ async def live(db, fast_hashes):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if log is not subprocess.DEVNULL:
-            log.close()
+        log.close()
 
 
 @pytest.fixture
@@ -138,6 +138,9 @@ async def run_axe(page) -> list[dict]:
         " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})); }"
     )
+    if os.environ.get("AXE_ALL") == "1":  # look at the moderate and minor ones too
+        for v in result:
+            print(f"axe {page.url} {v['impact']} {v['id']}: {v['help']} {v['nodes']}")
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
