@@ -29,11 +29,11 @@ _process_secret = secrets.token_urlsafe(32)
 
 
 def route_handlers() -> list:
-    from survey_engine.web.ui import admin, analysis, pages, respondent
+    from survey_engine.web.ui import admin, analysis, pages, plans, respondent
 
     pages_router = Router(
         path="/",
-        route_handlers=[*pages.ROUTES, *respondent.ROUTES, *analysis.ROUTES, *admin.ROUTES],
+        route_handlers=[*pages.ROUTES, *respondent.ROUTES, *analysis.ROUTES, *admin.ROUTES, *plans.ROUTES],
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=False,
         opt={"public": True},  # every page checks the policy itself (ui.common.need / the services)
