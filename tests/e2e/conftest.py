@@ -128,22 +128,3 @@ async def browser_page(live):
         finally:
             await context.close()
             await browser.close()
-
-
-async def run_axe(page) -> list[dict]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})); }"
-    )
-    if os.environ.get("AXE_ALL") == "1":  # look at the moderate and minor ones too
-        for v in result:
-            print(f"axe {page.url} {v['impact']} {v['id']}: {v['help']} {v['nodes']}")
-    return [v for v in result if v["impact"] in ("serious", "critical")]
-
-
-async def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import run_axe, screenshot
+from e2e_support import run_axe, screenshot
 from ui_site import PASSWORD, QUESTIONNAIRE
 
 pytestmark = pytest.mark.db
