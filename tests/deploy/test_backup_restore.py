@@ -1,4 +1,4 @@
-"""`survey-engine backup` / `restore`: the demo database of this pass round-trips into
+"""`survey-engine backup` / `restore`: a database of this pass, filled through the API, round-trips into
 fresh databases, on the same engine and on the other one (SQLite -> PostgreSQL and
 PostgreSQL -> SQLite when a PostgreSQL server answers), row for row, and a server on
 the restored database gives the same scores and snapshots."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import subprocess
 import uuid
 from pathlib import Path
@@ -14,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.serverkit import SURVEY_ENGINE, Server, cli, make_token
+from bench.serverkit import SURVEY_ENGINE, Server, cli, make_token, seed_round
+from survey_engine.settings import database_settings
 
 pytestmark = pytest.mark.db
 
@@ -41,7 +43,7 @@ async def _pg_admin(sql: str) -> None:
 
 def _base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SURVEY_ENGINE_SQLITE")}
-    env["LOG_LEVEL"] = "warning"
+    env.update(LOG_LEVEL="warning", DB_POOL_MAX="4")
     return env
 
 
@@ -76,38 +78,85 @@ async def _snapshots() -> dict[int, dict]:
     return {r["response"]: r["result"] for r in rows}
 
 
+PASSWORD = "korrekt häst batteri häftklammer"
+
+
+async def _seed(base_url: str, token: str) -> None:
+    """Data in most tables, through the API: units with a parent, a round, responses
+    with answers, comments and evidence (non-ASCII text), submitted responses (score
+    snapshots), history, audit events, and a login (a session row, a login attempt)."""
+    seeded = await asyncio.to_thread(seed_round, base_url, token, 6)
+    rng = random.Random(7)
+    async with httpx.AsyncClient(base_url=base_url + "/api/v1", headers={"Authorization": f"Bearer {token}"}) as c:
+        r = await c.post("/units/import", json={"units": [
+            {"code": "KOMMUN", "name": "Kommunen", "weight": 2.5},
+            {"code": "BARN", "name": "Barn- och utbildningsförvaltningen", "weight": 1200, "parent": "KOMMUN"}]})
+        assert r.status_code < 300, r.text
+        for n, rid in enumerate(seeded.response_ids):
+            state = (await c.get(f"/responses/{rid}")).json()
+            for _ in range(2):  # two saves: history with old and new values
+                answers = {q: rng.choice(values) for q, values in seeded.choices.items()}
+                r = await c.post(f"/responses/{rid}/answers", json={
+                    "revision": state["revision"], "answers": answers,
+                    "comments": {q: f"kommentar “{q}” åäö {n}" for q in list(answers)[:2]},
+                    "evidence": {q: "https://intranät.example/bevis" for q in list(answers)[2:3]}})
+                assert r.status_code == 200, r.text
+                state = r.json()
+            if n % 2 == 0:
+                r = await c.post(f"/responses/{rid}/submit", json={"revision": state["revision"]})
+                assert r.status_code == 200, r.text
+        r = await c.post("/auth/login", json={"username": "restore-login", "password": PASSWORD})
+        assert r.status_code == 200, r.text
+
+
 async def test_backup_restore_round_trip(db, tmp_path):
-    source_env = dict(os.environ, LOG_LEVEL="warning")
-    await asyncio.to_thread(cli, source_env, "demo")
+    source_env = dict(os.environ, LOG_LEVEL="warning", DB_POOL_MAX="4", SECURE_COOKIES="false")
     token = await asyncio.to_thread(make_token, source_env, "admin", "restore")
+    await asyncio.to_thread(cli, source_env, "user", "create", "restore-login", "--role", "analyst",
+                            "--password-stdin", input=PASSWORD + "\n")
+    with Server(source_env, workers=1, log_path=tmp_path / "source.log") as source:
+        await _seed(source.url, token)
     scores = await _engine_scores()
     snapshots = await _snapshots()
-    assert len(scores) >= 20 and len(snapshots) >= 10
+    assert len(scores) == 6 and len(snapshots) == 3
 
     backup = tmp_path / "backup.jsonl"
     await asyncio.to_thread(cli, source_env, "backup", str(backup))
-    assert json.loads(backup.read_text(encoding="utf-8").splitlines()[0])["format"] == "survey-engine-backup"
+    lines = backup.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["format"] == "survey-engine-backup"
+    counts = json.loads(lines[-1])["rows"]
+    for table in ("unit", "response", "answer", "answer_history", "score_snapshot", "auth_user", "auth_api_token",
+                  "auth_session", "auth_audit_event", "auth_login_attempt"):
+        assert counts.get(table), f"the seed left {table} empty: {counts}"
 
-    targets = [("sqlite", None)]
+    # A fresh database of the same engine (rows only), and one of the other engine when
+    # a PostgreSQL server answers (rows, refusal of a second restore, and a server on it).
+    same = "postgres" if database_settings().is_postgres else "sqlite"
+    other = "sqlite" if same == "postgres" else "postgres"
+    targets = [(same, False)]
+    if other == "sqlite" or await asyncio.to_thread(_pg_reachable):
+        targets.append((other, True))
+    else:  # no PostgreSQL here: the full checks run on the SQLite copy instead
+        targets = [(same, True)]
     created_pg = []
-    if await asyncio.to_thread(_pg_reachable):
-        name = f"se_restore_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        await _pg_admin(f'CREATE DATABASE "{name}"')
-        created_pg.append(name)
-        targets.append(("postgres", name))
     try:
-        for kind, pg_name in targets:
+        for kind, full in targets:
             env = _base_env()
             if kind == "sqlite":
-                env["SURVEY_ENGINE_SQLITE"] = str(tmp_path / "restored.sqlite")
+                env["SURVEY_ENGINE_SQLITE"] = str(tmp_path / f"restored-{len(created_pg)}-{full}.sqlite")
             else:
-                env["DATABASE_URL"] = PG_URL.rpartition("/")[0] + f"/{pg_name}"
+                name = f"se_restore_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+                await _pg_admin(f'CREATE DATABASE "{name}"')
+                created_pg.append(name)
+                env["DATABASE_URL"] = PG_URL.rpartition("/")[0] + f"/{name}"
             await asyncio.to_thread(cli, env, "restore", str(backup))
 
             # the restored database backs up to the same rows
             again = tmp_path / f"again-{kind}.jsonl"
             await asyncio.to_thread(cli, env, "backup", str(again))
             assert _rows(again) == _rows(backup), f"rows differ after a round trip through {kind}"
+            if not full:
+                continue
 
             # a second restore into the now non-empty database is refused (exit 2, a sentence)
             refused = subprocess.run([SURVEY_ENGINE, "restore", str(backup)], env=env, capture_output=True, text=True)
@@ -125,8 +174,7 @@ async def test_backup_restore_round_trip(db, tmp_path):
                     for rid, expected in snapshots.items():
                         r = await c.get(f"/responses/{rid}/snapshot")
                         assert r.status_code == 200, r.text
-                        body = r.json()
-                        assert body["scores"] == expected
+                        assert r.json()["scores"] == expected
     finally:
         for name in created_pg:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -154,3 +202,42 @@ def test_restore_refuses_broken_files(tmp_path):
     missing = subprocess.run([SURVEY_ENGINE, "restore", str(tmp_path / "nope.jsonl")], env=env,
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_rows_referring_to_their_own_table_come_after_their_parents():
+    from survey_engine.cli.ops import BackupError, _self_order
+    from survey_engine.store.tables import Unit
+
+    names = [c._meta.name for c in Unit._meta.columns]
+    at = names.index("parent")
+
+    def row(id_, parent):
+        values = [None] * len(names)
+        values[names.index("id")], values[at] = id_, parent
+        return values
+
+    ordered = _self_order(Unit, names, [row(1, 3), row(2, None), row(3, 2), row(4, 1)])
+    assert [r[0] for r in ordered] == [2, 3, 1, 4]
+    with pytest.raises(BackupError):
+        _self_order(Unit, names, [row(1, 2), row(2, 1)])
+
+
+def test_values_survive_encoding():
+    import datetime as dt
+
+    from survey_engine.auth.tables import SessionRecord
+    from survey_engine.cli.ops import decode, encode
+    from survey_engine.store.tables import Round, ScoreSnapshot
+
+    cases = [
+        (Round.opened_at, dt.datetime(2026, 11, 29, 2, 50, 1, 123456, tzinfo=dt.timezone.utc)),
+        (Round.opens_on, dt.date(2026, 3, 1)),
+        (SessionRecord.data, b"\x00\xffsession"),
+        (ScoreSnapshot.result, '{"overall": {"level": 2}}'),
+        (Round.name, "Omgång “2026” åäö"),
+        (Round.opened_at, None),
+    ]
+    for column, value in cases:
+        encoded = encode(column, value)
+        assert json.loads(json.dumps(encoded)) == encoded
+        assert decode(column, encoded) == value

@@ -20,7 +20,7 @@ PASSWORD = "korrekt häst batteri häftklammer"
 
 
 async def test_login_on_one_process_works_on_the_other(db, tmp_path):
-    env = dict(os.environ, SECURE_COOKIES="false", LOG_LEVEL="info")
+    env = dict(os.environ, SECURE_COOKIES="false", LOG_LEVEL="info", DB_POOL_MAX="4")
     user = f"ops-{uuid.uuid4().hex[:6]}"
     await asyncio.to_thread(cli, env, "user", "create", user, "--role", "admin", "--password-stdin",
                             input=PASSWORD + "\n")

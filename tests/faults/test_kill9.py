@@ -38,7 +38,7 @@ async def test_acknowledged_saves_survive_kill_9(db, tmp_path):
     from survey_engine.services.common import load_value
     from survey_engine.store.tables import Answer, Response
 
-    env = dict(os.environ, LOG_LEVEL="warning")
+    env = dict(os.environ, LOG_LEVEL="warning", DB_POOL_MAX="4")
     token = await asyncio.to_thread(make_token, env, "admin", "faults")
     server = Server(env, workers=2, log_path=tmp_path / "server.log")
     await asyncio.to_thread(server.start)
