@@ -452,7 +452,6 @@ def render_plan_pdf(plan: Mapping[str, Any], q: Questionnaire, lang: str = "sv")
         story.append(t)
         story.append(Spacer(1, 6))
 
-    names = {lv.level: localized(lv.name, lang, q.default_language) for lv in q.levels}
     facts = [(_w("unit", lang), _who(plan, lang)),
              (_w("round", lang), f"{plan['round_name']} ({q.id} {q.version})"),
              (_w("start", lang), f"{plan['start']}, {len(plan['periods'])} {_w('period', lang).lower()}"),
@@ -466,7 +465,7 @@ def render_plan_pdf(plan: Mapping[str, Any], q: Questionnaire, lang: str = "sv")
     rows = plan_rows(plan, q, lang)
     head = [_w(k, lang) for k in ("area", "level", "action", "kind", "priority", "effort", "owner", "status", "due",
                                   "note")]
-    widths = [0.12, 0.09, 0.27, 0.07, 0.06, 0.05, 0.1, 0.07, 0.07, 0.10]
+    widths = [0.11, 0.05, 0.30, 0.07, 0.065, 0.055, 0.12, 0.065, 0.08, 0.085]
     groups = [(p["period"], f"{p['period']} ({p['effort']}/{plan['capacity']} {_w('points', lang)})")
               for p in plan["periods"]] + [(None, _w("backlog", lang))]
     for period, label in groups:
@@ -475,7 +474,7 @@ def render_plan_pdf(plan: Mapping[str, Any], q: Questionnaire, lang: str = "sv")
         if not items:
             story.append(_p(_w("empty", lang), "note"))
             continue
-        table(head, ([r["area_title"], f"{r['level']} {names.get(r['level'], '')}" if r["level"] else "–",
+        table(head, ([r["area_title"], r["level"] if r["level"] else "–",
                       (f"{r['question']}: " if r["question"] else "") + r["text"], r["kind_text"],
                       fmt_number(r["priority"], lang, 3), r["effort"] if r["effort"] is not None else "–",
                       r["owner"], r["status_text"], r["due_date"] or "", r["note"]] for r in items), widths)

@@ -27,14 +27,13 @@ OWNERS = [
     "Arkivarie",
     "Säkerhetschef",
 ]
-NOTES = [
-    "Klart och beslutat i ledningsgruppen.",
-    "Försenat: väntar på stadens gemensamma upphandling.",
-    "Ersatt av stadens gemensamma rutin.",
-    "Pågår tillsammans med Serviceförvaltningen.",
-    "",
-    "",
-]
+NOTES = {
+    "done": ["Klart och beslutat i ledningsgruppen.", "Infört; uppföljning planerad.", "", ""],
+    "in_progress": ["Försenat: väntar på stadens gemensamma upphandling.",
+                    "Pågår tillsammans med Serviceförvaltningen.", ""],
+    "planned": ["", "", "Behöver budget i nästa verksamhetsplan."],
+    "dropped": ["Struken: ersatt av stadens gemensamma arbete.", "Struken: inte längre aktuell efter omorganisation."],
+}
 OWN_ACTIONS = [
     ("Utbildning i informationssäkerhet för alla chefer", "Informationssäkerhetssamordnare"),
     ("Gemensam incidentövning med Serviceförvaltningen", "Säkerhetschef"),
@@ -93,9 +92,7 @@ async def load_demo_plans(round_id: int, *, actor: Principal, units: list[Any], 
             changes: dict[str, Any] = {"owner": rng.choice(OWNERS), "status": status}
             if action["period"]:
                 changes["due_date"] = _period_end(action["period"])
-            note = rng.choice(NOTES)
-            if status == "dropped":
-                note = "Strukits: ersatt av stadens gemensamma arbete."
+            note = rng.choice(NOTES[status])
             if note:
                 changes["note"] = note
             plan = await plans.update_action(actor, plan["id"], action["id"], revision, changes)
