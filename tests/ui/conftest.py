@@ -2,6 +2,7 @@
 of site_data.py, and helpers to log in and post forms with the CSRF token."""
 from __future__ import annotations
 
+import contextlib
 import re
 
 import httpx
@@ -75,11 +76,17 @@ class Browser:
 
 @pytest.fixture
 async def browser(site):
-    """`await browser("resp-kultur")` → a Browser logged in as that user (None: anonymous)."""
-    async with AsyncTestClient(app=create_app(secure_cookies=False)) as client:
+    """`await browser("resp-kultur")` → a Browser logged in as that user (None: anonymous).
+
+    The app starts at the first browser: with PostgreSQL its connection pool belongs to
+    the test client's event loop, so a test prepares its data before it opens a browser."""
+    async with contextlib.AsyncExitStack() as stack:
+        clients: list[AsyncTestClient] = []
 
         async def make(username: str | None = None) -> Browser:
-            b = Browser(client)
+            if not clients:
+                clients.append(await stack.enter_async_context(AsyncTestClient(app=create_app(secure_cookies=False))))
+            b = Browser(clients[0])
             if username:
                 await b.login(username)
             return b

@@ -36,9 +36,9 @@ async def test_report_downloads_follow_the_roles(browser, site):
 async def test_trends_over_two_rounds(browser, site):
     from survey_engine.services import rounds
 
-    await answered_response(browser, site, "kultur", "resp-kultur", submit=True)
     second = await rounds.create_round("Omgång 2028", "ui-test", "2026.1", ["kultur"], actor=system())
     await rounds.open_round(second["id"], actor=system())
+    await answered_response(browser, site, "kultur", "resp-kultur", submit=True)
     b = await browser("resp-kultur")
     await b.get("/mina-enkater")
     r = await b.post("/mina-enkater/starta", {"round": str(second["id"]), "unit": "kultur"})
