@@ -310,6 +310,33 @@ def _where() -> str:
     return "PostgreSQL" if s.is_postgres else f"SQLite ({s.sqlite_path})"
 
 
+def _run_backup(out: IO[str]) -> dict[str, int]:
+    """Back up without migrating first: a backup taken before an upgrade must show the
+    database as it was. A database that this version would still migrate is refused."""
+    from survey_engine.web.health import migration_status
+
+    async def go() -> dict[str, int]:
+        status = await migration_status()
+        pending = {app: s["pending"] for app, s in status.items() if s["pending"]}
+        if pending:
+            fail(f"databasen är inte migrerad till den här versionen / the database is not migrated to this "
+                 f"version ({sum(map(len, pending.values()))} migrations pending): back it up with the version "
+                 f"that runs it, or run `survey-engine db migrate` first ({_where()})")
+        return await write_backup(out)
+
+    return _database_call(go)
+
+
+def _database_call(make):
+    """Run a coroutine; a database that cannot be reached or read is one sentence, exit 2."""
+    try:
+        return asyncio.run(make())
+    except (BackupError, OSError) as exc:
+        fail(f"{exc} ({_where()})")
+    except Exception as exc:  # asyncpg / sqlite3 errors share no base class
+        fail(f"databasfel / database error ({_where()}): {type(exc).__name__}: {exc}")
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 def backup_command(file: str) -> None:
@@ -319,16 +346,14 @@ def backup_command(file: str) -> None:
     table of every app, ids kept, readable by `survey-engine restore` on SQLite or
     PostgreSQL. Safe while the server runs (one consistent snapshot).
     """
-    from survey_engine.cli.data import run_db
-
     if file == "-":
-        counts = run_db(lambda: write_backup(sys.stdout))
+        counts = _run_backup(sys.stdout)
     else:
         path = Path(file)
         tmp = path.with_name(path.name + ".partial")
         try:
             with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-                counts = run_db(lambda: write_backup(out))
+                counts = _run_backup(out)
             tmp.replace(path)  # only a complete backup gets the real name
         except OSError as exc:
             fail(f"Kan inte skriva / cannot write {file}: {exc.strerror}")
@@ -349,8 +374,6 @@ def restore_command(file: str, force: bool) -> None:
     DATABASE_URL (migrated first). Refuses a database that already holds data unless
     --force, which replaces everything in it. All or nothing.
     """
-    from survey_engine.cli.data import run_db
-
     try:
         if file == "-":
             header, rows = read_backup(iter(sys.stdin), "<stdin>")
@@ -365,12 +388,12 @@ def restore_command(file: str, force: bool) -> None:
         fail(str(exc))
 
     async def go() -> dict[str, int]:
-        try:
-            return await restore_backup(header, rows, force=force)
-        except BackupError as exc:
-            fail(str(exc))
+        from survey_engine.cli.data import migrate_quietly
 
-    counts = run_db(go)
+        await migrate_quietly()  # the target gets every table of this version first
+        return await restore_backup(header, rows, force=force)
+
+    counts = _database_call(go)
     click.echo(f"Återläst / restored: {sum(counts.values())} rader / rows in {len(counts)} tabeller / tables "
                f"from {file} ({header.get('source')}, {header.get('created_at')}) into {_where()}")
 

@@ -241,3 +241,14 @@ def test_values_survive_encoding():
         encoded = encode(column, value)
         assert json.loads(json.dumps(encoded)) == encoded
         assert decode(column, encoded) == value
+
+
+def test_backup_never_migrates(tmp_path):
+    """A backup taken before an upgrade must show the database as it was: the command
+    refuses a database this version would still migrate, and leaves no file behind."""
+    env = _base_env()
+    env["SURVEY_ENGINE_SQLITE"] = str(tmp_path / "old.sqlite")
+    out = tmp_path / "b.jsonl"
+    proc = subprocess.run([SURVEY_ENGINE, "backup", str(out)], env=env, capture_output=True, text=True)
+    assert proc.returncode == 2 and "db migrate" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() and not (tmp_path / "b.jsonl.partial").exists()
