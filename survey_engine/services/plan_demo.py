@@ -85,6 +85,7 @@ async def load_demo_plans(round_id: int, *, actor: Principal, units: list[Any], 
                 "due_date": _period_end("2025H1"), "note": ""})
             revision = plan["revision"]
             edits += 1
+        batch: dict[int, dict[str, Any]] = {}
         for action in plan["actions"]:
             if action["question"] is None:
                 continue
@@ -95,20 +96,19 @@ async def load_demo_plans(round_id: int, *, actor: Principal, units: list[Any], 
             note = rng.choice(NOTES[status])
             if note:
                 changes["note"] = note
-            plan = await plans.update_action(actor, plan["id"], action["id"], revision, changes)
-            revision = plan["revision"]
-            edits += 1
+            batch[action["id"]] = changes
+        if batch:
+            plan = await plans.update_actions(actor, plan["id"], revision, batch)
+            edits += len(batch)
         made[unit.code] = plan["id"]
     city = await plans.create_plan(actor, round_id, None, start=START, periods=PERIODS, capacity=CAPACITY * 2,
                                    title="Stadens gemensamma handlingsplan 2024–2026")
     rng = random.Random(f"{SEED}:city")
-    revision = city["revision"]
-    for action in city["actions"]:
-        status = _status(action["period"], rng, 0.5)
-        city = await plans.update_action(actor, city["id"], action["id"], revision, {
-            "owner": "Stadskontoret", "status": status})
-        revision = city["revision"]
-        edits += 1
+    batch = {a["id"]: {"owner": "Stadskontoret", "status": _status(a["period"], rng, 0.5)}
+             for a in city["actions"]}
+    if batch:
+        city = await plans.update_actions(actor, city["id"], city["revision"], batch)
+        edits += len(batch)
     made["city"] = city["id"]
     log(f"  handlingsplaner / plans: {len(made) - 1} förvaltningar + staden ({edits} ändringar / changes)")
     return made

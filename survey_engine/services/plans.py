@@ -463,20 +463,38 @@ async def update_action(actor: Principal, plan_id: int, action_id: int, revision
     order (and title, area, level of a free-standing action). Returns the plan."""
     if not changes:
         raise Invalid("Inget att ändra / nothing to change", [{"field": "changes", "message": "empty"}])
+    return await update_actions(actor, plan_id, revision, {action_id: changes})
+
+
+async def update_actions(actor: Principal, plan_id: int, revision: int,
+                         changes: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
+    """Change several actions at once (one revision, one audit event per action): all
+    or nothing. `changes` maps action ids to fields as for `update_action`."""
+    if not changes:
+        raise Invalid("Inget att ändra / nothing to change", [{"field": "changes", "message": "empty"}])
 
     async def change(row, q, new_revision):
-        action = await PlanAction.select().where(
-            (PlanAction.id == action_id) & (PlanAction.plan == plan_id)).first()
-        if action is None:
-            raise NotFound(f"Åtgärd {action_id} finns inte i plan {plan_id} / action {action_id} is not in plan {plan_id}")
+        ids = list(changes)
+        actions = {a["id"]: a for a in await PlanAction.select().where(
+            (PlanAction.id.is_in(ids)) & (PlanAction.plan == plan_id))}
+        missing = [i for i in ids if i not in actions]
+        if missing:
+            raise NotFound(f"Åtgärd {missing[0]} finns inte i plan {plan_id} / action {missing[0]} is not in plan "
+                           f"{plan_id}", [{"field": "action_id", "message": str(i)} for i in missing])
         names = period_sequence(row["start_period"], row["periods"])
-        clean = _clean_action_fields(changes, names, q, action["question_id"] is None)
-        diff = {k: [_plain(action[k]), _plain(v)] for k, v in clean.items() if action[k] != v}
-        if diff:
-            await PlanAction.update({**{getattr(PlanAction, k): v for k, v in clean.items()},
-                                     PlanAction.updated_at: now()}).where(PlanAction.id == action_id)
-        await audit.record(actor, "plan.action.update", "plan", plan_id, unit=row["unit_code"], details={
-            "action_id": action_id, "question": action["question_id"], "revision": new_revision, "changes": diff})
+        prefix = len(ids) > 1
+        cleaned = {i: _clean_action_fields(changes[i], names, q, actions[i]["question_id"] is None,
+                                           prefix=f"{i}." if prefix else "") for i in ids}
+        t = now()
+        for action_id in ids:
+            action, clean = actions[action_id], cleaned[action_id]
+            diff = {k: [_plain(action[k]), _plain(v)] for k, v in clean.items() if action[k] != v}
+            if diff:
+                await PlanAction.update({**{getattr(PlanAction, k): v for k, v in clean.items()},
+                                         PlanAction.updated_at: t}).where(PlanAction.id == action_id)
+            await audit.record(actor, "plan.action.update", "plan", plan_id, unit=row["unit_code"], details={
+                "action_id": action_id, "question": action["question_id"], "revision": new_revision,
+                "changes": diff})
 
     return await _edit(actor, plan_id, revision, change)
 

@@ -253,3 +253,20 @@ async def test_permissions(db):
     assert [p["id"] for p in await plans.list_plans(RESPONDENT_A)] == [mine["id"]]
     assert len(await plans.list_plans(AUDITOR)) == 3
     assert [p["id"] for p in await plans.list_plans(ANALYST, scope="city")] == [city["id"]]
+
+
+async def test_batch_update_is_all_or_nothing(db):
+    ids = await setup_rounds()
+    plan = await plans.create_plan(PLANNER, ids["r24"], "A", start="2024H2", capacity=20)
+    first, second = plan["actions"][0], plan["actions"][1]
+    with pytest.raises(Invalid) as exc:
+        await plans.update_actions(PLANNER, plan["id"], 0, {first["id"]: {"owner": "Ok"},
+                                                            second["id"]: {"status": "klar"}})
+    assert exc.value.errors[0]["field"] == f"{second['id']}.status"
+    assert (await plans.get_plan(PLANNER, plan["id"]))["revision"] == 0
+    plan = await plans.update_actions(PLANNER, plan["id"], 0, {first["id"]: {"owner": "Ok"},
+                                                               second["id"]: {"status": "done"}})
+    by_id = {a["id"]: a for a in plan["actions"]}
+    assert plan["revision"] == 1 and by_id[first["id"]]["owner"] == "Ok" and by_id[second["id"]]["status"] == "done"
+    events = await audit.list_events(audit.AuditFilter(action="plan.action.update"))
+    assert sorted(e.details["action_id"] for e in events) == sorted([first["id"], second["id"]])
