@@ -1,6 +1,8 @@
 """`survey-engine demo` and `survey-engine serve`: demo data and the web server."""
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 import click
@@ -52,6 +54,11 @@ def serve_app(host: str, port: int, workers: int = 1, log_level: str | None = No
 
         fail(str(exc))
     level = log_level or settings.log_level
+    if not os.environ.get("SURVEY_ENGINE_CSRF_SECRET"):
+        # The worker processes inherit this environment: one secret for all of them, so
+        # a form rendered by one worker is accepted by another. It lasts until the
+        # server stops; set the variable to keep forms valid across restarts.
+        os.environ["SURVEY_ENGINE_CSRF_SECRET"] = secrets.token_urlsafe(32)
     uvicorn.run("survey_engine.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=level, log_config=log_config(settings.log_format, level),
                 proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
