@@ -33,6 +33,7 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
+from litestar.types import Empty
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.response import Response
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
@@ -65,6 +66,11 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return connection.scope.get(_NEW_ID_SCOPE_KEY) or super().get_session_id(connection)  # type: ignore[return-value]
 
     async def store_in_message(self, scope_session, message, connection) -> None:
+        if (scope_session is Empty or scope_session == {}) and not connection.cookies.get(self.config.key):
+            # No session came in and none was made (a bearer-token request, a health
+            # probe): there is nothing to store or delete. Litestar would still write
+            # to the session table and set a null cookie on every such request.
+            return
         if isinstance(scope_session, dict) and scope_session.pop(_ROTATE_KEY, False):
             old = connection.cookies.get(self.config.key)
             if old and old != "null":
