@@ -93,7 +93,8 @@ class OverallScore(NamedTuple):
 
 
 class _Lookup:
-    """`area(id)` and `question(id)` for the result classes."""
+    """`area(id)`, `question(id)` and `to_dict()` for the result classes: each entry's
+    own `to_dict` decides its shape (a roll-up question has no `status`)."""
 
     areas: tuple
     questions: tuple
@@ -115,6 +116,14 @@ class _Lookup:
         """The question's outcome; None when the questionnaire has no such question."""
         return self._question_index.get(question_id)
 
+    def to_dict(self) -> dict:
+        return {
+            "questionnaire": self.questionnaire.to_dict(),
+            "overall": self.overall.to_dict(),
+            "areas": [a.to_dict() for a in self.areas],
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
 
 @dataclass(frozen=True, eq=True)
 class ScoreResult(_Lookup):
@@ -124,14 +133,6 @@ class ScoreResult(_Lookup):
     overall: OverallScore
     areas: tuple[AreaScore, ...]
     questions: tuple[QuestionScore, ...]
-
-    def to_dict(self) -> dict:
-        return {
-            "questionnaire": self.questionnaire.to_dict(),
-            "overall": self.overall.to_dict(),
-            "areas": [a.to_dict() for a in self.areas],
-            "questions": [q.to_dict() for q in self.questions],
-        }
 
 
 class RollupQuestion(NamedTuple):
@@ -176,11 +177,3 @@ class RollupResult(_Lookup):
     overall: RollupOverall
     areas: tuple[AreaScore, ...]
     questions: tuple[RollupQuestion, ...]
-
-    def to_dict(self) -> dict:
-        return {
-            "questionnaire": self.questionnaire.to_dict(),
-            "overall": self.overall.to_dict(),
-            "areas": [a.to_dict() for a in self.areas],
-            "questions": [q.to_dict() for q in self.questions],
-        }
