@@ -32,9 +32,9 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     os.environ["SURVEY_ENGINE_SQLITE"] = str(Path(tempfile.mkdtemp(prefix="report-bench-")) / "bench.sqlite")
 os.environ.setdefault("PICCOLO_CONF", "survey_engine.piccolo_conf")
 
-from survey_engine.demo import load_demo  # noqa: E402
-from survey_engine.reporting import service  # noqa: E402
-from survey_engine.reporting.data import load_report_data  # noqa: E402
+from survey_engine.services.demo import load_demo  # noqa: E402
+from survey_engine.services import reports as service  # noqa: E402
+from survey_engine.services.round_results import load_report_data  # noqa: E402
 from survey_engine.store.db import engine, migrate  # noqa: E402
 
 TODAY = dt.date(2026, 11, 29)

@@ -17,4 +17,4 @@ else:
     # "database is locked"; writes are also serialised in-process (store.db).
     DB = SQLiteEngine(path=str(_settings.sqlite_path), timeout=30)
 
-APP_REGISTRY = AppRegistry(apps=["survey_engine.store.piccolo_app", "survey_engine.auth.piccolo_app"])
+APP_REGISTRY = AppRegistry(apps=["survey_engine.store.piccolo_app", "survey_engine.store.auth_app"])

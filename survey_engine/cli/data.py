@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 import click
 
 from survey_engine.cli.common import fail
+from survey_engine.text import Text
 
 T = TypeVar("T")
 
@@ -36,7 +37,7 @@ async def migrate_quietly() -> None:
 
 def run_db(make: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine against a migrated database; service errors exit 2."""
-    from survey_engine.services.errors import ServiceError
+    from survey_engine.errors import AppError
 
     async def go() -> T:
         await migrate_quietly()
@@ -44,7 +45,7 @@ def run_db(make: Callable[[], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(go())
-    except ServiceError as exc:
+    except AppError as exc:
         fail(str(exc))
 
 
@@ -228,12 +229,13 @@ def answers_group() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="fil, annars standard ut / file, else stdout")
 def answers_export_command(round_id: int, unit: str, output: str | None) -> None:
     """Exportera en enhets svar i en omgång som svarsfil / export a unit's answers in a round."""
-    from survey_engine.services import NotFound, responses
+    from survey_engine.errors import NotFound
+    from survey_engine.services import responses
 
     async def go():
         state = await responses.find_response(round_id, unit, actor=cli_actor())
         if state is None:
-            raise NotFound(f"{unit} har inget svar i omgång {round_id} / {unit} has no response in round {round_id}")
+            raise NotFound(Text(f"{unit} har inget svar i omgång {round_id}", f"{unit} has no response in round {round_id}"))
         return await responses.export_answers(state["id"], actor=cli_actor())
 
     text = _json(run_db(go)) + "\n"
@@ -252,7 +254,8 @@ def answers_export_command(round_id: int, unit: str, output: str | None) -> None
 def answers_import_command(file: str, round_id: int, unit: str, submit: bool) -> None:
     """Läs in en svarsfil som enhetens svar (ersätter svaren) / import an answers file as
     the unit's answers (replaces them; starts the response if needed)."""
-    from survey_engine.services import Invalid, responses
+    from survey_engine.errors import Invalid
+    from survey_engine.services import responses
 
     try:
         raw = Path(file).read_text(encoding="utf-8")

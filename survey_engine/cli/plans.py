@@ -31,8 +31,8 @@ def _actor():
 
 def _run(make):
     """Run a coroutine against a migrated database; domain errors exit 2."""
-    from survey_engine.auth.errors import AuthError
-    from survey_engine.services.errors import ServiceError
+    from survey_engine.errors import AppError
+    from survey_engine.errors import AppError
     from survey_engine.store.db import migrate
 
     async def go():
@@ -42,14 +42,14 @@ def _run(make):
 
     try:
         return asyncio.run(go())
-    except ServiceError as exc:
+    except AppError as exc:
         fail(str(exc))
-    except AuthError as exc:
+    except AppError as exc:
         fail(str(exc))
 
 
 async def _round_id(ref: str) -> int:
-    from survey_engine.reporting.data import find_round_id
+    from survey_engine.services.round_results import find_round_id
 
     return await find_round_id(ref)
 
@@ -59,7 +59,7 @@ def _echo_json(data) -> None:
 
 
 def _print_plan(plan: dict, lang: str) -> None:
-    from survey_engine.services.plans import status_text
+    from survey_engine.planning.vocabulary import status_text
 
     en = lang == "en"
     who = plan["unit_name"] or plan["unit"] or ("The city (roll-up)" if en else "Staden (sammanvägning)")
@@ -194,7 +194,7 @@ def register(main: click.Group) -> None:
     @LANG
     def summary(round_ref, later_ref, fmt, out, lang):
         """Vilka åtgärder vidtogs och vilken effekt fick de? / which measures were taken, with what effect?"""
-        from survey_engine.reporting.plans import summary_report
+        from survey_engine.services.plan_reports import summary_report
         from survey_engine.services import plans
 
         async def go():
@@ -225,7 +225,7 @@ def register(main: click.Group) -> None:
     @LANG
     def report(plan_id, fmt, out, lang):
         """Planen som PDF/XLSX, eller dess uppföljning / the plan as PDF/XLSX, or its follow-up."""
-        from survey_engine.reporting.plans import follow_up_report, plan_report
+        from survey_engine.services.plan_reports import follow_up_report, plan_report
 
         if fmt.startswith("followup-"):
             content, _, name = _run(lambda: follow_up_report(_actor(), plan_id, fmt.split("-")[1], lang))
@@ -244,7 +244,7 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def _print_follow_up(fu: dict, lang: str) -> None:
-    from survey_engine.services.plans import effect_text, status_text
+    from survey_engine.planning.vocabulary import effect_text, status_text
 
     en = lang == "en"
     plan = fu["plan"]

@@ -32,7 +32,7 @@ async def _migrate_quietly() -> None:
 
 def _run(make):
     """Run a coroutine against a migrated database; service errors exit 2."""
-    from survey_engine.services.errors import ServiceError
+    from survey_engine.errors import AppError
 
     async def go():
         await _migrate_quietly()
@@ -40,7 +40,7 @@ def _run(make):
 
     try:
         return asyncio.run(go())
-    except ServiceError as exc:
+    except AppError as exc:
         fail(str(exc))
 
 
@@ -73,7 +73,7 @@ def _common_options(f):
 
 
 async def _round_id(ref: str) -> int:
-    from survey_engine.reporting.data import find_round_id
+    from survey_engine.services.round_results import find_round_id
 
     return await find_round_id(ref)
 
@@ -97,7 +97,7 @@ def report_group() -> None:
 @click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
 def unit_command(round_ref, unit_code, fmt, csv_table, lang, include_drafts, out) -> None:
     """Förvaltningsrapport för en enhet i en omgång / one unit's report in one round."""
-    from survey_engine.reporting import service
+    from survey_engine.services import reports as service
 
     async def go():
         rid = await _round_id(round_ref)
@@ -119,7 +119,7 @@ def unit_command(round_ref, unit_code, fmt, csv_table, lang, include_drafts, out
 @click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
 def city_command(round_ref, fmt, csv_table, lang, include_drafts, out) -> None:
     """Stadsrapport för kommunstyrelsen / the city report of a round."""
-    from survey_engine.reporting import service
+    from survey_engine.services import reports as service
 
     async def go():
         rid = await _round_id(round_ref)
@@ -143,7 +143,7 @@ def export_command(round_ref, anonymised, include_drafts, out) -> None:
     Anonymised export for national benchmarking: the combined organisation answer,
     with no unit names, comments or evidence (JSON).
     """
-    from survey_engine.reporting import service
+    from survey_engine.services import reports as service
 
     if not anonymised:
         fail("ange --anonymised; bara den anonymiserade exporten finns här (hela omgången: "
@@ -166,7 +166,7 @@ def export_command(round_ref, anonymised, include_drafts, out) -> None:
 @click.option("--out", type=click.Path(file_okay=False), help="mapp / folder")
 def all_command(round_ref, fmt, lang, include_drafts, out) -> None:
     """Förvaltningsrapporter för alla enheter i omgången / every unit's report of a round."""
-    from survey_engine.reporting import service
+    from survey_engine.services import reports as service
 
     folder = Path(out) if out else DEFAULT_OUT
     skipped: list[str] = []

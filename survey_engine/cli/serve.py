@@ -23,7 +23,7 @@ def demo_command(reset: bool, folder: str) -> None:
     mcf-cybersakerhet 2024.1 and an open 2026 round on 2026.1 with synthetic answers.
     Refuses a database that already holds data unless --reset.
     """
-    from survey_engine.demo import load_demo
+    from survey_engine.services.demo import load_demo
 
     click.echo("Läser in demodata / loading demo data …")
 
@@ -31,9 +31,10 @@ def demo_command(reset: bool, folder: str) -> None:
         try:
             return await load_demo(Path(folder), reset=reset, log=click.echo)
         except FileNotFoundError as exc:
-            from survey_engine.services import NotFound
+            from survey_engine.errors import NotFound
+            from survey_engine.text import Text
 
-            raise NotFound(str(exc)) from exc
+            raise NotFound(Text.same(str(exc))) from exc
 
     run_db(go)
     click.echo("Klart / done. Starta webbservern / start the web server: survey-engine serve")

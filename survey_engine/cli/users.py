@@ -30,17 +30,17 @@ def _actor() -> str:
 def _run(make: Callable[[], Awaitable[T]]) -> T:
     """Run one service call; print auth errors as sentences and exit 2, and turn a
     missing or unreachable database into a clear message instead of a traceback."""
-    from survey_engine.auth.errors import AuthError
+    from survey_engine.errors import AppError
 
     async def go() -> T:
-        from survey_engine.auth.service import check_tables
+        from survey_engine.services.users import check_tables
 
         await check_tables()
         return await make()
 
     try:
         return asyncio.run(go())
-    except AuthError as exc:
+    except AppError as exc:
         fail(str(exc))
     except (OSError, ConnectionError) as exc:
         fail(
@@ -91,8 +91,8 @@ def user_group() -> None:
 @click.option("--no-password", is_flag=True, help="Bara API-token, ingen inloggning / Tokens only, no login")
 def user_create(username, role, units, display_name, email, password_stdin, no_password) -> None:
     """Skapa en användare / Create a user."""
-    from survey_engine.auth import service
-    from survey_engine.auth.roles import Role
+    from survey_engine.services import users as service
+    from survey_engine.services.policy import Role
 
     if password_stdin and no_password:
         fail("Välj antingen --password-stdin eller --no-password. / Choose --password-stdin or --no-password, not both.")
@@ -117,7 +117,7 @@ def user_create(username, role, units, display_name, email, password_stdin, no_p
 @click.option("--active-only", is_flag=True, help="Bara aktiva / Active users only")
 def user_list(active_only: bool) -> None:
     """Lista användare / List users."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     users = _run(lambda: service.list_users(include_disabled=not active_only))
     if not users:
@@ -135,7 +135,7 @@ def user_list(active_only: bool) -> None:
 @click.argument("username")
 def user_disable(username: str) -> None:
     """Stäng av en användare / Disable a user (logins, sessions and tokens stop working)."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     user = _run(lambda: service.disable_user(_actor(), username))
     click.echo(f"Avstängd / disabled: {user.username}")
@@ -145,7 +145,7 @@ def user_disable(username: str) -> None:
 @click.argument("username")
 def user_enable(username: str) -> None:
     """Aktivera en avstängd användare / Enable a disabled user."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     user = _run(lambda: service.enable_user(_actor(), username))
     click.echo(f"Aktiv / enabled: {user.username}")
@@ -157,7 +157,7 @@ def user_enable(username: str) -> None:
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Enheter för en respondent / Units of a respondent")
 def user_set_role(username: str, role: str, units: tuple[str, ...]) -> None:
     """Byt roll / Change a user's role."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     user = _run(lambda: service.set_role(_actor(), username, role, units=units or None))
     units_text = f", enheter/units: {', '.join(user.units)}" if user.units else ""
@@ -169,7 +169,7 @@ def user_set_role(username: str, role: str, units: tuple[str, ...]) -> None:
 @click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in / Read the password from stdin")
 def user_set_password(username: str, password_stdin: bool) -> None:
     """Sätt nytt lösenord (låser upp kontot) / Set a new password (unlocks the account)."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     password = _read_password(password_stdin)
     _run(lambda: service.set_password(_actor(), username, password))
@@ -190,7 +190,7 @@ def token_group() -> None:
 @click.option("--days", type=click.IntRange(min=1, max=3650), default=None, help="Giltigt i N dagar / Valid for N days")
 def token_create(username: str, name: str, days: int | None) -> None:
     """Skapa ett token; det visas bara nu / Create a token; it is shown only now."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     expires = dt.timedelta(days=days) if days else None
     plain, info = _run(lambda: service.create_token(_actor(), username, name, expires_in=expires))
@@ -206,7 +206,7 @@ def token_create(username: str, name: str, days: int | None) -> None:
 @click.argument("token_id", type=click.IntRange(min=1))
 def token_revoke(token_id: int) -> None:
     """Återkalla ett token / Revoke a token."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     info = _run(lambda: service.revoke_token(_actor(), token_id))
     click.echo(f"Återkallat / revoked: token {info.id} ({info.username}, {info.name})")
@@ -216,7 +216,7 @@ def token_revoke(token_id: int) -> None:
 @click.argument("username", required=False)
 def token_list(username: str | None) -> None:
     """Lista token (aldrig hemligheten) / List tokens (never the secret)."""
-    from survey_engine.auth import service
+    from survey_engine.services import users as service
 
     tokens = _run(lambda: service.list_tokens(_actor(), username))
     if not tokens:

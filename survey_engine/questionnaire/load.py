@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from survey_engine.questionnaire.errors import Problem, QuestionnaireError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.questionnaire.yamlpos import child_path, parse_yaml
+from survey_engine.questionnaire.continuity import check_continuity
 
 FORMAT = 1
 FAMILY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -980,7 +981,6 @@ def check_family(folder: str | Path) -> tuple[list[Questionnaire], list[Problem]
     file name = version, unique versions, `previous` names an earlier version present in
     the folder, and every `previous_ids` entry exists in that version.
     Returns the versions that loaded (sorted) and every problem found."""
-    from survey_engine.questionnaire.continuity import check_continuity
 
     folder = Path(folder)
     if not folder.is_dir():

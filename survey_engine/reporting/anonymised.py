@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from survey_engine.scoring import score_response
-from survey_engine.services.errors import Invalid
+from survey_engine.errors import Invalid
+from survey_engine.text import Text
 
 from .city_report import city_rollups, response_counts
-from .data import ReportData
+from .model import ReportData
 
 FORMAT = "survey-engine-benchmark/1"
 
@@ -31,8 +32,7 @@ def anonymised_export(data: ReportData, *, include_drafts: bool = False) -> dict
     q = current.questionnaire
     scored = current.scored_units(include_drafts)
     if not scored:
-        raise Invalid(f"Omgång {current.id} har inga inskickade svar att exportera / round {current.id} has "
-                      f"no submitted responses to export")
+        raise Invalid(Text(f"Omgång {current.id} har inga inskickade svar att exportera", f"round {current.id} has " f"no submitted responses to export"))
     rollups = city_rollups(current, scored)
     weakest = rollups["weakest"]
 

@@ -25,7 +25,7 @@ from survey_engine.charts import (
 )
 from survey_engine.planning import area_follow_up, priorities
 from survey_engine.scoring import rollup
-from survey_engine.services.errors import Invalid
+from survey_engine.errors import Invalid
 
 from .common import (
     ChartSpec,
@@ -41,8 +41,9 @@ from .common import (
     round_info,
     status_text,
 )
-from .data import ReportData, RoundData, UnitEntry
+from .model import ReportData, RoundData, UnitEntry
 from .text import check_lang, strings
+from survey_engine.text import Text
 
 METHODS = ("weakest", "mean")
 TOP_PRIORITIES = 15
@@ -84,8 +85,7 @@ def build_city_report(
     if not scored:
         what = "svar" if include_drafts else "inskickade svar (prova --include-drafts)"
         what_en = "responses" if include_drafts else "submitted responses (try --include-drafts)"
-        raise Invalid(f"Omgång {current.id} ({current.name}) har inga {what} att sammanställa / round "
-                      f"{current.id} has no {what_en} to report on")
+        raise Invalid(Text(f"Omgång {current.id} ({current.name}) har inga {what} att sammanställa", f"round " f"{current.id} has no {what_en} to report on"))
     rollups = city_rollups(current, scored)
     what = s["what_submitted_drafts" if include_drafts else "what_submitted"]
 

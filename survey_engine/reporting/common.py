@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from survey_engine.charts import Chart
 from survey_engine.questionnaire.model import Question, Questionnaire, localized
-from survey_engine.reporting.data import RoundData, UnitEntry
+from survey_engine.reporting.model import RoundData, UnitEntry
 
 from .text import strings
 

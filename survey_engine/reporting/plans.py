@@ -15,9 +15,11 @@ import io
 from typing import Any, Iterable, Mapping, Sequence
 
 from survey_engine.exports import neutralize_cell
+from survey_engine.planning.vocabulary import effect_text, status_text
 from survey_engine.questionnaire.model import Questionnaire, localized
 
 from .text import check_lang, fmt_number, fmt_percent, fmt_share
+from survey_engine.text import Text
 
 PLAN_FORMATS = ("pdf", "xlsx")
 FOLLOW_UP_FORMATS = ("html", "xlsx")
@@ -96,14 +98,10 @@ def _w(key: str, lang: str) -> str:
 
 
 def _status(status: str, lang: str) -> str:
-    from survey_engine.services.plans import status_text
-
     return status_text(status, lang)
 
 
 def _effect(effect: str | None, lang: str) -> str:
-    from survey_engine.services.plans import effect_text
-
     return effect_text(None if effect == "not_measured" else effect, lang)
 
 
@@ -269,8 +267,8 @@ def render_summary_xlsx(summary: Mapping[str, Any], qs: Mapping[str, Questionnai
     wb = Workbook()
     wb.remove(wb.active)
     rows = []
-    for fu in _summary_plans(summary):
-        q1, q2 = _qs_of(fu, qs)
+    for fu in summary_plans(summary):
+        q1, q2 = questionnaires_of(fu, qs)
         who = _who(fu["plan"], lang)
         for r in _follow_up_rows(fu, q1, q2, lang):
             rows.append([who, fu["plan"]["id"]] + _action_cells(r, lang))
@@ -286,7 +284,7 @@ def render_summary_xlsx(summary: Mapping[str, Any], qs: Mapping[str, Questionnai
 _STATUSES = ("planned", "in_progress", "done", "dropped")
 
 
-def _summary_plans(summary: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def summary_plans(summary: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(summary["units"]) + ([summary["city"]] if summary.get("city") else [])
 
 
@@ -298,7 +296,7 @@ def _count_rows(summary: Mapping[str, Any], lang: str) -> list[tuple[str, Mappin
     return rows
 
 
-def _qs_of(fu: Mapping[str, Any], qs: Mapping[str, Questionnaire]) -> tuple[Questionnaire, Questionnaire | None]:
+def questionnaires_of(fu: Mapping[str, Any], qs: Mapping[str, Questionnaire]) -> tuple[Questionnaire, Questionnaire | None]:
     b = fu["before"]["questionnaire"]
     q1 = qs[f"{b['id']}@{b['version']}"]
     q2 = None
@@ -392,7 +390,7 @@ def _render_sections(title: str, subtitle: str, items: Sequence[Mapping[str, Any
                      qs: Mapping[str, Questionnaire], lang: str, totals=None) -> str:
     sections = []
     for fu in items:
-        q1, q2 = _qs_of(fu, qs)
+        q1, q2 = questionnaires_of(fu, qs)
         sections.append({"plan": fu["plan"], "who": _who(fu["plan"], lang), "before": fu["before"],
                          "after": fu["after"], "rows": _follow_up_rows(fu, q1, q2, lang),
                          "areas": _area_rows(fu, q1, q2, lang)})
@@ -415,7 +413,7 @@ def render_follow_up_html(fu: Mapping[str, Any], qs: Mapping[str, Questionnaire]
 def render_summary_html(summary: Mapping[str, Any], qs: Mapping[str, Questionnaire], lang: str = "sv") -> str:
     check_lang(lang)
     return _render_sections(_w("summary", lang), f"{_w('round', lang)}: {summary['round_name']}",
-                            _summary_plans(summary), qs, lang, totals=_count_rows(summary, lang))
+                            summary_plans(summary), qs, lang, totals=_count_rows(summary, lang))
 
 
 # ---------------------------------------------------------------- PDF
@@ -427,7 +425,7 @@ def render_plan_pdf(plan: Mapping[str, Any], q: Questionnaire, lang: str = "sv")
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from .pdf import FONT, _fonts, _p
+    from .pdf import FONT, _fonts, _p  # here, not at the top: reportlab loads only for PDFs
 
     check_lang(lang)
     _fonts()
@@ -492,88 +490,3 @@ def render_plan_pdf(plan: Mapping[str, Any], q: Questionnaire, lang: str = "sv")
                             lang=lang, invariant=1)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------- loading + rendering
-
-def _check_format(fmt: str, allowed: Sequence[str]) -> None:
-    from survey_engine.services.errors import Invalid
-
-    if fmt not in allowed:
-        raise Invalid(f"Okänt format {fmt!r}; välj {', '.join(allowed)} / unknown format {fmt!r}: use "
-                      f"{', '.join(allowed)}", [{"field": "format", "message": " | ".join(allowed)}])
-
-
-def _check_lang(lang: str) -> None:
-    from survey_engine.services.errors import Invalid
-
-    try:
-        check_lang(lang)
-    except ValueError:
-        raise Invalid(f"Okänt språk {lang!r}; välj sv eller en / unknown language {lang!r}: use sv or en",
-                      [{"field": "lang", "message": "sv | en"}]) from None
-
-
-async def _questionnaires(items: Iterable[Mapping[str, Any]]) -> dict[str, Questionnaire]:
-    from survey_engine.services.questionnaires import get_questionnaire
-
-    out: dict[str, Questionnaire] = {}
-    for fu in items:
-        for side in ("before", "after"):
-            ref = fu.get(side) and fu[side]["questionnaire"]
-            if ref:
-                key = f"{ref['id']}@{ref['version']}"
-                if key not in out:
-                    out[key] = (await get_questionnaire(ref["id"], ref["version"]))[1]
-    return out
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)[:40] or "city"
-
-
-async def plan_report(actor, plan_id: int, fmt: str = "pdf", lang: str = "sv") -> tuple[bytes, str, str]:
-    """(content, media type, file name) of a plan as PDF or XLSX."""
-    from survey_engine.services import plans
-    from survey_engine.services.questionnaires import get_questionnaire
-
-    _check_format(fmt, PLAN_FORMATS)
-    _check_lang(lang)
-    plan = await plans.get_plan(actor, plan_id)
-    q = (await get_questionnaire(plan["questionnaire"]["id"], plan["questionnaire"]["version"]))[1]
-    content = render_plan_pdf(plan, q, lang) if fmt == "pdf" else render_plan_xlsx(plan, q, lang)
-    return content, MEDIA_TYPES[fmt], f"plan-{plan_id}-{_slug(plan['unit'] or 'stad')}.{fmt}"
-
-
-async def follow_up_report(actor, plan_id: int, fmt: str = "html", lang: str = "sv",
-                           later_round_id: int | None = None) -> tuple[bytes, str, str]:
-    """(content, media type, file name) of one plan's follow-up as HTML or XLSX."""
-    from survey_engine.services import plans
-
-    _check_format(fmt, FOLLOW_UP_FORMATS)
-    _check_lang(lang)
-    fu = await plans.follow_up(actor, plan_id, later_round_id)
-    qs = await _questionnaires([fu])
-    if fmt == "html":
-        content = render_follow_up_html(fu, qs, lang).encode("utf-8")
-    else:
-        q1, q2 = _qs_of(fu, qs)
-        content = render_follow_up_xlsx(fu, q1, q2, lang)
-    return content, MEDIA_TYPES[fmt], f"uppfoljning-plan-{plan_id}.{fmt}"
-
-
-async def summary_report(actor, round_id: int, fmt: str = "html", lang: str = "sv",
-                         later_round_id: int | None = None) -> tuple[bytes, str, str]:
-    """(content, media type, file name) of the follow-up of every plan made from the
-    round, per förvaltning and in total, as HTML or XLSX."""
-    from survey_engine.services import plans
-
-    _check_format(fmt, FOLLOW_UP_FORMATS)
-    _check_lang(lang)
-    summary = await plans.follow_up_summary(actor, round_id, later_round_id)
-    qs = await _questionnaires(_summary_plans(summary))
-    if fmt == "html":
-        content = render_summary_html(summary, qs, lang).encode("utf-8")
-    else:
-        content = render_summary_xlsx(summary, qs, lang)
-    return content, MEDIA_TYPES[fmt], f"uppfoljning-omgang-{round_id}.{fmt}"

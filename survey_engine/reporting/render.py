@@ -26,6 +26,8 @@ from survey_engine.exports import csv_text, neutralize_cell
 
 from .common import Report
 from .text import fmt_level, fmt_number, fmt_percent, fmt_share, strings
+from survey_engine.text import Text
+from survey_engine.errors import AppError
 
 FORMATS = ("html", "pdf", "xlsx", "csv", "json")
 MEDIA_TYPES = {
@@ -94,11 +96,8 @@ def render_html(report: Report) -> str:
     m = report.model
     folder = templates_dir()
     if not (folder / f"{report.kind}.html.j2").is_file():
-        from survey_engine.services.errors import ServiceError
-
-        raise ServiceError(
-            f"Rapportmallarna saknas i {folder}; ange mappen i SURVEY_ENGINE_REPORT_TEMPLATES / the report "
-            f"templates are missing from {folder}: set SURVEY_ENGINE_REPORT_TEMPLATES to the reports/templates folder")
+        raise AppError(
+            Text(f"Rapportmallarna saknas i {folder}; ange mappen i SURVEY_ENGINE_REPORT_TEMPLATES", f"the report " f"templates are missing from {folder}: set SURVEY_ENGINE_REPORT_TEMPLATES to the reports/templates folder"))
     env = _environment(str(folder), report.lang)
     charts = {key: {"svg": inline_svg(chart, key), "alt": chart.alt_text} for key, chart in report.build_charts()}
     names = {int(k): v for k, v in m["level_names"].items()}
@@ -239,7 +238,7 @@ def render(report: Report, fmt: str, *, csv_table: str = "scores") -> tuple[byte
     if fmt == "html":
         content = render_html(report).encode("utf-8")
     elif fmt == "pdf":
-        from .pdf import render_pdf
+        from .pdf import render_pdf  # here, not at the top: reportlab loads only for PDFs
 
         content = render_pdf(report)
     elif fmt == "xlsx":

@@ -18,7 +18,7 @@ from survey_engine.charts import (
     trend_from_follow_up,
 )
 from survey_engine.planning import area_follow_up, priorities
-from survey_engine.services.errors import Invalid, NotFound
+from survey_engine.errors import Invalid, NotFound
 
 from .common import (
     ChartSpec,
@@ -37,8 +37,9 @@ from .common import (
     status_text,
     text_of,
 )
-from .data import SOURCE_SNAPSHOT, ReportData, UnitEntry
+from .model import SOURCE_SNAPSHOT, ReportData, UnitEntry
 from .text import check_lang, strings
+from survey_engine.text import Text
 
 TOP_PRIORITIES = 10
 
@@ -94,12 +95,10 @@ def build_unit_report(
     entry = current.unit(unit_code)
     if entry is None:
         raise NotFound(
-            f"Enheten {unit_code} deltar inte i omgång {current.id} ({current.name}) / unit {unit_code} "
-            f"does not take part in round {current.id}")
+            Text(f"Enheten {unit_code} deltar inte i omgång {current.id} ({current.name})", f"unit {unit_code} " f"does not take part in round {current.id}"))
     if entry.result is None:
         raise Invalid(
-            f"{entry.name} ({unit_code}) har inte börjat svara i omgång {current.id}; det finns inget att "
-            f"rapportera / {unit_code} has not started answering in round {current.id}: nothing to report")
+            Text(f"{entry.name} ({unit_code}) har inte börjat svara i omgång {current.id}; det finns inget att " f"rapportera", f"{unit_code} has not started answering in round {current.id}: nothing to report"))
     result = entry.result
     names = level_names(q, lang)
     titles = area_titles(q, lang)

@@ -2,10 +2,7 @@
 
 The web API and the command line call these functions; they never touch tables
 directly. Every function that changes something, or reads one unit's data, takes
-`actor`: a `Principal` (see `access.py`), whose permission the function checks itself
+`actor`: a `Principal` (see `policy.py`), whose permission the function checks itself
 and whose name goes into the answer history and the audit log (written in the same
-transaction as the change). Errors are the domain errors of `errors.py`.
+transaction as the change). Errors are those of `survey_engine.errors`.
 """
-from survey_engine.services.errors import Conflict, Invalid, Locked, NotFound, ServiceError
-
-__all__ = ["Conflict", "Invalid", "Locked", "NotFound", "ServiceError"]

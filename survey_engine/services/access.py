@@ -2,7 +2,7 @@
 
 Every service function that reads unit data or changes anything takes `actor`, a
 `Principal` (from the web layer's session or bearer token, or `system_actor()` for the
-command line), and asks the policy in `survey_engine.auth.roles` itself: a route guard
+command line), and asks the policy in `survey_engine.services.policy` itself: a route guard
 alone cannot know the unit of a response that is only named by its id.
 
 Refusals raise `auth.errors.PermissionDenied` (HTTP 403). A respondent asking for a
@@ -16,7 +16,7 @@ import getpass
 import os
 from typing import Iterable
 
-from survey_engine.auth.roles import Action, Principal, Role, decide, require, visible_units
+from survey_engine.services.policy import Action, Principal, Role, decide, require, visible_units
 
 __all__ = ["Action", "Principal", "actor_name", "check", "check_unit", "system_actor", "unit_filter"]
 

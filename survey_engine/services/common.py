@@ -4,10 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from survey_engine.text import Text
+from survey_engine.errors import Invalid
 
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def dump(value: Any) -> str | None:
@@ -40,10 +39,8 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
 
 
 def page_args(limit: int, offset: int) -> tuple[int, int]:
-    from survey_engine.services.errors import Invalid
-
     if limit < 1 or limit > 1000:
-        raise Invalid("limit måste vara 1–1000 / limit must be 1-1000", [{"field": "limit", "message": "1-1000"}])
+        raise Invalid(Text("limit måste vara 1–1000", "limit must be 1-1000"), [{"field": "limit", "message": "1-1000"}])
     if offset < 0:
-        raise Invalid("offset får inte vara negativ / offset must not be negative", [{"field": "offset", "message": ">= 0"}])
+        raise Invalid(Text("offset får inte vara negativ", "offset must not be negative"), [{"field": "offset", "message": ">= 0"}])
     return limit, offset

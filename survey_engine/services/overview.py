@@ -8,6 +8,8 @@ from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
 from survey_engine.services.rounds import get_round
 from survey_engine.store.tables import Response, RoundUnit
+from survey_engine.scoring import score_response
+from survey_engine.scoring import ENGINE_VERSION, score_response
 
 
 async def _participants(round_id: int) -> list[dict[str, Any]]:
@@ -19,7 +21,6 @@ async def _participants(round_id: int) -> list[dict[str, Any]]:
 
 async def round_overview(round_id: int, *, actor: Principal) -> dict[str, Any]:
     """Compares units, so only for roles that read every unit (not respondents)."""
-    from survey_engine.scoring import score_response
 
     check(actor, Action.OVERVIEW_READ)
     rnd = await get_round(round_id)
@@ -50,7 +51,6 @@ async def round_overview(round_id: int, *, actor: Principal) -> dict[str, Any]:
 async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     """Everything about a round as one JSON object: the round, the questionnaire
     identity, and per unit its answers, notes, status, live scores and snapshot."""
-    from survey_engine.scoring import ENGINE_VERSION, score_response
 
     check(actor, Action.EXPORT_READ)
     rnd = await get_round(round_id)

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from survey_engine.auth.roles import Principal
+from survey_engine.services.policy import Principal
 from survey_engine.services import plans
 
 SEED = "survey-engine-demo-plans-1"

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from survey_engine.auth import audit
-from survey_engine.auth.roles import Action, Principal, decide, require
+from survey_engine.services import audit
+from survey_engine.services.policy import Action, Principal, decide, require
 from survey_engine.planning import (
     ACTION_STATUSES,
     action_effect,
@@ -28,11 +28,15 @@ from survey_engine.planning import (
 )
 from survey_engine.questionnaire.model import Questionnaire, localized
 from survey_engine.scoring import METHODS, rollup
-from survey_engine.services.common import iso, now
-from survey_engine.services.errors import Conflict, Invalid, NotFound
+from survey_engine.services.common import iso
+from survey_engine import clock
+from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Plan, PlanAction, Response, Round, Unit
+from survey_engine.text import Text
+from survey_engine.services.round_results import load_round
+from survey_engine.questionnaire.continuity import successor_map
 
 MAX_PERIODS = 12
 MAX_CAPACITY = 10_000
@@ -45,32 +49,6 @@ SCOPE_UNIT, SCOPE_CITY = "unit", "city"
 # area and level: they are what the follow-up measures).
 ACTION_FIELDS = ("period", "owner", "status", "due_date", "note", "sort_order", "title", "area", "level")
 _FREE_ONLY = ("area", "level")
-
-STATUS_TEXT = {
-    "planned": ("planerad", "planned"),
-    "in_progress": ("pågår", "in progress"),
-    "done": ("klar", "done"),
-    "dropped": ("struken", "dropped"),
-}
-EFFECT_TEXT = {
-    "met": ("uppfyllt", "met"),
-    "improved": ("förbättrat", "improved"),
-    "unchanged": ("oförändrat", "unchanged"),
-    "worse": ("sämre", "worse"),
-    "not_comparable": ("ej jämförbart", "not comparable"),
-    None: ("ej mätt", "not measured"),
-}
-
-
-def status_text(status: str, lang: str) -> str:
-    sv, en = STATUS_TEXT.get(status, (status, status))
-    return en if lang == "en" else sv
-
-
-def effect_text(effect: str | None, lang: str) -> str:
-    sv, en = EFFECT_TEXT.get(effect, (str(effect), str(effect)))
-    return en if lang == "en" else sv
-
 
 class _Stale(Exception):
     pass
@@ -90,7 +68,7 @@ _PLAN_COLUMNS = (
 async def _plan_row(plan_id: int) -> dict[str, Any]:
     row = await Plan.select(*_PLAN_COLUMNS).where(Plan.id == plan_id).first()
     if row is None:
-        raise NotFound(f"Plan {plan_id} finns inte / plan {plan_id} not found")
+        raise NotFound(Text(f"Plan {plan_id} finns inte", f"plan {plan_id} not found"))
     return row
 
 
@@ -172,7 +150,7 @@ async def list_plans(actor: Principal, unit: str | None = None, round_id: int | 
     elif scope == SCOPE_UNIT:
         where = both(where, Plan.unit.is_not_null())
     elif scope is not None:
-        raise Invalid("scope ska vara unit eller city / scope must be unit or city",
+        raise Invalid(Text("scope ska vara unit eller city", "scope must be unit or city"),
                       [{"field": "scope", "message": "unit | city"}])
     query = Plan.select(*_PLAN_COLUMNS).order_by(Plan.id, ascending=False)
     if where is not None:
@@ -216,7 +194,7 @@ class Source:
 async def _round_version(round_id: int) -> dict[str, Any]:
     row = await Round.select(Round.id, Round.name, Round.questionnaire).where(Round.id == round_id).first()
     if row is None:
-        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
     return row
 
 
@@ -225,7 +203,6 @@ async def load_source(round_id: int, unit_code: str | None, method: str = "weake
     """The unit's submitted result in the round (its score snapshot), or the city
     roll-up of the round's submitted responses with unit weights. Invalid when there
     is nothing submitted to plan from."""
-    from survey_engine.reporting.data import load_round
 
     cache = {} if cache is None else cache
     if round_id not in cache:
@@ -236,22 +213,17 @@ async def load_source(round_id: int, unit_code: str | None, method: str = "weake
     if unit_code is not None:
         entry = data.unit(unit_code)
         if entry is None:
-            raise Invalid(f"Enheten {unit_code} deltar inte i omgång {round_id} / unit {unit_code} does not take "
-                          f"part in round {round_id}", [{"field": "unit", "message": "not a participant"}])
+            raise Invalid(Text(f"Enheten {unit_code} deltar inte i omgång {round_id}", f"unit {unit_code} does not take " f"part in round {round_id}"), [{"field": "unit", "message": "not a participant"}])
         if not entry.submitted:
-            raise Invalid(f"{entry.name} har inget inskickat svar i {data.name}; en plan görs från ett inskickat svar / "
-                          f"{unit_code} has no submitted response in round {round_id}: a plan is made from a "
-                          f"submitted response", [{"field": "unit", "message": f"response status {entry.status}"}])
+            raise Invalid(Text(f"{entry.name} har inget inskickat svar i {data.name}; en plan görs från ett inskickat svar", f"{unit_code} has no submitted response in round {round_id}: a plan is made from a " f"submitted response"), [{"field": "unit", "message": f"response status {entry.status}"}])
         response = await Response.select(Response.id).where(
             (Response.round == round_id) & (Response.unit.code == unit_code)).first()
         return Source(round_id, data.name, q, row["questionnaire"], entry.result, response["id"], (unit_code,))
     if method not in METHODS:
-        raise Invalid(f"Okänd sammanvägningsmetod {method!r}; välj {' eller '.join(METHODS)} / unknown roll-up "
-                      f"method {method!r}: use {' or '.join(METHODS)}", [{"field": "method", "message": "|".join(METHODS)}])
+        raise Invalid(Text(f"Okänd sammanvägningsmetod {method!r}; välj {' eller '.join(METHODS)}", f"unknown roll-up " f"method {method!r}: use {' or '.join(METHODS)}"), [{"field": "method", "message": "|".join(METHODS)}])
     scored = data.scored_units(include_drafts=False)
     if not scored:
-        raise Invalid(f"{data.name} har inga inskickade svar att sammanväga / round {round_id} has no submitted "
-                      f"responses to roll up", [{"field": "round_id", "message": "no submitted responses"}])
+        raise Invalid(Text(f"{data.name} har inga inskickade svar att sammanväga", f"round {round_id} has no submitted " f"responses to roll up"), [{"field": "round_id", "message": "no submitted responses"}])
     result = rollup(q, [u.result for u in scored], method=method, weights=[u.weight for u in scored])
     return Source(round_id, data.name, q, row["questionnaire"], result, None, tuple(u.code for u in scored))
 
@@ -284,8 +256,7 @@ def _parse_date(errors: list, field: str, value: Any) -> dt.date | None:
 
 def _check_revision(revision: Any) -> int:
     if not isinstance(revision, int) or isinstance(revision, bool):
-        raise Invalid("revision saknas: skicka planens revision som ändringen bygger på / revision is required: "
-                      "send the plan revision your change is based on",
+        raise Invalid(Text("revision saknas: skicka planens revision som ändringen bygger på", "revision is required: " "send the plan revision your change is based on"),
                       [{"field": "revision", "message": "an integer"}])
     return revision
 
@@ -337,7 +308,7 @@ def _clean_action_fields(fields: Mapping[str, Any], plan_periods: list[str], q: 
         errors.append({"field": prefix + "title", "message": "en egen åtgärd behöver en rubrik / a free-standing "
                                                             "action needs a title"})
     if errors:
-        raise Invalid(f"{len(errors)} ogiltiga fält / invalid fields", errors)
+        raise Invalid(Text(f"{len(errors)} ogiltiga fält", f"invalid fields"), errors)
     return out
 
 
@@ -365,12 +336,12 @@ async def create_plan(actor: Principal, round_id: int, unit: str | None = None, 
     if title is not None:
         _check_text(errors, "title", title, 300)
     if errors:
-        raise Invalid(f"{len(errors)} ogiltiga värden för planen / invalid plan inputs", errors)
+        raise Invalid(Text(f"{len(errors)} ogiltiga värden för planen", f"invalid plan inputs"), errors)
     unit_row = None
     if unit is not None:
         unit_row = await Unit.select(Unit.id, Unit.name).where(Unit.code == unit).first()
         if unit_row is None:
-            raise NotFound(f"Enheten {unit} finns inte / unit {unit} not found")
+            raise NotFound(Text(f"Enheten {unit} finns inte", f"unit {unit} not found"))
     source = await load_source(round_id, unit, method)
     q = source.questionnaire
     prios = priorities(q, source.result)
@@ -381,7 +352,7 @@ async def create_plan(actor: Principal, round_id: int, unit: str | None = None, 
         who = unit_row["name"] if unit_row else "Staden (sammanvägning)"
         last = period_sequence(start, periods)[-1]
         title = f"Handlingsplan {who} {start}–{last}"
-    t = now()
+    t = clock.now()
     name = _actor_name(actor)
     async with write_transaction():
         rows = await Plan.insert(Plan(
@@ -416,9 +387,7 @@ async def create_plan(actor: Principal, round_id: int, unit: str | None = None, 
 async def _stale_conflict(plan_id: int, expected: int | None) -> Conflict:
     state, _ = await _load(plan_id)
     return Conflict(
-        f"Planen har ändrats av någon annan (revision {state['revision']}, du hade {expected}); läs in den igen "
-        f"och gör ändringen på nytt / the plan changed meanwhile (revision {state['revision']}, yours {expected}): "
-        f"reload it and make your change again",
+        Text(f"Planen har ändrats av någon annan (revision {state['revision']}, du hade {expected}); läs in den igen " f"och gör ändringen på nytt", f"the plan changed meanwhile (revision {state['revision']}, yours {expected}): " f"reload it and make your change again"),
         [{"field": "revision", "message": f"current revision is {state['revision']}"}],
         current=state,
     )
@@ -426,7 +395,7 @@ async def _stale_conflict(plan_id: int, expected: int | None) -> Conflict:
 
 async def _bump(plan_id: int, current: int, actor: Principal) -> int:
     """Move the plan's revision from `current` to current+1, only if nobody else did."""
-    done = await Plan.update({Plan.revision: current + 1, Plan.updated_at: now(),
+    done = await Plan.update({Plan.revision: current + 1, Plan.updated_at: clock.now(),
                               Plan.updated_by: _actor_name(actor)}).where(
         (Plan.id == plan_id) & (Plan.revision == current)).returning(Plan.id)
     if not done:
@@ -462,7 +431,7 @@ async def update_action(actor: Principal, plan_id: int, action_id: int, revision
     """Change an action's half-year (None = backlog), owner, status, due date, note,
     order (and title, area, level of a free-standing action). Returns the plan."""
     if not changes:
-        raise Invalid("Inget att ändra / nothing to change", [{"field": "changes", "message": "empty"}])
+        raise Invalid(Text("Inget att ändra", "nothing to change"), [{"field": "changes", "message": "empty"}])
     return await update_actions(actor, plan_id, revision, {action_id: changes})
 
 
@@ -471,7 +440,7 @@ async def update_actions(actor: Principal, plan_id: int, revision: int,
     """Change several actions at once (one revision, one audit event per action): all
     or nothing. `changes` maps action ids to fields as for `update_action`."""
     if not changes:
-        raise Invalid("Inget att ändra / nothing to change", [{"field": "changes", "message": "empty"}])
+        raise Invalid(Text("Inget att ändra", "nothing to change"), [{"field": "changes", "message": "empty"}])
 
     async def change(row, q, new_revision):
         ids = list(changes)
@@ -479,13 +448,12 @@ async def update_actions(actor: Principal, plan_id: int, revision: int,
             (PlanAction.id.is_in(ids)) & (PlanAction.plan == plan_id))}
         missing = [i for i in ids if i not in actions]
         if missing:
-            raise NotFound(f"Åtgärd {missing[0]} finns inte i plan {plan_id} / action {missing[0]} is not in plan "
-                           f"{plan_id}", [{"field": "action_id", "message": str(i)} for i in missing])
+            raise NotFound(Text(f"Åtgärd {missing[0]} finns inte i plan {plan_id}", f"action {missing[0]} is not in plan " f"{plan_id}"), [{"field": "action_id", "message": str(i)} for i in missing])
         names = period_sequence(row["start_period"], row["periods"])
         prefix = len(ids) > 1
         cleaned = {i: _clean_action_fields(changes[i], names, q, actions[i]["question_id"] is None,
                                            prefix=f"{i}." if prefix else "") for i in ids}
-        t = now()
+        t = clock.now()
         for action_id in ids:
             action, clean = actions[action_id], cleaned[action_id]
             diff = {k: [_plain(action[k]), _plain(v)] for k, v in clean.items() if action[k] != v}
@@ -510,19 +478,17 @@ async def add_action(actor: Principal, plan_id: int, revision: int, fields: Mapp
         if question is not None:
             qq = q.question(question)
             if qq is None or not qq.scored:
-                raise Invalid(f"{question!r} är ingen poängsatt fråga i {q.id} {q.version} / {question!r} is not a "
-                              f"scored question of {q.id} {q.version}", [{"field": "question", "message": "unknown"}])
+                raise Invalid(Text(f"{question!r} är ingen poängsatt fråga i {q.id} {q.version}", f"{question!r} is not a " f"scored question of {q.id} {q.version}"), [{"field": "question", "message": "unknown"}])
             if await PlanAction.exists().where((PlanAction.plan == plan_id) & (PlanAction.question_id == question)):
-                raise Conflict(f"Frågan {question} finns redan i planen; ändra den åtgärden i stället / question "
-                               f"{question} is already in the plan: change that action instead",
+                raise Conflict(Text(f"Frågan {question} finns redan i planen; ändra den åtgärden i stället", f"question " f"{question} is already in the plan: change that action instead"),
                                [{"field": "question", "message": "already planned"}])
         clean = _clean_action_fields(values, names, q, question is None)
         if question is None and not clean.get("title"):
-            raise Invalid("En egen åtgärd behöver en rubrik / a free-standing action needs a title",
+            raise Invalid(Text("En egen åtgärd behöver en rubrik", "a free-standing action needs a title"),
                           [{"field": "title", "message": "required"}])
         last = await PlanAction.select(PlanAction.sort_order).where(PlanAction.plan == plan_id).order_by(
             PlanAction.sort_order, ascending=False).first()
-        t = now()
+        t = clock.now()
         base = {"period": None, "owner": "", "status": "planned", "due_date": None, "note": "",
                 "sort_order": (last["sort_order"] if last else 0) + 10, "title": "", "area": "", "level": None}
         base.update(clean)
@@ -568,7 +534,7 @@ async def update_plan(actor: Principal, plan_id: int, revision: int, *, title: s
                                                                  f"({', '.join(sorted(used - keep))}); flytta dem först / "
                                                                  f"half-years holding actions would go: move them first"})
         if errors:
-            raise Invalid(f"{len(errors)} ogiltiga värden / invalid values", errors)
+            raise Invalid(Text(f"{len(errors)} ogiltiga värden", f"invalid values"), errors)
         update: dict[Any, Any] = {}
         if title is not None and title.strip() != row["title"]:
             update[Plan.title] = title.strip()
@@ -588,7 +554,6 @@ async def update_plan(actor: Principal, plan_id: int, revision: int, *, title: s
 
 def successor_of(question_id: str, q1: Questionnaire, q2: Questionnaire) -> str | None:
     """The question of q2 that continues `question_id` of q1 (itself when q2 is q1)."""
-    from survey_engine.questionnaire.continuity import successor_map
 
     if q1.hash == q2.hash:
         return question_id if q1.question(question_id) is not None else None
@@ -659,7 +624,7 @@ async def _later_round_ids(round_id: int) -> list[int]:
     row = await Round.select(Round.id, Round.questionnaire.family.as_alias("family"),
                              Round.questionnaire.version.as_alias("version")).where(Round.id == round_id).first()
     if row is None:
-        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
     rows = await Round.select(Round.id, Round.questionnaire.version.as_alias("version")).where(
         (Round.questionnaire.family == row["family"]) & (Round.id > round_id))
 
@@ -678,9 +643,7 @@ async def _follow_up_round(plan: Mapping[str, Any], later_round_id: int | None) 
     if later_round_id is not None:
         if later_round_id not in later:
             await _round_version(later_round_id)  # 404 for an unknown round
-            raise Invalid(f"Omgång {later_round_id} är ingen senare omgång av samma enkät som omgång "
-                          f"{plan['round_id']} / round {later_round_id} is not a later round of the same "
-                          f"questionnaire as round {plan['round_id']}",
+            raise Invalid(Text(f"Omgång {later_round_id} är ingen senare omgång av samma enkät som omgång " f"{plan['round_id']}", f"round {later_round_id} is not a later round of the same " f"questionnaire as round {plan['round_id']}"),
                           [{"field": "round_id", "message": "not a later round"}])
         return later_round_id
     if not later:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey_engine.auth import audit
+from survey_engine.services import audit
 from survey_engine.questionnaire.errors import QuestionnaireError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services.access import Action, Principal, check
-from survey_engine.services.common import dump, load, now, page_args
-from survey_engine.services.errors import Conflict, Invalid, NotFound, is_unique_violation, problems_to_errors
+from survey_engine.services.common import dump, load, page_args
+from survey_engine import clock
+from survey_engine.store.db import is_unique_violation
+from survey_engine.errors import Conflict, Invalid, NotFound, problems_to_errors
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import QuestionnaireVersion
+from survey_engine.text import Text
+from survey_engine.questionnaire.load import parse_questionnaire
 
 _CACHE: dict[str, Questionnaire] = {}
 
@@ -33,14 +37,12 @@ _SUMMARY_COLUMNS = (
 
 def parse_source(source_text: str, source: str = "<text>") -> Questionnaire:
     """Parse questionnaire YAML; every problem becomes an `Invalid` error item."""
-    from survey_engine.questionnaire.load import parse_questionnaire
 
     try:
         return parse_questionnaire(source_text, source=source)
     except QuestionnaireError as exc:
         raise Invalid(
-            f"Enkäten är ogiltig ({len(exc.problems)} fel) / the questionnaire is invalid "
-            f"({len(exc.problems)} problems): {source}",
+            Text(f"Enkäten är ogiltig ({len(exc.problems)} fel)", f"the questionnaire is invalid " f"({len(exc.problems)} problems): {source}"),
             problems_to_errors(exc.problems),
         ) from exc
 
@@ -75,7 +77,7 @@ async def publish_questionnaire(source_text: str, actor: Principal, source: str 
     hash is a no-op success; with another hash it is refused (bump the version)."""
     check(actor, Action.QUESTIONNAIRE_PUBLISH)
     if "\x00" in source_text:
-        raise Invalid("Texten innehåller ett NUL-tecken / the text contains a NUL character",
+        raise Invalid(Text("Texten innehåller ett NUL-tecken", "the text contains a NUL character"),
                       [{"field": "source", "message": "NUL character"}])
     questionnaire = parse_source(source_text, source)
     key = _key(questionnaire.id, questionnaire.version)
@@ -97,7 +99,7 @@ async def publish_questionnaire(source_text: str, actor: Principal, source: str 
                             content_hash=questionnaire.hash,
                             source_text=source_text,
                             content=dump(content),
-                            published_at=now(),
+                            published_at=clock.now(),
                         )
                     )
                     await audit.record(actor, "questionnaire.publish", "questionnaire", key,
@@ -109,9 +111,7 @@ async def publish_questionnaire(source_text: str, actor: Principal, source: str 
         if existing is not None:
             if existing["content_hash"] != questionnaire.hash:
                 raise Conflict(
-                    f"{questionnaire.id} {questionnaire.version} är redan publicerad med annat innehåll; "
-                    f"höj versionen / {questionnaire.id} {questionnaire.version} is already published "
-                    "with different content: bump the version",
+                    Text(f"{questionnaire.id} {questionnaire.version} är redan publicerad med annat innehåll; " f"höj versionen", f"{questionnaire.id} {questionnaire.version} is already published " "with different content: bump the version"),
                     errors=[{"field": "version", "message": f"published hash {existing['content_hash']}, "
                              f"this file {questionnaire.hash}"}],
                 )
@@ -120,7 +120,7 @@ async def publish_questionnaire(source_text: str, actor: Principal, source: str 
         row = await QuestionnaireVersion.select(*_SUMMARY_COLUMNS).where(QuestionnaireVersion.key == key).first()
         _CACHE.setdefault(questionnaire.hash, questionnaire)
         return summary(row), True
-    raise Conflict("Publiceringen krockade, försök igen / publishing collided, try again")  # pragma: no cover
+    raise Conflict(Text("Publiceringen krockade, försök igen", "publishing collided, try again"))  # pragma: no cover
 
 
 async def list_versions(family: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
@@ -140,8 +140,7 @@ async def _row(family: str, version: str) -> dict[str, Any]:
     ).first().output(load_json=True)
     if row is None:
         raise NotFound(
-            f"Enkätversionen {family} {version} är inte publicerad / questionnaire version "
-            f"{family} {version} is not published"
+            Text(f"Enkätversionen {family} {version} är inte publicerad", f"questionnaire version " f"{family} {version} is not published")
         )
     return row
 
@@ -167,7 +166,7 @@ async def questionnaire_by_id(version_id: int) -> Questionnaire:
         QuestionnaireVersion.content_hash, QuestionnaireVersion.source_text,
     ).where(QuestionnaireVersion.id == version_id).first()
     if row is None:
-        raise NotFound(f"Enkätversion {version_id} finns inte / questionnaire version {version_id} not found")
+        raise NotFound(Text(f"Enkätversion {version_id} finns inte", f"questionnaire version {version_id} not found"))
     return questionnaire_from_row(row)
 
 

@@ -11,17 +11,25 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from survey_engine.auth import audit
+from survey_engine.services import audit
 from survey_engine.questionnaire.errors import AnswersError
 from survey_engine.questionnaire.model import Questionnaire
-from survey_engine.services.common import dump, load_value, now, page_args
-from survey_engine.services.errors import (
-    Conflict, Invalid, Locked, NotFound, is_unique_violation, problems_to_errors,
+from survey_engine.services.common import dump, load_value, page_args
+from survey_engine import clock
+from survey_engine.store.db import is_unique_violation
+from survey_engine.errors import (
+    Conflict, Invalid, Locked, NotFound, problems_to_errors,
 )
 from survey_engine.services.access import Action, Principal, actor_name, check_unit, unit_filter
 from survey_engine.services.questionnaires import family_versions, questionnaire_by_id
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
+from survey_engine.text import Text
+from survey_engine.questionnaire.answers import check_answers
+from survey_engine.questionnaire.continuity import continuity_map
+from survey_engine.services.rounds import STATUS_SV
+from survey_engine.scoring import ENGINE_VERSION, score_response
+from survey_engine.questionnaire.answers import parse_answers_document
 
 MAX_NOTE = 4000
 PREFILL_ACTOR = "prefill"
@@ -52,7 +60,7 @@ class _Stale(Exception):
 async def _response_row(response_id: int) -> dict[str, Any]:
     row = await Response.select(*_RESPONSE_COLUMNS).where(Response.id == response_id).first()
     if row is None:
-        raise NotFound(f"Svar {response_id} finns inte / response {response_id} not found")
+        raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
     return row
 
 
@@ -123,7 +131,7 @@ async def list_responses(round_id: int, limit: int = 100, offset: int = 0, *,
     """The round's responses that the actor may read (a respondent: their units only)."""
     limit, offset = page_args(limit, offset)
     if not await Round.exists().where(Round.id == round_id):
-        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
     where = Response.round == round_id
     visible = unit_filter(actor, Action.RESPONSE_READ)
     if visible is not None:
@@ -139,22 +147,20 @@ async def list_responses(round_id: int, limit: int = 100, offset: int = 0, *,
 
 def _check_open(row: dict[str, Any]) -> None:
     if row["round_status"] == "closed":
-        raise Locked("Omgången är stängd; svaren är låsta / the round is closed: its responses are locked")
+        raise Locked(Text("Omgången är stängd; svaren är låsta", "the round is closed: its responses are locked"))
     if row["round_status"] != "open":
-        raise Locked("Omgången är inte öppnad än / the round is not open yet")
+        raise Locked(Text("Omgången är inte öppnad än", "the round is not open yet"))
 
 
 def _check_editable(row: dict[str, Any]) -> None:
     _check_open(row)
     if row["status"] == "submitted":
-        raise Conflict("Svaret är inskickat; öppna det igen för att ändra / the response is submitted: "
-                       "reopen it to change answers")
+        raise Conflict(Text("Svaret är inskickat; öppna det igen för att ändra", "the response is submitted: " "reopen it to change answers"))
 
 
 def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mapping[str, Any],
                    evidence: Mapping[str, Any]) -> None:
     """Raise `Invalid` naming every offending question of a save batch."""
-    from survey_engine.questionnaire.answers import check_answers
 
     errors: list[dict[str, Any]] = []
     for what, batch in (("answers", answers), ("comments", comments), ("evidence", evidence)):
@@ -176,7 +182,7 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
     if known:
         errors.extend(problems_to_errors(check_answers(q, known, source="answers"), key="question"))
     if errors:
-        raise Invalid(f"{len(errors)} ogiltiga svar / invalid answers", errors)
+        raise Invalid(Text(f"{len(errors)} ogiltiga svar", f"invalid answers"), errors)
 
 
 # ---------------------------------------------------------------- saving
@@ -184,7 +190,7 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
 async def _write_changes(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
                          changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> int:
     """Apply {qid: (value, comment, evidence)}; append history. Returns the change count."""
-    t = now()
+    t = clock.now()
     order = {qq.id: i for i, qq in enumerate(q.questions())}
     n = 0
     for qid in sorted(changes, key=lambda k: order.get(k, 1 << 30)):
@@ -216,7 +222,7 @@ async def _write_changes(response_id: int, revision: int, existing: dict[str, di
 
 async def _bump(response_id: int, current: int, values: dict | None = None) -> int:
     """Move the revision from `current` to current+1, only if nobody else did first."""
-    update = {Response.revision: current + 1, Response.updated_at: now()}
+    update = {Response.revision: current + 1, Response.updated_at: clock.now()}
     update.update(values or {})
     done = await Response.update(update).where(
         (Response.id == response_id) & (Response.revision == current)).returning(Response.id)
@@ -228,9 +234,7 @@ async def _bump(response_id: int, current: int, values: dict | None = None) -> i
 async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
     state = await _get(response_id)
     return Conflict(
-        f"Svaret har ändrats av någon annan (revision {state['revision']}, du hade {expected}); "
-        f"läs in det igen / the response changed meanwhile (revision {state['revision']}, yours "
-        f"{expected}): reload and save again",
+        Text(f"Svaret har ändrats av någon annan (revision {state['revision']}, du hade {expected}); " f"läs in det igen", f"the response changed meanwhile (revision {state['revision']}, yours " f"{expected}): reload and save again"),
         [{"field": "revision", "message": f"current revision is {state['revision']}"}],
         current=state,
     )
@@ -279,7 +283,7 @@ async def save_answers(response_id: int, revision: int, answers: Mapping[str, An
     Raises Conflict (stale revision, with `current` state; or submitted), Locked (round
     not open), Invalid (the offending questions), NotFound."""
     if not isinstance(revision, int) or isinstance(revision, bool):
-        raise Invalid("revision saknas / revision is required", [{"field": "revision", "message": "an integer"}])
+        raise Invalid(Text("revision saknas", "revision is required"), [{"field": "revision", "message": "an integer"}])
     return await _save(response_id, revision, answers or {}, comments or {}, evidence or {}, actor)
 
 
@@ -287,7 +291,6 @@ async def save_answers(response_id: int, revision: int, answers: Mapping[str, An
 
 async def _continuity(new_q: Questionnaire, old_q: Questionnaire) -> dict[str, list[str]]:
     """new question id -> old question ids it continues, across one or more versions."""
-    from survey_engine.questionnaire.continuity import continuity_map
 
     mapping = {qq.id: [qq.id] for qq in new_q.questions()}
     if new_q.version == old_q.version:
@@ -327,7 +330,6 @@ async def prefill_changes(q: Questionnaire, previous_response_id: int) -> dict[s
     """What a new response on `q` carries over from an earlier response: the values of
     the continued questions that are still valid for the new question (and their
     evidence notes; comments stay with the round they were written for)."""
-    from survey_engine.questionnaire.answers import check_answers
 
     row = await _response_row(previous_response_id)
     old_q = await questionnaire_by_id(row["questionnaire_version_id"])
@@ -354,27 +356,24 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
     who = actor_name(actor)
     rnd = await Round.select(Round.id, Round.status, Round.questionnaire).where(Round.id == round_id).first()
     if rnd is None:
-        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
     unit = await Unit.select(Unit.id).where(Unit.code == unit_code).first()
     if unit is None:
-        raise NotFound(f"Enheten {unit_code} finns inte / unit {unit_code} not found")
+        raise NotFound(Text(f"Enheten {unit_code} finns inte", f"unit {unit_code} not found"))
     existing = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
     if existing:
         return await _get(existing["id"]), False
     if rnd["status"] != "open":
-        from survey_engine.services.rounds import STATUS_SV
-
-        raise Locked(f"Omgången är {STATUS_SV[rnd['status']]}: svar kan bara påbörjas i en öppen omgång / the round is "
-                     f"{rnd['status']}: responses can only be started in an open round")
+        raise Locked(Text(f"Omgången är {STATUS_SV[rnd['status']]}: svar kan bara påbörjas i en öppen omgång", f"the round is " f"{rnd['status']}: responses can only be started in an open round"))
     if not await RoundUnit.exists().where(RoundUnit.key == f"{round_id}:{unit['id']}"):
-        raise Invalid(f"Enheten {unit_code} deltar inte i omgången / unit {unit_code} does not take part in the round",
+        raise Invalid(Text(f"Enheten {unit_code} deltar inte i omgången", f"unit {unit_code} does not take part in the round"),
                       [{"field": "unit", "message": "not a participant"}])
     q = await questionnaire_by_id(rnd["questionnaire"])
     source = await _previous_response(round_id, unit["id"], q) if prefill else None
     carried = await prefill_changes(q, source["id"]) if source else {}
     try:
         async with write_transaction():
-            t = now()
+            t = clock.now()
             rows = await Response.insert(Response(
                 key=f"{round_id}:{unit['id']}", round=round_id, unit=unit["id"], status="draft", revision=0,
                 prefilled_from=source["id"] if source else None, started_at=t, updated_at=t, started_by=who,
@@ -411,7 +410,6 @@ def missing_required(q: Questionnaire, result_dict: dict[str, Any], values: Mapp
 async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None) -> dict[str, Any]:
     """Submit; refused with the missing required questions while incomplete. Stores a
     score snapshot with the engine's and the questionnaire's identity."""
-    from survey_engine.scoring import ENGINE_VERSION, score_response
 
     row = await _authorized_row(response_id, actor, Action.RESPONSE_SUBMIT)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
@@ -420,7 +418,7 @@ async def submit_response(response_id: int, *, actor: Principal, revision: int |
             row = await _response_row(response_id)
             _check_open(row)
             if row["status"] == "submitted":
-                raise Conflict("Svaret är redan inskickat / the response is already submitted")
+                raise Conflict(Text("Svaret är redan inskickat", "the response is already submitted"))
             if revision is not None and row["revision"] != revision:
                 raise _Stale()
             values = {k: a["value"] for k, a in (await _answer_rows(response_id)).items() if a["value"] is not None}
@@ -428,12 +426,12 @@ async def submit_response(response_id: int, *, actor: Principal, revision: int |
             missing = missing_required(q, result, values)
             if missing:
                 raise Invalid(
-                    f"{len(missing)} obligatoriska frågor saknar svar / {len(missing)} required questions are unanswered",
+                    Text(f"{len(missing)} obligatoriska frågor saknar svar", f"{len(missing)} required questions are unanswered"),
                     [{"question": m, "message": "obligatorisk fråga utan svar / required question without an answer"}
                      for m in missing],
                     missing=missing,
                 )
-            t = now()
+            t = clock.now()
             new_revision = await _bump(response_id, row["revision"], {Response.status: "submitted", Response.submitted_at: t})
             await ScoreSnapshot.insert(ScoreSnapshot(
                 response=response_id, revision=new_revision, engine_version=ENGINE_VERSION,
@@ -453,8 +451,7 @@ async def reopen_response(response_id: int, *, actor: Principal) -> dict[str, An
         row = await _response_row(response_id)
         _check_open(row)
         if row["status"] != "submitted":
-            raise Conflict(f"Bara inskickade svar kan öppnas igen (svaret är inte inskickat) / only a submitted "
-                           f"response can be reopened (status {row['status']})")
+            raise Conflict(Text(f"Bara inskickade svar kan öppnas igen (svaret är inte inskickat)", f"only a submitted " f"response can be reopened (status {row['status']})"))
         new_revision = await _bump(response_id, row["revision"], {Response.status: "reopened"})
         await audit.record(actor, "response.reopen", "response", response_id, unit=row["unit_code"],
                            details={"revision": new_revision})
@@ -498,7 +495,6 @@ async def answer_history(response_id: int, question_id: str | None = None, limit
 
 async def live_scores(response_id: int, *, actor: Principal) -> dict[str, Any]:
     """The engine's result on the response's current answers."""
-    from survey_engine.scoring import ENGINE_VERSION, score_response
 
     row = await _authorized_row(response_id, actor, Action.SCORES_READ)
     state = await _get(response_id)
@@ -521,13 +517,11 @@ async def import_answers(response_id: int, document: Any, *, actor: Principal, r
                          source: str = "<answers>") -> dict[str, Any]:
     """Replace the response's answers with an answers file's (absent = unanswered).
     Comments and evidence notes are kept. Recorded in the history like any save."""
-    from survey_engine.questionnaire.answers import parse_answers_document
 
     row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
     q = await questionnaire_by_id(row["questionnaire_version_id"])
     try:
         values = parse_answers_document(document, q, source=source)
     except AnswersError as exc:
-        raise Invalid(f"Svarsfilen passar inte {q.id} {q.version} / the answers file does not fit "
-                      f"{q.id} {q.version}", problems_to_errors(exc.problems, key="question")) from exc
+        raise Invalid(Text(f"Svarsfilen passar inte {q.id} {q.version}", f"the answers file does not fit " f"{q.id} {q.version}"), problems_to_errors(exc.problems, key="question")) from exc
     return await _save(response_id, revision, values, {}, {}, actor, replace=True, audit_action="response.import")

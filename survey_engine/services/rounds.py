@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from survey_engine.auth import audit
+from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, actor_name, check
-from survey_engine.services.common import now, page_args
-from survey_engine.services.errors import Conflict, Invalid, NotFound
+from survey_engine.services.common import page_args
+from survey_engine import clock
+from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import QuestionnaireVersion, Round, RoundUnit, Unit
+from survey_engine.text import Text
 
 ROUND_STATUSES = ("draft", "open", "closed")
 STATUS_SV = {"draft": "ett utkast", "open": "öppen", "closed": "stängd"}
@@ -52,7 +54,7 @@ def _round_dict(row: dict[str, Any], units: list[str]) -> dict[str, Any]:
 async def round_row(round_id: int) -> dict[str, Any]:
     row = await Round.select(*_ROUND_COLUMNS).where(Round.id == round_id).first()
     if row is None:
-        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
     return row
 
 
@@ -67,7 +69,7 @@ async def list_rounds(status: str | None = None, limit: int = 50, offset: int = 
     count = Round.count()
     if status:
         if status not in ROUND_STATUSES:
-            raise Invalid(f"okänd status {status} / unknown status", [{"field": "status", "message": "draft|open|closed"}])
+            raise Invalid(Text(f"okänd status {status}", f"unknown status"), [{"field": "status", "message": "draft|open|closed"}])
         query, count = query.where(Round.status == status), count.where(Round.status == status)
     rows = await query.order_by(Round.id).limit(limit).offset(offset)
     codes = await _unit_codes([r["id"] for r in rows])
@@ -92,26 +94,25 @@ async def create_round(
     if opens_on and closes_on and closes_on < opens_on:
         errors.append({"field": "closes_on", "message": "stängs före öppning / closes before it opens"})
     if errors:
-        raise Invalid("Omgången är ogiltig / the round is invalid", errors)
+        raise Invalid(Text("Omgången är ogiltig", "the round is invalid"), errors)
     async with write_transaction():
         qv = await QuestionnaireVersion.select(QuestionnaireVersion.id).where(
             QuestionnaireVersion.key == f"{family}@{version}").first()
         if qv is None:
-            raise NotFound(f"Enkätversionen {family} {version} är inte publicerad / questionnaire version "
-                           f"{family} {version} is not published",
+            raise NotFound(Text(f"Enkätversionen {family} {version} är inte publicerad", f"questionnaire version " f"{family} {version} is not published"),
                            [{"field": "questionnaire", "message": "publish it first"}])
         all_units = {r["code"]: r["id"] for r in await Unit.select(Unit.id, Unit.code).order_by(Unit.id)}
         codes = list(all_units) if units is None else list(dict.fromkeys(units))
         unknown = [c for c in codes if c not in all_units]
         if unknown:
-            raise Invalid("Okända enheter / unknown units",
+            raise Invalid(Text("Okända enheter", "unknown units"),
                           [{"field": "units", "message": f"enheten {c} finns inte / unit {c} not found"} for c in unknown])
         if not codes:
-            raise Invalid("Omgången behöver minst en enhet / the round needs at least one unit",
+            raise Invalid(Text("Omgången behöver minst en enhet", "the round needs at least one unit"),
                           [{"field": "units", "message": "empty"}])
         rows = await Round.insert(Round(
             name=name.strip(), questionnaire=qv["id"], status="draft", opens_on=opens_on,
-            closes_on=closes_on, created_at=now(), created_by=actor_name(actor),
+            closes_on=closes_on, created_at=clock.now(), created_by=actor_name(actor),
         )).returning(Round.id)
         round_id = rows[0]["id"]
         await RoundUnit.insert(*[
@@ -128,17 +129,16 @@ async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, sta
     async with write_transaction():
         row = await Round.select(Round.id, Round.status).where(Round.id == round_id).first()
         if row is None:
-            raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+            raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
         if row["status"] == to:
             pass  # idempotent: opening an open round changes nothing
         elif row["status"] not in allowed_from:
             raise Conflict(
-                f"Omgången är {STATUS_SV[row['status']]} och kan inte bli {STATUS_SV[to]} / the round is {row['status']} "
-                f"and cannot become {to}",
+                Text(f"Omgången är {STATUS_SV[row['status']]} och kan inte bli {STATUS_SV[to]}", f"the round is {row['status']} " f"and cannot become {to}"),
                 [{"field": "status", "message": f"allowed from: {', '.join(allowed_from)}"}],
             )
         else:
-            await Round.update({Round.status: to, stamp: now()}).where(Round.id == round_id)
+            await Round.update({Round.status: to, stamp: clock.now()}).where(Round.id == round_id)
             await audit.record(actor, event, "round", round_id, details={"from": row["status"], "to": to})
     return await get_round(round_id)
 

@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from survey_engine.auth import audit
+from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.common import page_args
-from survey_engine.services.errors import Conflict, Invalid, NotFound, is_unique_violation
+from survey_engine.store.db import is_unique_violation
+from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Unit
+from survey_engine.text import Text
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")
 
@@ -78,16 +80,16 @@ def parse_units_csv(text: str, source: str = "<csv>") -> list[UnitInput]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise Invalid(f"{source}: trasig CSV / broken CSV: {exc}") from exc
+        raise Invalid(Text(f"{source}: trasig CSV", f"broken CSV: {exc}")) from exc
     if not rows:
-        raise Invalid(f"{source}: filen är tom / the file is empty",
+        raise Invalid(Text(f"{source}: filen är tom", f"the file is empty"),
                       [{"field": "header", "line": 1, "message": "expected code,name,weight,parent"}])
     header = [h.strip().lower() for h in rows[0]]
     missing = [c for c in ("code", "name") if c not in header]
     unknown = [h for h in header if h not in ("code", "name", "weight", "parent")]
     if missing or unknown:
         raise Invalid(
-            f"{source}:1: rubrikraden ska vara code,name,weight,parent / the header must be code,name,weight,parent",
+            Text(f"{source}:1: rubrikraden ska vara code,name,weight,parent", f"the header must be code,name,weight,parent"),
             [{"field": "header", "line": 1, "message":
               f"saknas/missing: {', '.join(missing) or '-'}; okända/unknown: {', '.join(unknown) or '-'}"}],
         )
@@ -112,7 +114,7 @@ def parse_units_csv(text: str, source: str = "<csv>") -> list[UnitInput]:
         items.append(UnitInput(cell("code"), cell("name"), weight, cell("parent") or None, n))
     errors.extend(check_units(items))
     if errors:
-        raise Invalid(f"{source}: {len(errors)} fel i enhetsfilen / problems in the units file", [
+        raise Invalid(Text(f"{source}: {len(errors)} fel i enhetsfilen", f"problems in the units file"), [
             {**e, "message": f"{source}:{e['line']}: {e['message']}" if "line" in e else e["message"]} for e in errors
         ])
     return items
@@ -136,7 +138,7 @@ async def import_units(items: list[UnitInput], actor: Principal, event: str = "u
             existing = {r["code"]: r for r in await Unit.select(Unit.id, Unit.code)}
             errors = check_units(items, set(existing))
             if errors:
-                raise Invalid("Enheterna är ogiltiga / the units are invalid", errors)
+                raise Invalid(Text("Enheterna är ogiltiga", "the units are invalid"), errors)
             created = updated = 0
             ids = {code: r["id"] for code, r in existing.items()}
             for item in items:
@@ -157,7 +159,7 @@ async def import_units(items: list[UnitInput], actor: Principal, event: str = "u
                 while node is not None:
                     if node in seen:
                         code = next(c for c, i in ids.items() if i == start) if start in ids.values() else start
-                        raise Invalid("Enheternas föräldrar bildar en cirkel / the unit parents form a cycle",
+                        raise Invalid(Text("Enheternas föräldrar bildar en cirkel", "the unit parents form a cycle"),
                                       [{"field": "parent", "message": f"cycle through {code}"}])
                     seen.add(node)
                     node = parents.get(node)
@@ -166,8 +168,7 @@ async def import_units(items: list[UnitInput], actor: Principal, event: str = "u
                                         "codes": [i.code for i in items[:500]]})
     except Exception as exc:
         if is_unique_violation(exc):
-            raise Conflict("En enhet med samma kod skapades samtidigt, försök igen / a unit with the same code "
-                           "was created at the same time, try again") from exc
+            raise Conflict(Text("En enhet med samma kod skapades samtidigt, försök igen", "a unit with the same code " "was created at the same time, try again")) from exc
         raise
     return {"created": created, "updated": updated}
 
@@ -177,7 +178,7 @@ async def create_unit(code: str, name: str, weight: float = 1.0, parent: str | N
     check(actor, Action.UNIT_MANAGE)
     existing = await Unit.exists().where(Unit.code == code)
     if existing:
-        raise Conflict(f"Enheten {code} finns redan / unit {code} already exists",
+        raise Conflict(Text(f"Enheten {code} finns redan", f"unit {code} already exists"),
                        [{"field": "code", "message": "duplicate"}])
     await import_units([UnitInput(code, name, weight, parent)], actor, event="unit.create")
     return await get_unit(code)
@@ -193,7 +194,7 @@ async def list_units(limit: int = 100, offset: int = 0) -> tuple[list[dict[str, 
 async def get_unit(code: str) -> dict[str, Any]:
     row = await Unit.select(Unit.id, Unit.code, Unit.name, Unit.weight, Unit.parent).where(Unit.code == code).first()
     if row is None:
-        raise NotFound(f"Enheten {code} finns inte / unit {code} not found")
+        raise NotFound(Text(f"Enheten {code} finns inte", f"unit {code} not found"))
     parent = None
     if row["parent"] is not None:
         parent = (await Unit.select(Unit.code).where(Unit.id == row["parent"]).first())["code"]

@@ -59,3 +59,69 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with db.transaction():
             yield
+
+
+def in_transaction() -> bool:
+    return engine().current_transaction.get() is not None
+
+
+@asynccontextmanager
+async def writing() -> AsyncIterator[None]:
+    """Join the running write transaction, or open one when there is none.
+
+    write_transaction() takes an in-process lock that is not re-entrant, so code that
+    may run inside a caller's transaction (the audit log, for one) uses this instead."""
+    if in_transaction():
+        yield
+    else:
+        async with write_transaction():
+            yield
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True for a unique-constraint violation on SQLite or PostgreSQL."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc).upper():
+        return True
+    try:
+        from asyncpg.exceptions import UniqueViolationError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, UniqueViolationError)
+
+
+# ---------------------------------------------------------------- migration bookkeeping
+
+_known: dict[str, list[str]] | None = None
+
+def known_migrations() -> dict[str, list[str]]:
+    """app name -> the migration ids this code ships (from each app's migrations folder)."""
+    global _known
+    if _known is None:
+        from piccolo.apps.migrations.commands.base import BaseMigrationManager
+        from piccolo.conf.apps import Finder
+
+        manager = BaseMigrationManager()
+        registry = Finder().get_app_registry()
+        _known = {
+            name: manager.get_migration_ids(manager.get_migration_modules(config.migrations_folder_path))
+            for name, config in registry.app_configs.items()
+        }
+    return _known
+
+
+async def migration_status() -> dict[str, dict[str, list[str]]]:
+    """Per app: `pending` (shipped, not run) and `unknown` (run here, not shipped: the
+    database was migrated by a newer version). Raises if the database cannot be read."""
+    from piccolo.apps.migrations.tables import Migration
+
+    ran: dict[str, set[str]] = {}
+    if await Migration.table_exists():
+        for row in await Migration.select(Migration.name, Migration.app_name):
+            ran.setdefault(row["app_name"], set()).add(row["name"])
+    out = {}
+    for app, ids in known_migrations().items():
+        done = ran.get(app, set())
+        out[app] = {"pending": [i for i in ids if i not in done], "unknown": sorted(done - set(ids))}
+    return out

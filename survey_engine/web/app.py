@@ -8,10 +8,12 @@ from litestar.openapi.spec import Components, Tag
 
 from survey_engine import __version__
 from survey_engine.web.api import API_PREFIX, api_router
-from survey_engine.auth import web as auth_web
+from survey_engine.web import security as auth_web
 from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
 from survey_engine.web import ui
+from survey_engine.store.db import engine
+from survey_engine.settings import server_settings
 
 INDEX = f"""<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><title>survey-engine</title></head>
@@ -39,19 +41,13 @@ async def index() -> str:
 
 
 async def _start_pool() -> None:
-    from survey_engine.store.db import engine
-
     db = engine()
     if db.engine_type == "postgres":
-        from survey_engine.settings import server_settings
-
         pool = server_settings()
         await db.start_connection_pool(min_size=pool.pool_min, max_size=pool.pool_max)
 
 
 async def _close_pool() -> None:
-    from survey_engine.store.db import engine
-
     db = engine()
     if db.engine_type == "postgres":
         await db.close_connection_pool()
@@ -65,8 +61,6 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
     query). Tests pass it: Litestar's test clients run startup hooks in a thread of
     their own, and an asyncpg pool made there must not be used from the test's loop."""
     if secure_cookies is None:
-        from survey_engine.settings import server_settings
-
         secure_cookies = server_settings().secure_cookies
     security_schemes, security = auth_web.openapi_security()
     return Litestar(
@@ -79,7 +73,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         # checks the CSRF header of API changes made with a session cookie.
         stores=auth_web.session_stores(),
         middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
-        exception_handlers={**EXCEPTION_HANDLERS, **auth_web.EXCEPTION_HANDLERS},
+        exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         on_startup=[_start_pool] if db_pool else [],
         on_shutdown=[_close_pool] if db_pool else [],

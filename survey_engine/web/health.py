@@ -19,46 +19,13 @@ from typing import Any
 from litestar import Response, Router, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-log = logging.getLogger("survey_engine.health")
+from survey_engine.store.db import engine, migration_status
 
-_known: dict[str, list[str]] | None = None
+log = logging.getLogger("survey_engine.health")
 
 # Public (no login), and outside the session middleware: a probe must neither need nor
 # write a session row, and must answer even when the database does not.
 _OPT = {"public": True, "skip_session": True}
-
-
-def known_migrations() -> dict[str, list[str]]:
-    """app name -> the migration ids this code ships (from each app's migrations folder)."""
-    global _known
-    if _known is None:
-        from piccolo.apps.migrations.commands.base import BaseMigrationManager
-        from piccolo.conf.apps import Finder
-
-        manager = BaseMigrationManager()
-        registry = Finder().get_app_registry()
-        _known = {
-            name: manager.get_migration_ids(manager.get_migration_modules(config.migrations_folder_path))
-            for name, config in registry.app_configs.items()
-        }
-    return _known
-
-
-async def migration_status() -> dict[str, dict[str, list[str]]]:
-    """Per app: `pending` (shipped, not run) and `unknown` (run here, not shipped: the
-    database was migrated by a newer version). Raises if the database cannot be read."""
-    from piccolo.apps.migrations.tables import Migration
-
-    ran: dict[str, set[str]] = {}
-    if await Migration.table_exists():
-        for row in await Migration.select(Migration.name, Migration.app_name):
-            ran.setdefault(row["app_name"], set()).add(row["name"])
-    out = {}
-    for app, ids in known_migrations().items():
-        done = ran.get(app, set())
-        out[app] = {"pending": [i for i in ids if i not in done], "unknown": sorted(done - set(ids))}
-    return out
-
 
 @get("/live", opt=_OPT, include_in_schema=False, cache=False)
 async def live() -> dict[str, str]:
@@ -67,7 +34,6 @@ async def live() -> dict[str, str]:
 
 @get("/ready", opt=_OPT, include_in_schema=False, cache=False)
 async def ready() -> Response[dict[str, Any]]:
-    from survey_engine.store.db import engine
 
     started = time.perf_counter()
     kind = engine().engine_type

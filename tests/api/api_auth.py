@@ -2,8 +2,8 @@
 have a conftest.py, and `from conftest import` would pick whichever came first)."""
 import itertools
 
-from survey_engine.auth import service as auth_service
-from survey_engine.auth.roles import Role
+from survey_engine.services import users as auth_service
+from survey_engine.services.policy import Role
 
 _names = itertools.count(1)
 

@@ -6,7 +6,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api_auth import make_token
-from survey_engine.auth.roles import Role
+from survey_engine.services.policy import Role
 from survey_engine.web import create_app
 
 @pytest.fixture

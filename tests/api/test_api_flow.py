@@ -221,7 +221,7 @@ async def test_lists_paginate(client):
 async def test_flagship_through_the_api(client, questionnaires_dir):
     """The real questionnaire: publish both versions as YAML, answer 2024.1, pre-fill
     2026.1 from it, and check the live scores against the engine."""
-    from survey_engine.demo import UNITS, answers_for
+    from survey_engine.services.demo import UNITS, answers_for
     from survey_engine.questionnaire.continuity import continuity_map
     from survey_engine.questionnaire.load import load_questionnaire
 

@@ -2,7 +2,7 @@
 table nor sets a cookie: every autosave from a script would otherwise cost a write."""
 import pytest
 
-from survey_engine.auth.tables import SessionRecord
+from survey_engine.store.auth_tables import SessionRecord
 
 pytestmark = pytest.mark.db
 

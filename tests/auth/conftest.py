@@ -4,7 +4,7 @@ production parameters are checked once in test_auth_passwords.py."""
 import pytest
 from argon2 import PasswordHasher
 
-from survey_engine.auth import passwords
+from survey_engine.services import passwords
 
 
 @pytest.fixture(autouse=True)

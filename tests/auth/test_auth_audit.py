@@ -5,10 +5,10 @@ import io
 
 import pytest
 
-from survey_engine.auth import audit
-from survey_engine.auth.audit import AuditFilter
-from survey_engine.auth.roles import Principal, Role
-from survey_engine.auth.tables import AuditEvent
+from survey_engine.services import audit
+from survey_engine.services.audit import AuditFilter
+from survey_engine.services.policy import Principal, Role
+from survey_engine.store.auth_tables import AuditEvent
 from survey_engine.store.db import write_transaction
 
 pytestmark = pytest.mark.db

@@ -2,8 +2,8 @@
 import pytest
 from click.testing import CliRunner
 
-from survey_engine.auth import service
-from survey_engine.auth.errors import TablesMissing
+from survey_engine.services import users as service
+from survey_engine.errors import TablesMissing
 from survey_engine.cli import main
 
 pytestmark = pytest.mark.db

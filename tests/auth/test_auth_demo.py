@@ -1,9 +1,9 @@
 """Demo logins: one per role, a respondent per unit, always usable after a re-run."""
 import pytest
 
-from survey_engine.auth import service
-from survey_engine.auth.demo import ensure_demo_users
-from survey_engine.auth.roles import Role
+from survey_engine.services import users as service
+from survey_engine.services.demo_users import ensure_demo_users
+from survey_engine.services.policy import Role
 
 pytestmark = pytest.mark.db
 

@@ -2,8 +2,8 @@
 × (own unit / other unit / no unit)."""
 import pytest
 
-from survey_engine.auth.errors import PermissionDenied
-from survey_engine.auth.roles import (
+from survey_engine.errors import PermissionDenied
+from survey_engine.services.policy import (
     POLICY,
     UNIT_SCOPED,
     Action,
@@ -85,7 +85,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
 
 
 def test_only_unit_scoped_actions_are_granted_per_unit():
-    from survey_engine.auth.roles import Scope
+    from survey_engine.services.policy import Scope
 
     for role, row in POLICY.items():
         for action, scope in row.items():
@@ -115,7 +115,7 @@ def test_require_raises_with_a_sentence():
     require(principal(Role.RESPONDENT), Action.RESPONSE_WRITE, OWN)
     with pytest.raises(PermissionDenied) as info:
         require(principal(Role.RESPONDENT), Action.RESPONSE_WRITE, OTHER)
-    assert "behörighet" in info.value.sv and "not allowed" in info.value.en
+    assert "behörighet" in info.value.text.sv and "not allowed" in info.value.text.en
 
 
 def test_visible_units_filters_lists():
@@ -126,7 +126,7 @@ def test_visible_units_filters_lists():
 
 
 def test_allowed_somewhere_lets_unit_checks_wait_for_the_service():
-    from survey_engine.auth.roles import allowed_somewhere
+    from survey_engine.services.policy import allowed_somewhere
 
     for role in Role:
         for action in Action:

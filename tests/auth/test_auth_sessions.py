@@ -6,9 +6,10 @@ from litestar import Litestar, Request, get, post
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.testing import AsyncTestClient
 
-from survey_engine.auth import sessions
-from survey_engine.auth.sessions import DatabaseStore
-from survey_engine.auth.tables import SessionRecord
+from survey_engine.web import session_store as sessions
+from survey_engine.web.session_store import DatabaseStore
+from survey_engine.store.auth_tables import SessionRecord
+from survey_engine import clock
 
 pytestmark = pytest.mark.db
 
@@ -34,12 +35,12 @@ async def test_expiry_and_renewal(db, monkeypatch):
     await store.set("k", b"v", expires_in=dt.timedelta(minutes=10))
     await store.set("forever", b"v")
     start = dt.datetime.now(dt.timezone.utc)
-    monkeypatch.setattr(sessions, "_now", lambda: start + dt.timedelta(minutes=9))
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(minutes=9))
     # Reading with renew_for pushes the expiry forward.
     assert await store.get("k", renew_for=600) == b"v"
-    monkeypatch.setattr(sessions, "_now", lambda: start + dt.timedelta(minutes=15))
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(minutes=15))
     assert await store.get("k") == b"v"
-    monkeypatch.setattr(sessions, "_now", lambda: start + dt.timedelta(minutes=20))
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(minutes=20))
     assert await store.get("k") is None
     assert not await store.exists("k")
     assert await store.expires_in("k") is None
@@ -55,7 +56,7 @@ async def test_delete_expired(db, monkeypatch):
     await store.set("new", b"2", expires_in=3600)
     await store.set("forever", b"3")
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
-    monkeypatch.setattr(sessions, "_now", lambda: later)
+    monkeypatch.setattr(clock, "now", lambda: later)
     assert await store.delete_expired() == 1
     assert await SessionRecord.count() == 2
 
@@ -137,7 +138,7 @@ async def test_a_value_written_by_another_process_is_read_here(db):
 
     code = (
         "import asyncio\n"
-        "from survey_engine.auth.sessions import DatabaseStore\n"
+        "from survey_engine.web.session_store import DatabaseStore\n"
         "asyncio.run(DatabaseStore().set('from-child', b'hej', expires_in=600))\n"
     )
     proc = await asyncio.create_subprocess_exec(sys.executable, "-c", code, stderr=asyncio.subprocess.PIPE)

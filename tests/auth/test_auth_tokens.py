@@ -5,11 +5,12 @@ import hashlib
 
 import pytest
 
-from survey_engine.auth import audit, service
-from survey_engine.auth.audit import AuditFilter
-from survey_engine.auth.errors import InvalidCredentials, InvalidInput, NotFound, PermissionDenied
-from survey_engine.auth.roles import Principal, Role
-from survey_engine.auth.tables import ApiToken
+from survey_engine.services import audit, users as service
+from survey_engine.services.audit import AuditFilter
+from survey_engine.errors import InvalidCredentials, Invalid, NotFound, PermissionDenied
+from survey_engine.services.policy import Principal, Role
+from survey_engine.store.auth_tables import ApiToken
+from survey_engine import clock
 
 pytestmark = pytest.mark.db
 
@@ -62,7 +63,7 @@ async def test_disabled_user_token_is_refused(users):
     await service.disable_user("cli:test", "ann")
     with pytest.raises(InvalidCredentials):
         await service.authenticate_token(plain)
-    with pytest.raises(InvalidInput, match="avstängd"):
+    with pytest.raises(Invalid, match="avstängd"):
         await service.create_token("cli:test", "ann", "another")
 
 
@@ -71,7 +72,7 @@ async def test_expired_token_is_refused(users, monkeypatch):
     assert info.expires_at is not None
     await service.authenticate_token(plain)
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2)
-    monkeypatch.setattr(service, "_now", lambda: later)
+    monkeypatch.setattr(clock, "now", lambda: later)
     with pytest.raises(InvalidCredentials):
         await service.authenticate_token(plain)
 
@@ -105,7 +106,7 @@ async def test_token_permissions(users):
 
 
 async def test_token_name_is_required(users):
-    with pytest.raises(InvalidInput, match="namn"):
+    with pytest.raises(Invalid, match="namn"):
         await service.create_token("cli:test", "ann", "  ")
 
 

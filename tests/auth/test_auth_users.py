@@ -3,19 +3,20 @@ import datetime as dt
 
 import pytest
 
-from survey_engine.auth import audit, service
-from survey_engine.auth.audit import AuditFilter
-from survey_engine.auth.errors import (
+from survey_engine.services import audit, users as service
+from survey_engine.services.audit import AuditFilter
+from survey_engine.errors import (
     InvalidCredentials,
-    InvalidInput,
+    Invalid,
     LoginThrottled,
     NotFound,
     PasswordPolicyError,
     PermissionDenied,
     UserExists,
 )
-from survey_engine.auth.roles import Principal, Role
-from survey_engine.auth.tables import LoginAttempt, User
+from survey_engine.services.policy import Principal, Role
+from survey_engine.store.auth_tables import LoginAttempt, User
+from survey_engine import clock
 
 pytestmark = pytest.mark.db
 
@@ -41,17 +42,17 @@ async def test_duplicate_and_bad_input_are_refused(db):
     await make("anna")
     with pytest.raises(UserExists):
         await make("ANNA")
-    with pytest.raises(InvalidInput, match="Ogiltigt användarnamn"):
+    with pytest.raises(Invalid, match="Ogiltigt användarnamn"):
         await make("a b")
-    with pytest.raises(InvalidInput, match="Okänd roll"):
+    with pytest.raises(Invalid, match="Okänd roll"):
         await make("bertil", role="boss")
     with pytest.raises(PasswordPolicyError):
         await make("bertil", password="kort")
-    with pytest.raises(InvalidInput, match="minst en enhet"):
+    with pytest.raises(Invalid, match="minst en enhet"):
         await make("bertil", role="respondent")
-    with pytest.raises(InvalidInput, match="Bara respondenter"):
+    with pytest.raises(Invalid, match="Bara respondenter"):
         await make("bertil", role="analyst", units=["SOC"])
-    with pytest.raises(InvalidInput, match="enhetskod"):
+    with pytest.raises(Invalid, match="enhetskod"):
         await make("bertil", role="respondent", units=["SOC; drop"])
     assert [u.username for u in await service.list_users()] == ["anna"]
 
@@ -64,7 +65,7 @@ async def test_respondent_units_and_role_changes(db):
     assert user.units == ("KS",)
     user = await service.set_role("cli:test", "resp", "planner")
     assert user.role is Role.PLANNER and user.units == ()
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Invalid):
         await service.set_role("cli:test", "resp", "respondent")
     user = await service.set_role("cli:test", "resp", "respondent", units=["MILJ"])
     assert user.units == ("MILJ",)
@@ -74,9 +75,9 @@ async def test_respondent_units_and_role_changes(db):
 
 async def test_the_last_admin_cannot_be_removed(db):
     await make("root")
-    with pytest.raises(InvalidInput, match="administratör"):
+    with pytest.raises(Invalid, match="administratör"):
         await service.disable_user("cli:test", "root")
-    with pytest.raises(InvalidInput, match="administrator"):
+    with pytest.raises(Invalid, match="administrator"):
         await service.set_role("cli:test", "root", "auditor")
     await make("root2")
     assert not (await service.disable_user("cli:test", "root")).active
@@ -121,8 +122,8 @@ async def test_account_is_locked_after_five_failures(db):
     with pytest.raises(LoginThrottled) as locked:
         await service.authenticate("anna", "fel lösenord igen", "10.0.0.2")
     assert locked.value.retry_after == 15 * 60
-    assert "För många misslyckade inloggningar" in locked.value.sv
-    assert "Try again in 15 minutes" in locked.value.en
+    assert "För många misslyckade inloggningar" in locked.value.text.sv
+    assert "Try again in 15 minutes" in locked.value.text.en
     # Locked: even the right password is refused, with the time left.
     with pytest.raises(LoginThrottled) as still:
         await service.authenticate("anna", PW, "10.0.0.3")
@@ -142,7 +143,7 @@ async def test_lock_expires(db, monkeypatch):
         with pytest.raises((InvalidCredentials, LoginThrottled)):
             await service.authenticate("anna", "fel lösenord igen", None)
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=16)
-    monkeypatch.setattr(service, "_now", lambda: later)
+    monkeypatch.setattr(clock, "now", lambda: later)
     principal = await service.authenticate("anna", PW, None)
     assert principal.username == "anna"
     # After the lock, the earlier failures no longer count: one new failure does not lock.
@@ -155,7 +156,7 @@ async def test_failures_outside_the_window_do_not_lock(db, monkeypatch):
     start = dt.datetime.now(dt.timezone.utc)
     for i in range(8):
         # One failure every 4 minutes: never 5 within 15 minutes.
-        monkeypatch.setattr(service, "_now", lambda i=i: start + dt.timedelta(minutes=4 * i))
+        monkeypatch.setattr(clock, "now", lambda i=i: start + dt.timedelta(minutes=4 * i))
         with pytest.raises(InvalidCredentials):
             await service.authenticate("anna", "fel lösenord igen", None)
 

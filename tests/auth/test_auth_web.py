@@ -5,10 +5,11 @@ from litestar import Litestar, Request, get, post
 from litestar.params import FromPath
 from litestar.testing import AsyncTestClient
 
-from survey_engine.auth import audit, service
-from survey_engine.auth import web as auth_web
-from survey_engine.auth.roles import Action, require
-from survey_engine.auth.tables import SessionRecord
+from survey_engine.web.api.errors import EXCEPTION_HANDLERS
+from survey_engine.services import audit, users as service
+from survey_engine.web import security as auth_web
+from survey_engine.services.policy import Action, require
+from survey_engine.store.auth_tables import SessionRecord
 
 pytestmark = pytest.mark.db
 
@@ -53,7 +54,7 @@ def make_app(secure: bool = False) -> Litestar:
         route_handlers=[login, logout, me, read, write, read_by_id],
         stores=auth_web.session_stores(),
         middleware=[auth_web.session_config(secure=secure).middleware, auth_web.PrincipalMiddleware()],
-        exception_handlers=auth_web.EXCEPTION_HANDLERS,
+        exception_handlers=EXCEPTION_HANDLERS,
     )
 
 

@@ -205,7 +205,7 @@ def test_restore_refuses_broken_files(tmp_path):
 
 
 def test_rows_referring_to_their_own_table_come_after_their_parents():
-    from survey_engine.cli.ops import BackupError, _self_order
+    from survey_engine.store.backup import BackupError, _self_order
     from survey_engine.store.tables import Unit
 
     names = [c._meta.name for c in Unit._meta.columns]
@@ -225,8 +225,8 @@ def test_rows_referring_to_their_own_table_come_after_their_parents():
 def test_values_survive_encoding():
     import datetime as dt
 
-    from survey_engine.auth.tables import SessionRecord
-    from survey_engine.cli.ops import decode, encode
+    from survey_engine.store.auth_tables import SessionRecord
+    from survey_engine.store.backup import decode, encode
     from survey_engine.store.tables import Round, ScoreSnapshot
 
     cases = [

@@ -63,7 +63,7 @@ def fast_hashes(monkeypatch):
     the real ones at the first login)."""
     from argon2 import PasswordHasher
 
-    from survey_engine.auth import passwords
+    from survey_engine.services import passwords
 
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setattr(passwords, "_DUMMY_HASH", None)

@@ -22,8 +22,8 @@ async def client_as(db):
     """`await client_as("planner")` -> an AsyncTestClient with that user's bearer token."""
     from litestar.testing import AsyncTestClient
 
-    from survey_engine.auth import service as auth_service
-    from survey_engine.auth.roles import Role
+    from survey_engine.services import users as auth_service
+    from survey_engine.services.policy import Role
 
     opened = []
 

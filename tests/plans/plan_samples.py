@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from survey_engine.auth.roles import Principal, Role
+from survey_engine.services.policy import Principal, Role
 
 ADMIN = Principal(username="test-admin", role=Role.ADMIN, via="cli")
 PLANNER = Principal(username="pia.planner", role=Role.PLANNER)

@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from survey_engine.demo import UNITS, load_demo
-from survey_engine.reporting.plans import summary_report
+from survey_engine.planning.vocabulary import effect_text, status_text
+from survey_engine.services.demo import UNITS, load_demo
+from survey_engine.services.plan_reports import summary_report
 from survey_engine.services import plans, rounds
 from survey_engine.services.access import system_actor
 
@@ -79,8 +80,8 @@ async def test_demo_plans_and_their_follow_up_report(db, questionnaires_dir):
         assert row["data-flagged"] == ("true" if a["flagged"] else "false")
         # the words shown: the action, its status and its effect
         assert (a["question"] or a["title"]) in row["cells"][3]
-        assert row["cells"][5] == plans.status_text(a["status"], "sv")
-        assert row["cells"][7].startswith(plans.effect_text(a["effect"], "sv"))
+        assert row["cells"][5] == status_text(a["status"], "sv")
+        assert row["cells"][7].startswith(effect_text(a["effect"], "sv"))
 
     from openpyxl import load_workbook
 
@@ -89,7 +90,7 @@ async def test_demo_plans_and_their_follow_up_report(db, questionnaires_dir):
     col = {h: i for i, h in enumerate(sheet[0])}
     assert len(sheet) - 1 == len(expected)
     got = sorted((r[col["Plan"]], r[col["Status"]], r[col["Effect"]]) for r in sheet[1:])
-    assert got == sorted((pid, plans.status_text(a["status"], "en"), plans.effect_text(a["effect"], "en"))
+    assert got == sorted((pid, status_text(a["status"], "en"), effect_text(a["effect"], "en"))
                          for pid, a in expected)
 
 

@@ -42,8 +42,8 @@ class Page:
 
 @pytest.fixture
 async def page_as(db):
-    from survey_engine.auth import service as auth_service
-    from survey_engine.auth.roles import Role
+    from survey_engine.services import users as auth_service
+    from survey_engine.services.policy import Role
     from survey_engine.web import create_app
 
     opened = []

@@ -6,8 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from survey_engine.reporting import plans as reports
-from survey_engine.services import Invalid, plans
+from survey_engine.services import plan_reports as reports
+from survey_engine.errors import Invalid
+from survey_engine.services import plans
 
 from plan_samples import ANALYST, EXPECTED_EFFECTS, PLANNER, setup_rounds
 
@@ -93,7 +94,7 @@ async def test_follow_up_report_html_and_xlsx(db):
     head = sheet[0]
     col = {h: i for i, h in enumerate(head)}
     got = {r[col["Question"]]: r[col["Effect"]] for r in sheet[1:] if r[col["Question"]]}
-    from survey_engine.services.plans import effect_text
+    from survey_engine.planning.vocabulary import effect_text
 
     assert got == {q: effect_text(e, "en") for q, e in EXPECTED_EFFECTS.items()}
     areas = list(wb["Areas"].iter_rows(values_only=True))

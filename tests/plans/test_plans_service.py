@@ -6,12 +6,12 @@ import asyncio
 
 import pytest
 
-from survey_engine.auth import audit
-from survey_engine.auth.errors import PermissionDenied
+from survey_engine.services import audit
+from survey_engine.errors import PermissionDenied
 from survey_engine.planning import make_plan, priorities
 from survey_engine.questionnaire.load import parse_questionnaire
 from survey_engine.scoring import rollup, score_response
-from survey_engine.services import Conflict, Invalid, NotFound
+from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.services import plans
 
 from plan_samples import (

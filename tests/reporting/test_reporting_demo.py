@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from reporting_helpers import data_values, engine_inputs, notes_of
-from survey_engine.demo import DRAFT_2026, NOT_STARTED_2026, load_demo
+from survey_engine.services.demo import DRAFT_2026, NOT_STARTED_2026, load_demo
 from survey_engine.planning import area_follow_up, priorities
-from survey_engine.reporting import service
+from survey_engine.services import reports as service
 from survey_engine.reporting.city_report import build_city_report
-from survey_engine.reporting.data import load_report_data
+from survey_engine.services.round_results import load_report_data
 from survey_engine.reporting.render import render_html
 from survey_engine.reporting.unit_report import build_unit_report
 from survey_engine.scoring import rollup, score_response

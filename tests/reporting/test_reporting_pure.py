@@ -11,7 +11,7 @@ import pytest
 from reporting_helpers import attribute_names, data_texts, data_values
 from survey_engine.questionnaire.load import load_questionnaire
 from survey_engine.reporting.city_report import build_city_report
-from survey_engine.reporting.data import ReportData, RoundData, UnitEntry, result_from_dict
+from survey_engine.reporting.model import ReportData, RoundData, UnitEntry, result_from_dict
 from survey_engine.reporting.render import inline_svg, render, render_html
 from survey_engine.reporting.text import fmt_percent, fmt_share
 from survey_engine.reporting.unit_report import build_unit_report
@@ -93,11 +93,11 @@ def test_inline_svg_is_an_accessible_image():
 
 
 def test_missing_templates_are_a_clear_error(monkeypatch, tmp_path):
-    from survey_engine.services.errors import ServiceError
+    from survey_engine.errors import AppError
 
     monkeypatch.setenv("SURVEY_ENGINE_REPORT_TEMPLATES", str(tmp_path))
     report = build_unit_report(ReportData(_round(), None), "U0", "sv")
-    with pytest.raises(ServiceError, match="SURVEY_ENGINE_REPORT_TEMPLATES"):
+    with pytest.raises(AppError, match="SURVEY_ENGINE_REPORT_TEMPLATES"):
         render_html(report)
 
 

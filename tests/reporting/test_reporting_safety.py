@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from reporting_helpers import attribute_names, data_values, service_actor, tag_names
-from survey_engine.demo import UNITS, answers_for
-from survey_engine.reporting import service
+from survey_engine.services.demo import UNITS, answers_for
+from survey_engine.services import reports as service
 from survey_engine.scoring import score_response
-from survey_engine.services import Invalid, NotFound, questionnaires, responses, rounds, units
+from survey_engine.errors import Invalid, NotFound
+from survey_engine.services import questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
 
 pytestmark = pytest.mark.db
@@ -147,8 +148,8 @@ def test_cli_empty_round_exits_2(db, tmp_path):
 
 
 async def test_reports_by_role(db, questionnaires_dir):
-    from survey_engine.auth.errors import PermissionDenied
-    from survey_engine.auth.roles import Principal, Role
+    from survey_engine.errors import PermissionDenied
+    from survey_engine.services.policy import Principal, Role
 
     rid, _, _ = await _setup(questionnaires_dir)
     respondent = Principal("r", Role.RESPONDENT, frozenset({"XSS"}))

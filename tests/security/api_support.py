@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import itertools
 
-from survey_engine.auth import service as auth_service
-from survey_engine.auth.roles import Role
+from survey_engine.services import users as auth_service
+from survey_engine.services.policy import Role
 from survey_engine.services import responses
 from survey_engine.services.access import system_actor
 from survey_samples import FULL_2024, V2024, setup_round

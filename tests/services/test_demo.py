@@ -1,8 +1,9 @@
 """The demo on the flagship questionnaires: one end-to-end run over real files."""
 import pytest
 
-from survey_engine.demo import DRAFT_2026, NOT_STARTED_2026, UNITS, load_demo
-from survey_engine.services import Conflict, overview, responses, rounds, units
+from survey_engine.services.demo import DRAFT_2026, NOT_STARTED_2026, UNITS, load_demo
+from survey_engine.errors import Conflict
+from survey_engine.services import overview, responses, rounds, units
 from survey_engine.services.access import system_actor
 
 ADMIN = system_actor("tests")

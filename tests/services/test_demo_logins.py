@@ -2,9 +2,9 @@
 fresh passwords that work; never added to a database without the demo's units."""
 import pytest
 
-from survey_engine.auth import service as auth_service
-from survey_engine.auth.roles import Role
-from survey_engine.demo import UNITS, demo_logins
+from survey_engine.services import users as auth_service
+from survey_engine.services.policy import Role
+from survey_engine.services.demo import UNITS, demo_logins
 from survey_engine.services import units
 from survey_engine.services.access import system_actor
 from survey_engine.services.units import UnitInput

@@ -3,10 +3,12 @@ import datetime as dt
 
 import pytest
 
-from survey_engine.services import Conflict, Invalid, NotFound, questionnaires, rounds, units
+from survey_engine.errors import Conflict, Invalid, NotFound
+
+from survey_engine.services import questionnaires, rounds, units
 from survey_engine.services.units import UnitInput, parse_units_csv
 from survey_samples import V2024
-from survey_engine.auth.roles import Principal, Role
+from survey_engine.services.policy import Principal, Role
 
 
 def who(name: str) -> Principal:

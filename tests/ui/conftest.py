@@ -10,7 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
-from survey_engine.auth import passwords
+from survey_engine.services import passwords
 from survey_engine.web import create_app
 from ui_site import PASSWORD, build_site
 

@@ -54,7 +54,7 @@ async def test_trends_over_two_rounds(browser, site):
 
 
 async def test_flagship_areas_render_and_save(browser, db, questionnaires_dir):
-    from survey_engine.auth import service as auth_service
+    from survey_engine.services import users as auth_service
     from survey_engine.services import questionnaires, rounds, units
 
     actor = system()

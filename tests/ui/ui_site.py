@@ -93,14 +93,14 @@ def system() -> object:
 
         return system_actor("tests")
     except ImportError:  # pragma: no cover - older services
-        from survey_engine.auth.roles import Principal, Role
+        from survey_engine.services.policy import Principal, Role
 
         return Principal("cli:tests", Role.ADMIN, via="cli")
 
 
 async def build_site() -> Site:
     """Publish the questionnaire, create the units, an open round and the users."""
-    from survey_engine.auth import service as auth_service
+    from survey_engine.services import users as auth_service
     from survey_engine.services import questionnaires, rounds, units
 
     actor = system()

@@ -14,6 +14,8 @@ from survey_engine.web.api.responses import ResponseController
 from survey_engine.web.api.rounds import RoundController
 from survey_engine.web.api.units import UnitController
 from survey_engine.web.api.users import UserController
+from survey_engine import __version__
+from survey_engine.scoring import ENGINE_VERSION
 
 API_PREFIX = "/api/v1"
 API_CONTROLLERS = [
@@ -25,9 +27,6 @@ API_CONTROLLERS = [
 
 @get("/health", tags=["meta"], summary="Liveness check", opt={"public": True}, security=[{}])
 async def health() -> dict[str, str]:
-    from survey_engine import __version__
-    from survey_engine.scoring import ENGINE_VERSION
-
     return {"status": "ok", "version": __version__, "engine_version": ENGINE_VERSION}
 
 

@@ -7,12 +7,13 @@ from typing import Annotated
 from litestar import Controller, MediaType, Response, get
 from litestar.params import QueryParameter
 
-from survey_engine.auth import audit
-from survey_engine.services import Invalid
+from survey_engine.services import audit
+from survey_engine.errors import Invalid
 from survey_engine.web.api.access_schemas import AuditEventOut, AuditPage
 from survey_engine.web.api.common import Action, Limit, Offset, errors, requires
+from survey_engine.text import Text
 
-Text = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
+Filter = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 # "actor" is the name of the injected Principal, so the filter has another Python name.
 ActorFilter = Annotated[str | None, QueryParameter(name="actor", min_length=1, max_length=200,
                                                    description="who acted (exact username)")]
@@ -32,7 +33,7 @@ def _moment(value: dt.datetime | None, field: str) -> dt.datetime | None:
     except OverflowError:
         ok = False
     if not ok:
-        raise Invalid(f"{field}: utanför 1970–9000 / outside 1970-9000", [{"field": field, "message": "1970-9000"}])
+        raise Invalid(Text(f"{field}: utanför 1970–9000", f"outside 1970-9000"), [{"field": field, "message": "1970-9000"}])
     return value.astimezone(dt.timezone.utc)
 
 
@@ -40,7 +41,7 @@ def _filters(actor, action, object_type, object_id, unit, since, until) -> audit
     texts = {"actor": actor, "action": action, "object_type": object_type, "object_id": object_id, "unit": unit}
     bad = [name for name, value in texts.items() if value is not None and any(ord(c) < 32 for c in value)]
     if bad:
-        raise Invalid("Filtret innehåller styrtecken / a filter contains control characters",
+        raise Invalid(Text("Filtret innehåller styrtecken", "a filter contains control characters"),
                       [{"field": name, "message": "control character"} for name in bad])
     return audit.AuditFilter(actor=actor, action=action, object_type=object_type, object_id=object_id, unit=unit,
                              since=_moment(since, "since"), until=_moment(until, "until"))
@@ -57,8 +58,8 @@ class AuditController(Controller):
     guards = [requires(Action.AUDIT_READ)]
 
     @get("/", summary="Audit events, newest first", responses=errors(422))
-    async def list_events(self, by: ActorFilter = None, action: ActionFilter = None, object_type: Text = None,
-                          object_id: Text = None, unit: Text = None, since: When = None, until: When = None,
+    async def list_events(self, by: ActorFilter = None, action: ActionFilter = None, object_type: Filter = None,
+                          object_id: Filter = None, unit: Filter = None, since: When = None, until: When = None,
                           limit: Limit = 100, offset: Offset = 0) -> AuditPage:
         filters = _filters(by, action, object_type, object_id, unit, since, until)
         items = await audit.list_events(filters, limit, offset)
@@ -67,8 +68,8 @@ class AuditController(Controller):
 
     @get("/export.csv", summary="The matching audit events as CSV (oldest first, formula-safe cells)",
          media_type="text/csv; charset=utf-8", responses=errors(422))
-    async def export_csv(self, by: ActorFilter = None, action: ActionFilter = None, object_type: Text = None,
-                         object_id: Text = None, unit: Text = None, since: When = None,
+    async def export_csv(self, by: ActorFilter = None, action: ActionFilter = None, object_type: Filter = None,
+                         object_id: Filter = None, unit: Filter = None, since: When = None,
                          until: When = None) -> Response[str]:
         filters = _filters(by, action, object_type, object_id, unit, since, until)
         text = await audit.export_events_csv(filters)

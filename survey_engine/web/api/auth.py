@@ -7,9 +7,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from survey_engine.auth import service as auth_service, web as auth_web
-from survey_engine.auth.errors import InvalidCredentials
-from survey_engine.auth.roles import Principal as _Principal
+from survey_engine.services import users as auth_service
+from survey_engine.web import security as auth_web
+from survey_engine.errors import InvalidCredentials
+from survey_engine.services.policy import Principal as _Principal
 from survey_engine.web.api.access_schemas import LoginIn, LoginOut, MeOut, TokenCreatedOut, TokenIn, TokenOut
 from survey_engine.web.api.common import Action, Id, Actor, errors, requires
 

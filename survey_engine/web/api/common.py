@@ -23,8 +23,8 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
-from survey_engine.auth.roles import Action, Principal
-from survey_engine.auth.web import current_principal, requires
+from survey_engine.services.policy import Action, Principal
+from survey_engine.web.security import current_principal, requires
 from survey_engine.web.api.schemas import ConflictOut, ErrorOut
 
 __all__ = ["Action", "Actor", "Principal", "requires", "provide_actor", "errors", "Limit", "Offset", "Id"]

@@ -9,14 +9,15 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 
-from survey_engine.services.errors import ServiceError
+from survey_engine.errors import AppError, LoginThrottled
 
 log = logging.getLogger("survey_engine.web")
 _TOO_LONG = re.compile(r"should have at most \d+ (characters?|items?)\b")
 
 
-def service_error(request: Request, exc: ServiceError) -> Response:
-    return Response(content=exc.to_dict(), status_code=exc.status_code)
+def service_error(request: Request, exc: AppError) -> Response:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginThrottled) else None
+    return Response(content=exc.to_dict(), status_code=exc.status_code, headers=headers)
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
@@ -70,7 +71,7 @@ def unexpected_error(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
-    ServiceError: service_error,
+    AppError: service_error,
     ValidationException: validation_error,
     HTTPException: http_error,
     Exception: unexpected_error,

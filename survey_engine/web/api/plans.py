@@ -17,7 +17,7 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, ConfigDict, Field
 
-from survey_engine.reporting import plans as reports
+from survey_engine.services import plan_reports as reports
 from survey_engine.reporting.plans import MEDIA_TYPES
 from survey_engine.services import plans as service
 from survey_engine.web.api.common import Action, Actor, Id, errors, requires

@@ -11,9 +11,12 @@ from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import PathParameter, QueryParameter, RawBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from survey_engine.services import Invalid, questionnaires as service
+from survey_engine.errors import Invalid
+
+from survey_engine.services import questionnaires as service
 from survey_engine.web.api.common import Action, Limit, Offset, Actor, errors, requires
 from survey_engine.web.api.schemas import PublishOut, VersionDetail, VersionOut, VersionPage
+from survey_engine.text import Text
 
 MAX_SOURCE = 5_000_000
 _KEY = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -42,19 +45,19 @@ class _PublishOperation(Operation):
 
 def _source_of(request: Request, body: bytes) -> str:
     if len(body) > MAX_SOURCE:
-        raise Invalid("Filen är för stor / the file is too large", [{"field": "body", "message": f"max {MAX_SOURCE} bytes"}])
+        raise Invalid(Text("Filen är för stor", "the file is too large"), [{"field": "body", "message": f"max {MAX_SOURCE} bytes"}])
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Invalid("Texten är inte UTF-8 / the text is not UTF-8",
+        raise Invalid(Text("Texten är inte UTF-8", "the text is not UTF-8"),
                       [{"field": "body", "message": f"byte {exc.start}"}]) from exc
     if request.content_type[0] == "application/json":
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise Invalid("Ogiltig JSON / invalid JSON", [{"field": "body", "message": str(exc)}]) from exc
+            raise Invalid(Text("Ogiltig JSON", "invalid JSON"), [{"field": "body", "message": str(exc)}]) from exc
         if not isinstance(data, dict) or not isinstance(data.get("source"), str):
-            raise Invalid("JSON-kroppen ska vara {\"source\": \"<yaml>\"} / the JSON body must be {\"source\": \"<yaml>\"}",
+            raise Invalid(Text("JSON-kroppen ska vara {\"source\": \"<yaml>\"}", "the JSON body must be {\"source\": \"<yaml>\"}"),
                           [{"field": "source", "message": "a string with the questionnaire YAML"}])
         return data["source"]
     return text

@@ -10,11 +10,14 @@ from litestar import Controller, get, post, put
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from survey_engine.services import NotFound, responses as service
+from survey_engine.errors import NotFound
+
+from survey_engine.services import responses as service
 from survey_engine.web.api.common import Action, Id, Limit, Offset, Actor, errors, requires
 from survey_engine.web.api.schemas import (
     AnswersFile, HistoryEntry, HistoryPage, ResponseOut, SaveIn, ScoresOut, SnapshotOut, SubmitIn,
 )
+from survey_engine.text import Text
 
 QuestionFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=100, description="only this question")]
 Revision = Annotated[int | None, QueryParameter(ge=0, le=2_147_483_647, description="refuse a stale import")]
@@ -79,7 +82,7 @@ class ResponseController(Controller):
     async def snapshot(self, response_id: Id, actor: Actor) -> SnapshotOut:
         snap = await service.latest_snapshot(response_id, actor=actor)
         if snap is None:
-            raise NotFound("Svaret har inte skickats in än / the response has not been submitted yet")
+            raise NotFound(Text("Svaret har inte skickats in än", "the response has not been submitted yet"))
         return SnapshotOut.model_validate(snap)
 
     @get("/{response_id:int}/answers-file", summary="Export the answers (answers-file format)", responses=errors(404),

@@ -7,7 +7,7 @@ from litestar import Controller, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from survey_engine.auth import service as auth_service
+from survey_engine.services import users as auth_service
 from survey_engine.web.api.access_schemas import RoleIn, UnitsIn, UserIn, UserOut, UserPage
 from survey_engine.web.api.common import Action, Name, Actor, errors, requires
 

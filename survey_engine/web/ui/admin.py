@@ -10,17 +10,19 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from survey_engine.auth import audit
-from survey_engine.auth import service as auth_service
-from survey_engine.auth.errors import AuthError
-from survey_engine.auth.roles import Action, Principal, Role, decide
+from survey_engine.services import audit
+from survey_engine.services import users as auth_service
+from survey_engine.errors import AppError
+from survey_engine.services.policy import Action, Principal, Role, decide
 from survey_engine.services import questionnaires as questionnaires_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.services import units as units_service
-from survey_engine.services.errors import ServiceError
+from survey_engine.errors import AppError
 from survey_engine.web.ui.common import (
     current, error_items, form_list, form_text, lang_of, need, redirect, render, service_message,
 )
+from survey_engine.text import Text
+from survey_engine.errors import NotFound
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -82,7 +84,7 @@ async def units_create(request: Request) -> Response:
     try:
         await units_service.create_unit(values["code"], values["name"], weight, values["parent"] or None,
                                         actor=principal)
-    except ServiceError as exc:
+    except AppError as exc:
         message, items = _problems(exc, lang)
         field_errors = {}
         for item in items:
@@ -116,7 +118,7 @@ async def units_import(request: Request) -> Response:
     try:
         items = units_service.parse_units_csv(text, source=name)
         counts = await units_service.import_units(items, actor=principal)
-    except ServiceError as exc:
+    except AppError as exc:
         message, items = _problems(exc, lang)
         return await _units_page(request, exc.status_code, import_message=message, import_errors=items,
                                  csv_text=form_text(form, "csv"))
@@ -151,8 +153,8 @@ async def users_create(request: Request) -> Response:
     try:
         await auth_service.create_user(principal, values["username"], values["role"], password=password or None,
                                        display_name=values["display_name"], email=values["email"], units=units)
-    except AuthError as exc:
-        return await _users_page(request, 422, create=values, create_units=units, create_message=exc.message(lang))
+    except AppError as exc:
+        return await _users_page(request, 422, create=values, create_units=units, create_message=exc.text.get(lang))
     return redirect("/admin/anvandare", values["username"])
 
 
@@ -171,8 +173,8 @@ async def users_change(request: Request, username: FromPath[str]) -> Response:
             await auth_service.set_role(principal, username, form_text(form, "role"), units=form_list(form, "units"))
         else:
             return await _users_page(request, 400, change_message="?")
-    except AuthError as exc:
-        return await _users_page(request, 422, change_user=username, change_message=exc.message(lang))
+    except AppError as exc:
+        return await _users_page(request, 422, change_user=username, change_message=exc.text.get(lang))
     return redirect("/admin/anvandare", username)
 
 
@@ -214,7 +216,7 @@ async def rounds_create(request: Request) -> Response:
     try:
         rnd = await rounds_service.create_round(values["name"], family, version, units or None, opens, closes,
                                                 actor=principal)
-    except ServiceError as exc:
+    except AppError as exc:
         message, items = _problems(exc, lang)
         return await _rounds_page(request, exc.status_code, create=values, create_message=message,
                                   create_errors=items)
@@ -230,10 +232,8 @@ async def rounds_change(request: Request, round_id: FromPath[int], what: FromPat
         elif what == "stang":
             await rounds_service.close_round(round_id, actor=principal)
         else:
-            from survey_engine.services.errors import NotFound
-
-            raise NotFound(f"Okänd åtgärd {what} / unknown action {what}")
-    except ServiceError as exc:
+            raise NotFound(Text(f"Okänd åtgärd {what}", f"unknown action {what}"))
+    except AppError as exc:
         if exc.status_code == 404:
             raise
         return await _rounds_page(request, exc.status_code, change_message=service_message(exc, lang_of(request)))
@@ -276,7 +276,7 @@ async def versions_upload(request: Request) -> Response:
             f"{name}: filen är inte UTF-8-text." if lang == "sv" else f"{name}: the file is not UTF-8 text."))
     try:
         summary, created = await questionnaires_service.publish_questionnaire(text, actor=principal, source=name)
-    except ServiceError as exc:
+    except AppError as exc:
         message, items = _problems(exc, lang)
         return await _versions_page(request, exc.status_code, upload_message=message, upload_errors=items,
                                     upload_name=name)

@@ -15,12 +15,11 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
-from survey_engine.auth.errors import AuthError
-from survey_engine.auth.errors import NotFound as AuthNotFound
-from survey_engine.auth.errors import PermissionDenied
-from survey_engine.auth.roles import Action, Principal, Role, decide
-from survey_engine.services.errors import NotFound, ServiceError
+from survey_engine.errors import AppError, NotFound, PermissionDenied
+from survey_engine.services.policy import Action, Principal, Role, decide
 from survey_engine.web import i18n
+from survey_engine.text import Text
+from survey_engine.services.policy import allowed_somewhere
 
 LOGIN_PATH = "/logga-in"
 
@@ -56,8 +55,6 @@ def register_nav(item: NavItem) -> None:
 
 
 def _may(principal: Principal, action: Action) -> bool:
-    from survey_engine.auth.roles import allowed_somewhere
-
     return allowed_somewhere(principal, action)
 
 
@@ -100,8 +97,8 @@ def need(request: Request, action: Action, unit: str | None = None, *, somewhere
     principal = current(request)
     allowed = _may(principal, action) if somewhere else decide(principal, action, unit).allowed
     if not allowed:
-        raise PermissionDenied("Du har inte behörighet att se eller göra detta.",
-                               "You are not allowed to see or do this.")
+        raise PermissionDenied(Text("Du har inte behörighet att se eller göra detta.",
+                               "You are not allowed to see or do this."))
     return principal
 
 
@@ -168,16 +165,12 @@ def form_text(form: Any, key: str, default: str = "") -> str:
 
 def service_message(exc: Exception, lang: str) -> str:
     """One sentence in the page's language from a service or auth error."""
-    if isinstance(exc, AuthError):
-        return exc.message(lang)
-    text = getattr(exc, "message", None) or str(exc)
-    if " / " in text:
-        sv, _, en = text.partition(" / ")
-        return en if lang == "en" else sv
-    return text
+    if isinstance(exc, AppError):
+        return exc.text.get(lang)
+    return str(exc)
 
 
-def error_items(exc: ServiceError, lang: str) -> list[str]:
+def error_items(exc: AppError, lang: str) -> list[str]:
     out = []
     for err in exc.errors or []:
         where = err.get("question") or err.get("field") or ""
@@ -210,19 +203,23 @@ def _login_redirect(request: Request, _exc: Exception) -> Response:
 
 def _forbidden(request: Request, exc: Exception) -> Response:
     lang = lang_of(request)
-    message = exc.message(lang) if isinstance(exc, AuthError) else i18n.translator(lang)(
+    message = exc.text.get(lang) if isinstance(exc, AppError) else i18n.translator(lang)(
         "Du har inte behörighet att se eller göra detta.", "You are not allowed to see or do this.")
     return _error_page(request, 403, "Ingen behörighet", "Not allowed", message)
 
 
 def _not_found(request: Request, exc: Exception) -> Response:
     lang = lang_of(request)
-    message = service_message(exc, lang) if isinstance(exc, (ServiceError, AuthError)) else i18n.translator(lang)(
+    message = service_message(exc, lang) if isinstance(exc, AppError) else i18n.translator(lang)(
         "Sidan finns inte.", "There is no such page.")
     return _error_page(request, 404, "Hittades inte", "Not found", message)
 
 
-def _service_error(request: Request, exc: ServiceError) -> Response:
+def _service_error(request: Request, exc: AppError) -> Response:
+    if isinstance(exc, PermissionDenied):
+        return _forbidden(request, exc)
+    if isinstance(exc, NotFound):
+        return _not_found(request, exc)
     lang = lang_of(request)
     message = service_message(exc, lang)
     items = error_items(exc, lang)
@@ -231,22 +228,13 @@ def _service_error(request: Request, exc: ServiceError) -> Response:
     return _error_page(request, exc.status_code, "Det gick inte", "That did not work", message)
 
 
-def _auth_error(request: Request, exc: AuthError) -> Response:
-    if isinstance(exc, PermissionDenied):
-        return _forbidden(request, exc)
-    if isinstance(exc, AuthNotFound):
-        return _not_found(request, exc)
-    return _error_page(request, 400, "Det gick inte", "That did not work", exc.message(lang_of(request)))
-
-
 EXCEPTION_HANDLERS = {
     LoginRequired: _login_redirect,
     NotAuthorizedException: _login_redirect,
     PermissionDeniedException: _forbidden,
     NotFoundException: _not_found,
     NotFound: _not_found,
-    ServiceError: _service_error,
-    AuthError: _auth_error,
+    AppError: _service_error,
 }
 
 

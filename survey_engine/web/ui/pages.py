@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 from litestar import Request, get, post
 from litestar.response import Response, Template
 
-from survey_engine.auth import service as auth_service
-from survey_engine.auth import web as auth_web
-from survey_engine.auth.errors import AuthError, LoginThrottled
-from survey_engine.auth.roles import Role
+from survey_engine.services import users as auth_service
+from survey_engine.web import security as auth_web
+from survey_engine.errors import AppError, LoginThrottled
+from survey_engine.services.policy import Role
 from survey_engine.web.ui.common import current, form_text, lang_of, principal_of, redirect, render
 
 HOME_BY_ROLE = {
@@ -58,13 +58,13 @@ async def login(request: Request) -> Response:
         principal = await auth_service.authenticate(username, password, auth_web.client_address(request))
     except LoginThrottled as exc:
         response = render(request, "login.html", status=429, next=target, username=username,
-                          error=exc.message(lang))
+                          error=exc.text.get(lang))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    except AuthError as exc:
+    except AppError as exc:
         status = 401 if exc.code == "invalid_credentials" else 403
         return render(request, "login.html", status=status, next=target, username=username,
-                      error=exc.message(lang))
+                      error=exc.text.get(lang))
     auth_web.start_session(request, principal)
     if target == "/":
         target = HOME_BY_ROLE.get(principal.role, "/")

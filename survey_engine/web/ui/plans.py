@@ -15,15 +15,18 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from survey_engine.auth.roles import Action, Principal
+from survey_engine.services.policy import Action, Principal
 from survey_engine.planning import ACTION_STATUSES
+from survey_engine.planning.vocabulary import effect_text, status_text
 from survey_engine.services import plans as service
 from survey_engine.services import rounds as rounds_service
-from survey_engine.services.errors import Conflict, ServiceError
+from survey_engine.errors import Conflict, AppError
 from survey_engine.services.questionnaires import get_questionnaire
 from survey_engine.web.ui.common import (
     NavItem, error_items, form_text, lang_of, need, redirect, register_nav, render, service_message,
 )
+from survey_engine.questionnaire.model import localized
+from survey_engine.services import units as units_service
 
 register_nav(NavItem("plans", "/planer", "Handlingsplaner", "Improvement plans", Action.PLAN_READ, None, 40))
 
@@ -32,10 +35,10 @@ EDIT_FIELDS = ("period", "owner", "status", "due_date", "note")
 
 def _words(lang: str) -> dict[str, Any]:
     return {
-        "status": {s: service.status_text(s, lang) for s in ACTION_STATUSES},
-        "effect": {e: service.effect_text(e, lang) for e in ("met", "improved", "unchanged", "worse",
+        "status": {s: status_text(s, lang) for s in ACTION_STATUSES},
+        "effect": {e: effect_text(e, lang) for e in ("met", "improved", "unchanged", "worse",
                                                               "not_comparable", None)}
-        | {"not_measured": service.effect_text(None, lang)},
+        | {"not_measured": effect_text(None, lang)},
     }
 
 
@@ -45,7 +48,6 @@ async def _questionnaire(ref: dict[str, str]):
 
 def _texts(q, plan: dict[str, Any], lang: str) -> dict[int, str]:
     """Action id -> the question's text in the page's language (own actions: title)."""
-    from survey_engine.questionnaire.model import localized
 
     out = {}
     for a in plan["actions"]:
@@ -55,8 +57,6 @@ def _texts(q, plan: dict[str, Any], lang: str) -> dict[int, str]:
 
 
 def _area_titles(qs, lang: str) -> dict[str, str]:
-    from survey_engine.questionnaire.model import localized
-
     titles: dict[str, str] = {}
     for q in qs:
         for area in q.areas:
@@ -78,8 +78,6 @@ async def _list_page(request: Request, status: int = 200, **extra: Any) -> Templ
     rounds = await _plannable_rounds(principal) if principal.can(Action.PLAN_WRITE) else []
     units: list[dict[str, Any]] = []
     if rounds:
-        from survey_engine.services import units as units_service
-
         units, _ = await units_service.list_units(limit=1000)
     from_rounds = sorted({(p["round_id"], p["round_name"]) for p in items}, reverse=True)
     return render(request, "plans/list.html", status=status, plans=items, rounds=rounds, units=units,
@@ -119,7 +117,7 @@ async def plans_create(request: Request) -> Response:
             principal, numbers["round_id"], values["unit"] or None, start=values["start"] or None,
             periods=numbers["periods"], capacity=numbers["capacity"], method=values["method"] or "weakest",
             title=values["title"] or None)
-    except ServiceError as exc:
+    except AppError as exc:
         return await _list_page(request, exc.status_code, form=values, create_message=service_message(exc, lang),
                                 create_errors=error_items(exc, lang))
     return redirect(f"/planer/{plan['id']}", "plan" if lang == "en" else "planen är sparad")
@@ -179,7 +177,7 @@ async def action_update(request: Request, plan_id: FromPath[int], action_id: Fro
         await service.update_action(principal, plan_id, action_id, _revision(form), changes)
     except Conflict as exc:
         return await _conflict_page(request, plan_id, exc, kept)
-    except ServiceError as exc:
+    except AppError as exc:
         message = service_message(exc, lang)
         items = error_items(exc, lang)
         return await _plan_page(request, plan_id, exc.status_code, error_message=message, error_items=items,
@@ -207,7 +205,7 @@ async def action_add(request: Request, plan_id: FromPath[int]) -> Response:
         await service.add_action(principal, plan_id, _revision(form), fields)
     except Conflict as exc:
         return await _conflict_page(request, plan_id, exc, kept)
-    except ServiceError as exc:
+    except AppError as exc:
         return await _plan_page(request, plan_id, exc.status_code, error_message=service_message(exc, lang),
                                 error_items=error_items(exc, lang), kept=kept)
     return redirect(f"/planer/{plan_id}", "åtgärden är tillagd" if lang == "sv" else "action added")

@@ -13,15 +13,20 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from survey_engine.auth.roles import Action, Principal, decide
+from survey_engine.services.policy import Action, Principal, decide
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
-from survey_engine.services.errors import Conflict, Invalid, Locked
+from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui.common import (
     current, error_items, form_text, lang_of, need, redirect, render, service_message,
 )
+from survey_engine.text import Text
+from survey_engine.scoring import score_response
+from survey_engine.services.units import list_units
+from survey_engine.errors import NotFound
+from survey_engine.web.i18n import clock
 
 
 async def _load(principal: Principal, response_id: int) -> tuple[dict[str, Any], dict[str, Any], Any]:
@@ -37,8 +42,6 @@ def _editable(principal: Principal, state: dict[str, Any], rnd: dict[str, Any]) 
 
 
 def _score(q, values: dict[str, Any]) -> dict[str, Any]:
-    from survey_engine.scoring import score_response
-
     return score_response(q, values).to_dict()
 
 
@@ -48,7 +51,6 @@ def _score(q, values: dict[str, Any]) -> dict[str, Any]:
 @get("/mina-enkater", name="ui.mine")
 async def my_surveys(request: Request) -> Template:
     principal = need(request, Action.RESPONSE_READ, somewhere=True)
-    from survey_engine.services.units import list_units
 
     rows, _ = await rounds_service.list_rounds(limit=1000)
     names = {u["code"]: u["name"] for u in (await list_units(limit=1000))[0]}
@@ -166,9 +168,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
 def _find_area(q, area_id: str):
     area = q.area(area_id)
     if area is None:
-        from survey_engine.services.errors import NotFound
-
-        raise NotFound(f"Området {area_id} finns inte i enkäten / the questionnaire has no area {area_id}")
+        raise NotFound(Text(f"Området {area_id} finns inte i enkäten", f"the questionnaire has no area {area_id}"))
     return area
 
 
@@ -181,8 +181,6 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     lang = lang_of(request)
     message = None
     if saved:
-        from survey_engine.web.i18n import clock
-
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
                                                          message=message, message_kind="ok"))
@@ -268,8 +266,6 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         return page(423, service_message(exc, lang))
 
     if as_json:
-        from survey_engine.web.i18n import clock
-
         result = _score(q, responses_service.values_of(new_state))
         return Response({
             "revision": new_state["revision"],
@@ -342,7 +338,7 @@ async def submit(request: Request, response_id: FromPath[int]) -> Response:
 
 async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = "radar-") -> dict[str, Any]:
     """The figures, the radar chart and the gaps of one score result, for a page."""
-    from survey_engine import charts
+    from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
 
     points = charts.from_score_result(q, result, lang)
 

@@ -6,6 +6,7 @@ import math
 from typing import Any, Mapping
 
 from survey_engine.questionnaire.model import Area, Question, Questionnaire, localized
+from survey_engine.web.ui.common import form_list, form_text
 
 NONE_OF_THESE = "__none__"  # the "none of these" box of a multi question: answer []
 
@@ -94,7 +95,6 @@ def read_area_form(q: Questionnaire, area: Area, form: Any, lang: str) -> tuple[
     Returns (answers, comments, evidence, raw, errors): `answers` has every question of
     the area (None = unanswered, so clearing a choice clears it), `raw` the values as
     typed (to show them again), `errors` the fields that could not be read."""
-    from survey_engine.web.ui.common import form_list, form_text
 
     answers: dict[str, Any] = {}
     comments: dict[str, str] = {}

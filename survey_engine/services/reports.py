@@ -1,12 +1,12 @@
 """Reports as use cases, for the command line and (later) the web layer.
 
-Each function reads what it needs from the database (`data.py`), builds the report
+Each function reads what it needs through the one read path (`round_results`), builds the report
 (pure) and renders it in a worker thread (rendering is CPU work: the event loop stays
 free). They return `(content bytes, media type, file name)`. Errors are the services'
 domain errors: `NotFound` (round, unit), `Invalid` (bad format or language, nothing
 to report), which the web layer maps to 404/400 and the CLI to exit status 2.
 Authorisation: pass the acting `Principal` as `actor` (the web layer must); the
-policy of `survey_engine.auth.roles` then decides:
+policy of `survey_engine.services.policy` then decides:
 - a unit report needs `response.read` and `scores.read` on that unit (a respondent
   gets their own unit's report, in any format: it is their own data; the city median
   in it is an aggregate that names no other unit);
@@ -22,15 +22,16 @@ import datetime as dt
 import json
 from typing import AsyncIterator, Callable
 
-from survey_engine.auth.roles import Action, Principal, require
-from survey_engine.services.errors import Invalid
+from survey_engine.services.policy import Action, Principal, require
+from survey_engine.errors import Invalid
 
-from .anonymised import anonymised_export
-from .city_report import build_city_report
-from .data import load_report_data
-from .render import FORMATS, render
-from .text import LANGUAGES
-from .unit_report import build_unit_report
+from survey_engine.reporting.anonymised import anonymised_export
+from survey_engine.reporting.city_report import build_city_report
+from survey_engine.reporting.render import FORMATS, render
+from survey_engine.reporting.text import LANGUAGES
+from survey_engine.reporting.unit_report import build_unit_report
+from survey_engine.services.round_results import load_report_data, load_round
+from survey_engine.text import Text
 
 Result = tuple[bytes, str, str]
 CSV_TABLES = ("scores", "answers", "priorities", "city")
@@ -52,13 +53,12 @@ def _may_read_city(actor: Principal | None, fmt: str) -> None:
 
 def _check(fmt: str, lang: str, csv_table: str = "scores") -> None:
     if fmt not in FORMATS:
-        raise Invalid(f"Okänt format {fmt!r}; välj {', '.join(FORMATS)} / unknown format {fmt!r}: use one of "
-                      f"{', '.join(FORMATS)}", [{"field": "format", "message": "|".join(FORMATS)}])
+        raise Invalid(Text(f"Okänt format {fmt!r}; välj {', '.join(FORMATS)}", f"unknown format {fmt!r}: use one of " f"{', '.join(FORMATS)}"), [{"field": "format", "message": "|".join(FORMATS)}])
     if lang not in LANGUAGES:
-        raise Invalid(f"Okänt språk {lang!r}; välj {', '.join(LANGUAGES)} / unknown language {lang!r}",
+        raise Invalid(Text(f"Okänt språk {lang!r}; välj {', '.join(LANGUAGES)}", f"unknown language {lang!r}"),
                       [{"field": "lang", "message": "|".join(LANGUAGES)}])
     if csv_table not in CSV_TABLES:
-        raise Invalid(f"Okänd tabell {csv_table!r}; välj {', '.join(CSV_TABLES)} / unknown table {csv_table!r}",
+        raise Invalid(Text(f"Okänd tabell {csv_table!r}; välj {', '.join(CSV_TABLES)}", f"unknown table {csv_table!r}"),
                       [{"field": "table", "message": "|".join(CSV_TABLES)}])
 
 
@@ -96,7 +96,7 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
     _check(fmt, lang)
     data = await load_report_data(round_id)
     if not data.current.units:
-        raise Invalid(f"Omgång {round_id} har inga deltagande enheter / round {round_id} has no units")
+        raise Invalid(Text(f"Omgång {round_id} har inga deltagande enheter", f"round {round_id} has no units"))
     for entry in data.current.units:
         if actor is not None and not (actor.can(Action.RESPONSE_READ, entry.code)
                                       and actor.can(Action.SCORES_READ, entry.code)):
@@ -115,8 +115,6 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
 
 async def round_unit_codes(round_id: int) -> list[tuple[str, str]]:  # names only: no unit data
     """(code, status) of every unit taking part in the round, in round order."""
-    from .data import load_round
-
     data = await load_round(round_id, with_notes=False)
     return [(u.code, u.status) for u in data.units]
 

@@ -11,8 +11,8 @@ CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 APP_CONFIG = AppConfig(
     app_name="auth",
-    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "migrations"),
-    table_classes=table_finder(modules=["survey_engine.auth.tables"], exclude_imported=True),
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "auth_migrations"),
+    table_classes=table_finder(modules=["survey_engine.store.auth_tables"], exclude_imported=True),
     migration_dependencies=[],
     commands=[],
 )

@@ -16,10 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey_engine.auth.roles import Principal, Role
+from survey_engine.services.policy import Principal, Role
 from survey_engine.questionnaire.model import Question, Questionnaire
-from survey_engine.services import Conflict, plan_demo, questionnaires, responses, rounds, units
+from survey_engine.errors import Conflict
+from survey_engine.services import plan_demo, questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
+from survey_engine.text import Text
+from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
+from survey_engine.store.db import write_transaction
+from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
+from survey_engine.services.demo_users import ensure_demo_users
+from survey_engine.store.tables import Unit
 
 FAMILY = "mcf-cybersakerhet"
 SEED = "survey-engine-demo-1"
@@ -176,17 +183,11 @@ async def _answer(response_id: int, values, comments, evidence, actor: Principal
 
 
 async def database_is_empty() -> bool:
-    from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
-
     return not (await Unit.exists() or await Round.exists() or await QuestionnaireVersion.exists())
 
 
 async def clear_survey_data() -> None:
     """Delete every unit, round, response and published version (not users)."""
-    from survey_engine.store.db import write_transaction
-    from survey_engine.store.tables import (
-        Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit,
-    )
 
     async with write_transaction():
         for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
@@ -205,8 +206,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         raise FileNotFoundError(f"demoenkäterna saknas / demo questionnaires missing: {', '.join(missing)}")
     if not await database_is_empty():
         if not reset:
-            raise Conflict("Databasen innehåller redan data; kör med --reset för att ersätta den med demon / "
-                           "the database already holds data: use --reset to replace it with the demo")
+            raise Conflict(Text("Databasen innehåller redan data; kör med --reset för att ersätta den med demon", "the database already holds data: use --reset to replace it with the demo"))
         await clear_survey_data()
 
     # The loader acts as a trusted local administrator, and each förvaltning's answers
@@ -276,8 +276,6 @@ async def demo_logins(log=print):
     """Create or refresh the demo users (one per role, a respondent per förvaltning of
     the demo that exists in the database), each with a new random password, and log
     the table of logins. Returns the logins; none when the demo's units are absent."""
-    from survey_engine.auth.demo import ensure_demo_users
-    from survey_engine.store.tables import Unit
 
     present = {r["code"] for r in await Unit.select(Unit.code).where(Unit.code.is_in([u.code for u in UNITS]))}
     if not present:  # not the demo's database: never add demo accounts to real data

@@ -11,16 +11,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
 
-from survey_engine.auth.roles import Principal
-from survey_engine.auth.tables import AuditEvent
+from survey_engine.services.policy import Principal
+from survey_engine.store.auth_tables import AuditEvent
 from survey_engine.exports import csv_text
-from survey_engine.auth._tx import writing
+from survey_engine.store.db import writing
+from survey_engine import clock
 
 MAX_LIMIT = 1000
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def actor_name(actor: Principal | str) -> str:
@@ -43,7 +41,7 @@ async def record(
         # Which token acted, so a leaked token's doings can be traced and undone.
         details.setdefault("via_token", actor.token_id)
     row = AuditEvent(
-        at=_now(),
+        at=clock.now(),
         actor=actor_name(actor)[:150],
         action=action[:64],
         object_type=object_type[:64],

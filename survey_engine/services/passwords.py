@@ -4,7 +4,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from survey_engine.auth.errors import PasswordPolicyError
+from survey_engine.errors import PasswordPolicyError
+from survey_engine.text import Text
 
 MIN_LENGTH = 12
 # Hashing a very long password costs the server time; nobody needs more than this.
@@ -59,28 +60,28 @@ def check_policy(password: str, username: str = "") -> None:
     rules, which mostly make people write passwords down."""
     if len(password) < MIN_LENGTH:
         raise PasswordPolicyError(
-            f"Lösenordet är för kort ({len(password)} tecken): det ska ha minst {MIN_LENGTH} tecken. "
+            Text(f"Lösenordet är för kort ({len(password)} tecken): det ska ha minst {MIN_LENGTH} tecken. "
             "En fras av flera ord är lätt att minnas.",
             f"The password is too short ({len(password)} characters): it needs at least "
-            f"{MIN_LENGTH}. A phrase of several words is easy to remember.",
+            f"{MIN_LENGTH}. A phrase of several words is easy to remember."),
         )
     if len(password) > MAX_LENGTH:
         raise PasswordPolicyError(
-            f"Lösenordet är för långt: högst {MAX_LENGTH} tecken.",
-            f"The password is too long: at most {MAX_LENGTH} characters.",
+            Text(f"Lösenordet är för långt: högst {MAX_LENGTH} tecken.",
+            f"The password is too long: at most {MAX_LENGTH} characters."),
         )
     if not password.strip():
         raise PasswordPolicyError(
-            "Lösenordet får inte bestå av bara blanksteg.",
-            "The password must not be only spaces.",
+            Text("Lösenordet får inte bestå av bara blanksteg.",
+            "The password must not be only spaces."),
         )
     if username and password.strip().casefold() == username.strip().casefold():
         raise PasswordPolicyError(
-            "Lösenordet får inte vara detsamma som användarnamnet.",
-            "The password must not be the same as the username.",
+            Text("Lösenordet får inte vara detsamma som användarnamnet.",
+            "The password must not be the same as the username."),
         )
     if len(set(password)) < 4:
         raise PasswordPolicyError(
-            "Lösenordet upprepar för få olika tecken; välj en fras med flera ord.",
-            "The password repeats too few different characters; choose a phrase of several words.",
+            Text("Lösenordet upprepar för få olika tecken; välj en fras med flera ord.",
+            "The password repeats too few different characters; choose a phrase of several words."),
         )

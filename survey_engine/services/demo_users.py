@@ -7,9 +7,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable
 
-from survey_engine.auth import service
-from survey_engine.auth.errors import NotFound
-from survey_engine.auth.roles import Role
+from survey_engine.services import users as service
+from survey_engine.errors import NotFound
+from survey_engine.services.policy import Role
 
 DEMO_ACTOR = "demo"
 STAFF = (

@@ -1,126 +1,35 @@
-"""What a report needs, read from the database once, as plain frozen dataclasses.
+"""The one read path for a round's results: the round, its questionnaire version, its
+units, each unit's answers and notes, and the score of each response, read from the
+database once (four queries, whatever the round's size) into the report model
+(`reporting.model`). Pages, reports, exports and plans all read results through here,
+so they agree on which units count and on their levels.
 
-This is the only module of `reporting` that touches the database. It reads a round,
-its questionnaire version, its units, each unit's answers and notes, and the score of
-each response:
 - a *submitted* response is reported with the score snapshot stored at submission
   (when that snapshot belongs to the round's questionnaire version);
 - a draft or reopened response (or a submitted one whose snapshot is missing) is
   scored now, by the same engine, on its current answers.
-`UnitEntry.source` says which, and the reports print it. The previous round of the
-same questionnaire family (for trends) is read the same way.
+The previous round of the same questionnaire family (for trends) is read the same way.
 """
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from survey_engine.questionnaire.model import Questionnaire
-from survey_engine.scoring import (
-    ENGINE_VERSION,
-    AreaScore,
-    OverallScore,
-    QuestionnaireRef,
-    QuestionScore,
-    ScoreResult,
-    score_response,
+from survey_engine.errors import Invalid, NotFound
+from survey_engine.reporting.model import (
+    SOURCE_LIVE,
+    SOURCE_SNAPSHOT,
+    STATUS_NOT_STARTED,
+    STATUS_SUBMITTED,
+    ReportData,
+    RoundData,
+    UnitEntry,
+    result_from_dict,
 )
+from survey_engine.scoring import score_response
 from survey_engine.services.common import load, load_value
-from survey_engine.services.errors import Invalid, NotFound
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.store.tables import Answer, Response, Round, RoundUnit, ScoreSnapshot
-
-SOURCE_SNAPSHOT = "snapshot"  # the scores stored when the response was submitted
-SOURCE_LIVE = "live"  # scored now on the current answers (drafts)
-
-STATUS_SUBMITTED = "submitted"
-STATUS_NOT_STARTED = "not_started"
-
-
-@dataclass(frozen=True)
-class UnitEntry:
-    """One unit taking part in a round, with its response (if any) and scores."""
-
-    code: str
-    name: str
-    weight: float
-    status: str  # submitted | draft | reopened | not_started
-    result: ScoreResult | None = None
-    source: str | None = None  # SOURCE_SNAPSHOT | SOURCE_LIVE | None (no response)
-    snapshot_revision: int | None = None
-    snapshot_engine: str | None = None
-    answers: Mapping[str, Any] = field(default_factory=dict)
-    comments: Mapping[str, str] = field(default_factory=dict)
-    evidence: Mapping[str, str] = field(default_factory=dict)
-    submitted_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
-
-    @property
-    def submitted(self) -> bool:
-        return self.status == STATUS_SUBMITTED
-
-    @property
-    def started(self) -> bool:
-        return self.status != STATUS_NOT_STARTED
-
-
-@dataclass(frozen=True)
-class RoundData:
-    """A round, the questionnaire version it runs on and every participating unit
-    (in the order they were added to the round)."""
-
-    id: int
-    name: str
-    status: str
-    opens_on: dt.date | None
-    closes_on: dt.date | None
-    questionnaire: Questionnaire
-    units: tuple[UnitEntry, ...]
-
-    def unit(self, code: str) -> UnitEntry | None:
-        for entry in self.units:
-            if entry.code == code:
-                return entry
-        return None
-
-    def scored_units(self, include_drafts: bool = False) -> tuple[UnitEntry, ...]:
-        """The units whose results the city figures use: submitted responses, plus
-        drafts when `include_drafts`."""
-        return tuple(
-            u for u in self.units
-            if u.result is not None and (u.submitted or include_drafts)
-        )
-
-
-@dataclass(frozen=True)
-class ReportData:
-    """A round and, when there is one, the previous round of the same family."""
-
-    current: RoundData
-    previous: RoundData | None
-    engine_version: str = ENGINE_VERSION
-
-
-def result_from_dict(data: Mapping[str, Any]) -> ScoreResult:
-    """A `ScoreResult` back from its JSON object (`ScoreResult.to_dict()`), as stored in
-    a score snapshot. Nothing is recomputed."""
-    q = data["questionnaire"]
-    o = data["overall"]
-    return ScoreResult(
-        questionnaire=QuestionnaireRef(q["id"], q["version"], q["hash"]),
-        overall=OverallScore(o["level"], o["percent"], o["completeness"], o["unknown_count"]),
-        areas=tuple(
-            AreaScore(a["id"], a["assessed"], a["level"], a["percent"], a["target_level"],
-                      a["gap"], a["next_level_progress"])
-            for a in data["areas"]
-        ),
-        questions=tuple(
-            QuestionScore(x["id"], x["area"], x["status"], x["included"], x["credit"],
-                          x["met"], x["unknown"])
-            for x in data["questions"]
-        ),
-    )
+from survey_engine.text import Text
 
 
 async def _round_row(round_id: int) -> dict[str, Any]:
@@ -128,7 +37,7 @@ async def _round_row(round_id: int) -> dict[str, Any]:
         Round.id, Round.name, Round.status, Round.opens_on, Round.closes_on, Round.questionnaire,
     ).where(Round.id == round_id).first()
     if row is None:
-        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
     return row
 
 
@@ -202,7 +111,7 @@ async def previous_round_id(round_id: int) -> int | None:
         Round.questionnaire.version.as_alias("version"),
     ).where(Round.id == round_id).first()
     if row is None:
-        raise NotFound(f"Omgång {round_id} finns inte / round {round_id} not found")
+        raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
     rows = await Round.select(
         Round.id, Round.questionnaire.version.as_alias("version"),
     ).where((Round.questionnaire.family == row["family"]) & (Round.id != round_id))
@@ -233,12 +142,11 @@ async def load_report_data(
     else:
         prev_id = int(previous)
         if prev_id == round_id:
-            raise Invalid("En omgång kan inte jämföras med sig själv / a round cannot be compared with itself")
+            raise Invalid(Text("En omgång kan inte jämföras med sig själv", "a round cannot be compared with itself"))
     prev = await load_round(prev_id, with_notes=False) if prev_id is not None else None
     if prev is not None and prev.questionnaire.id != current.questionnaire.id:
         raise Invalid(
-            f"Omgång {prev.id} gäller en annan enkät ({prev.questionnaire.id}) / round {prev.id} is on "
-            f"another questionnaire ({prev.questionnaire.id}) than round {current.id}")
+            Text(f"Omgång {prev.id} gäller en annan enkät ({prev.questionnaire.id})", f"round {prev.id} is on " f"another questionnaire ({prev.questionnaire.id}) than round {current.id}"))
     return ReportData(current=current, previous=prev)
 
 
@@ -250,8 +158,7 @@ async def find_round_id(ref: str | int) -> int:
         return int(text)
     rows = await Round.select(Round.id).where(Round.name == text)
     if not rows:
-        raise NotFound(f"Omgången {text!r} finns inte; ange id eller exakt namn (survey-engine round list) / "
-                       f"round {text!r} not found: give its id or exact name (survey-engine round list)")
+        raise NotFound(Text(f"Omgången {text!r} finns inte; ange id eller exakt namn (survey-engine round list)", f"round {text!r} not found: give its id or exact name (survey-engine round list)"))
     if len(rows) > 1:
-        raise Invalid(f"Flera omgångar heter {text!r}; ange id / several rounds are named {text!r}: give the id")
+        raise Invalid(Text(f"Flera omgångar heter {text!r}; ange id", f"several rounds are named {text!r}: give the id"))
     return rows[0]["id"]

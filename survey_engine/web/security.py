@@ -1,7 +1,7 @@
 """Litestar pieces that put the auth layer in front of the API; wiring them into
 `create_app()` is a few lines (see docs/security.md, "Wiring"):
 
-    from survey_engine.auth import web as auth_web
+    from survey_engine.web import security as auth_web
 
     Litestar(
         ...,
@@ -38,10 +38,11 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.response import Response
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
-from survey_engine.auth import service
-from survey_engine.auth.errors import AuthError, InvalidCredentials, LoginThrottled
-from survey_engine.auth.roles import Action, Principal, allowed_somewhere, decide
-from survey_engine.auth.sessions import DatabaseStore
+from survey_engine.services import users as service
+from survey_engine.errors import AppError, InvalidCredentials, LoginThrottled
+from survey_engine.services.policy import Action, Principal, allowed_somewhere, decide
+from survey_engine.web.session_store import DatabaseStore
+from survey_engine.text import Text
 
 SESSION_COOKIE = "se_session"
 SESSION_STORE = "sessions"
@@ -174,7 +175,7 @@ class PrincipalMiddleware(ASGIMiddleware):
             scheme, _, value = authorization.partition(" ")
             try:
                 if scheme.lower() != "bearer":
-                    raise InvalidCredentials("Okänt sätt att logga in; använd Bearer.", "Unknown scheme; use Bearer.")
+                    raise InvalidCredentials(Text("Okänt sätt att logga in; använd Bearer.", "Unknown scheme; use Bearer."))
                 principal = await service.authenticate_token(value)
             except InvalidCredentials as exc:
                 await _send_json(
@@ -303,31 +304,3 @@ def openapi_security() -> tuple[dict, list[dict[str, list[str]]]]:
         ),
     }
     return components, [{"BearerToken": []}, {"SessionCookie": []}]
-
-
-# ---------------------------------------------------------------- errors
-
-
-STATUS = {
-    "invalid_input": 422,
-    "password_policy": 422,
-    "user_exists": 409,
-    "not_found": 404,
-    "invalid_credentials": 401,
-    "login_throttled": 429,
-    "permission_denied": 403,
-    "tables_missing": 503,
-}
-
-
-def auth_error(_request, exc: AuthError) -> Response:
-    """AuthError as JSON in the API's shape: `detail` (Swedish / English) and `code`."""
-    headers = {}
-    if isinstance(exc, LoginThrottled):
-        headers["Retry-After"] = str(exc.retry_after)
-    return Response(
-        content={"detail": str(exc), "code": exc.code}, status_code=STATUS.get(exc.code, 400), headers=headers
-    )
-
-
-EXCEPTION_HANDLERS = {AuthError: auth_error}

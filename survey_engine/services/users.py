@@ -17,20 +17,23 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable
 
-from survey_engine.auth import audit, passwords
-from survey_engine.auth._tx import writing
+from survey_engine.services import audit, passwords
+from survey_engine.store.db import writing
 from survey_engine.store.db import engine
-from survey_engine.auth.errors import (
+from survey_engine.store.db import is_unique_violation
+from survey_engine.errors import (
     InvalidCredentials,
-    InvalidInput,
+    Invalid,
     LoginThrottled,
     NotFound,
     PermissionDenied,
     TablesMissing,
     UserExists,
 )
-from survey_engine.auth.roles import Action, Principal, Role, decide, require
-from survey_engine.auth.tables import ApiToken, AuditEvent, LoginAttempt, SessionRecord, User, UserUnit
+from survey_engine.services.policy import Action, Principal, Role, decide, require
+from survey_engine.store.auth_tables import ApiToken, AuditEvent, LoginAttempt, SessionRecord, User, UserUnit
+from survey_engine.text import Text
+from survey_engine import clock
 
 # Throttling (see docs/security.md).
 WINDOW = dt.timedelta(minutes=15)
@@ -50,9 +53,6 @@ TOKEN_PREFIX_LENGTH = 10  # "se_" and 7 characters of the secret: enough to tell
 # turn every read into a write.
 TOKEN_TOUCH_INTERVAL = dt.timedelta(seconds=60)
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 # ---------------------------------------------------------------- value objects
@@ -92,7 +92,7 @@ class TokenInfo:
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > _now())
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > clock.now())
 
 
 # ---------------------------------------------------------------- checks
@@ -108,11 +108,11 @@ async def check_tables() -> None:
 def normalize_username(username: str) -> str:
     name = (username or "").strip().lower()
     if not USERNAME_PATTERN.match(name):
-        raise InvalidInput(
-            f"Ogiltigt användarnamn {username!r}: 2–64 tecken, små bokstäver a–z, siffror och . _ @ -, "
+        raise Invalid(
+            Text(f"Ogiltigt användarnamn {username!r}: 2–64 tecken, små bokstäver a–z, siffror och . _ @ -, "
             "första tecknet en bokstav eller siffra.",
             f"Invalid username {username!r}: 2–64 characters, lower-case a–z, digits and . _ @ -, "
-            "starting with a letter or digit.",
+            "starting with a letter or digit."),
         )
     return name
 
@@ -122,9 +122,9 @@ def normalize_units(units: Iterable[str]) -> tuple[str, ...]:
     for code in units:
         code = (code or "").strip()
         if not UNIT_PATTERN.match(code):
-            raise InvalidInput(
-                f"Ogiltig enhetskod {code!r}: 1–64 tecken, bokstäver, siffror och _ . -.",
-                f"Invalid unit code {code!r}: 1–64 characters, letters, digits and _ . -.",
+            raise Invalid(
+                Text(f"Ogiltig enhetskod {code!r}: 1–64 tecken, bokstäver, siffror och _ . -.",
+                f"Invalid unit code {code!r}: 1–64 characters, letters, digits and _ . -."),
             )
         if code not in result:
             result.append(code)
@@ -133,16 +133,16 @@ def normalize_units(units: Iterable[str]) -> tuple[str, ...]:
 
 def _check_units_for_role(role: Role, units: tuple[str, ...]) -> None:
     if role is Role.RESPONDENT and not units:
-        raise InvalidInput(
-            "En respondent måste knytas till minst en enhet (ange --unit KOD).",
-            "A respondent must be bound to at least one unit (give --unit CODE).",
+        raise Invalid(
+            Text("En respondent måste knytas till minst en enhet (ange --unit KOD).",
+            "A respondent must be bound to at least one unit (give --unit CODE)."),
         )
     if role is not Role.RESPONDENT and units:
         # The policy reads units only for respondents; binding another role to a unit
         # would suggest a restriction that does not exist.
-        raise InvalidInput(
-            f"Bara respondenter knyts till enheter, inte rollen {role.value}.",
-            f"Only respondents are bound to units, not the role {role.value}.",
+        raise Invalid(
+            Text(f"Bara respondenter knyts till enheter, inte rollen {role.value}.",
+            f"Only respondents are bound to units, not the role {role.value}."),
         )
 
 
@@ -154,14 +154,14 @@ def _authorize_user_manage(actor: Principal | str) -> None:
 def _text(value: str, field: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise InvalidInput(
-            f"{field} är för långt: högst {limit} tecken.",
-            f"{field} is too long: at most {limit} characters.",
+        raise Invalid(
+            Text(f"{field} är för långt: högst {limit} tecken.",
+            f"{field} is too long: at most {limit} characters."),
         )
     if any(ord(c) < 32 for c in value):
-        raise InvalidInput(
-            f"{field} får inte innehålla styrtecken.",
-            f"{field} must not contain control characters.",
+        raise Invalid(
+            Text(f"{field} får inte innehålla styrtecken.",
+            f"{field} must not contain control characters."),
         )
     return value
 
@@ -187,7 +187,7 @@ async def _user_row(username: str) -> dict:
     name = (username or "").strip().lower()
     row = await User.select().where(User.username == name).first()
     if row is None:
-        raise NotFound(f"Användaren {username!r} finns inte.", f"There is no user {username!r}.")
+        raise NotFound(Text(f"Användaren {username!r} finns inte.", f"There is no user {username!r}."))
     return row
 
 
@@ -229,10 +229,10 @@ async def create_user(
     if password is not None:
         passwords.check_policy(password, name)
         password_hash = await asyncio.to_thread(passwords.hash_password, password)
-    now = _now()
+    now = clock.now()
     async with writing():
         if await User.exists().where(User.username == name):
-            raise UserExists(f"Användaren {name!r} finns redan.", f"The user {name!r} already exists.")
+            raise UserExists(Text(f"Användaren {name!r} finns redan.", f"The user {name!r} already exists."))
         try:
             row = (
                 await User.insert(
@@ -244,7 +244,7 @@ async def create_user(
             )[0]
         except Exception as exc:  # a concurrent create won the race (PostgreSQL)
             if _is_unique_violation(exc):
-                raise UserExists(f"Användaren {name!r} finns redan.", f"The user {name!r} already exists.") from None
+                raise UserExists(Text(f"Användaren {name!r} finns redan.", f"The user {name!r} already exists.")) from None
             raise
         for code in units:
             await UserUnit.insert(UserUnit(user=row["id"], unit_code=code))
@@ -264,10 +264,10 @@ async def _active_admins() -> int:
     return await User.count().where((User.role == Role.ADMIN.value) & (User.active == True))  # noqa: E712
 
 
-def _last_admin_error() -> InvalidInput:
-    return InvalidInput(
-        "Det måste finnas minst en aktiv administratör kvar.",
-        "At least one active administrator must remain.",
+def _last_admin_error() -> Invalid:
+    return Invalid(
+        Text("Det måste finnas minst en aktiv administratör kvar.",
+        "At least one active administrator must remain."),
     )
 
 
@@ -281,7 +281,7 @@ async def disable_user(actor: Principal | str, username: str) -> UserInfo:
             return await get_user(row["username"])
         if row["role"] == Role.ADMIN.value and await _active_admins() <= 1:
             raise _last_admin_error()
-        await User.update({User.active: False, User.updated_at: _now()}).where(User.id == row["id"])
+        await User.update({User.active: False, User.updated_at: clock.now()}).where(User.id == row["id"])
         await audit.record(actor, "user.disable", "user", row["username"])
     return await get_user(row["username"])
 
@@ -292,7 +292,7 @@ async def enable_user(actor: Principal | str, username: str) -> UserInfo:
         row = await _user_row(username)
         if row["active"]:
             return await get_user(row["username"])
-        await User.update({User.active: True, User.updated_at: _now()}).where(User.id == row["id"])
+        await User.update({User.active: True, User.updated_at: clock.now()}).where(User.id == row["id"])
         await audit.record(actor, "user.enable", "user", row["username"])
     return await get_user(row["username"])
 
@@ -309,7 +309,7 @@ async def set_role(actor: Principal | str, username: str, role: Role | str, unit
         _check_units_for_role(role, new_units)
         if row["role"] == Role.ADMIN.value and role is not Role.ADMIN and row["active"] and await _active_admins() <= 1:
             raise _last_admin_error()
-        await User.update({User.role: role.value, User.updated_at: _now()}).where(User.id == row["id"])
+        await User.update({User.role: role.value, User.updated_at: clock.now()}).where(User.id == row["id"])
         if new_units != old_units:
             await UserUnit.delete().where(UserUnit.user == row["id"])
             for code in new_units:
@@ -333,7 +333,7 @@ async def set_units(actor: Principal | str, username: str, units: Iterable[str])
             await UserUnit.delete().where(UserUnit.user == row["id"])
             for code in units:
                 await UserUnit.insert(UserUnit(user=row["id"], unit_code=code))
-            await User.update({User.updated_at: _now()}).where(User.id == row["id"])
+            await User.update({User.updated_at: clock.now()}).where(User.id == row["id"])
             await audit.record(actor, "user.set_units", "user", row["username"], details={"from": list(old), "to": list(units)})
     return await get_user(row["username"])
 
@@ -347,7 +347,7 @@ async def set_password(actor: Principal | str, username: str, password: str) -> 
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     async with writing():
         await User.update(
-            {User.password_hash: password_hash, User.failed_logins: 0, User.locked_until: None, User.updated_at: _now()}
+            {User.password_hash: password_hash, User.failed_logins: 0, User.locked_until: None, User.updated_at: clock.now()}
         ).where(User.id == row["id"])
         await audit.record(actor, "user.set_password", "user", row["username"])
 
@@ -356,7 +356,7 @@ async def unlock_user(actor: Principal | str, username: str) -> UserInfo:
     _authorize_user_manage(actor)
     async with writing():
         row = await _user_row(username)
-        await User.update({User.failed_logins: 0, User.locked_until: None, User.updated_at: _now()}).where(
+        await User.update({User.failed_logins: 0, User.locked_until: None, User.updated_at: clock.now()}).where(
             User.id == row["id"]
         )
         await audit.record(actor, "user.unlock", "user", row["username"])
@@ -428,7 +428,7 @@ async def authenticate(username: str, password: str, address: str | None = None)
     LoginThrottled. After ACCOUNT_FAILURES_BEFORE_LOCK failures for one account within
     WINDOW the account is locked for LOCK_FOR; after ADDRESS_FAILURES_LIMIT failures from
     one address within WINDOW that address is refused until its failures age out."""
-    now = _now()
+    now = clock.now()
     name = (username or "").strip().lower()[:64]
     address = (address or "").strip()[:64] or None
     password = password or ""
@@ -512,8 +512,8 @@ async def authenticate(username: str, password: str, address: str | None = None)
             await _record_attempt(name, address, False, "disabled", now)
             await audit.record(name, "login.failed", "user", name, details={"reason": "disabled", "address": address})
         raise InvalidCredentials(
-            "Kontot är avstängt. Kontakta en administratör.",
-            "The account is disabled. Ask an administrator.",
+            Text("Kontot är avstängt. Kontakta en administratör.",
+            "The account is disabled. Ask an administrator."),
         )
 
     values = {User.failed_logins: 0, User.locked_until: None, User.last_login_at: now}
@@ -543,7 +543,7 @@ async def _lock_user_row(user_id: int) -> dict:
 
 async def prune_login_attempts(older_than: dt.timedelta = dt.timedelta(days=30)) -> int:
     """Delete login attempts older than `older_than` (they no longer affect throttling)."""
-    cutoff = _now() - max(older_than, WINDOW)
+    cutoff = clock.now() - max(older_than, WINDOW)
     async with writing():
         n = await LoginAttempt.count().where(LoginAttempt.at < cutoff)
         await LoginAttempt.delete().where(LoginAttempt.at < cutoff)
@@ -584,16 +584,16 @@ async def create_token(
     _authorize_token(actor, row["username"])
     name = _text(name, "Tokenets namn/The token name", 100)
     if not name:
-        raise InvalidInput("Ge tokenet ett namn (--name).", "Give the token a name (--name).")
+        raise Invalid(Text("Ge tokenet ett namn (--name).", "Give the token a name (--name)."))
     if not row["active"]:
-        raise InvalidInput(
-            f"Användaren {row['username']!r} är avstängd och kan inte få nya token.",
-            f"The user {row['username']!r} is disabled and cannot get new tokens.",
+        raise Invalid(
+            Text(f"Användaren {row['username']!r} är avstängd och kan inte få nya token.",
+            f"The user {row['username']!r} is disabled and cannot get new tokens."),
         )
     if expires_in is not None and expires_in <= dt.timedelta(0):
-        raise InvalidInput("Giltighetstiden måste vara positiv.", "The lifetime must be positive.")
+        raise Invalid(Text("Giltighetstiden måste vara positiv.", "The lifetime must be positive."))
     plain = "se_" + secrets.token_urlsafe(32)
-    now = _now()
+    now = clock.now()
     async with writing():
         record = ApiToken(
             user=row["id"], name=name, token_hash=_token_hash(plain), prefix=plain[:TOKEN_PREFIX_LENGTH],
@@ -615,7 +615,7 @@ async def authenticate_token(plain: str) -> Principal:
     expired token or a disabled user."""
     plain = (plain or "").strip()
     if not TOKEN_PATTERN.match(plain):
-        raise InvalidCredentials("Ogiltigt API-token.", "Invalid API token.")
+        raise InvalidCredentials(Text("Ogiltigt API-token.", "Invalid API token."))
     row = (
         await ApiToken.select(
             ApiToken.id, ApiToken.user, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at,
@@ -624,14 +624,14 @@ async def authenticate_token(plain: str) -> Principal:
         .where(ApiToken.token_hash == _token_hash(plain))
         .first()
     )
-    now = _now()
+    now = clock.now()
     if (
         row is None
         or row["revoked_at"] is not None
         or (row["expires_at"] is not None and row["expires_at"] <= now)
         or not row["user.active"]
     ):
-        raise InvalidCredentials("Ogiltigt API-token.", "Invalid API token.")
+        raise InvalidCredentials(Text("Ogiltigt API-token.", "Invalid API token."))
     if row["last_used_at"] is None or now - row["last_used_at"] >= TOKEN_TOUCH_INTERVAL:
         async with writing():
             await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
@@ -648,10 +648,10 @@ async def revoke_token(actor: Principal | str, token_id: int) -> TokenInfo:
             .first()
         )
         if row is None:
-            raise NotFound(f"Det finns inget token med id {token_id}.", f"There is no token with id {token_id}.")
+            raise NotFound(Text(f"Det finns inget token med id {token_id}.", f"There is no token with id {token_id}."))
         _authorize_token(actor, row["username"])
         if row["revoked_at"] is None:
-            now = _now()
+            now = clock.now()
             await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == token_id)
             await audit.record(
                 actor, "token.revoke", "token", token_id, details={"user": row["username"], "name": row["name"]}

@@ -12,7 +12,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
-from survey_engine.auth.errors import PermissionDenied
+from survey_engine.errors import PermissionDenied
+from survey_engine.text import Text
+from survey_engine.errors import Invalid
 
 
 class Role(str, enum.Enum):
@@ -27,12 +29,10 @@ class Role(str, enum.Enum):
         try:
             return cls(value.strip().lower())
         except ValueError:
-            from survey_engine.auth.errors import InvalidInput
-
             names = ", ".join(r.value for r in cls)
-            raise InvalidInput(
-                f"Okänd roll {value!r}; välj en av: {names}.",
-                f"Unknown role {value!r}; choose one of: {names}.",
+            raise Invalid(
+                Text(f"Okänd roll {value!r}; välj en av: {names}.",
+                f"Unknown role {value!r}; choose one of: {names}."),
             ) from None
 
 
@@ -195,8 +195,8 @@ def require(principal: Principal, action: Action | str, unit_code: str | None = 
     decision = decide(principal, action, unit_code)
     if not decision:
         raise PermissionDenied(
-            "Du har inte behörighet att göra detta.",
-            "You are not allowed to do this.",
+            Text("Du har inte behörighet att göra detta.",
+            "You are not allowed to do this."),
         )
 
 

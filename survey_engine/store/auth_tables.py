@@ -79,7 +79,7 @@ class ApiToken(Table, tablename="auth_api_token"):
 
 class AuditEvent(Table, tablename="auth_audit_event"):
     """Append-only log of state-changing actions. Code only inserts into this table
-    (survey_engine.auth.audit offers no update or delete)."""
+    (survey_engine.services.audit offers no update or delete)."""
 
     at = Timestamptz(index=True)
     actor = Varchar(length=150, index=True)

@@ -1,0 +1,297 @@
+"""A portable copy of the whole database (`survey-engine backup FILE` and
+`survey-engine restore FILE` are the commands).
+
+The backup is JSON lines (UTF-8), readable by any tool and independent of the
+database engine, so an SQLite installation can move to PostgreSQL and back:
+    {"format": "survey-engine-backup", "format_version": 1, "created_at": …, "source": "sqlite",
+     "app_version": …, "migrations": {"survey_engine": [ids…], "auth": [ids…]},
+     "tables": [{"name": "unit", "columns": ["id", "code", …]}, …]}     <- header
+    {"t": "unit", "r": [1, "MALMO", …]}                                  <- one line per row
+    …
+    {"end": true, "rows": {"unit": 15, …}}                               <- trailer
+
+Every table of every Piccolo app in the registry is written, parents before children
+(foreign keys), rows in primary-key order, ids kept. Timestamps and dates are ISO 8601
+text, binary columns base64, JSON columns their JSON text. A file without its trailer
+(a backup that was cut short) is refused by restore.
+
+Restore migrates the target database, refuses one that already holds data unless
+--force (which empties every table first), inserts every row in one transaction and,
+on PostgreSQL, moves each id sequence past the highest id restored.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import decimal
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from survey_engine.store.db import known_migrations
+from survey_engine import __version__
+from survey_engine.store.db import engine
+from survey_engine.store.db import engine, write_transaction
+
+FORMAT = "survey-engine-backup"
+FORMAT_VERSION = 1
+PAGE = 2000
+
+
+class BackupError(Exception):
+    """A backup file that cannot be restored here; the message says why and what to do."""
+
+
+# ---------------------------------------------------------------- tables and values
+
+def ordered_tables() -> list:
+    """Every table of every app in the Piccolo registry, parents before children."""
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    return sort_table_classes(Finder().get_table_classes())
+
+
+def _kind(column) -> str:
+    return type(column).__name__
+
+
+def encode(column, value: Any) -> Any:
+    """A column value as JSON-safe data (the inverse of `decode`)."""
+    if value is None:
+        return None
+    kind = _kind(column)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if kind in ("JSON", "JSONB") and not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def decode(column, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = _kind(column)
+    if kind in ("Timestamptz", "Timestamp"):
+        parsed = dt.datetime.fromisoformat(value)
+        if kind == "Timestamptz" and parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        return parsed
+    if kind == "Date":
+        return dt.date.fromisoformat(value)
+    if kind == "Time":
+        return dt.time.fromisoformat(value)
+    if kind == "Interval":
+        return dt.timedelta(seconds=value)
+    if kind == "Bytea":
+        return base64.b64decode(value)
+    if kind in ("Numeric", "Decimal"):
+        return decimal.Decimal(value)
+    if kind == "UUID":
+        return uuid.UUID(value)
+    if kind == "Boolean":
+        return bool(value)
+    return value
+
+
+def _pk(table):
+    return table._meta.primary_key
+
+
+# ---------------------------------------------------------------- backup
+
+async def applied_migrations() -> dict[str, list[str]]:
+    from piccolo.apps.migrations.tables import Migration
+
+    out: dict[str, list[str]] = {}
+    if await Migration.table_exists():
+        for row in await Migration.select(Migration.app_name, Migration.name).order_by(Migration.name):
+            out.setdefault(row["app_name"], []).append(row["name"])
+    return out
+
+
+async def write_backup(out: IO[str]) -> dict[str, int]:
+    """Write the whole database to `out` as backup lines; returns rows per table.
+    Runs in one transaction on PostgreSQL (REPEATABLE READ snapshot), in a read
+    transaction on SQLite, so the copy is consistent while the app keeps running."""
+
+    db = engine()
+    tables = ordered_tables()
+    header = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "source": db.engine_type, "app_version": __version__,
+        "migrations": await applied_migrations(),
+        "tables": [{"name": t._meta.tablename, "columns": [c._meta.name for c in t._meta.columns]} for t in tables],
+    }
+    counts: dict[str, int] = {}
+    out.write(json.dumps(header, ensure_ascii=False) + "\n")
+    async with db.transaction():
+        if db.engine_type == "postgres":
+            # the first statement of the transaction: every table is read from one snapshot
+            await tables[0].raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for table in tables:
+            columns = table._meta.columns
+            pk = _pk(table)
+            name = table._meta.tablename
+            counts[name] = 0
+            last = None
+            while True:
+                query = table.select(*columns).order_by(pk).limit(PAGE)
+                if last is not None:
+                    query = query.where(pk > last)
+                rows = await query
+                for row in rows:
+                    values = [encode(c, row[c._meta.name]) for c in columns]
+                    out.write(json.dumps({"t": name, "r": values}, ensure_ascii=False) + "\n")
+                counts[name] += len(rows)
+                if len(rows) < PAGE:
+                    break
+                last = rows[-1][pk._meta.name]
+    out.write(json.dumps({"end": True, "rows": counts}) + "\n")
+    return counts
+
+
+# ---------------------------------------------------------------- restore
+
+def read_backup(lines: Iterator[str], source: str = "<backup>") -> tuple[dict, dict[str, list[list]]]:
+    """Parse and check a backup: (header, rows per table). BackupError on anything
+    that is not a complete backup of this format."""
+    header = None
+    rows: dict[str, list[list]] = {}
+    trailer = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if trailer is not None:
+            raise BackupError(f"{source}:{number}: data after the end line / data efter slutraden")
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BackupError(f"{source}:{number}: not JSON ({exc.msg}) / inte JSON") from None
+        if header is None:
+            if not isinstance(item, dict) or item.get("format") != FORMAT:
+                raise BackupError(f"{source}:1: not a survey-engine backup (no \"format\": \"{FORMAT}\") / "
+                                  "inte en säkerhetskopia från survey-engine")
+            if item.get("format_version") != FORMAT_VERSION:
+                raise BackupError(f"{source}:1: format_version {item.get('format_version')!r} is not supported "
+                                  f"(this version reads {FORMAT_VERSION}) / formatversionen stöds inte")
+            header = item
+            columns = {t["name"]: len(t["columns"]) for t in header["tables"]}
+            rows = {name: [] for name in columns}
+            continue
+        if isinstance(item, dict) and item.get("end") is True:
+            trailer = item
+            continue
+        if not isinstance(item, dict) or item.get("t") not in rows or not isinstance(item.get("r"), list):
+            raise BackupError(f"{source}:{number}: expected {{\"t\": table, \"r\": [values]}} of a table in the header")
+        if len(item["r"]) != columns[item["t"]]:
+            raise BackupError(f"{source}:{number}: {len(item['r'])} values, table {item['t']} has "
+                              f"{columns[item['t']]} columns in the header")
+        rows[item["t"]].append(item["r"])
+    if header is None:
+        raise BackupError(f"{source}: empty file / tom fil")
+    if trailer is None:
+        raise BackupError(f"{source}: the end line is missing: the backup was cut short / slutraden saknas: "
+                          "säkerhetskopian är ofullständig")
+    for name, count in (trailer.get("rows") or {}).items():
+        if len(rows.get(name, [])) != count:
+            raise BackupError(f"{source}: table {name}: {len(rows.get(name, []))} rows, the end line says {count}")
+    return header, rows
+
+
+async def database_is_empty() -> bool:
+    for table in ordered_tables():
+        if await table.count():
+            return False
+    return True
+
+
+def _self_order(table, names: list[str], rows: list[list]) -> list[list]:
+    """Rows of a table with a foreign key to itself (a unit's parent): parents first."""
+    selfs = [names.index(fk._meta.name) for fk in table._meta.foreign_key_columns
+             if fk._foreign_key_meta.resolved_references is table and fk._meta.name in names]
+    if not selfs:
+        return rows
+    pk = names.index(_pk(table)._meta.name)
+    pending, done, ordered = list(rows), set(), []
+    while pending:
+        ready = [r for r in pending if all(r[i] is None or r[i] in done or r[i] == r[pk] for i in selfs)]
+        if not ready:
+            raise BackupError(f"table {table._meta.tablename}: rows refer to each other in a cycle")
+        ordered += ready
+        done |= {r[pk] for r in ready}
+        ready_ids = {id(r) for r in ready}
+        pending = [r for r in pending if id(r) not in ready_ids]
+    return ordered
+
+
+async def restore_backup(header: dict, rows: dict[str, list[list]], force: bool = False) -> dict[str, int]:
+    """Load a parsed backup into the current (migrated) database."""
+
+    known = known_migrations()
+    newer = {app: sorted(set(ids) - set(known.get(app, []))) for app, ids in (header.get("migrations") or {}).items()}
+    newer = {app: ids for app, ids in newer.items() if ids}
+    if newer:
+        raise BackupError(f"the backup comes from a newer version (migrations {newer} are unknown here): "
+                          "upgrade survey-engine first / säkerhetskopian kommer från en nyare version")
+    tables = {t._meta.tablename: t for t in ordered_tables()}
+    for spec in header["tables"]:
+        table = tables.get(spec["name"])
+        if table is None:
+            if rows.get(spec["name"]):
+                raise BackupError(f"table {spec['name']} of the backup does not exist in this version")
+            continue
+        unknown = set(spec["columns"]) - {c._meta.name for c in table._meta.columns}
+        if unknown:
+            raise BackupError(f"table {spec['name']}: columns {sorted(unknown)} do not exist in this version")
+    if not force and not await database_is_empty():
+        raise BackupError("the target database already holds data; restore into a new database, or add --force "
+                          "to replace everything in it / måldatabasen innehåller redan data: använd en ny databas "
+                          "eller --force för att ersätta allt")
+    db = engine()
+    specs = {t["name"]: t["columns"] for t in header["tables"]}
+    counts: dict[str, int] = {}
+    order = list(tables.values())
+    async with write_transaction():
+        for table in reversed(order):
+            await table.delete(force=True)
+        for table in order:
+            name = table._meta.tablename
+            names = specs.get(name)
+            if not names or not rows.get(name):
+                counts[name] = 0
+                continue
+            columns = [table._meta.get_column_by_name(n) for n in names]
+            data = _self_order(table, names, rows[name])
+            chunk = max(1, 900 // len(columns))  # SQLite: at most 999 bound values per statement
+            for start in range(0, len(data), chunk):
+                instances = []
+                for values in data[start:start + chunk]:
+                    instance = table(_ignore_missing=True)
+                    for column, value in zip(columns, values):
+                        setattr(instance, column._meta.name, decode(column, value))
+                    instances.append(instance)
+                await table.insert(*instances)
+            counts[name] = len(data)
+        if db.engine_type == "postgres":
+            for table in order:
+                pk = _pk(table)
+                if _kind(pk) not in ("Serial", "BigSerial"):
+                    continue
+                tn, pn = table._meta.tablename, pk._meta.name
+                await table.raw(
+                    f"SELECT setval(pg_get_serial_sequence('\"{tn}\"', '{pn}'), "
+                    f"COALESCE((SELECT MAX(\"{pn}\") FROM \"{tn}\"), 1), "
+                    f"(SELECT MAX(\"{pn}\") FROM \"{tn}\") IS NOT NULL)"
+                )
+    return counts
