@@ -194,7 +194,7 @@ def trend_from_follow_up(
 
     Each follow-up has `area`, `level_before`, `level_after`, `percent_before`,
     `percent_after` and `comparable_share` (Σ w of the new version's questions that
-    continue an old one / Σ w of all, per planning.md). The later point is drawn as
+    continue an old one / Σ w of all, per docs/planning.md). The later point is drawn as
     comparable only when the share is known and at least `comparable_at` (default 1.0:
     every question of the area continues one from the previous version); the share
     itself is always shown on the chart.

@@ -1,6 +1,6 @@
 """`survey-engine score | rollup | plan`: the scoring and planning engine on files.
 
-JSON output is exactly the shapes of scoring.md and planning.md (floats unrounded);
+JSON output is exactly the shapes of docs/scoring.md and docs/planning.md (floats unrounded);
 text output is a table for people, in Swedish or (`--lang en`) English.
 """
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _lang_option():
 @_format_option()
 @_lang_option()
 def score_command(questionnaire_file: str, answers_file: str, fmt: str, lang: str) -> None:
-    """Poängsätt ett svar / score one set of answers (scoring.md)."""
+    """Poängsätt ett svar / score one set of answers (docs/scoring.md)."""
     from survey_engine.scoring import score_response
 
     questionnaire = _load_questionnaire(questionnaire_file)
@@ -191,7 +191,7 @@ def parse_weights(text: str | None, count: int) -> list[float] | None:
 @_lang_option()
 def rollup_command(questionnaire_file: str, answers_files: tuple[str, ...], method: str,
                    weights: str | None, fmt: str, lang: str) -> None:
-    """Väg samman flera enheters svar / combine several units' answers (scoring.md, roll-up)."""
+    """Väg samman flera enheters svar / combine several units' answers (docs/scoring.md, roll-up)."""
     from survey_engine.scoring import rollup, score_response
 
     unit_weights = parse_weights(weights, len(answers_files))
@@ -222,7 +222,7 @@ def rollup_command(questionnaire_file: str, answers_files: tuple[str, ...], meth
 @_lang_option()
 def plan_command(questionnaire_file: str, answers_file: str, start: str | None, periods: int,
                  capacity: int, fmt: str, lang: str) -> None:
-    """Prioriteringar och tvåårsplan / priorities and a two-year plan (planning.md)."""
+    """Prioriteringar och tvåårsplan / priorities and a two-year plan (docs/planning.md)."""
     from survey_engine.planning import make_plan, next_half_year, parse_period, priorities
     from survey_engine.scoring import score_response
 

@@ -1,4 +1,4 @@
-"""Improvement priorities, two-year plans and follow-up (spec: planning.md).
+"""Improvement priorities, two-year plans and follow-up (docs/planning.md).
 
 Pure: no I/O, no clock (the caller passes today's date to `next_half_year`).
 """

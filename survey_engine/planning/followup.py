@@ -1,6 +1,6 @@
-"""Follow-up: the effect of a plan, measured by a later round (planning.md, "Follow-up").
+"""Follow-up: the effect of a plan, measured by a later round (docs/planning.md, "Follow-up").
 
-Works across questionnaire versions through continuity (questionnaire-format.md): the
+Works across questionnaire versions through continuity (docs/questionnaire-format.md): the
 question of V2 that continues an action's question of V1 is compared with it.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Priorities and the two-year plan (planning.md, "Priorities" and "Two-year plan")."""
+"""Priorities and the two-year plan (docs/planning.md, "Priorities" and "Two-year plan")."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""Answers files and answer values (spec: questionnaire-format.md, "Answers file").
+"""Answers files and answer values (docs/questionnaire-format.md, "Answers file").
 
 Values by type: `choice` an option value (string), `multi` a list of distinct option
 values, `number` a number in [min, max], `text` a string of at most max_length

@@ -1,4 +1,4 @@
-"""Read and validate questionnaire files (spec: questionnaire-format.md).
+"""Read and validate questionnaire files (docs/questionnaire-format.md).
 
 `parse_questionnaire` checks every rule of the spec and reports every problem it finds
 at once, each with the file, the path (`areas[3].questions[2].scale`), the YAML line and

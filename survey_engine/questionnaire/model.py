@@ -1,4 +1,4 @@
-"""Typed, immutable model of one questionnaire version (spec: questionnaire-format.md).
+"""Typed, immutable model of one questionnaire version (docs/questionnaire-format.md).
 
 The loader (`survey_engine.questionnaire.load`) validates a YAML file and builds these
 objects; everything else (scoring, planning, the web) reads only these objects.

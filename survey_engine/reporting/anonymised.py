@@ -2,7 +2,7 @@
 
 Only the organisation's combined answer leaves: the engine's roll-ups (`weakest` and
 `mean`, unit weights = the units' weights) and an answers file in the format of
-questionnaire-format.md. No unit codes, names or weights, no comments, no evidence,
+docs/questionnaire-format.md. No unit codes, names or weights, no comments, no evidence,
 no free-text answers, no timestamps or people.
 
 The answers file holds, for each scored question, the answer of a unit whose credit

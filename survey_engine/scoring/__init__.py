@@ -1,4 +1,4 @@
-"""The scoring engine (spec: scoring.md): pure, deterministic, no I/O.
+"""The scoring engine (docs/scoring.md): pure, deterministic, no I/O.
 
     from survey_engine.scoring import score_response, rollup, ENGINE_VERSION
     result = score_response(questionnaire, {"ledn-policy": "ja"})

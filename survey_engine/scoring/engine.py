@@ -1,4 +1,4 @@
-"""The compiled scoring engine (spec: scoring.md).
+"""The compiled scoring engine (docs/scoring.md).
 
 A questionnaire version is compiled once into a `ScoringPlan`: every answer's outcome
 (the QuestionScore, weight x credit, met) is computed in advance, every `show_if`

@@ -1,4 +1,4 @@
-"""A deliberately plain implementation of scoring.md, used as an oracle in tests and as
+"""A deliberately plain implementation of docs/scoring.md, used as an oracle in tests and as
 the baseline of `bench/score_bench.py`.
 
 It walks the Pydantic model for every response and follows the spec's wording line by
@@ -91,7 +91,7 @@ def reference_score(questionnaire: Questionnaire, answers: Mapping[str, Any]) ->
 
 def reference_areas(q: Questionnaire, outcomes) -> tuple[tuple[AreaScore, ...], int | None, float | None]:
     """Area and overall figures from per-question outcomes (anything with id, included,
-    credit and met), following scoring.md's definitions literally."""
+    credit and met), following docs/scoring.md's definitions literally."""
     by_id = {o.id: o for o in outcomes}
     areas = []
     assessed = []

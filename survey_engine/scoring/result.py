@@ -1,4 +1,4 @@
-"""Result objects of the scoring engine and their JSON shapes (spec: scoring.md).
+"""Result objects of the scoring engine and their JSON shapes (docs/scoring.md).
 
 `ScoreResult.to_dict()` is exactly the object printed by `survey-engine score
 --format json`; `RollupResult.to_dict()` exactly the one printed by `survey-engine
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-# Question statuses (scoring.md, "Per question").
+# Question statuses (docs/scoring.md, "Per question").
 ANSWERED = "answered"
 MISSING = "missing"
 HIDDEN = "hidden"
@@ -169,7 +169,7 @@ class RollupOverall(NamedTuple):
 
 @dataclass(frozen=True, eq=True)
 class RollupResult(_Lookup):
-    """One combined result from several units' results (scoring.md, "Roll-up")."""
+    """One combined result from several units' results (docs/scoring.md, "Roll-up")."""
 
     questionnaire: QuestionnaireRef
     method: str

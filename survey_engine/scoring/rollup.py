@@ -1,4 +1,4 @@
-"""Roll-up: one combined result from several units' results (scoring.md, "Roll-up")."""
+"""Roll-up: one combined result from several units' results (docs/scoring.md, "Roll-up")."""
 from __future__ import annotations
 
 import math

@@ -1,4 +1,4 @@
-"""Improvement plans (issue 8, planning.md): made from a submitted response of a
+"""Improvement plans (issue 8, docs/planning.md): made from a submitted response of a
 förvaltning, or from the city roll-up of a round, saved, edited by planners, and
 followed up with the unit's response in a later round.
 
@@ -561,7 +561,7 @@ def successor_of(question_id: str, q1: Questionnaire, q2: Questionnaire) -> str 
 
 
 def compute_follow_up(plan: Mapping[str, Any], before: Source, after: Source | None) -> dict[str, Any]:
-    """The follow-up of a plan (planning.md, "Follow-up"): each action's effect as
+    """The follow-up of a plan (docs/planning.md, "Follow-up"): each action's effect as
     measured by `after` (None: no later response yet), the flag for `done` without an
     effect, and each area in both rounds. Pure."""
     q1, r1 = before.questionnaire, before.result

@@ -506,7 +506,7 @@ async def live_scores(response_id: int, *, actor: Principal) -> dict[str, Any]:
 # ---------------------------------------------------------------- answers files
 
 async def export_answers(response_id: int, *, actor: Principal) -> dict[str, Any]:
-    """The response as an answers file (questionnaire-format.md)."""
+    """The response as an answers file (docs/questionnaire-format.md)."""
     row = await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     state = await _get(response_id)
     q = await questionnaire_by_id(row["questionnaire_version_id"])

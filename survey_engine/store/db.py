@@ -32,8 +32,9 @@ async def migrate() -> None:
 
 
 # SQLite allows one writer at a time. Serialising our own writers in-process, and
-# starting every writing transaction as IMMEDIATE, avoids "database is locked"
-# (see notes/stack.md); PostgreSQL needs neither, but the lock is harmless there.
+# starting every writing transaction as IMMEDIATE, avoids "database is locked" (a
+# DEFERRED transaction that reads then writes fails at once under concurrency);
+# PostgreSQL needs neither, but the lock is harmless there.
 _write_lock: asyncio.Lock | None = None
 _write_lock_loop: asyncio.AbstractEventLoop | None = None
 

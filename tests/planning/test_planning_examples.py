@@ -1,4 +1,4 @@
-"""planning.md's worked example, period naming, the constraints and follow-up."""
+"""docs/planning.md's worked example, period naming, the constraints and follow-up."""
 from __future__ import annotations
 
 from datetime import date

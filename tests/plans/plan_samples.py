@@ -82,7 +82,7 @@ ANSWERS_2024 = {"s-policy": "nej", "s-ansvar": "delvis", "s-risk": "nej", "s-mal
                 "d-backup": "nej", "d-logg": "delvis", "d-ovning": "nej"}
 ANSWERS_2026 = {"s-policy": "ja", "s-ansvar": "delvis", "s-risk": "delvis", "s-malen": "nej", "s-ny": "nej",
                 "d-backup": "ja", "d-logg": "nej", "d-ovning": "nej"}
-# What planning.md's follow-up table gives for each 2024 question of unit A.
+# What docs/planning.md's follow-up table gives for each 2024 question of unit A.
 EXPECTED_EFFECTS = {
     "s-policy": "met",  # ja in 2026
     "s-ansvar": "unchanged",  # delvis -> delvis

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.db
 
 
 def expected_effect(qid, q24, r24, q26, r26):
-    """planning.md's follow-up table, written out on the questionnaire data."""
+    """docs/planning.md's follow-up table, written out on the questionnaire data."""
     successor = None
     for question in q26.questions():  # file order: the first continuing question wins
         if (question.id == qid and question.comparable) or qid in question.previous_ids:

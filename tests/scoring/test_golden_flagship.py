@@ -1,7 +1,7 @@
 """Golden tests on the flagship questionnaire mcf-cybersakerhet 2026.1.
 
 The answer sets in golden/ were chosen by hand and every expected figure below is
-derived from scoring.md by reasoning about those answers (weights and levels as in the
+derived from docs/scoring.md by reasoning about those answers (weights and levels as in the
 2026.1 file), not copied from the program's output. Each test also checks that the
 compiled engine and the plain reference agree, and that the CLI prints the same.
 """

@@ -1,4 +1,4 @@
-"""scoring.md's worked example, and the per-question table, as tests."""
+"""docs/scoring.md's worked example, and the per-question table, as tests."""
 from __future__ import annotations
 
 import pytest
@@ -66,7 +66,7 @@ def test_to_dict_shape(example):
 
 
 def test_question_table():
-    """Every row of scoring.md's per-question table."""
+    """Every row of docs/scoring.md's per-question table."""
     q = make_questionnaire([{"id": "x", "questions": [
         {"id": "gate", "level": 1},
         {"id": "note", "type": "text", "required": True},
@@ -95,7 +95,7 @@ def test_question_table():
     }
     # required visible: gate, note, req, multi, num, empty (hid hidden, opt optional);
     # status answered: gate, multi, num, empty. The answered required text question
-    # `note` has status `unscored`, so as scoring.md is written it never counts as done.
+    # `note` has status `unscored`, so as docs/scoring.md is written it never counts as done.
     assert r.overall.completeness == 4 / 6
     assert r == reference_score(q, {"gate": "ja", "note": "text", "hid": "ja", "multi": ["b"], "num": 50, "empty": []})
 

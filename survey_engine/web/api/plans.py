@@ -254,7 +254,7 @@ class PlanController(Controller):
 
     @post("/", summary="Generate and save a plan", status_code=HTTP_201_CREATED, guards=_WRITE,
           description="From the unit's submitted response in the round, or (no `unit`) from the roll-up of the "
-          "round's submitted responses with unit weights. Priorities and scheduling follow planning.md.",
+          "round's submitted responses with unit weights. Priorities and scheduling follow docs/planning.md.",
           responses=_errors(404, 422))
     async def create_plan(self, data: JSONBody[PlanIn], actor: Actor) -> PlanOut:
         plan = await service.create_plan(actor, data.round_id, data.unit, start=data.start, periods=data.periods,

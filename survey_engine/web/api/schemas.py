@@ -88,7 +88,7 @@ class VersionOut(_Model):
 
 
 class VersionDetail(VersionOut):
-    content: dict[str, Any] = Field(description="the parsed questionnaire (the model of questionnaire-format.md)")
+    content: dict[str, Any] = Field(description="the parsed questionnaire (the model of docs/questionnaire-format.md)")
     source_text: str
 
 
@@ -253,7 +253,7 @@ class SnapshotOut(_Model):
 
 
 class AnswersFile(BaseModel):
-    """The answers file of questionnaire-format.md."""
+    """The answers file of docs/questionnaire-format.md."""
 
     model_config = ConfigDict(extra="allow")
     questionnaire: str = Field(examples=["mcf-cybersakerhet"])
