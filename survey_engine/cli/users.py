@@ -15,6 +15,7 @@ from typing import Awaitable, Callable, TypeVar
 import click
 
 from survey_engine.cli.common import fail
+from survey_engine.services import tokens, users as service
 
 T = TypeVar("T")
 
@@ -91,7 +92,6 @@ def user_group() -> None:
 @click.option("--no-password", is_flag=True, help="Bara API-token, ingen inloggning / Tokens only, no login")
 def user_create(username, role, units, display_name, email, password_stdin, no_password) -> None:
     """Skapa en användare / Create a user."""
-    from survey_engine.services import users as service
     from survey_engine.services.policy import Role
 
     if password_stdin and no_password:
@@ -117,8 +117,6 @@ def user_create(username, role, units, display_name, email, password_stdin, no_p
 @click.option("--active-only", is_flag=True, help="Bara aktiva / Active users only")
 def user_list(active_only: bool) -> None:
     """Lista användare / List users."""
-    from survey_engine.services import users as service
-
     users = _run(lambda: service.list_users(include_disabled=not active_only))
     if not users:
         click.echo("Inga användare / no users")
@@ -135,8 +133,6 @@ def user_list(active_only: bool) -> None:
 @click.argument("username")
 def user_disable(username: str) -> None:
     """Stäng av en användare / Disable a user (logins, sessions and tokens stop working)."""
-    from survey_engine.services import users as service
-
     user = _run(lambda: service.disable_user(_actor(), username))
     click.echo(f"Avstängd / disabled: {user.username}")
 
@@ -145,8 +141,6 @@ def user_disable(username: str) -> None:
 @click.argument("username")
 def user_enable(username: str) -> None:
     """Aktivera en avstängd användare / Enable a disabled user."""
-    from survey_engine.services import users as service
-
     user = _run(lambda: service.enable_user(_actor(), username))
     click.echo(f"Aktiv / enabled: {user.username}")
 
@@ -157,8 +151,6 @@ def user_enable(username: str) -> None:
 @click.option("--unit", "units", multiple=True, metavar="CODE", help="Enheter för en respondent / Units of a respondent")
 def user_set_role(username: str, role: str, units: tuple[str, ...]) -> None:
     """Byt roll / Change a user's role."""
-    from survey_engine.services import users as service
-
     user = _run(lambda: service.set_role(_actor(), username, role, units=units or None))
     units_text = f", enheter/units: {', '.join(user.units)}" if user.units else ""
     click.echo(f"{user.username}: {user.role.value}{units_text}")
@@ -169,8 +161,6 @@ def user_set_role(username: str, role: str, units: tuple[str, ...]) -> None:
 @click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in / Read the password from stdin")
 def user_set_password(username: str, password_stdin: bool) -> None:
     """Sätt nytt lösenord (låser upp kontot) / Set a new password (unlocks the account)."""
-    from survey_engine.services import users as service
-
     password = _read_password(password_stdin)
     _run(lambda: service.set_password(_actor(), username, password))
     click.echo(f"Nytt lösenord satt / password set: {username}")
@@ -190,10 +180,8 @@ def token_group() -> None:
 @click.option("--days", type=click.IntRange(min=1, max=3650), default=None, help="Giltigt i N dagar / Valid for N days")
 def token_create(username: str, name: str, days: int | None) -> None:
     """Skapa ett token; det visas bara nu / Create a token; it is shown only now."""
-    from survey_engine.services import users as service
-
     expires = dt.timedelta(days=days) if days else None
-    plain, info = _run(lambda: service.create_token(_actor(), username, name, expires_in=expires))
+    plain, info = _run(lambda: tokens.create_token(_actor(), username, name, expires_in=expires))
     click.echo(
         f"Token {info.id} för/for {info.username} ({info.name}). Spara det nu, det visas inte igen. / "
         "Save it now, it is not shown again:",
@@ -206,9 +194,7 @@ def token_create(username: str, name: str, days: int | None) -> None:
 @click.argument("token_id", type=click.IntRange(min=1))
 def token_revoke(token_id: int) -> None:
     """Återkalla ett token / Revoke a token."""
-    from survey_engine.services import users as service
-
-    info = _run(lambda: service.revoke_token(_actor(), token_id))
+    info = _run(lambda: tokens.revoke_token(_actor(), token_id))
     click.echo(f"Återkallat / revoked: token {info.id} ({info.username}, {info.name})")
 
 
@@ -216,14 +202,12 @@ def token_revoke(token_id: int) -> None:
 @click.argument("username", required=False)
 def token_list(username: str | None) -> None:
     """Lista token (aldrig hemligheten) / List tokens (never the secret)."""
-    from survey_engine.services import users as service
-
-    tokens = _run(lambda: service.list_tokens(_actor(), username))
-    if not tokens:
+    found = _run(lambda: tokens.list_tokens(_actor(), username))
+    if not found:
         click.echo("Inga token / no tokens")
         return
     click.echo(f"{'ID':>5} {'USER':<20} {'PREFIX':<11} {'STATUS':<8} {'LAST USED':<21} NAME")
-    for t in tokens:
+    for t in found:
         status = "revoked" if t.revoked_at else ("expired" if not t.active else "active")
         click.echo(f"{t.id:>5} {t.username:<20} {t.prefix:<11} {status:<8} {_when(t.last_used_at):<21} {t.name}")
 

@@ -43,6 +43,7 @@ from survey_engine.errors import AppError, InvalidCredentials, LoginThrottled
 from survey_engine.services.policy import Action, Principal, allowed_somewhere, decide
 from survey_engine.web.session_store import DatabaseStore
 from survey_engine.text import Text
+from survey_engine.services import tokens
 
 SESSION_COOKIE = "se_session"
 SESSION_STORE = "sessions"
@@ -176,7 +177,7 @@ class PrincipalMiddleware(ASGIMiddleware):
             try:
                 if scheme.lower() != "bearer":
                     raise InvalidCredentials(Text("Okänt sätt att logga in; använd Bearer.", "Unknown scheme; use Bearer."))
-                principal = await service.authenticate_token(value)
+                principal = await tokens.authenticate_token(value)
             except InvalidCredentials as exc:
                 await _send_json(
                     send, 401, {"detail": str(exc), "code": exc.code},

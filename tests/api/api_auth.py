@@ -4,6 +4,7 @@ import itertools
 
 from survey_engine.services import users as auth_service
 from survey_engine.services.policy import Role
+from survey_engine.services import tokens
 
 _names = itertools.count(1)
 
@@ -12,5 +13,5 @@ async def make_token(role: Role | str, units=(), username: str | None = None) ->
     """A user of `role` (bound to `units`) and a bearer token for it."""
     name = username or f"{Role(role).value}-{next(_names)}"
     await auth_service.create_user("tests", name, role, units=units)
-    plain, _ = await auth_service.create_token("tests", name, "tests")
+    plain, _ = await tokens.create_token("tests", name, "tests")
     return plain

@@ -17,6 +17,7 @@ from survey_engine.errors import (
 from survey_engine.services.policy import Principal, Role
 from survey_engine.store.auth_tables import LoginAttempt, User
 from survey_engine import clock
+from survey_engine.services import login
 
 pytestmark = pytest.mark.db
 
@@ -100,12 +101,12 @@ async def test_principals_are_checked_in_the_service(db):
 
 async def test_login_success_and_failure(db):
     await make("anna", role="respondent", units=["SOC"])
-    principal = await service.authenticate(" Anna ", PW, "10.0.0.1")
+    principal = await login.authenticate(" Anna ", PW, "10.0.0.1")
     assert principal == Principal("anna", Role.RESPONDENT, frozenset({"SOC"}), "session", principal.user_id)
     with pytest.raises(InvalidCredentials) as wrong:
-        await service.authenticate("anna", PW + "!", "10.0.0.1")
+        await login.authenticate("anna", PW + "!", "10.0.0.1")
     with pytest.raises(InvalidCredentials) as unknown:
-        await service.authenticate("nobody", PW, "10.0.0.1")
+        await login.authenticate("nobody", PW, "10.0.0.1")
     # The same answer whether the user exists or not.
     assert str(wrong.value) == str(unknown.value) == "Fel användarnamn eller lösenord. / Wrong username or password."
     failed = await audit.list_events(AuditFilter(action="login.failed"))
@@ -118,22 +119,22 @@ async def test_account_is_locked_after_five_failures(db):
     await make("anna")
     for _ in range(4):
         with pytest.raises(InvalidCredentials):
-            await service.authenticate("anna", "fel lösenord igen", "10.0.0.1")
+            await login.authenticate("anna", "fel lösenord igen", "10.0.0.1")
     with pytest.raises(LoginThrottled) as locked:
-        await service.authenticate("anna", "fel lösenord igen", "10.0.0.2")
+        await login.authenticate("anna", "fel lösenord igen", "10.0.0.2")
     assert locked.value.retry_after == 15 * 60
     assert "För många misslyckade inloggningar" in locked.value.text.sv
     assert "Try again in 15 minutes" in locked.value.text.en
     # Locked: even the right password is refused, with the time left.
     with pytest.raises(LoginThrottled) as still:
-        await service.authenticate("anna", PW, "10.0.0.3")
+        await login.authenticate("anna", PW, "10.0.0.3")
     assert 14 * 60 < still.value.retry_after <= 15 * 60 + 1
     assert len(await audit.list_events(AuditFilter(action="login.locked"))) == 1
     user = await service.get_user("anna")
     assert user.locked_until is not None and user.failed_logins == 5
     # An administrator unlocks; the right password works again and resets the counter.
     await service.unlock_user("cli:test", "anna")
-    await service.authenticate("anna", PW, "10.0.0.3")
+    await login.authenticate("anna", PW, "10.0.0.3")
     assert (await service.get_user("anna")).failed_logins == 0
 
 
@@ -141,14 +142,14 @@ async def test_lock_expires(db, monkeypatch):
     await make("anna")
     for _ in range(5):
         with pytest.raises((InvalidCredentials, LoginThrottled)):
-            await service.authenticate("anna", "fel lösenord igen", None)
+            await login.authenticate("anna", "fel lösenord igen", None)
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=16)
     monkeypatch.setattr(clock, "now", lambda: later)
-    principal = await service.authenticate("anna", PW, None)
+    principal = await login.authenticate("anna", PW, None)
     assert principal.username == "anna"
     # After the lock, the earlier failures no longer count: one new failure does not lock.
     with pytest.raises(InvalidCredentials):
-        await service.authenticate("anna", "fel lösenord igen", None)
+        await login.authenticate("anna", "fel lösenord igen", None)
 
 
 async def test_failures_outside_the_window_do_not_lock(db, monkeypatch):
@@ -158,20 +159,20 @@ async def test_failures_outside_the_window_do_not_lock(db, monkeypatch):
         # One failure every 4 minutes: never 5 within 15 minutes.
         monkeypatch.setattr(clock, "now", lambda i=i: start + dt.timedelta(minutes=4 * i))
         with pytest.raises(InvalidCredentials):
-            await service.authenticate("anna", "fel lösenord igen", None)
+            await login.authenticate("anna", "fel lösenord igen", None)
 
 
 async def test_an_address_is_refused_after_twenty_failures(db):
     await make("anna")
     for i in range(20):
         with pytest.raises(InvalidCredentials):
-            await service.authenticate(f"user{i}", "fel lösenord igen", "192.0.2.7")
+            await login.authenticate(f"user{i}", "fel lösenord igen", "192.0.2.7")
     with pytest.raises(LoginThrottled) as refused:
-        await service.authenticate("anna", PW, "192.0.2.7")
+        await login.authenticate("anna", PW, "192.0.2.7")
     assert "Too many failed logins" in str(refused.value)
     assert 0 < refused.value.retry_after <= 15 * 60 + 1
     # Other addresses are not affected, and the refused attempt is recorded.
-    assert (await service.authenticate("anna", PW, "192.0.2.8")).username == "anna"
+    assert (await login.authenticate("anna", PW, "192.0.2.8")).username == "anna"
     assert await LoginAttempt.count().where(LoginAttempt.reason == "address") == 1
 
 
@@ -181,10 +182,10 @@ async def test_disabled_user_cannot_log_in_and_loses_its_principal(db):
     assert (await service.load_principal(user.id)).role is Role.AUDITOR
     await service.disable_user("cli:test", "anna")
     with pytest.raises(InvalidCredentials, match="avstängt"):
-        await service.authenticate("anna", PW, None)
+        await login.authenticate("anna", PW, None)
     assert await service.load_principal(user.id) is None
     await service.enable_user("cli:test", "anna")
-    assert (await service.authenticate("anna", PW, None)).role is Role.AUDITOR
+    assert (await login.authenticate("anna", PW, None)).role is Role.AUDITOR
 
 
 async def test_weak_hash_is_upgraded_on_login(db):
@@ -193,7 +194,7 @@ async def test_weak_hash_is_upgraded_on_login(db):
     await make("anna")
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PW)
     await User.update({User.password_hash: weak}).where(User.username == "anna")
-    await service.authenticate("anna", PW, None)
+    await login.authenticate("anna", PW, None)
     row = await User.select(User.password_hash).where(User.username == "anna").first()
     assert row["password_hash"] != weak and row["password_hash"].startswith("$argon2id$")
 
@@ -203,7 +204,7 @@ async def test_set_password_checks_policy_and_permissions(db):
     await make("anna", role="planner")
     anna = Principal("anna", Role.PLANNER)
     await service.set_password(anna, "anna", "ett helt nytt lösenord")
-    assert (await service.authenticate("anna", "ett helt nytt lösenord", None)).username == "anna"
+    assert (await login.authenticate("anna", "ett helt nytt lösenord", None)).username == "anna"
     with pytest.raises(PermissionDenied):
         await service.set_password(anna, "root", "ett helt nytt lösenord")
     with pytest.raises(PasswordPolicyError):
@@ -213,23 +214,23 @@ async def test_set_password_checks_policy_and_permissions(db):
 async def test_token_only_user_cannot_log_in(db):
     await service.create_user("cli:test", "robot", "analyst", password=None)
     with pytest.raises(InvalidCredentials):
-        await service.authenticate("robot", "", None)
+        await login.authenticate("robot", "", None)
 
 
 async def test_prune_keeps_recent_attempts(db):
     await make("anna")
     with pytest.raises(InvalidCredentials):
-        await service.authenticate("anna", "fel lösenord igen", None)
-    assert await service.prune_login_attempts(dt.timedelta(days=1)) == 0
+        await login.authenticate("anna", "fel lösenord igen", None)
+    assert await login.prune_login_attempts(dt.timedelta(days=1)) == 0
     assert await LoginAttempt.count() == 1
 
 
 async def test_overlong_password_is_a_plain_failure(db):
     await make("anna")
     with pytest.raises(InvalidCredentials):
-        await service.authenticate("anna", PW + "x" * 1_000_000, None)
+        await login.authenticate("anna", PW + "x" * 1_000_000, None)
     with pytest.raises(InvalidCredentials):
-        await service.authenticate("nobody", "x" * 1_000_000, None)
+        await login.authenticate("nobody", "x" * 1_000_000, None)
     assert (await service.get_user("anna")).failed_logins == 1
 
 
@@ -238,13 +239,13 @@ async def test_concurrent_failed_logins_lock_the_account(db):
 
     await make("anna")
     results = await asyncio.gather(
-        *(service.authenticate("anna", "fel lösenord igen", f"10.1.0.{i}") for i in range(12)),
+        *(login.authenticate("anna", "fel lösenord igen", f"10.1.0.{i}") for i in range(12)),
         return_exceptions=True,
     )
     assert all(isinstance(r, (InvalidCredentials, LoginThrottled)) for r in results), results
     assert any(isinstance(r, LoginThrottled) for r in results)
     with pytest.raises(LoginThrottled):
-        await service.authenticate("anna", PW, "10.2.0.1")
+        await login.authenticate("anna", PW, "10.2.0.1")
 
 
 async def test_an_unknown_username_locks_like_a_real_one(db):
@@ -255,7 +256,7 @@ async def test_an_unknown_username_locks_like_a_real_one(db):
         seen = []
         for _ in range(6):
             try:
-                await service.authenticate(name, "fel lösenord igen", None)
+                await login.authenticate(name, "fel lösenord igen", None)
             except (InvalidCredentials, LoginThrottled) as exc:
                 seen.append((type(exc).__name__, str(exc)))
         outcomes[name] = seen

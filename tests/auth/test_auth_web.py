@@ -10,6 +10,8 @@ from survey_engine.services import audit, users as service
 from survey_engine.web import security as auth_web
 from survey_engine.services.policy import Action, require
 from survey_engine.store.auth_tables import SessionRecord
+from survey_engine.services import login as login_service
+from survey_engine.services import tokens
 
 pytestmark = pytest.mark.db
 
@@ -21,7 +23,7 @@ def make_app(secure: bool = False) -> Litestar:
     @post("/api/session", opt={"public": True}, status_code=200)
     async def login(request: Request) -> dict:
         body = await request.json()
-        principal = await service.authenticate(body.get("username", ""), body.get("password", ""),
+        principal = await login_service.authenticate(body.get("username", ""), body.get("password", ""),
                                                auth_web.client_address(request))
         return {"username": principal.username, "csrf": auth_web.start_session(request, principal)}
 
@@ -152,7 +154,7 @@ async def test_disabling_a_user_ends_their_session(people):
 
 
 async def test_bearer_tokens(people):
-    plain, info = await service.create_token("cli:test", "resp", "script")
+    plain, info = await tokens.create_token("cli:test", "resp", "script")
     async with AsyncTestClient(app=make_app()) as client:
         auth = {"Authorization": f"Bearer {plain}"}
         me = await client.get("/api/me", headers=auth)
@@ -160,7 +162,7 @@ async def test_bearer_tokens(people):
         # No cookie rides along with a bearer token, so no CSRF token is needed.
         assert (await client.post("/api/units/SOC/responses", headers=auth)).status_code == 201
         assert (await client.post("/api/units/KS/responses", headers=auth)).status_code == 403
-        await service.revoke_token("cli:test", info.id)
+        await tokens.revoke_token("cli:test", info.id)
         r = await client.get("/api/me", headers=auth)
         assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
         assert (await client.get("/api/me", headers={"Authorization": f"Basic {plain}"})).status_code == 401

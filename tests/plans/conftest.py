@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from survey_engine.services import tokens
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -30,7 +31,7 @@ async def client_as(db):
     async def make(role, units=(), username=None):
         name = username or f"{Role(role).value}-{next(_names)}"
         await auth_service.create_user("tests", name, role, units=units)
-        token, _ = await auth_service.create_token("tests", name, "tests")
+        token, _ = await tokens.create_token("tests", name, "tests")
         c = AsyncTestClient(app=plan_app())
         await c.__aenter__()
         c.headers["Authorization"] = f"Bearer {token}"

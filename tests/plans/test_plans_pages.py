@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from plan_samples import EXPECTED_EFFECTS, PLANNER, setup_rounds
 from survey_engine.services import plans
+from survey_engine.services import tokens
 
 pytestmark = pytest.mark.db
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -51,7 +52,7 @@ async def page_as(db):
     async def make(role, units=(), name=None):
         name = name or f"p-{role}-{len(opened)}"
         await auth_service.create_user("tests", name, role, units=units)
-        token, _ = await auth_service.create_token("tests", name, "pages")
+        token, _ = await tokens.create_token("tests", name, "pages")
         client = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
         await client.__aenter__()
         client.headers["Authorization"] = f"Bearer {token}"

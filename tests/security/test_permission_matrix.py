@@ -21,6 +21,7 @@ from survey_engine.services.policy import Action, Principal, Role, allowed_somew
 from survey_engine.web.security import route_decisions
 from survey_engine.web import create_app
 from survey_samples import V2024
+from survey_engine.services import tokens
 
 pytestmark = pytest.mark.db
 
@@ -97,7 +98,7 @@ async def world(db):
     for name, (role, units) in who.items():
         ctx["tokens"][name] = await token_for(role, units, username=f"m-{name}")
         ctx["principals"][name] = await _principal(f"m-{name}")
-        _, spare = await auth_service.create_token("tests", f"m-{name}", "spare")
+        _, spare = await tokens.create_token("tests", f"m-{name}", "spare")
         ctx["spare_tokens"][name] = spare.id
     ctx["spare_tokens"]["anonymous"] = 1
     return ctx

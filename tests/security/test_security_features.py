@@ -15,6 +15,7 @@ from survey_engine.services import users as auth_service
 from survey_engine.store.auth_tables import User
 from survey_engine.services import responses
 from survey_engine.web import create_app
+from survey_engine.services import tokens
 
 pytestmark = pytest.mark.db
 API = "/api/v1"
@@ -131,9 +132,9 @@ async def test_revoked_token_is_refused(db):
 
 async def test_someone_elses_token_cannot_be_revoked_by_a_non_admin(db):
     mine = await token_for("respondent", ["a"], username="r1")
-    _, theirs = await auth_service.create_token("tests", "r1", "x")  # r1's own spare: fine
+    _, theirs = await tokens.create_token("tests", "r1", "x")  # r1's own spare: fine
     await auth_service.create_user("tests", "r2", "analyst")
-    _, other = await auth_service.create_token("tests", "r2", "their token")
+    _, other = await tokens.create_token("tests", "r2", "their token")
     async with AsyncTestClient(app=_app()) as c:
         c.headers["Authorization"] = f"Bearer {mine}"
         assert (await c.post(f"{API}/tokens/{other.id}/revoke")).status_code == 403

@@ -8,6 +8,7 @@ from survey_engine.services.demo import UNITS, demo_logins
 from survey_engine.services import units
 from survey_engine.services.access import system_actor
 from survey_engine.services.units import UnitInput
+from survey_engine.services import login
 
 pytestmark = pytest.mark.db
 
@@ -32,11 +33,11 @@ async def test_one_login_per_role_and_a_respondent_per_forvaltning(db):
     table = "\n".join(lines)
     for x in logins:
         assert x.username in table and x.password in table
-        principal = await auth_service.authenticate(x.username, x.password)
+        principal = await login.authenticate(x.username, x.password)
         assert principal.role is x.role and principal.units == frozenset(x.units)
     # a second start gives new passwords, and the old ones stop working
     again = {x.username: x.password for x in await demo_logins(log=lambda _: None)}
     first = logins[0]
     assert again[first.username] != first.password
     with pytest.raises(Exception):
-        await auth_service.authenticate(first.username, first.password)
+        await login.authenticate(first.username, first.password)

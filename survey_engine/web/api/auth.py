@@ -13,6 +13,8 @@ from survey_engine.errors import InvalidCredentials
 from survey_engine.services.policy import Principal as _Principal
 from survey_engine.web.api.access_schemas import LoginIn, LoginOut, MeOut, TokenCreatedOut, TokenIn, TokenOut
 from survey_engine.web.api.common import Action, Id, Actor, errors, requires
+from survey_engine.services import login
+from survey_engine.services import tokens
 
 
 def me_of(principal: _Principal, display_name: str = "") -> MeOut:
@@ -20,7 +22,7 @@ def me_of(principal: _Principal, display_name: str = "") -> MeOut:
                  units=sorted(principal.units), via=principal.via)
 
 
-def token_out(info: auth_service.TokenInfo) -> TokenOut:
+def token_out(info: tokens.TokenInfo) -> TokenOut:
     return TokenOut(id=info.id, username=info.username, name=info.name, prefix=info.prefix,
                     created_at=info.created_at, created_by=info.created_by, last_used_at=info.last_used_at,
                     expires_at=info.expires_at, revoked_at=info.revoked_at, active=info.active)
@@ -39,7 +41,7 @@ class AuthController(Controller):
             raise InvalidCredentials()
         # Behind a proxy, uvicorn's --forwarded-allow-ips already puts the real client here.
         address = auth_web.client_address(request)
-        principal = await auth_service.authenticate(data.username, data.password, address)
+        principal = await login.authenticate(data.username, data.password, address)
         csrf = auth_web.start_session(request, principal)
         user = await auth_service.get_user(principal.username)
         return LoginOut(csrf_token=csrf, user=me_of(principal, user.display_name))
@@ -64,15 +66,15 @@ class TokenController(Controller):
 
     @get("/", summary="My API tokens (never their secrets)", responses=errors())
     async def list_tokens(self, actor: Actor) -> list[TokenOut]:
-        return [token_out(t) for t in await auth_service.list_tokens(actor, actor.username)]
+        return [token_out(t) for t in await tokens.list_tokens(actor, actor.username)]
 
     @post("/", summary="Create an API token for me (the secret is shown once)", responses=errors(422))
     async def create_token(self, data: JSONBody[TokenIn], actor: Actor) -> Response[TokenCreatedOut]:
         expires = dt.timedelta(days=data.days) if data.days else None
-        plain, info = await auth_service.create_token(actor, actor.username, data.name, expires_in=expires)
+        plain, info = await tokens.create_token(actor, actor.username, data.name, expires_in=expires)
         return Response(TokenCreatedOut(token=plain, info=token_out(info)), status_code=HTTP_201_CREATED)
 
     @post("/{token_id:int}/revoke", summary="Revoke one of my tokens (administrators: anyone's)",
           status_code=HTTP_200_OK, responses=errors(404))
     async def revoke_token(self, token_id: Id, actor: Actor) -> TokenOut:
-        return token_out(await auth_service.revoke_token(actor, token_id))
+        return token_out(await tokens.revoke_token(actor, token_id))

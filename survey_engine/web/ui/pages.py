@@ -11,6 +11,7 @@ from survey_engine.web import security as auth_web
 from survey_engine.errors import AppError, LoginThrottled
 from survey_engine.services.policy import Role
 from survey_engine.web.ui.common import current, form_text, lang_of, principal_of, redirect, render
+from survey_engine.services import login as login_service
 
 HOME_BY_ROLE = {
     Role.RESPONDENT: "/mina-enkater",
@@ -55,7 +56,7 @@ async def login(request: Request) -> Response:
                       error=("Fyll i både användarnamn och lösenord." if lang == "sv"
                              else "Fill in both username and password."))
     try:
-        principal = await auth_service.authenticate(username, password, auth_web.client_address(request))
+        principal = await login_service.authenticate(username, password, auth_web.client_address(request))
     except LoginThrottled as exc:
         response = render(request, "login.html", status=429, next=target, username=username,
                           error=exc.text.get(lang))
