@@ -180,6 +180,13 @@ def show_command(file: str, lang: str | None) -> None:
     statutory = sum(1 for question in q.questions() if question.statutory)
     conditional = sum(1 for question in q.questions() if question.show_if is not None)
     out += ["", f"Lagkrav/statutory: {statutory}   villkorade/conditional: {conditional}"]
+    tagged: dict[str, list[str]] = {}
+    for question in q.questions():
+        for tag in question.tags:
+            tagged.setdefault(tag, []).append(question.id)
+    if tagged:
+        out += ["", "Taggar / Tags (frågor per tagg / questions per tag):"]
+        out += [f"  {tag} ({len(ids)}): {', '.join(ids)}" for tag, ids in sorted(tagged.items())]
     click.echo("\n".join(out))
 
 

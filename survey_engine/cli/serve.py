@@ -17,9 +17,9 @@ QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 @click.option("--questionnaires", "folder", type=click.Path(file_okay=False), default=str(QUESTIONNAIRES),
               show_default=True, help="mapp med enkätfiler / folder of questionnaire files")
 def demo_command(reset: bool, folder: str) -> None:
-    """Fyll databasen med demodata: Malmö stad, 14 förvaltningar, omgångar 2024 och 2026.
+    """Fyll databasen med demodata: Malmö stad, 13 förvaltningar och 2 bolag, omgångar 2024 och 2026.
 
-    Load demo data: Malmö stad with 14 förvaltningar, a closed 2024 round on
+    Load demo data: Malmö stad with 13 förvaltningar and 2 companies, a closed 2024 round on
     mcf-cybersakerhet 2024.1 and an open 2026 round on 2026.1 with synthetic answers.
     Refuses a database that already holds data unless --reset.
     """

@@ -103,7 +103,8 @@ class QuestionnaireDiff:
 
 # What a reader of a diff cares about when a question keeps its id.
 _COMPARED_FIELDS = ("area", "type", "text", "level", "weight", "required", "statutory", "effort",
-                    "show_if", "scale", "options", "min", "max", "unit", "bands", "max_length")
+                    "show_if", "scale", "options", "min", "max", "unit", "bands", "max_length",
+                    "tags")
 
 
 def _changed_fields(new_q: Question, old_q: Question, new: Questionnaire, old: Questionnaire) -> tuple:

@@ -8,6 +8,12 @@ Unknown keys: the spec lets the project add optional keys, but it does not requi
 accept keys we do not know. We refuse them (with a "did you mean …?" hint) because a
 typo such as `requried: false` or `weigth: 2` would otherwise be ignored without a word
 and silently change scores. That is the safer reading of the spec.
+
+Optional key added by the project: `tags` on a question, a list of unique short words
+(`^[a-z0-9][a-z0-9-]*$`, at most 32 characters) such as `kommun` (a question answered
+once for the whole kommun) or `it-drift` (usually answered by the central IT provider).
+Tags never change scores. They are content like any other key, so they take part in the
+canonical hash: adding or removing a tag makes a new version of the file.
 """
 from __future__ import annotations
 
@@ -33,6 +39,8 @@ AREA_ID_RE = FAMILY_ID_RE
 QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 VERSION_RE = re.compile(r"^[0-9]{4}\.[0-9]+$")
 VALUE_RE = re.compile(r"^[a-z0-9_-]+$")
+TAG_RE = FAMILY_ID_RE  # a tag is a short word: lower-case letters, digits and '-'
+TAG_MAX_LENGTH = 32
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 QUESTION_TYPES = ("choice", "multi", "number", "text")
 DEFAULT_TEXT_MAX_LENGTH = 4000
@@ -46,7 +54,7 @@ SCALE_KEYS = ("options",)
 OPTION_KEYS = ("value", "label", "credit", "not_applicable", "unknown")
 AREA_KEYS = ("id", "title", "description", "weight", "target_level", "questions")
 COMMON_QUESTION_KEYS = ("id", "type", "text", "guidance", "level", "weight", "required", "references",
-                        "statutory", "effort", "show_if", "previous_ids", "comparable")
+                        "statutory", "effort", "show_if", "previous_ids", "comparable", "tags")
 TYPE_KEYS = {
     "choice": ("scale",),
     "multi": ("options",),
@@ -680,6 +688,8 @@ class _QuestionnaireChecker(_Checker):
                     "previous_ids kräver att filen anger previous (den version frågorna fortsätter från)",
                     "previous_ids needs 'previous' at the top of the file (the version these ids "
                     "come from)"))
+        if question.get("tags") is not None:
+            entry["tags"] = self._tags(question, f"{path}.tags")
         if question.get("show_if") is not None:
             entry["show_if"] = self._condition(question["show_if"], f"{path}.show_if", qid)
 
@@ -703,6 +713,40 @@ class _QuestionnaireChecker(_Checker):
                 info["values"] = [o["value"] for o in entry.get("options") or [] if o.get("value")]
             self.earlier[qid] = info
         return entry
+
+    def _tags(self, question: dict, path: str) -> list[str] | None:
+        """`tags`: optional labels for grouping questions (e.g. `kommun` for questions that
+        one central unit can answer for the whole kommun). A tag never affects scoring."""
+        value = question["tags"]
+        if not isinstance(value, list):
+            self.add(path, msg(f"tags ska vara en lista med korta ord, t.ex. [kommun], inte "
+                               f"{_type_name(value)}",
+                               "tags must be a list of short words, e.g. [kommun]"))
+            return None
+        out: list[str] = []
+        ok = True
+        for index in range(len(value)):
+            item_path = f"{path}[{index}]"
+            tag = self.string(value, index, item_path, "tags")
+            if tag is None:
+                ok = False
+                continue
+            if not TAG_RE.match(tag) or len(tag) > TAG_MAX_LENGTH:
+                self.add(item_path, msg(
+                    f"taggen '{tag}' har fel form: skriv ett kort ord (högst {TAG_MAX_LENGTH} tecken) "
+                    f"med små bokstäver a–z, siffror och '-' (inte först), t.ex. it-drift",
+                    f"tag '{tag}' is not valid: write a short word (at most {TAG_MAX_LENGTH} "
+                    f"characters) of lower-case letters a–z, digits and '-' (not first), e.g. "
+                    f"it-drift"))
+                ok = False
+                continue
+            if tag in out:
+                self.add(item_path, msg(f"taggen '{tag}' står två gånger; ta bort den ena",
+                                        f"tag '{tag}' appears twice; remove one"))
+                ok = False
+                continue
+            out.append(tag)
+        return out if ok else None
 
     def _scale_ref(self, question: dict, path: str, qid: str | None) -> str | None:
         name = self.string(question, "scale", f"{path}.scale", "scale")

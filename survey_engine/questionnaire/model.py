@@ -125,6 +125,9 @@ class Question(_Frozen):
     show_if: Condition | None = None
     previous_ids: list[str] = Field(default_factory=list)
     comparable: bool = True
+    # Labels for grouping, e.g. "kommun" (answered once for the whole kommun) or "it-drift"
+    # (usually answered by the central IT provider). Never used in scoring.
+    tags: list[str] = Field(default_factory=list)
     # choice
     scale: str | None = None
     # multi

@@ -1,6 +1,8 @@
-"""Demo data: Malmö stad with 14 förvaltningar, a closed 2024 round and an open 2026
-round with realistic synthetic answers. Deterministic: a seeded random generator per
-unit and round, so the same database comes out every time (timestamps aside).
+"""Demo data: Malmö stad with 13 förvaltningar and 2 municipal companies (bolag), a
+closed 2024 round and an open 2026 round with realistic synthetic answers. The units'
+weights are approximate employee counts (see UNITS), not official figures.
+Deterministic: a seeded random generator per unit and round, so the same database comes
+out every time (timestamps aside).
 
 Maturity varies on purpose: a few förvaltningar stay at level 0, a few reach level 3
 in some areas; "vet ej" and "ej tillämpligt" are used, some answers carry comments,
@@ -42,28 +44,34 @@ class DemoUnit:
     growth: float  # how much it improves by 2026
 
 
-# Modelled on Malmö stad's förvaltningar; employee counts are rounded, illustrative figures.
+# Modelled on Malmö stad's 13 förvaltningar and two of its wholly owned companies (held
+# through Malmö Stadshus AB). Employee counts are approximate, rounded figures chosen to
+# match the city's published totals (about 26,000-28,000 employees in the förvaltningar),
+# not any year's exact staff numbers: the förvaltningar add up to 26,950. Stadsrevisionen
+# is not a unit: the auditors review the city's follow-up and do not answer it.
 UNITS = [
-    DemoUnit("SK", "Stadskontoret", 700, 2.6, 0.5),
-    DemoUnit("ASF", "Arbetsmarknads- och socialförvaltningen", 2600, 1.4, 0.4),
-    DemoUnit("FOF", "Förskoleförvaltningen", 5500, 0.8, 0.5),
-    DemoUnit("GRF", "Grundskoleförvaltningen", 8000, 1.1, 0.6),
-    DemoUnit("GYVF", "Gymnasie- och vuxenutbildningsförvaltningen", 2300, 1.3, 0.3),
-    DemoUnit("FSF", "Funktionsstödsförvaltningen", 3500, 0.9, 0.4),
-    DemoUnit("HVOF", "Hälsa- sjukvård- och omsorgsförvaltningen", 5200, 1.9, 0.6),
-    DemoUnit("KF", "Kulturförvaltningen", 600, 0.3, 0.4),
-    DemoUnit("FRI", "Fritidsförvaltningen", 700, 0.4, 0.2),
-    DemoUnit("MF", "Miljöförvaltningen", 350, 1.6, 0.3),
-    DemoUnit("FGK", "Fastighets- och gatukontoret", 900, 1.7, 0.5),
-    DemoUnit("SBK", "Stadsbyggnadskontoret", 450, 1.2, 0.3),
-    DemoUnit("SF", "Serviceförvaltningen", 1400, 3.0, 0.4),
-    DemoUnit("REV", "Stadsrevisionen", 25, 0.2, 0.3),
+    DemoUnit("SK", "Stadskontoret", 650, 2.6, 0.5),
+    DemoUnit("ASF", "Arbetsmarknads- och socialförvaltningen", 2200, 1.4, 0.4),
+    DemoUnit("FOF", "Förskoleförvaltningen", 4300, 0.8, 0.5),
+    DemoUnit("GRF", "Grundskoleförvaltningen", 6600, 1.1, 0.6),
+    DemoUnit("GYVF", "Gymnasie- och vuxenutbildningsförvaltningen", 1800, 1.3, 0.3),
+    DemoUnit("FSF", "Funktionsstödsförvaltningen", 2900, 0.9, 0.4),
+    DemoUnit("HVOF", "Hälsa-, vård- och omsorgsförvaltningen", 4700, 1.9, 0.6),
+    DemoUnit("KUF", "Kulturförvaltningen", 450, 0.3, 0.4),
+    DemoUnit("FRI", "Fritidsförvaltningen", 500, 0.4, 0.2),
+    DemoUnit("MF", "Miljöförvaltningen", 300, 1.6, 0.3),
+    DemoUnit("FGK", "Fastighets- och gatukontoret", 850, 1.7, 0.5),
+    DemoUnit("SBK", "Stadsbyggnadskontoret", 400, 1.2, 0.3),
+    DemoUnit("SF", "Serviceförvaltningen", 1300, 3.0, 0.4),
+    # municipal companies (bolag)
+    DemoUnit("MKB", "MKB Fastighets AB", 330, 2.0, 0.4),
+    DemoUnit("MST", "Malmö Stadsteater AB", 150, 0.2, 0.3),
 ]
-# 2024: everyone answered, Stadsrevisionen never submitted. 2026: some still in draft,
-# a few not started yet.
-DRAFT_2024 = {"REV"}
-DRAFT_2026 = {"GRF", "FSF", "KF", "SBK"}
-NOT_STARTED_2026 = {"FRI", "REV"}
+# 2024: everyone answered, Malmö Stadsteater AB never submitted. 2026: some still in
+# draft, a few not started yet.
+DRAFT_2024 = {"MST"}
+DRAFT_2026 = {"GRF", "FSF", "KUF", "SBK"}
+NOT_STARTED_2026 = {"FRI", "MST"}
 
 COMMENTS = [
     "Arbete pågår, klart under året.",
@@ -223,7 +231,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         actor=actor,
     )
     codes = [u.code for u in UNITS]
-    log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar")
+    log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar och bolag / departments and companies")
 
     r24 = await rounds.create_round("Cybersäkerhetskollen 2024", FAMILY, "2024.1", codes,
                                     dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=actor)

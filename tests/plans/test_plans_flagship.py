@@ -79,8 +79,10 @@ async def test_flagship_plan_followed_up_across_versions(db, questionnaires_dir)
     assert all(got[q] == "not_comparable" for q in got.keys() & (changed | removed))
     assert {"met", "not_comparable"} <= set(got.values()) and len(set(got.values())) >= 3
 
-    # each area in both rounds, and the comparable share from the 2026.1 file
+    # each area in both rounds, and the comparable share from the 2026.1 file; an area
+    # that 2024.1 does not have (fysisk) has no "before" and nothing comparable
     areas = {a["area"]: a for a in fu["areas"]}
+    assert [a.id for a in q26.areas if q24.area(a.id) is None] == ["fysisk"]
     for area in q26.areas:
         scored = [q for q in area.questions if q.scored]
         continuing = [q for q in scored if (q.comparable and q24.question(q.id)) or
@@ -88,4 +90,8 @@ async def test_flagship_plan_followed_up_across_versions(db, questionnaires_dir)
         share = sum(q.weight for q in continuing) / sum(q.weight for q in scored)
         assert areas[area.id]["comparable_share"] == pytest.approx(share)
         assert areas[area.id]["level_after"] == s26.area(area.id).level
-        assert areas[area.id]["percent_before"] == pytest.approx(s24.area(area.id).percent)
+        before = s24.area(area.id)
+        if before is None:
+            assert share == 0 and areas[area.id]["percent_before"] is None
+        else:
+            assert areas[area.id]["percent_before"] == pytest.approx(before.percent)

@@ -288,6 +288,46 @@ def previous_ids_without_previous(d):
     q(d, 0, 0)["previous_ids"] = ["old-policy"]
 
 
+@case("areas[0].questions[0].tags[1]", "tag 'Kommun' is not valid")
+def tag_with_capital(d):
+    q(d, 0, 0)["tags"] = ["it-drift", "Kommun"]
+
+
+@case("areas[0].questions[0].tags[0]", "tag '-kommun' is not valid")
+def tag_starting_with_dash(d):
+    q(d, 0, 0)["tags"] = ["-kommun"]
+
+
+@case("areas[0].questions[0].tags[0]", "at most 32 characters")
+def tag_too_long(d):
+    q(d, 0, 0)["tags"] = ["k" * 33]
+
+
+@case("areas[0].questions[0].tags[2]", "tag 'kommun' appears twice; remove one")
+def duplicate_tag(d):
+    q(d, 0, 0)["tags"] = ["kommun", "it-drift", "kommun"]
+
+
+@case("areas[0].questions[0].tags", "tags must be a list of short words")
+def tags_not_a_list(d):
+    q(d, 0, 0)["tags"] = "kommun"
+
+
+@case("areas[0].questions[0].tags[0]", "tags must be a string")
+def tag_not_a_string(d):
+    q(d, 0, 0)["tags"] = [{"scope": "kommun"}]
+
+
+@case("areas[0].questions[0].tag", "unknown key 'tag'; did you mean 'tags'?")
+def misspelt_tags_key(d):
+    q(d, 0, 0)["tag"] = ["kommun"]
+
+
+@case("areas[0].questions[0].scope", "unknown key 'scope'")
+def scope_key_is_still_unknown(d):
+    q(d, 0, 0)["scope"] = "kommun"
+
+
 @case("areas[1].questions[2].max_length", "max_length must be at least 1, not 0")
 def text_max_length_zero(d):
     q(d, 1, 2)["max_length"] = 0

@@ -1,4 +1,4 @@
-"""Reports on the demo (Malmö stad, 14 förvaltningar, rounds 2024 and 2026): every
+"""Reports on the demo (Malmö stad, 13 förvaltningar and 2 bolag, rounds 2024 and 2026): every
 figure read back out of the HTML, XLSX, CSV and JSON equals the engine's for the same
 answers, computed here independently (answers read through the services and scored
 with `score_response` / `rollup` / `priorities` / `area_follow_up`).
@@ -71,7 +71,7 @@ def close(a, b):
 
 # ---------------------------------------------------------------- förvaltningsrapport
 
-@pytest.mark.parametrize("code", ["SK", "GRF", "KF"])  # submitted, draft, draft
+@pytest.mark.parametrize("code", ["SK", "GRF", "KUF"])  # submitted, draft, draft
 async def test_unit_report_html_figures_are_the_engines(demo, code):
     e24, e26 = demo["e24"], demo["e26"]
     html = (await service.unit_report(demo["r26"], code, "html", today=TODAY))[0].decode()
@@ -163,7 +163,7 @@ async def test_city_report_html_figures_are_the_engines(demo):
     html = (await service.city_report(demo["r26"], "html", today=TODAY))[0].decode()
     v = data_values(html)
     n = len(e26.units)
-    assert v["response.participating"] == n == 14
+    assert v["response.participating"] == n == 15
     assert v["response.submitted"] == n - len(DRAFT_2026) - len(NOT_STARTED_2026)
     assert v["response.draft"] == len(DRAFT_2026)
     assert v["response.not_started"] == len(NOT_STARTED_2026)
@@ -341,7 +341,7 @@ def test_cli_reports(demo, tmp_path):
     r = runner.invoke(main, ["report", "all", "--round", str(demo["r26"]), "--format", "json", "--out", str(tmp_path / "all")])
     assert r.exit_code == 0, r.output
     files = sorted(p.name for p in (tmp_path / "all").iterdir())
-    assert len(files) == 14 - len(NOT_STARTED_2026)
+    assert len(files) == 15 - len(NOT_STARTED_2026)
     for code in NOT_STARTED_2026:
         assert code in r.output  # named as skipped
 

@@ -27,15 +27,15 @@ GOLDEN = Path(__file__).parent / "golden"
 pytestmark = pytest.mark.skipif(not FLAGSHIP.exists(), reason="flagship questionnaire not present")
 
 AREAS = ["ledning", "organisation", "verksamhetsanalys", "klassning", "risk", "behorighet",
-         "utbildning", "incident", "kontinuitet", "leverantorer", "teknik", "uppfoljning"]
-# Area weights in 2026.1: risk and incident 1.5, the ten others 1 -> sum 13.
-SUM_AREA_WEIGHTS = 13.0
+         "utbildning", "incident", "kontinuitet", "leverantorer", "teknik", "fysisk", "uppfoljning"]
+# Area weights in 2026.1: risk and incident 1.5, the eleven others 1 -> sum 14.
+SUM_AREA_WEIGHTS = 14.0
 # Sum of question weights of scored questions per area (from the file)
 LEDNING_W = 2 + 1 + 1 + 1 + 1 + 1.5 + 1.5 + 1 + 1 + 1.5 + 1  # 13.5
-ORGANISATION_W = 2 + 1 + 1 + 1 + 1.5 + 1.5 + 1 + 1 + 1 + 1 + 1  # 13
-RISK_W = 2 + 1 + 1 + 1.5 + 1 + 1 + 1.5 + 1 + 1.5 + 1  # 12.5
+ORGANISATION_W = 2 + 1 + 1.5 + 1 + 1 + 1.5 + 1.5 + 1 + 1 + 1 + 1 + 1 + 1  # 15.5
+RISK_W = 2 + 1 + 1 + 1.5 + 1 + 1 + 1.5 + 1 + 1.5 + 1 + 1  # 13.5
 # Scored (non-text) questions in 2026.1; text questions are all optional.
-SCORED = 129
+SCORED = 152
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +81,8 @@ def test_level_0_forvaltning(flagship):
     # every visible required question answered (the optional comment does not count)
     assert r.overall.completeness == 1.0 and r.overall.unknown_count == 0
     assert r.question("led-kommentar").status == "unscored"
-    # plan: nothing above the target level 3 is a candidate; all 124 visible unmet
-    # questions at levels 1..3 are
+    # plan: nothing above the target level 3 is a candidate; every visible unmet
+    # question at levels 1..3 is
     prios = priorities(flagship, r)
     assert all(p.level <= 3 for p in prios)
     levels_1_to_3 = [q for q in r.questions if q.included and not q.met
@@ -106,10 +106,11 @@ def test_level_3_in_some_areas(flagship):
     assert led.next_level_progress == pytest.approx(1 / 2.5)  # led-jamforelse of 1.5 + 1
     assert (org.level, org.gap) == (3, 0)
     assert org.percent == pytest.approx(100 * (ORGANISATION_W - 0.5) / ORGANISATION_W)
-    assert org.next_level_progress == 0.0  # the only level-4 question is only partly met
+    # level 4: org-utvardering (w 1) only partly met, org-personalsakerhet-matt (w 1) met
+    assert org.next_level_progress == pytest.approx(1 / 2)
     assert (risk.level, risk.gap) == (2, 1)
     assert r.question("ris-metod").status == "answered"  # shown: ris-analys is ja
-    assert risk.percent == pytest.approx(100 * (RISK_W - 1.5) / RISK_W)  # = 88.0
+    assert risk.percent == pytest.approx(100 * (RISK_W - 1.5) / RISK_W)  # = 88.9
     assert risk.next_level_progress == pytest.approx((1 + 1.5) / (1.5 + 1 + 1.5))
     for area_id in AREAS:
         if area_id not in ("ledning", "organisation", "risk"):
@@ -119,10 +120,10 @@ def test_level_3_in_some_areas(flagship):
     assert r.overall.level == 0
     assert r.overall.percent == pytest.approx(
         (led.percent + org.percent + 1.5 * risk.percent) / SUM_AREA_WEIGHTS)
-    # visible required: 129 scored minus 4 hidden (utb-effekt, inc-rapport-ovning,
+    # visible required: all scored minus 4 hidden (utb-effekt, inc-rapport-ovning,
     # kon-aterstallning-test, lev-underleverantorer: their parents are unanswered);
-    # answered: 11 + 11 + 10
-    assert r.overall.completeness == pytest.approx(32 / (SCORED - 4))
+    # answered: 11 + 13 + 11
+    assert r.overall.completeness == pytest.approx(35 / (SCORED - 4))
     # priorities: risk's level-3 gap is the next-level gap in risk; ledning and
     # organisation have no candidates (their unmet questions are at level 4 > target)
     prios = priorities(flagship, r)
@@ -147,29 +148,31 @@ def test_many_dont_know_and_not_applicable(flagship):
     assert (led.level, led.percent, led.next_level_progress) == (0, 0.0, 0.0)
     assert all(q.unknown and q.status == "answered" and q.credit == 0.0
                for q in r.questions if q.area == "ledning" and q.id != "led-kommentar")
-    # kontinuitet: included kontaktvagar(L1,1) backup(L1,2) aterlasning(L2,1,vet ej)
+    # kontinuitet: included kontaktvagar(L1,1) backup(L1,2) reservkraft(L1,1) aterlasning(L2,1,vet ej)
     # kontinuitetsplan(L2,1.5) reservrutiner(L2,1) backup-skydd(L3,1.5,vet ej)
-    # aterstallningsmal(L3,1) forbattring(L4,1,vet ej); krisledning and ovning N/A;
+    # aterstallningsmal(L3,1) forbattring(L4,1,vet ej) scenarier(L4,1,nej); krisledning
+    # and ovning N/A;
     # aterstallning-test hidden (aterlasning is "vet ej"), so its "ja" is ignored.
     kon = r.area("kontinuitet")
     assert r.question("kon-aterstallning-test").status == "hidden"
-    assert kon.percent == pytest.approx(100 * 6.5 / 10)
+    assert kon.percent == pytest.approx(100 * 7.5 / 12)
     assert (kon.level, kon.gap) == (1, 2)
     assert kon.next_level_progress == pytest.approx(2.5 / 3.5)
     # behorighet: mfa "till stor del" (0.67) at level 2 is not met -> level 1;
-    # beh-mfa-system ticks fjarratkomst (2) + admin-konton (2) of 9 -> 4/9; beh-matt missing
+    # beh-mfa-system ticks fjarratkomst (2) + admin-konton (2) of 9 -> 4/9; beh-matt missing;
+    # beh-granskning-utfall (L4, w 1) nej
     beh = r.area("behorighet")
     assert r.question("beh-mfa-system").credit == pytest.approx(4 / 9)
     assert (beh.level, beh.gap) == (1, 2)
     assert beh.next_level_progress == pytest.approx(2 / 4)
-    assert beh.percent == pytest.approx(100 * (1.5 + 1 + 1 + 2 * 0.67 + 1 + 1.5 * 4 / 9 + 0 + 1 + 0) / 11.5)
+    assert beh.percent == pytest.approx(100 * (1.5 + 1 + 1 + 2 * 0.67 + 1 + 1.5 * 4 / 9 + 0 + 1 + 0 + 0) / 12.5)
     assert r.question("beh-matt").status == "missing" and r.question("beh-matt").credit == 0.0
     # don't know: 11 in ledning, 3 in kontinuitet, 1 in behorighet
     assert r.overall.unknown_count == 15
-    # visible required 129 - 5 hidden; answered or N/A: 11 + 11 + 10 + 10
-    assert r.overall.completeness == pytest.approx(42 / 124)
+    # visible required: all scored minus 5 hidden; answered or N/A: 11 + 12 + 12 + 11
+    assert r.overall.completeness == pytest.approx(46 / (SCORED - 5))
     assert r.overall.level == 0
-    # the overall percent leaves klassning (not assessed) out: 12 weight left
+    # the overall percent leaves klassning (not assessed) out: 13 weight left
     assert r.overall.percent == pytest.approx((kon.percent + beh.percent) / (SUM_AREA_WEIGHTS - 1))
     # "vet ej" answers become investigations
     kinds = {p.question: p.kind for p in priorities(flagship, r)}

@@ -18,14 +18,21 @@ def _answers(export):
 async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_dir):
     await load_demo(questionnaires_dir, log=lambda *_: None)
     unit_list, total = await units.list_units()
-    assert total == 15 and sum(1 for u in unit_list if u["parent"] == "MALMO") == 14
+    # Malmö stad, 13 förvaltningar and 2 bolag (Stadsrevisionen is not a respondent)
+    assert total == 16 and sum(1 for u in unit_list if u["parent"] == "MALMO") == 15
+    names = {u["code"]: u["name"] for u in unit_list}
+    assert names["HVOF"] == "Hälsa-, vård- och omsorgsförvaltningen"
+    assert names["KUF"] == "Kulturförvaltningen" and "KF" not in names and "REV" not in names
+    assert {"MKB", "MST"} <= names.keys()
+    departments = sum(u.employees for u in UNITS if u.code not in ("MKB", "MST"))
+    assert 26_000 <= departments <= 28_000
     items, _ = await rounds.list_rounds()
     r24, r26 = items
     assert (r24["status"], r24["questionnaire"]["version"]) == ("closed", "2024.1")
     assert (r26["status"], r26["questionnaire"]["version"]) == ("open", "2026.1")
 
     ov24 = await overview.round_overview(r24["id"], actor=ADMIN)
-    assert ov24["submitted"] >= 13 and ov24["participating"] == 14
+    assert ov24["submitted"] == 14 and ov24["participating"] == 15
     ov26 = await overview.round_overview(r26["id"], actor=ADMIN)
     status26 = {u["unit"]: u["status"] for u in ov26["units"]}
     assert {u for u, s in status26.items() if s == "draft"} == DRAFT_2026
