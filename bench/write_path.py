@@ -39,7 +39,9 @@ The servers:
 Figures per phase: requests/s (saves/s for save phases: 2xx per second), p50/p95/p99,
 errors (non-2xx other than 409, plus wrk's socket errors and timeouts), conflicts (409),
 server CPU (user+sys of the server's process tree over the phase, from /proc), CPU per
-save, peak RSS of the server's processes (sampled every 0.25 s), wrk's own CPU, and the
+save, on PostgreSQL the CPU of every `postgres` process on the machine over the phase
+(other people's sessions included), peak RSS of the server's processes (sampled every
+0.25 s), wrk's own CPU, and the
 1-minute load average at the start of the phase (the load generator, the servers,
 PostgreSQL and other people's work share this machine's cores). Then the ratio
 product/anchor per configuration. `--json FILE` writes everything.
@@ -86,7 +88,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.autosave_load import DEFAULT_PG, FreshDatabase  # noqa: E402
-from bench.serverkit import API, REPO, Server, cli, make_token, seed_round  # noqa: E402
+from bench.serverkit import API, REPO, Server, cli, cpu_seconds, make_token, seed_round  # noqa: E402
 
 LUA = Path(__file__).resolve().with_name("write_path.lua")
 WRK_INSTALL_HINT = ("wrk is not installed. It is the Debian/Ubuntu package `wrk`: "
@@ -158,6 +160,24 @@ def write_seats_file(path: Path, base_url: str, seats: list[Seat], choices: dict
                                              "seats": entries}) + "\n", encoding="utf-8")
 
 
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds so far of every process named `postgres` on the machine (the
+    server's backends; other people's sessions included)."""
+    out = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().strip() == "postgres":
+                    out[int(d.name)] = cpu_seconds(int(d.name))
+            except OSError:
+                pass
+    return out
+
+
+def postgres_cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(v - before.get(pid, 0.0) for pid, v in after.items())
+
+
 class RssSampler(threading.Thread):
     def __init__(self, server: Server, every: float = 0.25):
         super().__init__(daemon=True)
@@ -194,17 +214,19 @@ def quiesce(server: Server, idle_cpu_s: float = 0.03, every: float = 0.5, limit:
 
 
 def run_wrk(server: Server, seats_file: Path, mode: str, clients: int, duration: float,
-            pace_ms: float = 0, timeout_s: int = 30) -> dict[str, Any]:
+            pace_ms: float = 0, timeout_s: int = 30, db: str = "") -> dict[str, Any]:
     """One wrk phase against `server`; wrk's summary plus the server's CPU and RSS."""
     cmd = [wrk_path() or "wrk", "-t", str(clients), "-c", str(clients), "-d", f"{duration:g}s",
            "--timeout", f"{timeout_s}s", "-s", str(LUA), server.url, "--", str(seats_file), mode, f"{pace_ms:g}"]
     load1 = os.getloadavg()[0]
     sampler = RssSampler(server)
     sampler.start()
+    pg0 = postgres_cpu() if db == "postgres" else {}
     cpu0, ru0, t0 = server.cpu(), resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + timeout_s + 60)
     wall = time.monotonic() - t0
     cpu1, ru1 = server.cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    pg_cpu = postgres_cpu_delta(pg0, postgres_cpu()) if db == "postgres" else None
     rss_peak = sampler.stop()
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
     if proc.returncode != 0 or line is None:
@@ -223,6 +245,7 @@ def run_wrk(server: Server, seats_file: Path, mode: str, clients: int, duration:
         "server_cpu_s": round(server_cpu, 2),
         "server_cpu_ms_per_ok": round(server_cpu * 1000 / w["ok"], 2) if w["ok"] else None,
         "server_rss_peak_mb": round(rss_peak / 2**20, 1),
+        "postgres_cpu_s": round(pg_cpu, 2) if pg_cpu is not None else None,
         "wrk_cpu_s": round((ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime), 2),
         "wall_s": round(wall, 2), "drain_s": round(drained, 1), "load1_at_start": round(load1, 2),
         "offered_per_second": round(clients * 1000 / pace_ms, 1) if pace_ms else None,
@@ -349,7 +372,7 @@ def measure(side: Side, cfg: Config, args, folder: Path, log) -> list[dict[str, 
             if mode == "save":
                 write_seats_file(seats_file, server.url, seats, side.choices)
             r = dict(base, phase=phase, idle_rss_mb=round(idle_rss / 2**20, 1),
-                     **run_wrk(server, seats_file, mode, cfg.clients, args.duration, pace_ms))
+                     **run_wrk(server, seats_file, mode, cfg.clients, args.duration, pace_ms, db=side.db))
             out.append(r)
             log(format_row(r))
     return out
@@ -370,16 +393,17 @@ def ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 HEADER = (f"{'server':<8}{'db':<9}{'w':>2}{'cl':>5} {'phase':<7}{'ok/s':>9}{'offer':>7}{'p50':>9}{'p95':>9}"
-          f"{'p99':>9}{'err':>5}{'409':>5}{'srvCPU':>8}{'ms/ok':>7}{'RSSpk':>7}{'wrkCPU':>7}{'load1':>6}")
+          f"{'p99':>9}{'err':>5}{'409':>5}{'srvCPU':>8}{'ms/ok':>7}{'pgCPU':>7}{'RSSpk':>7}{'wrkCPU':>7}{'load1':>6}")
 
 
 def format_row(r: dict[str, Any]) -> str:
     lat = r["latency_ms"]
     offered = f"{r['offered_per_second']:.0f}" if r.get("offered_per_second") else "-"
     per_ok = f"{r['server_cpu_ms_per_ok']:.2f}" if r.get("server_cpu_ms_per_ok") is not None else "-"
+    pg = f"{r['postgres_cpu_s']:.1f}s" if r.get("postgres_cpu_s") is not None else "-"
     return (f"{r['server']:<8}{r['db']:<9}{r['workers']:>2}{r['clients']:>5} {r['phase']:<7}{r['per_second']:>9.1f}"
             f"{offered:>7}{lat['p50']:>9.1f}{lat['p95']:>9.1f}{lat['p99']:>9.1f}{r['errors']:>5}{r['conflicts']:>5}"
-            f"{r['server_cpu_s']:>7.1f}s{per_ok:>7}{r['server_rss_peak_mb']:>6.0f}M{r['wrk_cpu_s']:>6.1f}s"
+            f"{r['server_cpu_s']:>7.1f}s{per_ok:>7}{pg:>7}{r['server_rss_peak_mb']:>6.0f}M{r['wrk_cpu_s']:>6.1f}s"
             f"{r['load1_at_start']:>6.2f}")
 
 
@@ -390,7 +414,8 @@ def print_table(results: list[dict[str, Any]], rat: list[dict[str, Any]]) -> Non
         for s in r.get("error_samples") or []:
             print(f"    error sample: {s}")
     print("ok/s: 2xx per second (saves/s in save and paced phases, requests/s in health); latencies in ms; "
-          "srvCPU: user+sys of the server's processes over the phase; load1: 1-minute load average at the start")
+          "srvCPU: user+sys of the server's processes over the phase (ms/ok: per 2xx); pgCPU: every postgres "
+          "process on the machine over the phase; load1: 1-minute load average at the start")
     if rat:
         print(f"\n{'db':<9}{'w':>2}{'cl':>5} {'phase':<7}{'product':>9}{'anchor':>9}{'product/anchor':>16}"
               f"{'p95 prod':>10}{'p95 anch':>10}")
