@@ -44,7 +44,10 @@ save, on PostgreSQL the CPU of every `postgres` process on the machine over the 
 0.25 s), wrk's own CPU, and the
 1-minute load average at the start of the phase (the load generator, the servers,
 PostgreSQL and other people's work share this machine's cores). Then the ratio
-product/anchor per configuration. `--json FILE` writes everything.
+product/anchor per configuration, of saves/s and of saves per server CPU-second (the
+second moves much less with the machine's load: on a shared machine the first depends
+on how much of the cores each server happened to get; on SQLite the anchor's rate is
+also bounded by its commit's fsync, which other people's disk use slows). `--json FILE` writes everything.
 
 Usage:
     .venv/bin/python bench/write_path.py                      # both databases, 10 s phases
@@ -388,6 +391,10 @@ def ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append({"db": db, "workers": w, "clients": c, "phase": phase,
                     "product_per_second": r["per_second"], "anchor_per_second": a["per_second"],
                     "ratio": round(r["per_second"] / a["per_second"], 4) if a["per_second"] else None,
+                    # the same ratio per CPU-second of the server processes: much less
+                    # sensitive to how much of the shared cores the servers got
+                    "cpu_ratio": (round(a["server_cpu_ms_per_ok"] / r["server_cpu_ms_per_ok"], 4)
+                                  if a.get("server_cpu_ms_per_ok") and r.get("server_cpu_ms_per_ok") else None),
                     "p95_product_ms": r["latency_ms"]["p95"], "p95_anchor_ms": a["latency_ms"]["p95"]})
     return out
 
@@ -418,11 +425,15 @@ def print_table(results: list[dict[str, Any]], rat: list[dict[str, Any]]) -> Non
           "process on the machine over the phase; load1: 1-minute load average at the start")
     if rat:
         print(f"\n{'db':<9}{'w':>2}{'cl':>5} {'phase':<7}{'product':>9}{'anchor':>9}{'product/anchor':>16}"
-              f"{'p95 prod':>10}{'p95 anch':>10}")
+              f"{'per CPU-s':>11}{'p95 prod':>10}{'p95 anch':>10}")
         for x in rat:
             ratio = f"{x['ratio']:.1%}" if x["ratio"] is not None else "-"
+            cpu = f"{x['cpu_ratio']:.1%}" if x.get("cpu_ratio") is not None else "-"
             print(f"{x['db']:<9}{x['workers']:>2}{x['clients']:>5} {x['phase']:<7}{x['product_per_second']:>9.1f}"
-                  f"{x['anchor_per_second']:>9.1f}{ratio:>16}{x['p95_product_ms']:>10.1f}{x['p95_anchor_ms']:>10.1f}")
+                  f"{x['anchor_per_second']:>9.1f}{ratio:>16}{cpu:>11}{x['p95_product_ms']:>10.1f}"
+                  f"{x['p95_anchor_ms']:>10.1f}")
+        print("product/anchor: saves/s (requests/s in health) of the product ÷ the anchor's; per CPU-s: the same "
+              "per CPU-second of the server processes (anchor CPU per 2xx ÷ product CPU per 2xx)")
 
 
 def uptime() -> str:
