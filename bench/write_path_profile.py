@@ -184,6 +184,21 @@ AREAS = [
 ]
 
 
+def _aiosqlite_get_line() -> int:
+    """The line where an aiosqlite connection thread waits for work (`tx.get()`): a
+    sample whose innermost frame is that line is waiting; any other line of the loop
+    (the SQLite call is C code, so it shows as the loop's own line) is running SQLite."""
+    import inspect
+
+    import aiosqlite.core
+
+    lines, start = inspect.getsourcelines(aiosqlite.core._connection_worker_thread)
+    return next((start + i for i, text in enumerate(lines) if ".get()" in text), -1)
+
+
+_AIOSQLITE_GET_LINE = _aiosqlite_get_line()
+
+
 def _names(frames: list[str]) -> set[str]:
     return {f.split(" (")[0] for f in frames}
 
@@ -209,7 +224,7 @@ def summarise(stacks: list[tuple[list[str], int]], rate: int, saves: float) -> d
             threads["event loop thread"] += count
             loop_stacks.append((frames, names, count))
         elif "_connection_worker_thread" in names:
-            waiting = leaf.split(" (")[0] == "_connection_worker_thread" and ":59)" in leaf
+            waiting = leaf.split(" (")[0] == "_connection_worker_thread" and f":{_AIOSQLITE_GET_LINE})" in leaf
             threads["aiosqlite threads: waiting for work" if waiting else "aiosqlite threads: running SQLite"] += count
         elif "_worker" in names:
             threads["thread pool (mostly waiting)"] += count
