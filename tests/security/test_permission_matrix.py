@@ -23,7 +23,6 @@ from survey_engine.web import create_app
 from survey_samples import V2024
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 
 API = "/api/v1"
 OWN, OTHER = "a", "b"  # the objects used are unit a's; the "other" respondent is bound to b
