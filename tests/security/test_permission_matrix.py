@@ -15,7 +15,8 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import seed_round, token_for
+from api_support import seed_round
+from helpers.auth import make_token
 from survey_engine.services import users as auth_service
 from survey_engine.services.policy import Action, Principal, Role, allowed_somewhere, decide
 from survey_engine.web.security import route_decisions
@@ -95,7 +96,7 @@ async def world(db):
     }
     ctx["tokens"], ctx["principals"], ctx["spare_tokens"] = {}, {}, {}
     for name, (role, units) in who.items():
-        ctx["tokens"][name] = await token_for(role, units, username=f"m-{name}")
+        ctx["tokens"][name] = await make_token(role, units, username=f"m-{name}")
         ctx["principals"][name] = await _principal(f"m-{name}")
         _, spare = await tokens.create_token("tests", f"m-{name}", "spare")
         ctx["spare_tokens"][name] = spare.id

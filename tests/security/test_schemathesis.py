@@ -21,7 +21,8 @@ from schemathesis.checks import (
     content_type_conformance, not_a_server_error, response_schema_conformance, status_code_conformance,
 )
 
-from api_support import seed_round, token_for
+from api_support import seed_round
+from helpers.auth import make_token
 from survey_engine.web import create_app
 
 
@@ -49,7 +50,7 @@ def _cases(operation, mode: GenerationMode) -> list:
 async def test_schemathesis_no_5xx_and_responses_match_the_schema(db):
     logging.getLogger("httpx").setLevel(logging.WARNING)
     await seed_round()
-    token = await token_for("admin", username="fuzz-admin")
+    token = await make_token("admin", username="fuzz-admin")
     app = create_app(secure_cookies=False, db_pool=False)
     started = time.monotonic()
     failures: list[str] = []
@@ -76,7 +77,7 @@ async def test_schemathesis_no_5xx_and_responses_match_the_schema(db):
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                     if response.status_code == 401 and "Authorization" in headers:
                         # A generated call revoked our own token (or disabled us): take a new one.
-                        token = await token_for("admin")
+                        token = await make_token("admin")
                     try:
                         case.validate_response(response, checks=CHECKS)
                     except (Exception, BaseExceptionGroup) as exc:  # collect every failure, report together
