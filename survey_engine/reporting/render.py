@@ -127,11 +127,12 @@ def _score_table(report: Report) -> tuple[list[str], list[list[Any]]]:
         rows.append([u["name"], u["code"], s["overall"], "", m["overall"]["level"], m["overall"]["percent"],
                      "", "", "", "", ""])
     else:
-        head += [s["status"]]
+        head += [s["status"], s["in_city_figures"]]
         for u in m["units"]:
             for a in u["areas"]:
                 rows.append([u["name"], u["code"], a["title"], a["id"], a["level"], a["percent"],
-                             a["target_level"], a["gap"], a["next_level_progress"], u["status"]])
+                             a["target_level"], a["gap"], a["next_level_progress"], u["status"],
+                             u["in_city_figures"]])
     return head, rows
 
 

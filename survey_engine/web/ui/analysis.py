@@ -15,19 +15,17 @@ from survey_engine.services import overview as overview_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import NotFound
-from survey_engine.services.questionnaires import questionnaire_by_id
+from survey_engine.services import round_results
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui.common import lang_of, need, render
 from survey_engine.web.ui.respondent import result_context
 from survey_engine.text import Text
-from survey_engine.scoring import score_response
 from survey_engine.services.units import get_unit
 from survey_engine.services import reports
 from survey_engine.services.units import list_units
 
 
-def _score(q, values: dict[str, Any]) -> dict[str, Any]:
-    return score_response(q, values).to_dict()
+WORD_DRAFT = {"sv": "utkast", "en": "draft"}
 
 
 @get("/analys", name="ui.rounds")
@@ -41,23 +39,19 @@ async def rounds_page(request: Request) -> Template:
 async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     principal = need(request, Action.OVERVIEW_READ)
     data = await overview_service.round_overview(round_id, actor=principal)
-    waiting = [u for u in data["units"] if u["status"] != "submitted"]
-    return render(request, "analysis/overview.html", data=data, round=data["round"], waiting=waiting)
+    waiting = [u for u in data.units if u.status != "submitted"]
+    return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting)
 
 
 async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any, list[dict[str, Any]]]:
-    """(round, questionnaire, [{unit, name, status, result}]) of every started response."""
-    data = await overview_service.round_overview(round_id, actor=principal)
-    rnd = data["round"]
-    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
-    rows = []
-    for unit in data["units"]:
-        if unit["response_id"] is None:
-            continue
-        state = await responses_service.get_response(unit["response_id"], actor=principal)
-        rows.append({"unit": unit["unit"], "name": unit["name"], "status": state["status"],
-                     "result": _score(q, responses_service.values_of(state))})
-    return rnd, q, rows
+    """(round, questionnaire, [{unit, name, status, draft, result}]) of every started
+    response, through the one read path the reports use (`round_results`): a submitted
+    response's snapshot, a draft scored now and marked as a draft."""
+    rnd = await rounds_service.get_round(round_id)
+    data = await round_results.compare_units(round_id, actor=principal)
+    rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "result": u.result.to_dict()}
+            for u in data.units if u.result is not None]
+    return rnd, data.questionnaire, rows
 
 
 SORT_KEYS = ("name", "level", "percent")
@@ -93,22 +87,27 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     present.sort(key=sort_value, reverse=descending)
     rows = present + absent
 
+    # The heat map holds the units the city figures count, as the city report's does:
+    # the submitted responses. Drafts stay in the table, marked as drafts.
+    counted = [r for r in rows if not r["draft"]]
+
     def draw() -> tuple[str, str]:
-        data = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in rows], lang)
+        data = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in counted], lang)
         max_level, names = charts.level_scale(q, lang)
         chart = charts.heatmap_chart(data, max_level=max_level, lang=lang, level_names=names)
         return charts.to_svg_fragment(chart, "heat-"), chart.alt_text
 
-    svg, alt = await asyncio.to_thread(draw)
+    svg, alt = await asyncio.to_thread(draw) if counted else ("", "")
     columns = [{"id": a.id, "title": sv.text(a.title, lang, q)} for a in q.areas]
     table = []
     for r in rows:
         by_area = {a["id"]: a for a in r["result"]["areas"]}
-        table.append({"unit": r["unit"], "name": r["name"], "status": r["status"],
+        table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
                       "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
                       "areas": [by_area[c["id"]] for c in columns]})
     return render(request, "analysis/compare.html", round=rnd, columns=columns, table=table,
-                  sort_key=key, descending=descending, heat_svg=svg, heat_alt=alt)
+                  sort_key=key, descending=descending, heat_svg=svg, heat_alt=alt,
+                  counted=len(counted), drafts=len(rows) - len(counted))
 
 
 @get("/analys/omgang/{round_id:int}/enhet/{code:str}", name="ui.unit")
@@ -119,11 +118,15 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
     rnd = await rounds_service.get_round(round_id)
     if code not in rnd["units"]:
         raise NotFound(Text(f"Enheten {code} deltar inte i omgången", f"unit {code} does not take part in the round"))
-    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     state = await responses_service.find_response(round_id, code, actor=principal)
+    data = await round_results.load_round(round_id, with_notes=False)
+    q = data.questionnaire
+    entry = data.unit(code)
     ctx: dict[str, Any] = {}
-    if state is not None:
-        ctx = await result_context(q, _score(q, responses_service.values_of(state)), lang)
+    if state is not None and entry is not None and entry.result is not None:
+        # the same result the comparison and the reports show: the snapshot when submitted
+        ctx = await result_context(q, entry.result.to_dict(), lang)
+        ctx["draft"] = entry.draft
 
     unit = await get_unit(code)
     return render(request, "analysis/unit.html", round=rnd, q=q, unit=unit, state=state,
@@ -178,11 +181,14 @@ async def trends_page(request: Request) -> Template:
         state = await responses_service.find_response(r["id"], unit, actor=principal) if unit else None
         if state is None:
             continue
-        q = await questionnaire_by_id(r["questionnaire_version_id"])
-        latest_q = q
-        result = _score(q, responses_service.values_of(state))
-        series.append((r["name"], result))
-        table.append({"round": r, "overall": result["overall"], "status": state["status"]})
+        data = await round_results.load_round(r["id"], with_notes=False)
+        entry = data.unit(unit)
+        if entry is None or entry.result is None:
+            continue
+        latest_q = q = data.questionnaire
+        result = entry.result.to_dict()
+        series.append((r["name"] if not entry.draft else f"{r['name']} ({WORD_DRAFT[lang]})", result))
+        table.append({"round": r, "overall": result["overall"], "status": state["status"], "draft": entry.draft})
     svg = alt = ""
     if latest_q is not None and series:
         def draw() -> tuple[str, str]:
