@@ -43,7 +43,6 @@ MAX_CAPACITY = 10_000
 MAX_TITLE = 500
 MAX_OWNER = 200
 MAX_NOTE = 4000
-KINDS = ("improve", "investigate", "own")
 SCOPE_UNIT, SCOPE_CITY = "unit", "city"
 # Fields a planner may change on an action (question actions keep their question,
 # area and level: they are what the follow-up measures).

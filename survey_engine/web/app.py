@@ -2,12 +2,12 @@
 test, one per worker): state such as connection pools lives on the app."""
 from __future__ import annotations
 
-from litestar import Litestar, MediaType, get
+from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Tag
 
 from survey_engine import __version__
-from survey_engine.web.api import API_PREFIX, api_router
+from survey_engine.web.api import api_router
 from survey_engine.web import security as auth_web
 from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
@@ -15,29 +15,9 @@ from survey_engine.web import ui
 from survey_engine.store.db import engine
 from survey_engine.settings import server_settings
 
-INDEX = f"""<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><title>survey-engine</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; line-height: 1.5">
-<h1>survey-engine</h1>
-<p>Självskattning av informations- och cybersäkerhet (MCF:s mognadsmodell).<br>
-<em>Self-assessment of information and cyber security maturity.</em></p>
-<ul>
-<li><a href="/schema">API-dokumentation / API documentation</a> (OpenAPI: <a href="/schema/openapi.json">openapi.json</a>)</li>
-<li><a href="{API_PREFIX}/rounds">Omgångar / rounds</a> · <a href="{API_PREFIX}/units">enheter / units</a> ·
-<a href="{API_PREFIX}/questionnaires">enkätversioner / questionnaire versions</a></li>
-</ul>
-</body></html>
-"""
-
-
 # Request bodies larger than this are refused with 413 before they are read whole;
 # publishing a questionnaire (YAML up to 5 MB) raises it on its own route.
 MAX_BODY_BYTES = 1_048_576
-
-
-@get("/", media_type=MediaType.HTML, include_in_schema=False, opt={"public": True})
-async def index() -> str:
-    return INDEX
 
 
 async def _start_pool() -> None:
@@ -64,7 +44,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         secure_cookies = server_settings().secure_cookies
     security_schemes, security = auth_web.openapi_security()
     return Litestar(
-        # "/" is the pages' start page (survey_engine.web.ui); INDEX stays for reference.
+        # "/" is the pages' start page (survey_engine.web.ui)
         route_handlers=[api_router(), health_router(), *ui.route_handlers()],
         template_config=ui.template_config(),
         csrf_config=ui.csrf_config(secure=secure_cookies),

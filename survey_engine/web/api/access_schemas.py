@@ -7,7 +7,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 RoleName = Literal["admin", "analyst", "planner", "respondent", "auditor"]
-UNIT_CODE = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
 class _Input(BaseModel):
