@@ -52,6 +52,7 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds", "POST"): {"json": {"name": f"R{n}", "questionnaire": "liten", "version": "2024.1",
                                              "units": [OWN]}},
         (f"{API}/rounds/{{round_id:int}}/responses", "POST"): {"json": {"unit": OWN}},
+        (f"{API}/rounds/{{round_id:int}}/deadline", "POST"): {"json": {"closes_on": "2099-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {

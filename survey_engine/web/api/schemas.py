@@ -121,6 +121,10 @@ class RoundIn(_Input):
     closes_on: dt.date | None = None
 
 
+class DeadlineIn(_Input):
+    closes_on: dt.date = Field(description="the round's new last day (not in the past, not before it opens)")
+
+
 class RoundOut(_Model):
     id: int
     name: str
