@@ -77,6 +77,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "shared by every process, or a form served by one worker is refused by another",
     "SURVEY_ENGINE_REPORT_TEMPLATES": "folder of the report templates (default reports/templates of the source tree)",
     "SURVEY_ENGINE_USER": "the name command-line actions are recorded under (default the login name)",
+    "MIN_GROUP_SIZE": "smallest number of other units an aggregate (the unit report's city median, the "
+    "anonymised export) is shown for (default 3, at least 2); fewer: \"för få enheter\"",
 }
 
 LOG_FORMATS = ("text", "json")
@@ -150,3 +152,9 @@ def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
         forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1",
         secure_cookies=_bool_env(env, "SECURE_COOKIES", True),
     )
+
+
+def min_group_size(environ: dict[str, str] | None = None) -> int:
+    """MIN_GROUP_SIZE (docs/security.md, "Small groups"): default 3, at least 2."""
+    env = os.environ if environ is None else environ
+    return _int_env(env, "MIN_GROUP_SIZE", 3, 2, 1000)
