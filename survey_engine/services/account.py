@@ -9,6 +9,7 @@ import json
 from survey_engine.errors import InvalidCredentials, Invalid
 from survey_engine.services import login, users
 from survey_engine.services.policy import Action, Principal, require
+from survey_engine.settings import oidc_settings
 from survey_engine.store.auth_tables import SessionRecord, User
 from survey_engine.store.db import writing
 from survey_engine.text import Text
@@ -20,6 +21,9 @@ async def change_own_password(principal: Principal, current_password: str, new_p
     cannot be used to guess it without limit), apply the password policy to
     `new_password`, store it and end every session of the account."""
     require(principal, Action.ACCOUNT_MANAGE_OWN)
+    if not oidc_settings().local_login:
+        raise Invalid(Text("Lösenord används inte här (LOCAL_LOGIN=false); byt lösenord hos organisationens konto.",
+                           "Passwords are not used here (LOCAL_LOGIN=false); change it at your organisation's account."))
     row = await User.select(User.id, User.password_hash).where(User.username == principal.username).first()
     if row is None or not row["password_hash"]:
         # Accounts that log in with single sign-on (or tokens only) have no password here.

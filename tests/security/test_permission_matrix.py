@@ -120,6 +120,8 @@ def test_every_route_of_the_app_has_a_decision():
     assert len(api) >= 40
     public = sorted(k for k, v in api.items() if v == "public")
     assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"), (f"{API}/auth/me", "GET"),
+                      # single sign-on: starting and finishing a login (tests/sso)
+                      (f"{API}/auth/sso/callback", "POST"), (f"{API}/auth/sso/start", "POST"),
                       (f"{API}/health", "GET")]
 
 

@@ -9,7 +9,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from survey_engine.services import users as auth_service
 from survey_engine.web import security as auth_web
-from survey_engine.errors import InvalidCredentials
+from survey_engine.errors import InvalidCredentials, PermissionDenied
+from survey_engine.settings import oidc_settings
+from survey_engine.text import Text
 from survey_engine.services.policy import Principal as _Principal
 from survey_engine.web.api.access_schemas import (
     LoginIn, LoginOut, MeOut, PasswordChangedOut, PasswordChangeIn, TokenCreatedOut, TokenIn, TokenOut,
@@ -39,6 +41,10 @@ class AuthController(Controller):
           "this session. Repeated failures lock the account or the address for a while (429 with Retry-After).",
           status_code=HTTP_200_OK, responses=errors(422, 429), opt={"public": True}, security=[{}])
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> LoginOut:
+        if not oidc_settings().local_login:
+            raise PermissionDenied(Text(
+                "Inloggning med lösenord är avstängd här; logga in med organisationens konto (/api/v1/auth/sso/start).",
+                "Password login is turned off here; use single sign-on (/api/v1/auth/sso/start)."))
         if "\x00" in data.username:  # no username has one; answer like any wrong login
             raise InvalidCredentials()
         # Behind a proxy, uvicorn's --forwarded-allow-ips already puts the real client here.
