@@ -55,6 +55,7 @@ class Action(str, enum.Enum):
     UNIT_READ = "unit.read"  # the list of units (the organisation), not their data
     UNIT_MANAGE = "unit.manage"
     TOKEN_MANAGE_OWN = "token.manage_own"  # create, list and revoke one's own tokens
+    ACCOUNT_MANAGE_OWN = "account.manage_own"  # change one's own password (docs/security.md)
 
 
 class Scope(enum.Enum):
@@ -97,13 +98,14 @@ def _row(**scopes: Scope) -> dict[Action, Scope]:
 
 POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
-    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, token_manage_own=_A),
+    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, token_manage_own=_A, account_manage_own=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(
         **{a.name.lower(): _A for a in _READS - {Action.EXPORT_READ}},
         plan_write=_A,
         token_manage_own=_A,
+        account_manage_own=_A,
     ),
     # Respondents answer for their own units only. Reopening a submitted response is an
     # administrative act: otherwise "submitted" would mean nothing. The overview and
@@ -118,10 +120,11 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         scores_read=_O,
         plan_read=_O,
         token_manage_own=_A,
+        account_manage_own=_A,
     ),
     # Auditors read everything and change nothing. Their own tokens are their own
     # credentials (a script that reads the audit log needs one), not data.
-    Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A),
+    Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A, account_manage_own=_A),
 }
 
 
