@@ -55,6 +55,10 @@ class Action(str, enum.Enum):
     UNIT_READ = "unit.read"  # the list of units (the organisation), not their data
     UNIT_MANAGE = "unit.manage"
     TOKEN_MANAGE_OWN = "token.manage_own"  # create, list and revoke one's own tokens
+    # Measured indicators (docs/indicators.md): read the figures of a unit; publish
+    # definitions and import measurements.
+    INDICATOR_READ = "indicator.read"
+    INDICATOR_MANAGE = "indicator.manage"
 
 
 class Scope(enum.Enum):
@@ -75,6 +79,7 @@ UNIT_SCOPED: frozenset[Action] = frozenset(
         Action.EXPORT_READ,
         Action.PLAN_READ,
         Action.PLAN_WRITE,
+        Action.INDICATOR_READ,
     }
 )
 
@@ -88,6 +93,7 @@ _READS = {
     Action.OVERVIEW_READ,
     Action.EXPORT_READ,
     Action.PLAN_READ,
+    Action.INDICATOR_READ,
 }
 
 
@@ -97,7 +103,9 @@ def _row(**scopes: Scope) -> dict[Action, Scope]:
 
 POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
-    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, token_manage_own=_A),
+    # Analysts (stadskontoret) also bring in the measured data: indicator definitions and
+    # the measurement files from the learning platform and other sources.
+    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(
@@ -117,6 +125,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         response_submit=_O,
         scores_read=_O,
         plan_read=_O,
+        indicator_read=_O,
         token_manage_own=_A,
     ),
     # Auditors read everything and change nothing. Their own tokens are their own
