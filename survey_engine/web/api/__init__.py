@@ -8,6 +8,7 @@ from litestar.di import Provide
 from survey_engine.web.api.audit import AuditController
 from survey_engine.web.api.auth import AuthController, TokenController
 from survey_engine.web.api.common import provide_actor
+from survey_engine.web.api.indicators import IndicatorController, MeasuredAnswerController
 from survey_engine.web.api.plans import PlanController
 from survey_engine.web.api.questionnaires import QuestionnaireController
 from survey_engine.web.api.responses import ResponseController
@@ -22,7 +23,7 @@ API_PREFIX = "/api/v1"
 API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
-    PlanController, SsoController,
+    PlanController, SsoController, IndicatorController, MeasuredAnswerController,
 ]
 
 
