@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "reports",
     "ops",
     "plans",
+    "mail",  # after "data": adds `units contacts`; and `reminders`
 ]
 
 
