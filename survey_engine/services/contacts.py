@@ -117,6 +117,12 @@ def _contact_dict(row: dict[str, Any]) -> dict[str, Any]:
     return {"unit": row["unit_code"], "email": row["email"], "name": row["name"], "language": row["language"]}
 
 
+async def get_contacts_unit(unit_code: str) -> None:
+    """Raise NotFound unless the unit exists (so a PUT to an unknown unit is a 404)."""
+    if not await Unit.exists().where(Unit.code == unit_code):
+        raise NotFound(Text(f"Enheten {unit_code} finns inte", f"unit {unit_code} not found"))
+
+
 async def list_contacts(unit_code: str | None = None, *, actor: Principal) -> list[dict[str, Any]]:
     """Contact addresses (of one unit, or all): personal data, so only for those who
     manage reminders or units."""
