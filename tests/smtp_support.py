@@ -7,6 +7,7 @@ import email.policy
 import socket
 from dataclasses import dataclass, field
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -74,3 +75,17 @@ class SmtpServer:
     def env(self) -> dict[str, str]:
         return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port), "SMTP_FROM": "enkat@kommun.example",
                 "SMTP_STARTTLS": "false", "SMTP_TIMEOUT": "5"}
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A running loopback SMTP server, and the SMTP_* settings that point at it. Import
+    it into a test module (`from smtp_support import smtp`) or a folder's conftest."""
+    server = SmtpServer()
+    server.start()
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SMTP_USER", raising=False)
+    monkeypatch.delenv("REMINDER_DAYS_BEFORE", raising=False)
+    yield server
+    server.stop()
