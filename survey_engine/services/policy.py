@@ -60,6 +60,8 @@ class Action(str, enum.Enum):
     # definitions and import measurements.
     INDICATOR_READ = "indicator.read"
     INDICATOR_MANAGE = "indicator.manage"
+    REMINDER_READ = "reminder.read"  # the e-mail outbox and the units' contact addresses
+    REMINDER_SEND = "reminder.send"  # send reminders now, retry failed e-mails
 
 
 class Scope(enum.Enum):
@@ -104,7 +106,9 @@ def _row(**scopes: Scope) -> dict[Action, Scope]:
 
 POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
-    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A, account_manage_own=_A),
+    # Analysts also bring in measured data (indicators) and remind units by e-mail.
+    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A,
+                       account_manage_own=_A, reminder_read=_A, reminder_send=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(
@@ -131,7 +135,8 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     ),
     # Auditors read everything and change nothing. Their own tokens are their own
     # credentials (a script that reads the audit log needs one), not data.
-    Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A, account_manage_own=_A),
+    Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A,
+                       account_manage_own=_A, reminder_read=_A),
 }
 
 

@@ -60,6 +60,9 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds/{{round_id:int}}/deadline", "POST"): {"json": {"closes_on": "2099-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
+        # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
+        (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
+        (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }
@@ -79,6 +82,7 @@ def _url(path: str, ctx: dict, who: str) -> str:
         "plan_id": 1, "action_id": 1,
         # no indicator is published here: allowed roles get 404 from the service
         "indicator_id": "kurs", "question_id": "antal",
+        "message_id": 1,  # the outbox is empty: allowed roles get 404
     }
 
     def fill(m: re.Match) -> str:
