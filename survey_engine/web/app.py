@@ -13,7 +13,7 @@ from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
 from survey_engine.web import ui
 from survey_engine.store.db import engine
-from survey_engine.settings import server_settings
+from survey_engine.settings import oidc_settings, server_settings
 
 # Request bodies larger than this are refused with 413 before they are read whole;
 # publishing a questionnaire (YAML up to 5 MB) raises it on its own route.
@@ -42,6 +42,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
     their own, and an asyncpg pool made there must not be used from the test's loop."""
     if secure_cookies is None:
         secure_cookies = server_settings().secure_cookies
+    oidc_settings()  # a wrong single sign-on setting stops the start, not the first login
     security_schemes, security = auth_web.openapi_security()
     return Litestar(
         # "/" is the pages' start page (survey_engine.web.ui)
@@ -75,6 +76,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
                 Tag(name="questionnaires", description="Publicerade enkätversioner / published questionnaire versions"),
                 Tag(name="rounds", description="Omgångar / survey rounds"),
                 Tag(name="responses", description="Svar / responses and answers"),
+                Tag(name="indicators", description="Uppmätta indikatorer / measured indicators"),
             ],
         ),
         debug=debug,
