@@ -1,6 +1,7 @@
 """A round at a glance (response rate, completeness per unit) and its whole export."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -77,6 +78,10 @@ async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
                          response_rate=(submitted / n) if n else 0.0, units=tuple(units))
 
 
+def _plain(value: Any) -> Any:
+    return dataclasses.asdict(value) if value is not None else None
+
+
 async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     """Everything about a round as one JSON object: the round, the questionnaire
     identity, and per unit its answers, notes, status, live scores and snapshot."""
@@ -97,7 +102,7 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
             "comments": {k: a["comment"] for k, a in state["answers"].items() if a["comment"]},
             "evidence": {k: a["evidence"] for k, a in state["answers"].items() if a["evidence"]},
             "scores": score_response(q, values).to_dict(),
-            "snapshot": await latest_snapshot(r["id"]),
+            "snapshot": _plain(await latest_snapshot(r["id"])),
         })
     units = [{"code": p["code"], "name": p["name"], "weight": p["weight"]} for p in await _participants(round_id)]
     return {"format": "survey-engine-round/1", "engine_version": ENGINE_VERSION, "round": rnd,

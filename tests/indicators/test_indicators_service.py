@@ -225,7 +225,7 @@ async def test_measured_value_prefills_and_button(db):
     assert answer is not None and answer["value"] == 85
     assert "Lärplattformen" in answer["evidence"] and "2026-01" in answer["evidence"]
     history, _ = await responses.answer_history(state["id"], "antal", actor=ADMIN)
-    assert history[0]["actor"] == "indikator:kurs@2026-01" and history[0]["new_value"] == 85
+    assert history[0].actor == "indikator:kurs@2026-01" and history[0].new_value == 85
     # the respondent may change it; the button fetches the newer figure later
     state = await responses.save_answers(state["id"], state["revision"], {"antal": 40}, actor=ADMIN)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\na,2026-02,181,200\n", actor=ADMIN)

@@ -48,7 +48,7 @@ async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_
     # 2026 responses were pre-filled from 2024
     sk = next(u for u in ov26.units if u.unit == "SK")
     history, _ = await responses.answer_history(sk.response_id, limit=1000, actor=ADMIN)
-    assert any(h["actor"] == "prefill" for h in history) and any(h["actor"] == "sk.respondent" for h in history)
+    assert any(h.actor == "prefill" for h in history) and any(h.actor == "sk.respondent" for h in history)
     assert all(r["snapshot"] is not None for r in export26["responses"] if r["status"] == "submitted")
     resp26 = await overview.round_overview(r26["id"], actor=ADMIN)
     assert sum(1 for u in resp26.units if u.response_id) == len(UNITS) - len(NOT_STARTED_2026)
