@@ -101,7 +101,7 @@ async def setup_round(source: str = V2024, units=("a", "b"), open_it: bool = Tru
     from survey_engine.services.access import system_actor
     from survey_engine.services.units import UnitInput
 
-    test = system_actor("test")  # services take a Principal (issue 5)
+    test = system_actor("test")  # services take the acting Principal
     summary, _ = await questionnaires.publish_questionnaire(source, actor=test)
     await units_service.import_units([UnitInput(u, f"Enhet {u}", 10.0) for u in units], actor=test)
     rnd = await rounds.create_round(name, summary["family"], summary["version"], list(units), actor=test)
