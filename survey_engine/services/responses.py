@@ -293,7 +293,7 @@ async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
 
 # ---------------------------------------------------------------- per-question merge
 #
-# A save names the revision its client last saw (docs/concurrency.md). It conflicts only
+# A save names the revision its client last saw (docs/web-pages.md, "Saving answers"). It conflicts only
 # on its own questions that someone else changed after that revision, and only where it
 # really differs: a field the client sends unchanged from what it saw (the page sends
 # the whole area) keeps the newer value; a field equal to the stored one is no change.
