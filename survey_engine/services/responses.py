@@ -8,10 +8,12 @@ is appended to the answer history with who and when.
 """
 from __future__ import annotations
 
+from survey_engine import plaintext
+
 import json
 from typing import Any, Mapping
 
-from survey_engine.services import audit
+from survey_engine.services import audit, indicators
 from survey_engine.questionnaire.errors import AnswersError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services.common import dump, load_value, page_args
@@ -34,6 +36,7 @@ from survey_engine.questionnaire.answers import parse_answers_document
 
 MAX_NOTE = 4000
 PREFILL_ACTOR = "prefill"
+MEASURED_ACTOR = "indikator"  # history actor of a value taken from a measured indicator
 
 # The response row with what every check needs (unit, round status, questionnaire
 # version and its content hash), in one statement; on PostgreSQL a save locks the
@@ -194,9 +197,9 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
         for qid, text in batch.items():
             if text is not None and not isinstance(text, str):
                 errors.append({"question": qid, "field": f"{what}.{qid}", "message": "ska vara text / must be a string"})
-            elif text and "\x00" in text:
+            elif text and plaintext.control_character(text):
                 errors.append({"question": qid, "field": f"{what}.{qid}",
-                               "message": "innehåller ett NUL-tecken / contains a NUL character"})
+                               "message": plaintext.message(plaintext.control_character(text))})
             elif text and len(text) > MAX_NOTE:
                 errors.append({"question": qid, "field": f"{what}.{qid}",
                                "message": f"längre än {MAX_NOTE} tecken / longer than {MAX_NOTE} characters"})
@@ -534,6 +537,11 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
     q = await questionnaire_by_id(rnd["questionnaire"])
     source = await _previous_response(round_id, unit["id"], q) if prefill else None
     carried = await prefill_changes(q, source["id"]) if source else {}
+    # Number questions an indicator links to start from the measured value (newer than
+    # last round's answer); docs/indicators.md §2.3.
+    measured = await indicators.measured_answers(q, unit_code) if prefill else {}
+    for qid in measured:
+        carried.pop(qid, None)
     try:
         async with write_transaction():
             t = clock.now()
@@ -543,15 +551,36 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
             )).returning(Response.id)
             response_id = rows[0]["id"]
             await _write_changes(response_id, 0, {}, carried, PREFILL_ACTOR, q)
+            for qid, m in measured.items():
+                await _write_changes(response_id, 0, {}, {qid: (m["value"], "", m["note"])},
+                                     f"{MEASURED_ACTOR}:{m['indicator']}@{m['period']}", q)
             await audit.record(actor, "response.start", "response", response_id, unit=unit_code,
                                details={"round": round_id, "prefilled_from": source["id"] if source else None,
-                                        "prefilled": len(carried)})
+                                        "prefilled": len(carried),
+                                        "measured": {qid: f"{m['indicator']}@{m['period']}" for qid, m in measured.items()}})
     except Exception as exc:
         if is_unique_violation(exc):  # started by someone else at the same moment
             again = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
             return await _get(again["id"]), False
         raise
     return await _get(response_id), True
+
+
+async def fill_measured_value(response_id: int, question_id: str, *, actor: Principal,
+                              revision: int | None = None) -> dict[str, Any]:
+    """The "Hämta uppmätt värde" button: set a number question that an indicator links
+    to (docs/indicators.md §2.3) to the unit's latest measured figure, with the source
+    and period in its evidence note (so the answer history shows where it came from).
+    NotFound when there is no measured value for the question and unit."""
+    row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    measured = (await indicators.measured_answers(q, row["unit_code"])).get(question_id)
+    if measured is None:
+        raise NotFound(Text(f"Det finns inget uppmätt värde för {question_id} och {row['unit_code']}",
+                            f"there is no measured value for {question_id} and {row['unit_code']}"),
+                       [{"question": question_id, "message": "no measured value"}])
+    return await _save(response_id, revision, {question_id: measured["value"]}, {}, {question_id: measured["note"]},
+                       actor, audit_action="response.measured")
 
 
 # ---------------------------------------------------------------- submit, reopen
