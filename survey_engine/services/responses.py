@@ -573,7 +573,7 @@ async def fill_measured_value(response_id: int, question_id: str, *, actor: Prin
     and period in its evidence note (so the answer history shows where it came from).
     NotFound when there is no measured value for the question and unit."""
     row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     measured = (await indicators.measured_answers(q, row["unit_code"])).get(question_id)
     if measured is None:
         raise NotFound(Text(f"Det finns inget uppmätt värde för {question_id} och {row['unit_code']}",
