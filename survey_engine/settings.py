@@ -129,6 +129,25 @@ def _bool_env(env, name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={raw!r}: true eller false / true or false")
 
 
+PRINCIPAL_CACHE_DEFAULT = 5.0
+
+
+def principal_cache_seconds(environ: dict[str, str] | None = None) -> float:
+    """PRINCIPAL_CACHE_SECONDS: how long a worker may keep who a token or session is
+    (services/principals.py); a revocation made in another worker takes effect within
+    it. 0 turns the cache off; at most 300."""
+    raw = (os.environ if environ is None else environ).get("PRINCIPAL_CACHE_SECONDS", "").strip()
+    if not raw:
+        return PRINCIPAL_CACHE_DEFAULT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"PRINCIPAL_CACHE_SECONDS={raw!r}: ett tal krävs / a number is required") from None
+    if not 0 <= value <= 300:
+        raise SettingsError(f"PRINCIPAL_CACHE_SECONDS={raw!r}: mellan 0 och 300 / between 0 and 300")
+    return value
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     """How the web server runs; read from the environment by `server_settings()`."""

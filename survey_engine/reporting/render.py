@@ -17,11 +17,13 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib only when a chart is drawn (see the imports in the functions)
+    from survey_engine.charts import Chart
 
 from markupsafe import Markup, escape
 
-from survey_engine.charts import Chart, to_svg
 from survey_engine.exports import csv_text, neutralize_cell
 
 from .common import Report
@@ -82,6 +84,7 @@ def inline_svg(chart: Chart, key: str) -> Markup:
     """The chart's SVG for embedding in HTML: no XML prolog or doctype, marked as an
     image whose accessible name is the chart's alt text (also its `<title>`).
     The SVG itself is matplotlib's output, which escapes every text it draws."""
+    from survey_engine.charts import to_svg  # here, not at the top: matplotlib costs a worker about 90 MB and a report is rare
     svg = to_svg(chart)
     start = svg.find("<svg")
     svg = svg[start:]

@@ -72,11 +72,14 @@ async def _response_row(response_id: int, lock: bool = False) -> dict[str, Any]:
     return rows[0]
 
 
-async def _answer_rows(response_id: int) -> dict[str, dict[str, Any]]:
-    rows = await sql.fetch(_ANSWERS_SQL, response_id)
+def _by_question(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for r in rows:
         r["value"] = load_value(r["value"])
     return {r["question_id"]: r for r in rows}
+
+
+async def _answer_rows(response_id: int) -> dict[str, dict[str, Any]]:
+    return _by_question(await sql.fetch(_ANSWERS_SQL, response_id))
 
 
 async def _questionnaire(row: dict[str, Any]) -> Questionnaire:
@@ -223,20 +226,23 @@ _HISTORY_INSERT = (
 _CHUNK = 500  # rows per statement: far below both databases' limit of bound parameters
 
 
-async def _insert_rows(template: str, rows: list[tuple]) -> None:
+def _row_statements(template: str, rows: list[tuple]) -> list[tuple[str, tuple]]:
+    out = []
     for start in range(0, len(rows), _CHUNK):
         part = rows[start:start + _CHUNK]
         one = "(" + ", ".join(["{}"] * len(part[0])) + ")"
-        await sql.execute(template.replace("{rows}", ", ".join([one] * len(part))),
-                          *(v for row in part for v in row))
+        out.append((template.replace("{rows}", ", ".join([one] * len(part))), tuple(v for row in part for v in row)))
+    return out
 
 
-async def _write_changes(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
-                         changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> list[str]:
-    """Apply {qid: (value, comment, evidence)} and append history, in two statements
-    (one upsert, one insert). `existing` is updated in place to the written state, so
-    that the caller builds its reply without reading it back. Returns the changed ids."""
-    t = clock.now()
+def _change_statements(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
+                       changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire,
+                       t: Any = None) -> tuple[list[tuple[str, tuple]], list[str]]:
+    """The statements that apply {qid: (value, comment, evidence)} and append their
+    history (one upsert and one insert per 500 rows), and the changed ids. `existing`
+    is updated in place to the written state, so that the caller builds its reply
+    without reading it back."""
+    t = t or clock.now()
     order = _order(q)
     answer_rows: list[tuple] = []
     history_rows: list[tuple] = []
@@ -257,9 +263,15 @@ async def _write_changes(response_id: int, revision: int, existing: dict[str, di
                          "comment": comment, "evidence": evidence, "updated_by": actor, "updated_at": t,
                          "revision": revision}
         changed.append(qid)
-    if answer_rows:
-        await _insert_rows(_ANSWER_UPSERT, answer_rows)
-        await _insert_rows(_HISTORY_INSERT, history_rows)
+    return _row_statements(_ANSWER_UPSERT, answer_rows) + _row_statements(_HISTORY_INSERT, history_rows), changed
+
+
+async def _write_changes(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
+                         changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> list[str]:
+    """Apply the changes now (see _change_statements). Returns the changed ids."""
+    statements, changed = _change_statements(response_id, revision, existing, changes, actor, q)
+    if statements:
+        await sql.batch(statements)
     return changed
 
 
@@ -285,7 +297,7 @@ async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
 
 # ---------------------------------------------------------------- per-question merge
 #
-# A save names the revision its client last saw (docs/concurrency.md). It conflicts only
+# A save names the revision its client last saw (docs/web-pages.md, "Saving answers"). It conflicts only
 # on its own questions that someone else changed after that revision, and only where it
 # really differs: a field the client sends unchanged from what it saw (the page sends
 # the whole area) keeps the newer value; a field equal to the stored one is no change.
@@ -378,14 +390,21 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
     who = actor_name(actor)
     try:
         async with write_transaction():
-            row = await _response_row(response_id, lock=True)
+            # one round trip: the response row (locked on PostgreSQL) and its answers
+            found, answer_rows = await sql.batch([
+                (_RESPONSE_SQL + (" FOR UPDATE OF r" if sql.is_postgres() else ""), (response_id,)),
+                (_ANSWERS_SQL, (response_id,)),
+            ])
+            if not found:
+                raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
+            row = found[0]
             check_unit(actor, Action.RESPONSE_WRITE, row["unit_code"])
             q = await _questionnaire(row)
             validate_batch(q, answers, comments, evidence)
             _check_editable(row)
             if expected is not None and expected > row["revision"]:
                 raise _Stale()  # a revision this response never had
-            existing = await _answer_rows(response_id)
+            existing = _by_question(answer_rows)
             ids = set(answers) | set(comments) | set(evidence)
             if replace:
                 ids |= {qid for qid, a in existing.items() if a["value"] is not None}
@@ -406,12 +425,15 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
                 raise _Conflicting(conflicts, _state(row, existing, q), _conflict_items(existing, conflicts))
             revision = row["revision"] + 1
             t = clock.now()
-            await sql.execute("UPDATE response SET revision = {}, updated_at = {} WHERE id = {}",
-                              revision, t, response_id)
-            await _write_changes(response_id, revision, existing, changes, who, q)
-            await audit.record(actor, audit_action, "response", response_id, unit=row["unit_code"],
-                               details={"revision": revision, "questions": sorted(changes)[:500],
-                                        "replace": replace})
+            # one round trip: the revision bump, the answers, their history, the audit row
+            statements, changed = _change_statements(response_id, revision, existing, changes, who, q, t)
+            await sql.batch([
+                ("UPDATE response SET revision = {}, updated_at = {} WHERE id = {}", (revision, t, response_id)),
+                *statements,
+                audit.insert_statement(actor, audit_action, "response", response_id, unit=row["unit_code"],
+                                       details={"revision": revision, "questions": sorted(changes)[:500],
+                                                "replace": replace}),
+            ])
     except _Stale:
         raise await _stale_conflict(response_id, expected) from None
     except _Conflicting as exc:
@@ -552,7 +574,7 @@ async def fill_measured_value(response_id: int, question_id: str, *, actor: Prin
     and period in its evidence note (so the answer history shows where it came from).
     NotFound when there is no measured value for the question and unit."""
     row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     measured = (await indicators.measured_answers(q, row["unit_code"])).get(question_id)
     if measured is None:
         raise NotFound(Text(f"Det finns inget uppmätt värde för {question_id} och {row['unit_code']}",

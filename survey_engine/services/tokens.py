@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from survey_engine import clock
 from survey_engine.errors import Invalid, InvalidCredentials, NotFound
-from survey_engine.services import audit
+from survey_engine.services import audit, principals
 from survey_engine.services.policy import Action, Principal, Role, decide, require
 from survey_engine.services.users import _text, _units_of, _user_row
 from survey_engine.store.auth_tables import ApiToken
@@ -138,6 +138,7 @@ async def revoke_token(actor: Principal | str, token_id: int) -> TokenInfo:
         if row["revoked_at"] is None:
             now = clock.now()
             await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == token_id)
+            principals.forget_all()  # refused at once in this process, elsewhere within the bound
             await audit.record(
                 actor, "token.revoke", "token", token_id, details={"user": row["username"], "name": row["name"]}
             )

@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable
 
-from survey_engine.services import audit, passwords
+from survey_engine.services import audit, passwords, principals
 from survey_engine.store.db import writing
 from survey_engine.store.db import engine
 from survey_engine.store.db import is_unique_violation
@@ -252,6 +252,7 @@ async def disable_user(actor: Principal | str, username: str) -> UserInfo:
         if row["role"] == Role.ADMIN.value and await _active_admins() <= 1:
             raise _last_admin_error()
         await User.update({User.active: False, User.updated_at: clock.now()}).where(User.id == row["id"])
+        principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
         await audit.record(actor, "user.disable", "user", row["username"])
     return await get_user(row["username"])
 
@@ -280,6 +281,7 @@ async def set_role(actor: Principal | str, username: str, role: Role | str, unit
         if row["role"] == Role.ADMIN.value and role is not Role.ADMIN and row["active"] and await _active_admins() <= 1:
             raise _last_admin_error()
         await User.update({User.role: role.value, User.updated_at: clock.now()}).where(User.id == row["id"])
+        principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
         if new_units != old_units:
             await UserUnit.delete().where(UserUnit.user == row["id"])
             for code in new_units:
@@ -304,6 +306,7 @@ async def set_units(actor: Principal | str, username: str, units: Iterable[str])
             for code in units:
                 await UserUnit.insert(UserUnit(user=row["id"], unit_code=code))
             await User.update({User.updated_at: clock.now()}).where(User.id == row["id"])
+            principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
             await audit.record(actor, "user.set_units", "user", row["username"], details={"from": list(old), "to": list(units)})
     return await get_user(row["username"])
 

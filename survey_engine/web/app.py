@@ -31,6 +31,8 @@ async def _close_pool() -> None:
     db = engine()
     if db.engine_type == "postgres":
         await db.close_connection_pool()
+    elif hasattr(db, "close_connections"):  # SQLite: the connections kept open (store/engine.py)
+        await db.close_connections()
 
 
 def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool: bool = True) -> Litestar:

@@ -140,6 +140,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "show_if": sv.condition_json(question.show_if),
             "error": (errors or {}).get(question.id),
             "theirs": (theirs or {}).get(question.id),
+            **_changed_by(saved, principal),
             "max_length": question.max_length or 4000,
         })
     index = [a.id for a in q.areas].index(area.id)
@@ -163,6 +164,32 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
         "title_q": sv.text(q.title, lang, q),
         "field": sv.field, "NONE": sv.NONE_OF_THESE,
     }
+
+
+def _changed_by(saved: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """"Ändrad av X": who else last changed a question (not the reader, not the pre-fill)."""
+    by = saved.get("updated_by") or ""
+    if not by or by in (principal.username, responses_service.PREFILL_ACTOR):
+        return {"changed_by": None, "changed_at": None}
+    return {"changed_by": by, "changed_at": clock(saved["updated_at"])}
+
+
+def _changed_since(q, area, state: dict[str, Any], principal: Principal, revision: int) -> dict[str, Any]:
+    """Questions of the area that someone else changed after `revision` (the merge kept
+    their values): the page puts them into its form, so that its next autosave does
+    not send back what it had before, and shows who changed them."""
+    out = {}
+    for question in area.questions:
+        saved = state["answers"].get(question.id)
+        if not saved or (saved.get("revision") or 0) <= revision:
+            continue
+        note = _changed_by(saved, principal)
+        if note["changed_by"] is None:
+            continue
+        out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved["value"],
+                            "input": sv.input_value(question, saved["value"]), "comment": saved.get("comment") or "",
+                            "evidence": saved.get("evidence") or "", "by": note["changed_by"], "at": note["changed_at"]}
+    return out
 
 
 def _find_area(q, area_id: str):
@@ -211,15 +238,25 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                             message_kind=kind, revision=new_revision if new_revision is not None else revision)
         return render(request, "area.html", status=status, **ctx)
 
-    if errors:
-        if as_json:
-            return Response({"message": T("Rätta de markerade frågorna.", "Correct the marked questions."),
-                             "errors": errors}, status_code=422)
-        return page(422, T("Svaren sparades inte: rätta de markerade frågorna.",
-                           "The answers were not saved: correct the marked questions."))
+    # One invalid answer never blocks the rest of the area (issue 13): the questions
+    # that cannot be read or that the service refuses are left out of the save and
+    # shown at the question; everything else is saved.
+    def without(qids) -> tuple[dict, dict, dict]:
+        return ({k: v for k, v in answers.items() if k not in qids}, comments, evidence)
+
+    new_state = None
     try:
-        new_state = await responses_service.save_answers(
-            response_id, revision, answers, comments, evidence, actor=principal)
+        to_save = without(errors)
+        try:
+            new_state = await responses_service.save_answers(response_id, revision, *to_save, actor=principal)
+        except Invalid as exc:
+            refused = {err.get("question") for err in exc.errors if err.get("question")}
+            if not refused or refused - set(answers):
+                raise
+            for err in exc.errors:
+                message = err.get("message", "")
+                errors[err["question"]] = message.partition(" / ")[2 if lang == "en" else 0] if " / " in message else message
+            new_state = await responses_service.save_answers(response_id, revision, *without(errors), actor=principal)
     except Conflict as exc:
         current_state = exc.extra.get("current")
         if not current_state:
@@ -227,9 +264,11 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                 return Response({"message": service_message(exc, lang)}, status_code=409)
             return page(409, service_message(exc, lang))
         theirs = {}
+        # Per-question merge: exactly the questions of this save that someone else changed.
+        conflicting = {c["question"] for c in exc.extra.get("conflicts") or []}
         for question in area.questions:
             theirs_value = current_state["answers"].get(question.id, {}).get("value")
-            if theirs_value != answers.get(question.id):
+            if (question.id in conflicting if conflicting else theirs_value != answers.get(question.id)):
                 theirs[question.id] = sv.display_value(q, question, theirs_value, lang)
         message = T(
             "Någon annan har sparat ändringar i det här svaret sedan du öppnade sidan. Dina ändringar finns kvar "
@@ -265,6 +304,19 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             return Response({"message": service_message(exc, lang)}, status_code=423)
         return page(423, service_message(exc, lang))
 
+    if errors:
+        texts = {question.id: sv.text(question.text, lang, q) for question in area.questions}
+        message = T(f"{len(errors)} svar kunde inte sparas; övriga svar i området är sparade.",
+                    f"{len(errors)} answers could not be saved; the other answers of the area are saved.")
+        if as_json:
+            result = _score(q, responses_service.values_of(new_state))
+            return Response({
+                "message": message, "revision": new_state["revision"], "saved_at": clock(new_state["updated_at"]),
+                "errors": errors, "questions": {qid: texts.get(qid, qid) for qid in errors},
+                "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
+                "changed": _changed_since(q, area, new_state, principal, revision),
+            }, status_code=422)
+        return page(422, message, new_revision=new_state["revision"], state_=new_state)
     if as_json:
         result = _score(q, responses_service.values_of(new_state))
         return Response({
@@ -272,6 +324,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             "saved_at": clock(new_state["updated_at"]),
             "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state["updated_at"]),
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
+            "changed": _changed_since(q, area, new_state, principal, revision),
         }, status_code=200)
     go = form_text(form, "go")
     if go == "summary":
