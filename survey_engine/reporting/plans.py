@@ -148,7 +148,9 @@ def plan_rows(plan: Mapping[str, Any], q: Questionnaire, lang: str) -> list[dict
 # ---------------------------------------------------------------- XLSX
 
 def _xlsx_value(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float)):
+    if isinstance(value, float):
+        return round(value, 2)  # for people; the JSON keeps every digit
+    if value is None or isinstance(value, (bool, int)):
         return value
     return neutralize_cell(str(value))
 
