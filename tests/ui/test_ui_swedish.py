@@ -124,3 +124,21 @@ async def test_swedish_pages_do_not_leak_english_or_internals(browser, site):
     r = await admin.post("/admin/anvandare", {"username": "utan-enhet", "role": "respondent",
                                               "password": "ett-långt-lösenord-9"})
     assert r.status_code == 422 and "--unit" not in r.text and "minst en enhet" in r.text
+
+
+async def test_progress_inside_the_levels_on_overview_and_comparison(browser, site):
+    from survey_engine.services.level_progress import area_progress, unit_progress
+
+    result = {"overall": {"level": 1, "percent": 50.0},
+              "areas": [{"id": "a", "assessed": True, "level": 1, "next_level_progress": 0.5},
+                        {"id": "b", "assessed": True, "level": 2, "next_level_progress": 0.0},
+                        {"id": "c", "assessed": False, "level": None, "next_level_progress": None}]}
+    assert unit_progress(result, 3) == {"level": 1, "percent": 50.0, "next_level": 2, "progress": 0.75}
+    assert unit_progress(result, 1)["progress"] is None  # at the top level: no next level
+    assert area_progress(result["areas"][0], 3) == {"next_level": 2, "progress": 0.5}
+    await answered_response(browser, site, "kultur", "resp-kultur", submit=True)
+    b = await browser("analytiker")
+    r = await b.get(f"/analys/omgang/{site.round_id}")
+    assert "Mot nästa nivå" in r.text and re.search(r'data-progress="0\.\d+|data-progress="1\.0', r.text)
+    r = await b.get(f"/analys/omgang/{site.round_id}/jamforelse")
+    assert "Mot nästa nivå" in r.text and re.search(r"nivå \d, \d+\s%\s*mot \d", visible(r.text))

@@ -23,6 +23,7 @@ from survey_engine.text import Text
 from survey_engine.scoring import score_response
 from survey_engine.services.units import get_unit
 from survey_engine.services import reports
+from survey_engine.services import level_progress
 from survey_engine.services.units import list_units
 
 
@@ -42,7 +43,15 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     principal = need(request, Action.OVERVIEW_READ)
     data = await overview_service.round_overview(round_id, actor=principal)
     waiting = [u for u in data["units"] if u["status"] != "submitted"]
-    return render(request, "analysis/overview.html", data=data, round=data["round"], waiting=waiting)
+    q = await questionnaire_by_id(data["round"]["questionnaire_version_id"])
+    progress = {}
+    for unit in data["units"]:
+        if unit["response_id"] is not None:
+            state = await responses_service.get_response(unit["response_id"], actor=principal)
+            progress[unit["unit"]] = level_progress.unit_progress(_score(q, responses_service.values_of(state)),
+                                                                  q.max_level)
+    return render(request, "analysis/overview.html", data=data, round=data["round"], waiting=waiting,
+                  progress=progress)
 
 
 async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any, list[dict[str, Any]]]:
@@ -106,7 +115,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
         by_area = {a["id"]: a for a in r["result"]["areas"]}
         table.append({"unit": r["unit"], "name": r["name"], "status": r["status"],
                       "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
-                      "areas": [by_area[c["id"]] for c in columns]})
+                      "progress": level_progress.unit_progress(r["result"], q.max_level),
+                      "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
+                                for c in columns]})
     return render(request, "analysis/compare.html", round=rnd, columns=columns, table=table,
                   sort_key=key, descending=descending, heat_svg=svg, heat_alt=alt)
 
