@@ -7,7 +7,6 @@ import pytest
 
 from test_ui_respondent import revision_of, start
 
-pytestmark = pytest.mark.db
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
