@@ -41,6 +41,16 @@ EVENTS: dict[str, Text] = {
     "plan.update": Text("Handlingsplan ändrad", "Improvement plan changed"),
     "plan.action.add": Text("Åtgärd tillagd i plan", "Action added to a plan"),
     "plan.action.update": Text("Åtgärd i plan ändrad", "Plan action changed"),
+    "login.sso": Text("Inloggning via organisationens konto", "Login with the organisation's account"),
+    "login.sso_failed": Text("Misslyckad inloggning via organisationens konto",
+                             "Failed login with the organisation's account"),
+    "reminder.queue": Text("Påminnelser köade", "Reminders queued"),
+    "reminder.send": Text("Påminnelse skickad", "Reminder sent"),
+    "reminder.retry": Text("Påminnelse skickas igen", "Reminder retried"),
+    "indicator.publish": Text("Indikatordefinition publicerad", "Indicator definition published"),
+    "indicator.import": Text("Indikatorvärden importerade", "Indicator values imported"),
+    "indicator.import.rejected": Text("Import av indikatorvärden avvisad", "Indicator import rejected"),
+    "indicator.act": Text("Åtgärd tillagd från indikator", "Action added from an indicator"),
 }
 
 GROUPS: dict[str, Text] = {
@@ -52,12 +62,15 @@ GROUPS: dict[str, Text] = {
     "round.": Text("Omgångar", "Rounds"),
     "response.": Text("Svar", "Responses"),
     "plan.": Text("Handlingsplaner", "Improvement plans"),
+    "reminder.": Text("Påminnelser", "Reminders"),
+    "indicator.": Text("Indikatorer", "Indicators"),
 }
 
 OBJECTS: dict[str, Text] = {
     "user": Text("användare", "user"), "round": Text("omgång", "round"), "response": Text("svar", "response"),
     "unit": Text("förvaltning", "unit"), "plan": Text("plan", "plan"), "token": Text("API-nyckel", "API token"),
-    "questionnaire": Text("enkät", "questionnaire"),
+    "questionnaire": Text("enkät", "questionnaire"), "mail": Text("e-post", "e-mail"),
+    "sso": Text("inloggning", "login"), "indicator": Text("indikator", "indicator"),
 }
 
 KEYS: dict[str, Text] = {
