@@ -142,3 +142,26 @@ async def test_progress_inside_the_levels_on_overview_and_comparison(browser, si
     assert "Mot nästa nivå" in r.text and re.search(r'data-progress="0\.\d+|data-progress="1\.0', r.text)
     r = await b.get(f"/analys/omgang/{site.round_id}/jamforelse")
     assert "Mot nästa nivå" in r.text and re.search(r"nivå \d, \d+\s%\s*mot \d", visible(r.text))
+
+
+async def test_trends_show_the_comparable_share_and_several_units(browser, site):
+    from survey_engine.services import rounds
+    from ui_site import system
+
+    second = await rounds.create_round("Omgång 2028", "ui-test", "2026.1", ["kultur", "miljo"], actor=system())
+    await rounds.open_round(second["id"], actor=system())
+    await answered_response(browser, site, "kultur", "resp-kultur", submit=True)
+    await answered_response(browser, site, "miljo", "resp-miljo")
+    b = await browser("resp-kultur")
+    await b.get("/mina-enkater")
+    await b.post("/mina-enkater/starta", {"round": str(second["id"]), "unit": "kultur"})
+    analyst = await browser("analytiker")
+    r = await analyst.get("/analys/trender?enkat=ui-test&enhet=kultur&enhet=miljo&enhet=%3Cscript%3E")
+    assert r.status_code == 200
+    text = visible(r.text)
+    assert "jämförbarhet okänd" not in text
+    assert "Jämförbar andel" in text and re.search(r"100\s%", text)  # the same version: everything continues
+    assert r.text.count('<svg role="img"') == 2  # one chart per chosen förvaltning
+    table = r.text.split('id="trend-table"', 1)[1]
+    assert 'data-unit="kultur"' in table and 'data-unit="miljo"' in table and "(Utkast)" in table
+    assert not leaks(r.text)

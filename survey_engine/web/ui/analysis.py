@@ -167,13 +167,22 @@ async def city_report(request: Request, round_id: FromPath[int], fmt: FromPath[s
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+MAX_TREND_CHARTS = 6
+
+
 @get("/analys/trender", name="ui.trends")
 async def trends_page(request: Request) -> Template:
+    """Trends of a questionnaire family (docs/web-pages.md, "Trends"): a chart per chosen
+    förvaltning (up to six, `?enhet=A&enhet=B`) with the comparable share per area
+    between the first and the latest questionnaire version, and a table of every
+    förvaltning's level and share fulfilled in every round."""
     from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
+    from survey_engine.planning import comparable_share
 
     principal = need(request, Action.OVERVIEW_READ)
     lang = lang_of(request)
-    unit = request.query_params.get("enhet", "")
+    asked = [c[:64] for c in request.query_params.getall("enhet", [])][:50] if hasattr(
+        request.query_params, "getall") else [request.query_params.get("enhet", "")]
     family = request.query_params.get("enkat", "")
     rows, _ = await rounds_service.list_rounds(limit=1000)
     families = sorted({r["questionnaire"]["id"] for r in rows})
@@ -182,31 +191,50 @@ async def trends_page(request: Request) -> Template:
     chosen = [r for r in rows if r["questionnaire"]["id"] == family and r["status"] != "draft"]
     units, _ = await list_units(limit=1000)
     codes = [u["code"] for u in units if any(u["code"] in r["units"] for r in chosen)]
-    if unit not in codes:
-        unit = codes[0] if codes else ""
-    series: list[tuple[str, Any]] = []
-    latest_q = None
-    table = []
+    picked = [c for c in dict.fromkeys(asked) if c in codes][:MAX_TREND_CHARTS]
+    if not picked and codes:
+        picked = codes[:1]
+    names = {u["code"]: u["name"] for u in units}
+    qs = {r["id"]: await questionnaire_by_id(r["questionnaire_version_id"]) for r in chosen}
+    results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
     for r in chosen:
-        state = await responses_service.find_response(r["id"], unit, actor=principal) if unit else None
-        if state is None:
+        for code in codes:
+            if code not in r["units"]:
+                continue
+            state = await responses_service.find_response(r["id"], code, actor=principal)
+            if state is not None:
+                results[code][r["id"]] = (_score(qs[r["id"]], responses_service.values_of(state)), state["status"])
+    shares: dict[str, float | None] = {}
+    latest_q = qs[chosen[-1]["id"]] if chosen else None
+    if latest_q is not None:
+        first_q = qs[chosen[0]["id"]]
+        shares = {a.id: comparable_share(first_q, latest_q, a.id) for a in latest_q.areas}
+    figures = []
+    for code in picked:
+        series = [(r["name"], results[code][r["id"]][0]) for r in chosen if r["id"] in results[code]]
+        if latest_q is None or not series:
             continue
-        q = await questionnaire_by_id(r["questionnaire_version_id"])
-        latest_q = q
-        result = _score(q, responses_service.values_of(state))
-        series.append((r["name"], result))
-        table.append({"round": r, "overall": result["overall"], "status": state["status"]})
-    svg = alt = ""
-    if latest_q is not None and series:
-        def draw() -> tuple[str, str]:
-            data = charts.trend_from_results(latest_q, series, lang)
-            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang)
-            return charts.to_svg_fragment(chart, "trend-"), chart.alt_text
+
+        def draw(series=series, code=code) -> tuple[str, str]:
+            data = charts.trend_from_results(latest_q, series, lang, comparable_share=shares)
+            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=names.get(code, code))
+            return charts.to_svg_fragment(chart, f"trend-{len(figures)}-"), chart.alt_text
 
         svg, alt = await asyncio.to_thread(draw)
+        figures.append({"unit": code, "name": names.get(code, code), "svg": svg, "alt": alt})
+    grid = []
+    for code in codes:
+        cells = []
+        for r in chosen:
+            found = results[code].get(r["id"])
+            cells.append({"level": found[0]["overall"]["level"], "percent": found[0]["overall"]["percent"],
+                          "status": found[1]} if found else None)
+        grid.append({"unit": code, "name": names.get(code, code), "cells": cells})
+    area_shares = [{"title": sv.text(a.title, lang, latest_q), "share": shares.get(a.id)}
+                   for a in (latest_q.areas if latest_q else [])]
     return render(request, "analysis/trends.html", families=families, family=family,
-                  units=[u for u in units if u["code"] in codes], unit=unit, trend_svg=svg, trend_alt=alt,
-                  table=table)
+                  units=[u for u in units if u["code"] in codes], picked=picked, figures=figures,
+                  rounds=chosen, grid=grid, area_shares=area_shares, max_charts=MAX_TREND_CHARTS)
 
 
 ROUTES = [rounds_page, overview_page, compare_page, unit_page, unit_report, city_report, trends_page]
