@@ -81,6 +81,7 @@ class AuditFilter:
     unit: str | None = None
     since: dt.datetime | None = None  # inclusive
     until: dt.datetime | None = None  # exclusive
+    actions: tuple[str, ...] | None = None  # any of these exact codes (the pages' word search)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ def _where(query, filters: AuditFilter):
             query = query.where(AuditEvent.action >= prefix).where(AuditEvent.action < prefix[:-1] + "/")
         else:
             query = query.where(AuditEvent.action == filters.action)
+    if filters.actions is not None:
+        query = query.where(AuditEvent.action.is_in(list(filters.actions) or ["-"]))
     if filters.object_type is not None:
         query = query.where(AuditEvent.object_type == filters.object_type)
     if filters.object_id is not None:

@@ -12,6 +12,7 @@ little, so trends make sense.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_engine.services.policy import Principal, Role
+from survey_engine import clock
 from survey_engine.questionnaire.model import Question, Questionnaire
 from survey_engine.errors import Conflict
 from survey_engine.services import plan_demo, questionnaires, responses, rounds, units
@@ -205,6 +207,28 @@ async def clear_survey_data() -> None:
         await QuestionnaireVersion.delete(force=True)
 
 
+@contextlib.contextmanager
+def _clock_at(start: dt.datetime):
+    """While loading the demo only: `clock.now()` tells a chosen time (a second later at
+    each call, so times still grow); yields `move_to(time)`. The demo is loaded by the
+    command line before the server runs, so no request sees the moved clock."""
+    current = [start.astimezone(dt.timezone.utc)]
+
+    def fake_now() -> dt.datetime:
+        current[0] += dt.timedelta(seconds=1)
+        return current[0]
+
+    def move_to(when: dt.datetime) -> None:
+        current[0] = when.astimezone(dt.timezone.utc)
+
+    original = clock.now
+    clock.now = fake_now
+    try:
+        yield move_to
+    finally:
+        clock.now = original
+
+
 async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print) -> dict[str, Any]:
     """Fill the database with the demo; refuses a non-empty database unless `reset`."""
     folder = Path(questionnaires_dir) / FAMILY
@@ -233,18 +257,27 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     codes = [u.code for u in UNITS]
     log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar och bolag / departments and companies")
 
-    r24 = await rounds.create_round("Cybersäkerhetskollen 2024", FAMILY, "2024.1", codes,
-                                    dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=actor)
-    await rounds.open_round(r24["id"], actor=actor)
-    for unit in UNITS:
-        who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
-        state, _ = await responses.start_response(r24["id"], unit.code, actor=who)
-        values, comments, evidence = answers_for(q24, unit, 2024, unit.maturity,
-                                                 completeness=0.7 if unit.code in DRAFT_2024 else 1.0)
-        revision = await _answer(state["id"], values, comments, evidence, who, state["revision"])
-        if unit.code not in DRAFT_2024:
-            await responses.submit_response(state["id"], actor=who, revision=revision)
-    await rounds.close_round(r24["id"], actor=actor)
+    # The 2024 round happened in 2024: its responses are dated in the spring of 2024,
+    # before the deadline (docs/web-pages.md, "Times and states"), not at load time.
+    with _clock_at(dt.datetime(2024, 2, 20, 9, 0, tzinfo=clock.STOCKHOLM)) as move_to:
+        r24 = await rounds.create_round("Cybersäkerhetskollen 2024", FAMILY, "2024.1", codes,
+                                        dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=actor)
+        move_to(dt.datetime(2024, 3, 1, 8, 0, tzinfo=clock.STOCKHOLM))
+        await rounds.open_round(r24["id"], actor=actor)
+        for i, unit in enumerate(UNITS):
+            # each förvaltning starts on its own day in March–April and answers over ~3 weeks
+            move_to(dt.datetime(2024, 3, 4, 9, 15, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=7 * i))
+            who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
+            state, _ = await responses.start_response(r24["id"], unit.code, actor=who)
+            values, comments, evidence = answers_for(q24, unit, 2024, unit.maturity,
+                                                     completeness=0.7 if unit.code in DRAFT_2024 else 1.0)
+            move_to(dt.datetime(2024, 3, 18, 13, 40, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=11 * i))
+            revision = await _answer(state["id"], values, comments, evidence, who, state["revision"])
+            if unit.code not in DRAFT_2024:
+                move_to(dt.datetime(2024, 3, 25, 10, 5, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=13 * i))
+                await responses.submit_response(state["id"], actor=who, revision=revision)
+        move_to(dt.datetime(2024, 6, 3, 8, 30, tzinfo=clock.STOCKHOLM))
+        await rounds.close_round(r24["id"], actor=actor)
     log(f"  omgång / round {r24['id']}: {r24['name']} (stängd / closed)")
 
     r26 = await rounds.create_round("Cybersäkerhetskollen 2026", FAMILY, "2026.1", codes,

@@ -104,8 +104,10 @@ def normalize_units(units: Iterable[str]) -> tuple[str, ...]:
 def _check_units_for_role(role: Role, units: tuple[str, ...]) -> None:
     if role is Role.RESPONDENT and not units:
         raise Invalid(
-            Text("En respondent måste knytas till minst en enhet (ange --unit KOD).",
-            "A respondent must be bound to at least one unit (give --unit CODE)."),
+            Text("En respondent måste knytas till minst en enhet: välj den förvaltning respondenten svarar för.",
+            "A respondent must be bound to at least one unit: choose the unit the respondent answers for."),
+            [{"field": "units", "message": "välj minst en enhet (på kommandoraden: --unit KOD) / "
+              "choose at least one unit (on the command line: --unit CODE)"}],
         )
     if role is not Role.RESPONDENT and units:
         # The policy reads units only for respondents; binding another role to a unit

@@ -56,7 +56,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         # checks the CSRF header of API changes made with a session cookie.
         stores=auth_web.session_stores(),
         middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={k: ui.page_aware(v) for k, v in EXCEPTION_HANDLERS.items()},
         request_max_body_size=MAX_BODY_BYTES,
         on_startup=[_start_pool] if db_pool else [],
         on_shutdown=[_close_pool] if db_pool else [],

@@ -18,7 +18,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from survey_engine.web.ui.common import EXCEPTION_HANDLERS, NavItem, register_nav  # noqa: F401
+from survey_engine.web.ui.common import EXCEPTION_HANDLERS, NavItem, page_aware, register_nav  # noqa: F401
 from survey_engine.web.ui import account, admin, analysis, pages, plans, reminders, respondent, sso
 
 WEB = Path(__file__).resolve().parents[1]

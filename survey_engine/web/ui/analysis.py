@@ -23,10 +23,10 @@ from survey_engine.web.ui.respondent import result_context
 from survey_engine.text import Text
 from survey_engine.services.units import get_unit
 from survey_engine.services import reports
+from survey_engine.services import level_progress
 from survey_engine.services.units import list_units
 
 
-WORD_DRAFT = {"sv": "utkast", "en": "draft"}
 
 
 @get("/analys", name="ui.rounds")
@@ -41,9 +41,13 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     principal = need(request, Action.OVERVIEW_READ)
     data = await overview_service.round_overview(round_id, actor=principal)
     waiting = [u for u in data.units if u.status != "submitted"]
+    # progress inside the levels, from the one read path the reports use (round_results)
+    results = await round_results.compare_units(round_id, actor=principal)
+    progress = {u.code: level_progress.unit_progress(u.result.to_dict(), results.questionnaire.max_level)
+                for u in results.units if u.result is not None}
     reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
     return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting,
-                  reminder=reminder)
+                  reminder=reminder, progress=progress)
 
 
 async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any, list[dict[str, Any]]]:
@@ -107,7 +111,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
         by_area = {a["id"]: a for a in r["result"]["areas"]}
         table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
                       "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
-                      "areas": [by_area[c["id"]] for c in columns]})
+                      "progress": level_progress.unit_progress(r["result"], q.max_level),
+                      "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
+                                for c in columns]})
     return render(request, "analysis/compare.html", round=rnd, columns=columns, table=table,
                   sort_key=key, descending=descending, heat_svg=svg, heat_alt=alt,
                   counted=len(counted), drafts=len(rows) - len(counted))
@@ -160,13 +166,22 @@ async def city_report(request: Request, round_id: FromPath[int], fmt: FromPath[s
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+MAX_TREND_CHARTS = 6
+
+
 @get("/analys/trender", name="ui.trends")
 async def trends_page(request: Request) -> Template:
+    """Trends of a questionnaire family (docs/web-pages.md, "Trends"): a chart per chosen
+    förvaltning (up to six, `?enhet=A&enhet=B`) with the comparable share per area
+    between the first and the latest questionnaire version, and a table of every
+    förvaltning's level and share fulfilled in every round."""
     from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
+    from survey_engine.planning import comparable_share
 
     principal = need(request, Action.OVERVIEW_READ)
     lang = lang_of(request)
-    unit = request.query_params.get("enhet", "")
+    asked = [c[:64] for c in request.query_params.getall("enhet", [])][:50] if hasattr(
+        request.query_params, "getall") else [request.query_params.get("enhet", "")]
     family = request.query_params.get("enkat", "")
     rows, _ = await rounds_service.list_rounds(limit=1000)
     families = sorted({r["questionnaire"]["id"] for r in rows})
@@ -175,34 +190,50 @@ async def trends_page(request: Request) -> Template:
     chosen = [r for r in rows if r["questionnaire"]["id"] == family and r["status"] != "draft"]
     units, _ = await list_units(limit=1000)
     codes = [u["code"] for u in units if any(u["code"] in r["units"] for r in chosen)]
-    if unit not in codes:
-        unit = codes[0] if codes else ""
-    series: list[tuple[str, Any]] = []
-    latest_q = None
-    table = []
+    picked = [c for c in dict.fromkeys(asked) if c in codes][:MAX_TREND_CHARTS]
+    if not picked and codes:
+        picked = codes[:1]
+    names = {u["code"]: u["name"] for u in units}
+    # one read path (round_results): a submitted response's snapshot, a draft scored now
+    qs = {}
+    results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
     for r in chosen:
-        state = await responses_service.find_response(r["id"], unit, actor=principal) if unit else None
-        if state is None:
+        data = await round_results.compare_units(r["id"], actor=principal)
+        qs[r["id"]] = data.questionnaire
+        for entry in data.units:
+            if entry.code in results and entry.result is not None:
+                results[entry.code][r["id"]] = (entry.result.to_dict(), entry.status)
+    shares: dict[str, float | None] = {}
+    latest_q = qs[chosen[-1]["id"]] if chosen else None
+    if latest_q is not None:
+        first_q = qs[chosen[0]["id"]]
+        shares = {a.id: comparable_share(first_q, latest_q, a.id) for a in latest_q.areas}
+    figures = []
+    for code in picked:
+        series = [(r["name"], results[code][r["id"]][0]) for r in chosen if r["id"] in results[code]]
+        if latest_q is None or not series:
             continue
-        data = await round_results.load_round(r["id"], with_notes=False)
-        entry = data.unit(unit)
-        if entry is None or entry.result is None:
-            continue
-        latest_q = q = data.questionnaire
-        result = entry.result.to_dict()
-        series.append((r["name"] if not entry.draft else f"{r['name']} ({WORD_DRAFT[lang]})", result))
-        table.append({"round": r, "overall": result["overall"], "status": state["status"], "draft": entry.draft})
-    svg = alt = ""
-    if latest_q is not None and series:
-        def draw() -> tuple[str, str]:
-            data = charts.trend_from_results(latest_q, series, lang)
-            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang)
-            return charts.to_svg_fragment(chart, "trend-"), chart.alt_text
+
+        def draw(series=series, code=code) -> tuple[str, str]:
+            data = charts.trend_from_results(latest_q, series, lang, comparable_share=shares)
+            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=names.get(code, code))
+            return charts.to_svg_fragment(chart, f"trend-{len(figures)}-"), chart.alt_text
 
         svg, alt = await asyncio.to_thread(draw)
+        figures.append({"unit": code, "name": names.get(code, code), "svg": svg, "alt": alt})
+    grid = []
+    for code in codes:
+        cells = []
+        for r in chosen:
+            found = results[code].get(r["id"])
+            cells.append({"level": found[0]["overall"]["level"], "percent": found[0]["overall"]["percent"],
+                          "status": found[1]} if found else None)
+        grid.append({"unit": code, "name": names.get(code, code), "cells": cells})
+    area_shares = [{"title": sv.text(a.title, lang, latest_q), "share": shares.get(a.id)}
+                   for a in (latest_q.areas if latest_q else [])]
     return render(request, "analysis/trends.html", families=families, family=family,
-                  units=[u for u in units if u["code"] in codes], unit=unit, trend_svg=svg, trend_alt=alt,
-                  table=table)
+                  units=[u for u in units if u["code"] in codes], picked=picked, figures=figures,
+                  rounds=chosen, grid=grid, area_shares=area_shares, max_charts=MAX_TREND_CHARTS)
 
 
 ROUTES = [rounds_page, overview_page, compare_page, unit_page, unit_report, city_report, trends_page]

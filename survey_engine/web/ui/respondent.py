@@ -395,11 +395,14 @@ async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = 
 
     points = charts.from_score_result(q, result, lang)
 
-    def draw() -> tuple[str, str]:
+    def draw() -> tuple[str, str, str]:
         chart = charts.radar_chart(points, max_level=q.max_level, lang=lang)
-        return charts.to_svg_fragment(chart, id_prefix), chart.alt_text
+        # a second drawing for phones: larger text on a smaller figure (docs/web-pages.md, "Phones")
+        small = charts.radar_chart(points, max_level=q.max_level, lang=lang, compact=True)
+        return (charts.to_svg_fragment(chart, id_prefix), chart.alt_text,
+                charts.to_svg_fragment(small, id_prefix + "m-"))
 
-    svg, alt = await asyncio.to_thread(draw)
+    svg, alt, svg_small = await asyncio.to_thread(draw)
     gaps = sv.next_level_gaps(q, result, lang)
     areas = []
     for a in result["areas"]:
@@ -410,7 +413,8 @@ async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = 
                       "gaps": gaps.get(a["id"], [])})
     overall = result["overall"]
     return {"overall": overall, "overall_level_name": q.level_name(overall["level"], lang) if overall["level"] else "",
-            "result_areas": areas, "radar_svg": svg, "radar_alt": alt, "max_level": q.max_level}
+            "result_areas": areas, "radar_svg": svg, "radar_alt": alt, "max_level": q.max_level,
+            "radar_svg_small": svg_small}
 
 
 @get("/svar/{response_id:int}/resultat", name="ui.result")
