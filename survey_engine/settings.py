@@ -77,6 +77,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "shared by every process, or a form served by one worker is refused by another",
     "SURVEY_ENGINE_REPORT_TEMPLATES": "folder of the report templates (default reports/templates of the source tree)",
     "SURVEY_ENGINE_USER": "the name command-line actions are recorded under (default the login name)",
+    "BACKUP_SIGNING_KEY": "secret (32+ characters) that signs backups (HMAC-SHA256) and that restore checks; "
+    "`survey-engine backup` and `restore` refuse to run without it; keep it apart from the backup files",
     "MIN_GROUP_SIZE": "smallest number of other units an aggregate (the unit report's city median, the "
     "anonymised export) is shown for (default 3, at least 2); fewer: \"för få enheter\"",
 }
