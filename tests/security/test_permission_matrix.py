@@ -117,8 +117,8 @@ def test_every_route_of_the_app_has_a_decision():
     api = {k: v for k, v in decisions.items() if k[0].startswith(API) and k[1] != "OPTIONS"}
     assert len(api) >= 40
     public = sorted(k for k, v in api.items() if v == "public")
-    assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"), (f"{API}/auth/me", "GET"),
-                      (f"{API}/health", "GET")]
+    assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"),
+                      (f"{API}/auth/logout-everywhere", "POST"), (f"{API}/auth/me", "GET"), (f"{API}/health", "GET")]
 
 
 async def test_permission_matrix_every_api_route_every_role_own_and_other_unit(world):

@@ -52,6 +52,17 @@ class AuthController(Controller):
         auth_web.end_session(request)
         return {"detail": "Utloggad / logged out"}
 
+    @post("/logout-everywhere", summary="Log out everywhere: end every session of mine",
+          description="Ends this session and every other session of the logged-in user (other browsers, "
+          "devices). API tokens stay; revoke them under /tokens.",
+          status_code=HTTP_200_OK, responses=errors(), opt={"public": True})
+    async def logout_everywhere(self, request: Request) -> dict[str, str]:
+        principal = auth_web.current_principal(request)  # 401 when anonymous
+        await auth_service.logout_everywhere(principal, principal.username)
+        if principal.via == "session":
+            auth_web.end_session(request)
+        return {"detail": "Utloggad överallt / logged out everywhere"}
+
     @get("/me", summary="Who is logged in", responses=errors(), opt={"public": True})
     async def me(self, request: Request) -> MeOut:
         principal = auth_web.current_principal(request)  # 401 when anonymous
