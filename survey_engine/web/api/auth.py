@@ -13,7 +13,7 @@ from survey_engine.errors import InvalidCredentials
 from survey_engine.services.policy import Principal as _Principal
 from survey_engine.web.api.access_schemas import LoginIn, LoginOut, MeOut, TokenCreatedOut, TokenIn, TokenOut
 from survey_engine.web.api.common import Action, Id, Actor, errors, requires
-from survey_engine.services import login
+from survey_engine.services import audit, login
 from survey_engine.services import tokens
 
 
@@ -49,6 +49,9 @@ class AuthController(Controller):
     @post("/logout", summary="Log out (ends the session)", status_code=HTTP_200_OK, responses=errors(),
           opt={"public": True})
     async def logout(self, request: Request) -> dict[str, str]:
+        principal = request.scope.get("user")
+        if isinstance(principal, _Principal) and principal.via == "session":
+            await audit.record(principal, "logout", "user", principal.username)
         auth_web.end_session(request)
         return {"detail": "Utloggad / logged out"}
 
