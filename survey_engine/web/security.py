@@ -136,6 +136,21 @@ def client_address(connection: ASGIConnection, trust_forwarded: bool = False) ->
     return connection.client.host if connection.client else None
 
 
+def cross_site(connection: ASGIConnection) -> bool:
+    """True when the request names an Origin (or, without one, a Referer) of another
+    host than the one it was sent to. Browsers send Origin on every cross-site POST;
+    scripts and command-line clients usually send neither, and are not refused."""
+    from urllib.parse import urlsplit
+
+    origin = connection.headers.get("origin") or connection.headers.get("referer")
+    if not origin:
+        return False
+    if origin == "null":  # sandboxed frames, file: pages, some redirects
+        return True
+    host = (connection.headers.get("host") or "").lower()
+    return urlsplit(origin).netloc.lower() != host
+
+
 # ---------------------------------------------------------------- middleware
 
 

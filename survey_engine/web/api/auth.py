@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -35,8 +36,19 @@ class AuthController(Controller):
     @post("/login", summary="Log in with username and password (sets the session cookie)",
           description="Returns the CSRF token to send as `X-CSRF-Token` with every state-changing request on "
           "this session. Repeated failures lock the account or the address for a while (429 with Retry-After).",
-          status_code=HTTP_200_OK, responses=errors(422, 429), opt={"public": True}, security=[{}])
+          status_code=HTTP_200_OK, responses=errors(415, 422, 429), opt={"public": True}, security=[{}])
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> LoginOut:
+        # Login CSRF (issue 14, finding 7): a cross-site form can post text/plain that
+        # parses as JSON, and log the victim's browser into the attacker's account. Only
+        # application/json (which a cross-site page cannot send without CORS) from this
+        # site's own origin is accepted; the HTML form login has its CSRF token.
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "application/json":
+            raise HTTPException(status_code=415, detail="Skicka inloggningen som application/json / "
+                                "send the login as application/json")
+        if auth_web.cross_site(request):
+            raise PermissionDeniedException(detail="Inloggning från en annan webbplats nekas / "
+                                            "a login from another site is refused")
         if "\x00" in data.username:  # no username has one; answer like any wrong login
             raise InvalidCredentials()
         # Behind a proxy, uvicorn's --forwarded-allow-ips already puts the real client here.
