@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "ops",
     "plans",
     "security",  # after "db": adds `db prune`
+    "indicators",
+    "mail",  # after "data": adds `units contacts`; and `reminders`
 ]
 
 

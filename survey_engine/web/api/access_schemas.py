@@ -25,6 +25,18 @@ class LoginIn(_Input):
     password: str = Field(min_length=1, max_length=1024)
 
 
+class PasswordChangeIn(_Input):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024,
+                              description="at least 12 characters, not a common password, not the username")
+
+
+class PasswordChangedOut(_Model):
+    detail: str
+    csrf_token: str | None = Field(None, description="the new session's CSRF token (a session login only: every "
+                                   "session of the account ended and this request got a new one)")
+
+
 class MeOut(_Model):
     username: str
     display_name: str = ""
