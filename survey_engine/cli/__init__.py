@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "reports",
     "ops",
     "plans",
+    "security",  # after "db": adds `db prune`
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
 ]

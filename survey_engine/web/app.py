@@ -2,7 +2,10 @@
 test, one per worker): state such as connection pools lives on the app."""
 from __future__ import annotations
 
-from litestar import Litestar
+import asyncio
+import logging
+
+from litestar import Litestar, MediaType, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Tag
 
@@ -11,7 +14,9 @@ from survey_engine.web.api import api_router
 from survey_engine.web import security as auth_web
 from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
-from survey_engine.web import ui
+from survey_engine.web import api_docs, ui
+from survey_engine.web.limits import BoundedRequest
+from survey_engine.web.headers import add_security_headers
 from survey_engine.store.db import engine
 from survey_engine.settings import oidc_settings, server_settings
 
@@ -25,6 +30,31 @@ async def _start_pool() -> None:
     if db.engine_type == "postgres":
         pool = server_settings()
         await db.start_connection_pool(min_size=pool.pool_min, max_size=pool.pool_max)
+
+
+PRUNE_EVERY = 3600  # seconds between retention runs of a server (services/retention.py)
+_log = logging.getLogger("survey_engine.web")
+
+
+async def _prune_loop() -> None:
+    from survey_engine.services.retention import prune
+
+    while True:
+        try:
+            await prune()
+        except Exception:  # never let retention stop the server; try again next time
+            _log.exception("pruning login attempts and sessions failed")
+        await asyncio.sleep(PRUNE_EVERY)
+
+
+async def _start_pruning(app: Litestar) -> None:
+    app.state.pruner = asyncio.create_task(_prune_loop())
+
+
+async def _stop_pruning(app: Litestar) -> None:
+    task = getattr(app.state, "pruner", None)
+    if task is not None:
+        task.cancel()
 
 
 async def _close_pool() -> None:
@@ -56,11 +86,15 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         # checks the CSRF header of API changes made with a session cookie.
         stores=auth_web.session_stores(),
         middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
+        before_send=[add_security_headers],  # every response (web/headers.py)
         exception_handlers={k: ui.page_aware(v) for k, v in EXCEPTION_HANDLERS.items()},
         request_max_body_size=MAX_BODY_BYTES,
-        on_startup=[_start_pool] if db_pool else [],
-        on_shutdown=[_close_pool] if db_pool else [],
+        request_class=BoundedRequest,  # JSON nesting bounded (web/limits.py)
+        # A server (db_pool) also prunes old login attempts and expired sessions hourly.
+        on_startup=[_start_pool, _start_pruning] if db_pool else [],
+        on_shutdown=[_stop_pruning, _close_pool] if db_pool else [],
         openapi_config=OpenAPIConfig(
+            render_plugins=api_docs.render_plugins(),  # no third-party CDN (web/api_docs.py)
             title="survey-engine API",
             version=__version__,
             description="Omgångar, svar och poäng för självskattning av cybersäkerhet / rounds, responses "
