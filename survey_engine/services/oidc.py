@@ -268,6 +268,8 @@ async def complete(state: str, code: str, browser_value: str, error: str = "",
         raise _refused("Inloggningstjänsten skickade ingen ID-token.", "The login service sent no ID token.",
                        "no_id_token")
     claims = await _validated_claims(conf, provider, id_token, row["nonce"], token.get("access_token"))
+    if conf.username_claim not in claims or (conf.group_roles and conf.groups_claim not in claims):
+        claims = await _with_userinfo(provider, claims, token.get("access_token"))
     principal = await _account_for(conf, claims)
     return Completed(principal, row["next_path"] or "/", dict(claims))
 
@@ -310,6 +312,28 @@ async def _validated_claims(conf: OidcSettings, provider: _Provider, id_token: s
             "the login was stopped.", "bad_claims",
         ) from exc
     return dict(claims)
+
+
+async def _with_userinfo(provider: _Provider, claims: dict[str, Any], access_token: Any) -> dict[str, Any]:
+    """Claims the ID token left out (many providers give the username and groups only at
+    the UserInfo endpoint), added from there. Only for the same subject (OpenID Connect
+    Core 5.3.2); the ID token's own claims win."""
+    endpoint = provider.metadata.get("userinfo_endpoint")
+    if not isinstance(endpoint, str) or not isinstance(access_token, str):
+        return claims
+    try:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False) as client:
+            response = await client.get(endpoint, headers={"Authorization": f"Bearer {access_token}",
+                                                           "Accept": "application/json"})
+        info = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError) as exc:
+        log.warning("oidc: userinfo unreachable: %s", exc)
+        info = None
+    if not isinstance(info, dict) or info.get("sub") != claims.get("sub"):
+        if info is not None:
+            log.warning("oidc: userinfo for another subject or unreadable; ignored")
+        return claims
+    return {**info, **claims}
 
 
 # ---------------------------------------------------------------- accounts
