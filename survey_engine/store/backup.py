@@ -125,7 +125,9 @@ async def write_backup(out: IO[str]) -> dict[str, int]:
     transaction on SQLite, so the copy is consistent while the app keeps running."""
 
     db = engine()
-    tables = ordered_tables()
+    # A table class with `in_backups = False` holds short-lived secrets that must not
+    # leave the database (single sign-on challenges); restore leaves such tables empty.
+    tables = [t for t in ordered_tables() if getattr(t, "in_backups", True)]
     header = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

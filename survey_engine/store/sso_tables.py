@@ -11,6 +11,8 @@ class SsoChallenge(Table, tablename="auth_sso_challenge"):
     the provider sends the person back (used once) or when it expires. Not in backups:
     it is worthless after ten minutes and holds the flow's secrets."""
 
+    in_backups = False  # read by store/backup.py
+
     # SHA-256 of the `state` sent to the provider, and of the random value in the
     # short-lived cookie of the browser that started the login.
     state_hash = Varchar(length=64, unique=True)

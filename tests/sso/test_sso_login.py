@@ -11,7 +11,7 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
-from conftest import CLIENT_ID, provider_login
+from sso_support import CLIENT_ID, provider_login
 from survey_engine import clock
 from survey_engine.services import audit
 from survey_engine.services import users as user_service
@@ -182,3 +182,25 @@ def test_bad_settings_stop_the_start():
         oidc_settings({"OIDC_ISSUER": "https://idp.example.se", "OIDC_CLIENT_ID": "x", "OIDC_GROUP_ROLES": "g=respondent"})
     with pytest.raises(SettingsError, match="grupp=roll"):
         oidc_settings({"OIDC_ISSUER": "https://idp.example.se", "OIDC_CLIENT_ID": "x", "OIDC_GROUP_ROLES": "g=boss"})
+
+
+async def test_backups_leave_unfinished_logins_out(db, sso_env):
+    import io
+
+    from survey_engine.store.backup import write_backup
+
+    async with AsyncTestClient(app=app()) as client:
+        started = await _start(client)
+        back = provider_login(started["authorization_url"], "anna.admin")
+        r = await client.post(f"{API}/auth/sso/callback", json={"state": back["state"], "code": back["code"]})
+        assert r.status_code == 200
+        client.cookies = httpx.Cookies()
+        await _start(client)  # one login left unfinished
+    assert await SsoChallenge.count() == 1
+    row = await SsoChallenge.select().first()
+    out = io.StringIO()
+    counts = await write_backup(out)
+    text = out.getvalue()
+    assert "auth_sso_challenge" not in counts and '"auth_sso_challenge"' not in text
+    assert row["code_verifier"] not in text and row["nonce"] not in text
+    assert counts["auth_sso_identity"] == 1  # who is bound to which account is data worth keeping
