@@ -77,6 +77,10 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "shared by every process, or a form served by one worker is refused by another",
     "SURVEY_ENGINE_REPORT_TEMPLATES": "folder of the report templates (default reports/templates of the source tree)",
     "SURVEY_ENGINE_USER": "the name command-line actions are recorded under (default the login name)",
+    "BACKUP_SIGNING_KEY": "secret (32+ characters) that signs backups (HMAC-SHA256) and that restore checks; "
+    "`survey-engine backup` and `restore` refuse to run without it; keep it apart from the backup files",
+    "MIN_GROUP_SIZE": "smallest number of other units an aggregate (the unit report's city median, the "
+    "anonymised export) is shown for (default 3, at least 2); fewer: \"för få enheter\"",
 }
 
 LOG_FORMATS = ("text", "json")
@@ -152,6 +156,7 @@ def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
     )
 
 
+<<<<<<< HEAD
 # ---------------------------------------------------------------- single sign-on
 #
 # OpenID Connect (docs/security.md, "Inloggning med OpenID Connect"). Kept in a block of
@@ -247,3 +252,9 @@ def oidc_settings(environ: dict[str, str] | None = None) -> OidcSettings:
         scopes=env.get("OIDC_SCOPES", "").strip() or "openid profile email",
         local_login=local_login,
     )
+=======
+def min_group_size(environ: dict[str, str] | None = None) -> int:
+    """MIN_GROUP_SIZE (docs/security.md, "Small groups"): default 3, at least 2."""
+    env = os.environ if environ is None else environ
+    return _int_env(env, "MIN_GROUP_SIZE", 3, 2, 1000)
+>>>>>>> sec

@@ -45,6 +45,8 @@ else:
     os.environ["SURVEY_ENGINE_SQLITE"] = str(Path(_tmp) / "test.sqlite")
 
 os.environ.setdefault("PICCOLO_CONF", "survey_engine.piccolo_conf")
+# Backups are signed (docs/security.md, "Backups"); commands started by tests inherit it.
+os.environ.setdefault("BACKUP_SIGNING_KEY", "test-key-" + "0123456789abcdef" * 3)
 
 
 def pytest_report_header(config) -> str:

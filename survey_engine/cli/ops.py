@@ -3,6 +3,7 @@ rules are in survey_engine.store.backup)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import IO
@@ -63,7 +64,11 @@ def backup_command(file: str) -> None:
         path = Path(file)
         tmp = path.with_name(path.name + ".partial")
         try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            # Readable by its owner only (0600), whatever the umask: the file holds every
+            # answer and every password hash (docs/security.md, "Backups").
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with open(fd, "w", encoding="utf-8", newline="\n") as out:
                 counts = _run_backup(out)
             tmp.replace(path)  # only a complete backup gets the real name
         except OSError as exc:

@@ -81,6 +81,12 @@ async def authenticate(username: str, password: str, address: str | None = None)
     name = (username or "").strip().lower()[:64]
     address = (address or "").strip()[:64] or None
     password = password or ""
+    # No password is longer than the policy allows. Refuse an over-long one before any
+    # lookup, the same way for every username: checking it only for known users made a
+    # login with a 300-character password answer 5 times faster for an existing
+    # account than for an unknown one (issue 14, finding 3).
+    if len(password) > passwords.MAX_LENGTH:
+        raise InvalidCredentials()
 
     if address:
         retry = await _address_retry_after(address, now)
@@ -99,7 +105,7 @@ async def authenticate(username: str, password: str, address: str | None = None)
             async with writing():
                 await _record_attempt(name, address, False, "locked", now)
             raise LoginThrottled(retry)
-        await asyncio.to_thread(passwords.verify_dummy, password[: passwords.MAX_LENGTH])
+        await asyncio.to_thread(passwords.verify_dummy, password)
         async with writing():
             await _record_attempt(name, address, False, "unknown_user", now)
             await audit.record(name or "-", "login.failed", "user", name, details={"reason": "unknown_user", "address": address})
@@ -113,14 +119,12 @@ async def authenticate(username: str, password: str, address: str | None = None)
             await _record_attempt(name, address, False, "locked", now)
         raise LoginThrottled(int((row["locked_until"] - now).total_seconds()) + 1)
 
-    # No password is longer than the policy allows; hashing megabytes would only let
-    # a client make the server work.
     if not row["password_hash"]:
-        # A token-only account: answer as slowly as for a wrong password.
-        await asyncio.to_thread(passwords.verify_dummy, password[: passwords.MAX_LENGTH])
-    ok = len(password) <= passwords.MAX_LENGTH and await asyncio.to_thread(
-        passwords.verify_password, row["password_hash"], password
-    )
+        # A token-only account: one argon2 verification, as for a wrong password.
+        await asyncio.to_thread(passwords.verify_dummy, password)
+        ok = False
+    else:
+        ok = await asyncio.to_thread(passwords.verify_password, row["password_hash"], password)
     if not ok:
         async with writing():
             # Concurrent failures for one account must see each other, or a burst of

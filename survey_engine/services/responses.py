@@ -8,6 +8,8 @@ is appended to the answer history with who and when.
 """
 from __future__ import annotations
 
+from survey_engine import plaintext
+
 import json
 from typing import Any, Mapping
 
@@ -172,9 +174,9 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
         for qid, text in batch.items():
             if text is not None and not isinstance(text, str):
                 errors.append({"question": qid, "field": f"{what}.{qid}", "message": "ska vara text / must be a string"})
-            elif text and "\x00" in text:
+            elif text and plaintext.control_character(text):
                 errors.append({"question": qid, "field": f"{what}.{qid}",
-                               "message": "innehåller ett NUL-tecken / contains a NUL character"})
+                               "message": plaintext.message(plaintext.control_character(text))})
             elif text and len(text) > MAX_NOTE:
                 errors.append({"question": qid, "field": f"{what}.{qid}",
                                "message": f"längre än {MAX_NOTE} tecken / longer than {MAX_NOTE} characters"})

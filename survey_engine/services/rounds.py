@@ -1,6 +1,8 @@
 """Survey rounds: create on a published version, open, close (which locks responses)."""
 from __future__ import annotations
 
+from survey_engine import plaintext
+
 import datetime as dt
 from typing import Any
 
@@ -91,6 +93,8 @@ async def create_round(
     errors = []
     if not (name or "").strip() or len(name) > 300:
         errors.append({"field": "name", "message": "namn 1–300 tecken / name of 1-300 characters"})
+    elif plaintext.control_character(name):
+        errors.append({"field": "name", "message": plaintext.message(plaintext.control_character(name))})
     if opens_on and closes_on and closes_on < opens_on:
         errors.append({"field": "closes_on", "message": "stängs före öppning / closes before it opens"})
     if errors:

@@ -12,6 +12,7 @@ from survey_engine.web import security as auth_web
 from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
 from survey_engine.web import ui
+from survey_engine.web.limits import BoundedRequest
 from survey_engine.store.db import engine
 from survey_engine.settings import oidc_settings, server_settings
 
@@ -76,6 +77,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
+        request_class=BoundedRequest,  # JSON nesting bounded (web/limits.py)
         on_startup=[_start_pool] if db_pool else [],
         on_shutdown=[_close_pool] if db_pool else [],
         openapi_config=OpenAPIConfig(

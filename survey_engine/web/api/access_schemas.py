@@ -6,12 +6,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from survey_engine.web.api.schemas import _Input as PlainTextInput
+
 RoleName = Literal["admin", "analyst", "planner", "respondent", "auditor"]
 UNIT_CODE = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Input(PlainTextInput):  # control characters refused (schemas._Input)
+    pass
 
 
 class _Model(BaseModel):

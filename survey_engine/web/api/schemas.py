@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from survey_engine import plaintext
 
 AnswerValue = Any
 
@@ -19,7 +21,21 @@ class _Model(BaseModel):
 
 
 class _Input(BaseModel):
+    """Every request body: unknown fields refused, and no control characters other than
+    tab and line breaks in any text (422 naming the field; survey_engine/plaintext.py).
+    Passwords are left to the password check: refusing them here would tell nothing."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if "password" not in (info.field_name or "") and not isinstance(value, BaseModel):
+            found = plaintext.problems(value, "")
+            if found:
+                where = found[0]["field"]  # inside a dict or list: the key or index
+                raise ValueError((f"{where}: " if where else "") + found[0]["message"])
+        return value
 
 
 # ------------------------------------------------------------------ errors
