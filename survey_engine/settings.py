@@ -156,7 +156,12 @@ def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
     )
 
 
-<<<<<<< HEAD
+def min_group_size(environ: dict[str, str] | None = None) -> int:
+    """MIN_GROUP_SIZE (docs/security.md, "Small groups"): default 3, at least 2."""
+    env = os.environ if environ is None else environ
+    return _int_env(env, "MIN_GROUP_SIZE", 3, 2, 1000)
+
+
 # ---------------------------------------------------------------- single sign-on
 #
 # OpenID Connect (docs/security.md, "Inloggning med OpenID Connect"). Kept in a block of
@@ -252,9 +257,3 @@ def oidc_settings(environ: dict[str, str] | None = None) -> OidcSettings:
         scopes=env.get("OIDC_SCOPES", "").strip() or "openid profile email",
         local_login=local_login,
     )
-=======
-def min_group_size(environ: dict[str, str] | None = None) -> int:
-    """MIN_GROUP_SIZE (docs/security.md, "Small groups"): default 3, at least 2."""
-    env = os.environ if environ is None else environ
-    return _int_env(env, "MIN_GROUP_SIZE", 3, 2, 1000)
->>>>>>> sec
