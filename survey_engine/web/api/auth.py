@@ -9,16 +9,17 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from survey_engine.services import users as auth_service
 from survey_engine.web import security as auth_web
-from survey_engine.errors import InvalidCredentials, PermissionDenied
+from survey_engine.errors import InvalidCredentials, MfaEnrolmentRequired, MfaRequired, PermissionDenied
 from survey_engine.settings import oidc_settings
 from survey_engine.text import Text
 from survey_engine.services.policy import Principal as _Principal
 from survey_engine.web.api.access_schemas import (
     LoginIn, LoginOut, MeOut, PasswordChangedOut, PasswordChangeIn, TokenCreatedOut, TokenIn, TokenOut,
+    TotpCodeIn, TotpStartOut,
 )
 from survey_engine.web.api.common import Action, Id, Actor, errors, requires
 from survey_engine.services import login
-from survey_engine.services import account, tokens
+from survey_engine.services import account, mfa, tokens
 
 
 def me_of(principal: _Principal, display_name: str = "") -> MeOut:
@@ -30,6 +31,16 @@ def token_out(info: tokens.TokenInfo) -> TokenOut:
     return TokenOut(id=info.id, username=info.username, name=info.name, prefix=info.prefix,
                     created_at=info.created_at, created_by=info.created_by, last_used_at=info.last_used_at,
                     expires_at=info.expires_at, revoked_at=info.revoked_at, active=info.active)
+
+
+async def second_step(principal: _Principal, code: str | None) -> None:
+    """Two-step verification after a right password (docs/security.md, "Tvåstegsverifiering")."""
+    if await mfa.enabled(principal.user_id):
+        if not code:
+            raise MfaRequired()
+        await mfa.verify_login_code(principal.user_id, principal.username, code)
+    elif mfa.required_for(principal.role):
+        raise MfaEnrolmentRequired()
 
 
 class AuthController(Controller):
@@ -50,6 +61,7 @@ class AuthController(Controller):
         # Behind a proxy, uvicorn's --forwarded-allow-ips already puts the real client here.
         address = auth_web.client_address(request)
         principal = await login.authenticate(data.username, data.password, address)
+        await second_step(principal, data.totp)
         csrf = auth_web.start_session(request, principal)
         user = await auth_service.get_user(principal.username)
         return LoginOut(csrf_token=csrf, user=me_of(principal, user.display_name))
@@ -70,6 +82,24 @@ class AuthController(Controller):
                                           auth_web.client_address(request))
         csrf = auth_web.start_session(request, actor) if actor.via == "session" else None
         return PasswordChangedOut(detail="Lösenordet är bytt / password changed", csrf_token=csrf)
+
+    @post("/totp/start", summary="Start two-step verification: a new secret for an authenticator app",
+          status_code=HTTP_200_OK, responses=errors(422), guards=[requires(Action.ACCOUNT_MANAGE_OWN)])
+    async def totp_start(self, actor: Actor) -> TotpStartOut:
+        secret, uri = await mfa.start_enrolment(actor.user_id, actor.username)
+        return TotpStartOut(secret=secret, uri=uri)
+
+    @post("/totp/confirm", summary="Turn two-step verification on with a code from the app",
+          status_code=HTTP_200_OK, responses=errors(422), guards=[requires(Action.ACCOUNT_MANAGE_OWN)])
+    async def totp_confirm(self, data: JSONBody[TotpCodeIn], actor: Actor) -> dict[str, str]:
+        await mfa.confirm_enrolment(actor.user_id, actor.username, data.code)
+        return {"detail": "Tvåstegsverifiering är på / two-step verification is on"}
+
+    @post("/totp/disable", summary="Turn two-step verification off (with a current code)",
+          status_code=HTTP_200_OK, responses=errors(422), guards=[requires(Action.ACCOUNT_MANAGE_OWN)])
+    async def totp_disable(self, data: JSONBody[TotpCodeIn], actor: Actor) -> dict[str, str]:
+        await mfa.disable(actor, actor.user_id, data.code)
+        return {"detail": "Tvåstegsverifiering är av / two-step verification is off"}
 
     @get("/me", summary="Who is logged in", responses=errors(), opt={"public": True})
     async def me(self, request: Request) -> MeOut:
