@@ -81,6 +81,15 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "`survey-engine backup` and `restore` refuse to run without it; keep it apart from the backup files",
     "MIN_GROUP_SIZE": "smallest number of other units an aggregate (the unit report's city median, the "
     "anonymised export) is shown for (default 3, at least 2); fewer: \"för få enheter\"",
+    # E-mail reminders (docs/operations.md, "E-mail reminders"); unset SMTP_HOST: messages wait in the outbox
+    "SMTP_HOST": "mail server for reminders; unset: reminders are queued but not sent",
+    "SMTP_PORT": "port of the mail server (default 587)",
+    "SMTP_USER": "user name for SMTP login (unset: no login)",
+    "SMTP_PASSWORD": "password for SMTP login",
+    "SMTP_FROM": "sender address of the reminders, e.g. enkat@kommun.example (required with SMTP_HOST)",
+    "SMTP_STARTTLS": "true (default): upgrade the connection with STARTTLS before sending; false for a local relay",
+    "SMTP_TIMEOUT": "seconds to wait for the mail server (default 20)",
+    "REMINDER_DAYS_BEFORE": "days before a round's deadline to remind units that have not submitted (default 7,1)",
 }
 
 LOG_FORMATS = ("text", "json")
@@ -258,4 +267,54 @@ def oidc_settings(environ: dict[str, str] | None = None) -> OidcSettings:
         group_roles=_group_rules(env.get("OIDC_GROUP_ROLES", "")),
         scopes=env.get("OIDC_SCOPES", "").strip() or "openid profile email",
         local_login=local_login,
+    )
+
+
+# ---------------------------------------------------------------- e-mail
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server for reminders (docs/operations.md, "E-mail reminders")."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    sender: str = ""
+    starttls: bool = True
+    timeout: int = 20
+    days_before: tuple[int, ...] = (7, 1)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+def smtp_settings(environ: dict[str, str] | None = None) -> SmtpSettings:
+    env = os.environ if environ is None else environ
+    host = env.get("SMTP_HOST", "").strip()
+    sender = env.get("SMTP_FROM", "").strip()
+    if host and not sender:
+        raise SettingsError("SMTP_FROM saknas: avsändaradress krävs med SMTP_HOST / "
+                            "SMTP_FROM is missing: a sender address is required with SMTP_HOST")
+    if sender and ("@" not in sender or any(c in sender for c in "\r\n")):
+        raise SettingsError(f"SMTP_FROM={sender!r}: ingen e-postadress / not an e-mail address")
+    raw_days = env.get("REMINDER_DAYS_BEFORE", "").strip() or "7,1"
+    days: list[int] = []
+    for part in raw_days.split(","):
+        part = part.strip()
+        if not part.isdigit() or not 0 <= int(part) <= 365:
+            raise SettingsError(f"REMINDER_DAYS_BEFORE={raw_days!r}: heltal 0–365 med komma emellan / "
+                                "whole numbers 0-365 separated by commas")
+        days.append(int(part))
+    return SmtpSettings(
+        host=host,
+        port=_int_env(env, "SMTP_PORT", 587, 1, 65535),
+        user=env.get("SMTP_USER", "").strip(),
+        password=env.get("SMTP_PASSWORD", ""),
+        sender=sender,
+        starttls=_bool_env(env, "SMTP_STARTTLS", True),
+        timeout=_int_env(env, "SMTP_TIMEOUT", 20, 1, 600),
+        days_before=tuple(sorted(set(days), reverse=True)),
     )

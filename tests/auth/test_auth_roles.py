@@ -22,19 +22,22 @@ EXPECTED = {
     Role.ANALYST: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A", "account.manage_own": "A",
+        "indicator.read": "A", "indicator.manage": "A", "reminder.read": "A", "reminder.send": "A",
     },
     Role.PLANNER: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "plan.read": "A", "plan.write": "A", "token.manage_own": "A", "account.manage_own": "A",
+        "indicator.read": "A",
     },
     Role.RESPONDENT: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "O", "response.write": "O",
         "response.submit": "O", "scores.read": "O", "plan.read": "O", "token.manage_own": "A", "account.manage_own": "A",
+        "indicator.read": "O",
     },
     Role.AUDITOR: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "audit.read": "A",
-        "token.manage_own": "A", "account.manage_own": "A",
+        "token.manage_own": "A", "account.manage_own": "A", "indicator.read": "A", "reminder.read": "A",
     },
 }
 
@@ -77,7 +80,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
         "questionnaire.read", "questionnaire.publish", "round.read", "round.manage", "response.read",
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
         "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
-        "token.manage_own", "account.manage_own",
+        "token.manage_own", "account.manage_own", "indicator.read", "indicator.manage", "reminder.read", "reminder.send",
     }
     assert set(POLICY) == set(Role)
     for role in Role:

@@ -18,7 +18,6 @@ from survey_engine.errors import Invalid, NotFound
 from survey_engine.services import questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
 
-pytestmark = pytest.mark.db
 ACTOR = service_actor()
 
 XSS_NAME = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'

@@ -23,7 +23,6 @@ from survey_engine.web import create_app
 from survey_samples import V2024
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 
 API = "/api/v1"
 OWN, OTHER = "a", "b"  # the objects used are unit a's; the "other" respondent is bound to b
@@ -34,7 +33,10 @@ _n = itertools.count(1)
 FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET"),
             # plans (issue 8): the list and the city-wide follow-up hold only the plans one may read
             (f"{API}/plans", "GET"), (f"{API}/plans/summary", "GET"),
-            (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET")}
+            (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET"),
+            # indicators (issue 16): respondents see their own units' figures and the kommun total
+            (f"{API}/indicators", "GET"), (f"{API}/indicators/{{indicator_id:str}}", "GET"),
+            (f"{API}/indicators/{{indicator_id:str}}/series", "GET")}
 
 
 def _body(path: str, method: str, ctx: dict):
@@ -58,8 +60,12 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds", "POST"): {"json": {"name": f"R{n}", "questionnaire": "liten", "version": "2024.1",
                                              "units": [OWN]}},
         (f"{API}/rounds/{{round_id:int}}/responses", "POST"): {"json": {"unit": OWN}},
+        (f"{API}/rounds/{{round_id:int}}/deadline", "POST"): {"json": {"closes_on": "2099-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
+        # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
+        (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
+        (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }
@@ -77,6 +83,9 @@ def _url(path: str, ctx: dict, who: str) -> str:
         # no plan exists here (unit a has no submitted response): allowed roles get 404
         # from the service, the guard refuses the others (tests/plans check real plans)
         "plan_id": 1, "action_id": 1,
+        # no indicator is published here: allowed roles get 404 from the service
+        "indicator_id": "kurs", "question_id": "antal",
+        "message_id": 1,  # the outbox is empty: allowed roles get 404
     }
 
     def fill(m: re.Match) -> str:

@@ -16,7 +16,8 @@ _TOO_LONG = re.compile(r"should have at most \d+ (characters?|items?)\b")
 
 
 def service_error(request: Request, exc: AppError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginThrottled) else None
+    retry_after = exc.retry_after if isinstance(exc, LoginThrottled) else exc.extra.get("retry_after")
+    headers = {"Retry-After": str(retry_after)} if retry_after else None  # 429s: login throttle, reminders
     return Response(content=exc.to_dict(), status_code=exc.status_code, headers=headers)
 
 

@@ -137,6 +137,10 @@ class RoundIn(_Input):
     closes_on: dt.date | None = None
 
 
+class DeadlineIn(_Input):
+    closes_on: dt.date = Field(description="the round's new last day (not in the past, not before it opens)")
+
+
 class RoundOut(_Model):
     id: int
     name: str
@@ -194,6 +198,7 @@ class AnswerOut(_Model):
     evidence: str = Field("", description="evidence note or link")
     updated_by: str
     updated_at: dt.datetime
+    revision: int = Field(0, description="the response revision at which this answer last changed")
 
 
 class ResponseOut(_Model):
@@ -217,8 +222,21 @@ class ResponsePage(_Model):
     offset: int
 
 
+class ConflictItem(_Model):
+    question: str
+    value: AnswerValue = None
+    comment: str = ""
+    evidence: str = ""
+    updated_by: str = Field(description="who changed it last")
+    updated_at: dt.datetime
+    changed_in: int = Field(description="the response revision of that change (after the one you sent)")
+
+
 class ConflictOut(ErrorOut):
     current: ResponseOut | None = Field(None, description="the response as it is now (stale revision)")
+    conflicts: list[ConflictItem] | None = Field(
+        None, description="per-question merge: exactly the questions of your save that someone else changed "
+        "after your revision, with their current values and who changed them when")
 
 
 class SaveIn(_Input):
