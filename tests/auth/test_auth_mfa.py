@@ -147,3 +147,36 @@ async def test_the_second_step_expires(db, moving_clock):
         moving_clock(11)  # five and a half minutes: the password must be given again
         page = await client.get("/logga-in/kod", follow_redirects=False)
         assert page.status_code in (302, 303) and page.headers["location"].startswith("/logga-in")
+
+
+async def test_konto_turns_it_on_and_off(db, moving_clock):
+    await user_service.create_user("tests", "karin", Role.PLANNER, password=PW)
+    async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as client:
+        page = await client.get("/logga-in")
+        token = CSRF_FIELD.search(page.text).group(1)
+        r = await client.post("/logga-in", data={"username": "karin", "password": PW, "next": "/konto",
+                                                 "_csrf_token": token}, follow_redirects=False)
+        assert r.headers["location"] == "/konto"
+        page = await client.get("/konto")
+        assert "Slå på tvåstegsverifiering" in page.text
+        token = CSRF_FIELD.search(page.text).group(1)
+        r = await client.post("/konto/tvasteg/start", data={"_csrf_token": token})
+        assert r.status_code in (200, 201) and 'id="totp-secret"' in r.text
+        secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', r.text).group(1)
+        r = await client.post("/konto/tvasteg/bekrafta", data={"code": code(secret), "_csrf_token": token},
+                              follow_redirects=False)
+        assert r.status_code == 303
+        page = await client.get(r.headers["location"])
+        assert "Tvåstegsverifiering är på" in page.text and "Stäng av tvåstegsverifiering" in page.text
+        # Turning it off needs a current code; the one just used does not count again.
+        r = await client.post("/konto/tvasteg/av", data={"code": code(secret), "_csrf_token": token},
+                              follow_redirects=False)
+        assert "Koden" in (await client.get(r.headers["location"])).text
+        moving_clock(1)
+        r = await client.post("/konto/tvasteg/av", data={"code": code(secret), "_csrf_token": token},
+                              follow_redirects=False)
+        page = await client.get(r.headers["location"])
+        assert "Tvåstegsverifiering är av" in page.text and "Slå på tvåstegsverifiering" in page.text
+        # Without the form's CSRF token nothing changes.
+        r = await client.post("/konto/tvasteg/start", data={})
+        assert r.status_code == 403
