@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "plans",
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
+    "security",  # after "db": adds `db prune`
 ]
 
 

@@ -177,7 +177,7 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", required=True, help="Vad tokenet är till för / What the token is for")
-@click.option("--days", type=click.IntRange(min=1, max=3650), default=None, help="Giltigt i N dagar / Valid for N days")
+@click.option("--days", type=click.IntRange(min=1, max=365), default=None, help="Giltigt i N dagar (standard 90, högst 365) / Valid for N days (default 90, at most 365)")
 def token_create(username: str, name: str, days: int | None) -> None:
     """Skapa ett token; det visas bara nu / Create a token; it is shown only now."""
     expires = dt.timedelta(days=days) if days else None

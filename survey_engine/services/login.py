@@ -181,6 +181,7 @@ async def authenticate(username: str, password: str, address: str | None = None)
         else:
             await _record_attempt(name, address, True, "", now)
             await User.update(values).where(User.id == row["id"])
+            await audit.record(name, "login.success", "user", name, details={"address": address})
     if locked_until is not None:
         raise LoginThrottled(int((locked_until - now).total_seconds()) + 1)
     return Principal(name, Role(row["role"]), frozenset(await _units_of(row["id"])), "session", row["id"])

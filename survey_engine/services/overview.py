@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
@@ -54,6 +55,7 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
 
     check(actor, Action.EXPORT_READ)
     rnd = await get_round(round_id)
+    await audit.record(actor, "export.round", "round", round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id)
     out = []

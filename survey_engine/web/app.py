@@ -2,6 +2,9 @@
 test, one per worker): state such as connection pools lives on the app."""
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from litestar import Litestar, MediaType, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Tag
@@ -48,6 +51,31 @@ async def _start_pool() -> None:
         await db.start_connection_pool(min_size=pool.pool_min, max_size=pool.pool_max)
 
 
+PRUNE_EVERY = 3600  # seconds between retention runs of a server (services/retention.py)
+_log = logging.getLogger("survey_engine.web")
+
+
+async def _prune_loop() -> None:
+    from survey_engine.services.retention import prune
+
+    while True:
+        try:
+            await prune()
+        except Exception:  # never let retention stop the server; try again next time
+            _log.exception("pruning login attempts and sessions failed")
+        await asyncio.sleep(PRUNE_EVERY)
+
+
+async def _start_pruning(app: Litestar) -> None:
+    app.state.pruner = asyncio.create_task(_prune_loop())
+
+
+async def _stop_pruning(app: Litestar) -> None:
+    task = getattr(app.state, "pruner", None)
+    if task is not None:
+        task.cancel()
+
+
 async def _close_pool() -> None:
     db = engine()
     if db.engine_type == "postgres":
@@ -78,8 +106,9 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         request_class=BoundedRequest,  # JSON nesting bounded (web/limits.py)
-        on_startup=[_start_pool] if db_pool else [],
-        on_shutdown=[_close_pool] if db_pool else [],
+        # A server (db_pool) also prunes old login attempts and expired sessions hourly.
+        on_startup=[_start_pool, _start_pruning] if db_pool else [],
+        on_shutdown=[_stop_pruning, _close_pool] if db_pool else [],
         openapi_config=OpenAPIConfig(
             title="survey-engine API",
             version=__version__,

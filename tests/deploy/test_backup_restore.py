@@ -50,8 +50,16 @@ def _rows(path: Path) -> list[str]:
     """The data lines of a backup (the header differs: time, source engine) and the row
     counts and table digests of its end line (whose header digest and signature differ)."""
     lines = path.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    columns = next(t["columns"] for t in header["tables"] if t["name"] == "auth_audit_event")
+
+    def kept(line: str) -> bool:  # restoring is itself an audit event (issue 14): leave those out
+        item = json.loads(line)
+        return item.get("t") != "auth_audit_event" or not str(item["r"][columns.index("action")]).startswith("backup.")
+
     end = json.loads(lines[-1])
-    return lines[1:-1] + [json.dumps({"rows": end["rows"], "digests": end["digests"]})]
+    rows = {k: v for k, v in end["rows"].items() if k != "auth_audit_event"}
+    return [line for line in lines[1:-1] if kept(line)] + [json.dumps(rows)]
 
 
 async def _engine_scores() -> dict[int, dict]:

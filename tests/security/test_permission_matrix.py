@@ -131,7 +131,8 @@ def test_every_route_of_the_app_has_a_decision():
     api = {k: v for k, v in decisions.items() if k[0].startswith(API) and k[1] != "OPTIONS"}
     assert len(api) >= 40
     public = sorted(k for k, v in api.items() if v == "public")
-    assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"), (f"{API}/auth/me", "GET"),
+    assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"),
+                      (f"{API}/auth/logout-everywhere", "POST"), (f"{API}/auth/me", "GET"),
                       # single sign-on: starting and finishing a login (tests/sso)
                       (f"{API}/auth/sso/callback", "POST"), (f"{API}/auth/sso/start", "POST"),
                       (f"{API}/health", "GET")]

@@ -63,7 +63,7 @@ class LoginOut(_Model):
 
 class TokenIn(_Input):
     name: str = Field(min_length=1, max_length=100, examples=["rapportskript"])
-    days: int | None = Field(None, ge=1, le=3650, description="lifetime in days; omitted = until revoked")
+    days: int | None = Field(None, ge=1, le=365, description="lifetime in days (1–365); omitted = 90")
 
 
 class TokenOut(_Model):

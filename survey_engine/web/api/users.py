@@ -48,6 +48,12 @@ class UserController(Controller):
     async def disable_user(self, username: Name, actor: Actor) -> UserOut:
         return user_out(await auth_service.disable_user(actor, username))
 
+    @post("/{username:str}/logout-everywhere", summary="End every session of a user (administrator)",
+          status_code=HTTP_200_OK, responses=errors(404))
+    async def logout_everywhere(self, username: Name, actor: Actor) -> UserOut:
+        await auth_service.logout_everywhere(actor, username)
+        return user_out(await auth_service.get_user(username))
+
     @post("/{username:str}/enable", summary="Enable a disabled user", status_code=HTTP_200_OK, responses=errors(404))
     async def enable_user(self, username: Name, actor: Actor) -> UserOut:
         return user_out(await auth_service.enable_user(actor, username))

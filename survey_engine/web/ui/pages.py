@@ -12,6 +12,7 @@ from survey_engine.errors import AppError, LoginThrottled
 from survey_engine.services.policy import Role
 from survey_engine.web.ui.common import current, form_text, lang_of, principal_of, redirect, render
 from survey_engine.services import login as login_service
+from survey_engine.services import audit
 from survey_engine.settings import oidc_settings
 from survey_engine import clock
 from survey_engine.services import mfa
@@ -98,7 +99,9 @@ async def login(request: Request) -> Response:
 
 @post("/logga-ut", name="ui.logout")
 async def logout(request: Request) -> Response:
-    if principal_of(request) is not None:
+    principal = principal_of(request)
+    if principal is not None:
+        await audit.record(principal, "logout", "user", principal.username)
         auth_web.end_session(request)
     return redirect("/logga-in?ut=1")
 
