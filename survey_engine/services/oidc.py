@@ -43,6 +43,7 @@ from survey_engine import clock
 from survey_engine.errors import SsoFailed, SsoUnavailable
 from survey_engine.services import audit
 from survey_engine.services.policy import Principal, Role
+from survey_engine.services import users
 from survey_engine.services.users import _units_of, normalize_username
 from survey_engine.settings import OidcSettings, oidc_settings
 from survey_engine.store.auth_tables import User, UserUnit
@@ -409,6 +410,8 @@ async def _account_for(conf: OidcSettings, claims: dict[str, Any]) -> Principal:
                                details={"role": rule.role, "units": list(rule.units), "via": "sso", "group": rule.group})
         elif rule is not None and row["role"] != rule.role:
             await User.update({User.role: rule.role, User.updated_at: now}).where(User.id == row["id"])
+            # A role change ends the account's other sessions, as when an administrator makes it.
+            await users._end_credentials(row["id"], tokens=False)
             await audit.record(f"sso:{conf.issuer}"[:150], "user.set_role", "user", username,
                                details={"from": row["role"], "to": rule.role, "via": "sso", "group": rule.group})
         if rule is not None:

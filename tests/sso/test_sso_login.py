@@ -204,3 +204,21 @@ async def test_backups_leave_unfinished_logins_out(db, sso_env):
     assert "auth_sso_challenge" not in counts and '"auth_sso_challenge"' not in text
     assert row["code_verifier"] not in text and row["nonce"] not in text
     assert counts["auth_sso_identity"] == 1  # who is bound to which account is data worth keeping
+
+
+async def test_a_role_from_a_group_rule_ends_the_accounts_other_sessions(db, sso_env):
+    await user_service.create_user("tests", "bo.analys", Role.PLANNER, password="en lång fras för bo här")
+    async with AsyncTestClient(app=app()) as client:
+        r = await client.post(f"{API}/auth/login", json={"username": "bo.analys", "password": "en lång fras för bo här"})
+        assert r.status_code == 200 and r.json()["user"]["role"] == "planner"
+        password_session = httpx.Cookies(client.cookies)
+        client.cookies = httpx.Cookies()
+        started = await _start(client)
+        back = provider_login(started["authorization_url"], "bo.analys")  # group "analytiker"
+        r = await client.post(f"{API}/auth/sso/callback", json={"state": back["state"], "code": back["code"]})
+        assert r.status_code == 200 and r.json()["user"]["role"] == "analyst"
+        assert (await client.get(f"{API}/auth/me")).status_code == 200
+        client.cookies = password_session
+        assert (await client.get(f"{API}/auth/me")).status_code == 401
+    events = await AuditEvent.select(AuditEvent.action, AuditEvent.actor).where(AuditEvent.action == "user.set_role")
+    assert events and events[0]["actor"].startswith("sso:")
