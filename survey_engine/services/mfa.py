@@ -121,3 +121,19 @@ async def disable(principal: Principal, user_id: int, code: str) -> None:
     async with writing():
         await TotpSecret.delete().where(TotpSecret.user == user_id)
         await audit.record(principal, "user.mfa_disabled", "user", principal.username)
+
+
+async def reset(actor: Principal | str, username: str) -> bool:
+    """Remove a user's second factor (a lost phone): an administrator, or the command
+    line. The person adds a new one from /konto (or at the next login when required).
+    Returns whether there was one."""
+    if isinstance(actor, Principal):
+        require(actor, Action.USER_MANAGE)
+    from survey_engine.services.users import _user_row  # the user's row, or NotFound
+
+    async with writing():
+        row = await _user_row(username)
+        had = await TotpSecret.count().where(TotpSecret.user == row["id"])
+        await TotpSecret.delete().where(TotpSecret.user == row["id"])
+        await audit.record(actor, "user.mfa_reset", "user", row["username"], details={"had_second_factor": bool(had)})
+    return bool(had)

@@ -180,3 +180,49 @@ async def test_konto_turns_it_on_and_off(db, moving_clock):
         # Without the form's CSRF token nothing changes.
         r = await client.post("/konto/tvasteg/start", data={})
         assert r.status_code == 403
+
+
+async def test_an_administrator_resets_a_lost_second_factor(db, moving_clock):
+    from survey_engine.services import mfa, tokens
+
+    await user_service.create_user("tests", "lars", Role.ANALYST, password=PW)
+    user = await user_service.get_user("lars")
+    secret, _ = await mfa.start_enrolment(user.id, "lars")
+    await mfa.confirm_enrolment(user.id, "lars", code(secret))
+    await user_service.create_user("tests", "boss", Role.ADMIN)
+    admin_token, _ = await tokens.create_token("tests", "boss", "t")
+    await user_service.create_user("tests", "peer", Role.ANALYST)
+    peer_token, _ = await tokens.create_token("tests", "peer", "t")
+    async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as client:
+        r = await client.post(f"{API}/users/lars/mfa-reset", headers={"Authorization": f"Bearer {peer_token}"})
+        assert r.status_code == 403
+        assert await mfa.enabled(user.id)
+        r = await client.post(f"{API}/users/lars/mfa-reset", headers={"Authorization": f"Bearer {admin_token}"})
+        assert r.status_code == 200, r.text
+        assert not await mfa.enabled(user.id)
+        r = await client.post(f"{API}/auth/login", json={"username": "lars", "password": PW})
+        assert r.status_code == 200  # no second factor any more
+
+
+def test_the_command_line_resets_a_lost_second_factor(db):
+    import asyncio
+
+    from click.testing import CliRunner
+
+    from survey_engine.cli import main
+    from survey_engine.services import mfa
+    from survey_engine.store.mfa_tables import TotpSecret
+
+    async def enrol() -> None:
+        await user_service.create_user("tests", "maja", Role.ANALYST, password=PW)
+        user = await user_service.get_user("maja")
+        secret, _ = await mfa.start_enrolment(user.id, "maja")
+        await mfa.confirm_enrolment(user.id, "maja", code(secret))
+
+    asyncio.run(enrol())
+    result = CliRunner().invoke(main, ["user", "mfa-reset", "maja"])
+    assert result.exit_code == 0, result.output
+    assert "borttagen" in result.output
+    assert TotpSecret.count().run_sync() == 0
+    result = CliRunner().invoke(main, ["user", "mfa-reset", "maja"])
+    assert result.exit_code == 0 and "ingen andra faktor" in result.output
