@@ -54,6 +54,9 @@ from survey_engine.text import Text
 log = logging.getLogger(__name__)
 
 CHALLENGE_LIFETIME = dt.timedelta(minutes=10)
+# Unfinished logins held at once; more means someone is filling the table on purpose
+# (starting a login needs no account), so new ones wait until old ones expire.
+MAX_PENDING = 10_000
 # Clock difference allowed between this server and the provider for exp/iat/nbf.
 LEEWAY_SECONDS = 60
 HTTP_TIMEOUT = 10.0
@@ -203,6 +206,10 @@ async def begin(redirect_uri: str, next_path: str = "/", conf: OidcSettings | No
     async with writing():
         # Old unfinished logins go as new ones come (nobody else prunes this table).
         await SsoChallenge.delete().where(SsoChallenge.expires_at < now)
+        if await SsoChallenge.count() >= MAX_PENDING:
+            log.warning("oidc: %d unfinished logins; refusing new ones until some expire", MAX_PENDING)
+            raise SsoUnavailable(Text("För många påbörjade inloggningar just nu. Försök igen om några minuter.",
+                                      "Too many logins in progress right now. Try again in a few minutes."))
         await SsoChallenge.insert(SsoChallenge(
             state_hash=_sha256(state), browser_hash=_sha256(browser), nonce=nonce, code_verifier=verifier,
             redirect_uri=redirect_uri[:500], next_path=(next_path or "/")[:500], created_at=now,

@@ -222,3 +222,17 @@ async def test_a_role_from_a_group_rule_ends_the_accounts_other_sessions(db, sso
         assert (await client.get(f"{API}/auth/me")).status_code == 401
     events = await AuditEvent.select(AuditEvent.action, AuditEvent.actor).where(AuditEvent.action == "user.set_role")
     assert events and events[0]["actor"].startswith("sso:")
+
+
+async def test_unfinished_logins_are_bounded(db, sso_env, monkeypatch):
+    from survey_engine.services import oidc
+
+    monkeypatch.setattr(oidc, "MAX_PENDING", 3)
+    async with AsyncTestClient(app=app()) as client:
+        for _ in range(3):
+            await _start(client)
+        r = await client.post(f"{API}/auth/sso/start", json={})
+        assert r.status_code == 503 and "För många påbörjade" in r.json()["detail"]
+        r = await client.get("/sso/start", follow_redirects=False)
+        assert r.status_code == 503 and "För många påbörjade" in r.text
+    assert await SsoChallenge.count() == 3
