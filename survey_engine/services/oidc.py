@@ -238,7 +238,7 @@ async def _take_challenge(state: str) -> dict | None:
     return row
 
 
-async def complete(state: str, code: str, browser_value: str, error: str = "",
+async def complete(state: str, code: str, browser_value: str, error: str = "", iss: str = "",
                    conf: OidcSettings | None = None) -> Completed:
     """Finish a login the provider sent back. Raises SsoFailed (401) for anything that
     must not log someone in, SsoUnavailable (503) when the provider cannot be reached."""
@@ -263,6 +263,12 @@ async def complete(state: str, code: str, browser_value: str, error: str = "",
             "The login was started in another browser. Start again from the login page in this one.",
             "browser_mismatch",
         )
+    if iss and iss != conf.issuer:
+        # RFC 9207: the answer names the provider that sent it; another one is a mix-up attack.
+        await audit.record("-", "login.sso_failed", "sso", "", details={"reason": "iss_parameter"})
+        raise _refused("Svaret kommer från en annan inloggningstjänst än den inställda; inloggningen avbröts.",
+                       "The answer comes from another login service than the configured one; the login was stopped.",
+                       "iss_mismatch")
     if error:
         raise _refused(f"Inloggningstjänsten avbröt inloggningen ({error[:100]}).",
                        f"The login service stopped the login ({error[:100]}).", "provider_error")

@@ -95,6 +95,17 @@ async def test_page_login_end_to_end_and_replay_gives_a_clear_page(db, sso_env):
         assert "Inloggningen gick inte igenom" in r.text and "redan använd" in r.text
 
 
+async def test_an_answer_naming_another_issuer_is_refused(db, sso_env):
+    async with AsyncTestClient(app=app()) as client:
+        started = await _start(client)
+        back = provider_login(started["authorization_url"], "anna.admin")
+        assert back.get("iss") == sso_env.issuer  # the provider names itself (RFC 9207)
+        r = await client.post(f"{API}/auth/sso/callback", json={"state": back["state"], "code": back["code"],
+                                                                "iss": "https://evil.example"})
+        assert r.status_code == 401 and "annan inloggningstjänst" in r.json()["detail"]
+        assert (await client.get(f"{API}/auth/me")).status_code == 401
+
+
 async def test_a_login_started_in_another_browser_is_refused(db, sso_env):
     async with AsyncTestClient(app=app()) as client:
         started = await _start(client)
