@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
     "security",  # after "db": adds `db prune`
+    "sso",
 ]
 
 

@@ -444,3 +444,26 @@ async def _account_for(conf: OidcSettings, claims: dict[str, Any]) -> Principal:
         await audit.record(username, "login.sso", "user", username, details={"issuer": conf.issuer})
     fresh = await User.select().where(User.id == row["id"]).first()
     return Principal(username, Role(fresh["role"]), frozenset(await _units_of(row["id"])), "session", row["id"])
+
+
+async def check(conf: OidcSettings | None = None) -> dict[str, Any]:
+    """What an operator wants to know before people log in (`survey-engine sso check`):
+    the provider answers discovery for the configured issuer and publishes keys.
+    Raises SsoUnavailable with the reason otherwise."""
+    conf = conf or settings()
+    if not conf.enabled:
+        raise SsoUnavailable(Text("OIDC_ISSUER är inte satt: ingen inloggning med organisationens konto.",
+                                  "OIDC_ISSUER is not set: no single sign-on."))
+    forget_provider_metadata()
+    provider = await _provider(conf)
+    keys = await _keys(provider, refresh=True)
+    return {
+        "issuer": conf.issuer,
+        "client_id": conf.client_id,
+        "authorization_endpoint": provider.metadata["authorization_endpoint"],
+        "token_endpoint": provider.metadata["token_endpoint"],
+        "keys": len(keys.keys),
+        "pkce_s256": "S256" in (provider.metadata.get("code_challenge_methods_supported") or []),
+        "local_login": conf.local_login,
+        "group_rules": len(conf.group_roles),
+    }

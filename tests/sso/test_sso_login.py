@@ -247,3 +247,20 @@ async def test_unfinished_logins_are_bounded(db, sso_env, monkeypatch):
         r = await client.get("/sso/start", follow_redirects=False)
         assert r.status_code == 503 and "För många påbörjade" in r.text
     assert await SsoChallenge.count() == 3
+
+
+def test_sso_check_command(oidc_provider, monkeypatch):
+    from click.testing import CliRunner
+
+    from sso_support import oidc_environment
+    from survey_engine.cli import main
+
+    for key, value in oidc_environment(oidc_provider).items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(main, ["sso", "check"])
+    assert result.exit_code == 0, result.output
+    assert f"issuer: {oidc_provider.issuer}" in result.output and "keys: 1" in result.output
+    assert "pkce_s256: True" in result.output
+    monkeypatch.setenv("OIDC_ISSUER", oidc_provider.issuer + "/wrong")
+    result = CliRunner().invoke(main, ["sso", "check"])
+    assert result.exit_code == 2 and "svarar inte" in result.output + (result.stderr if result.stderr_bytes else "")
