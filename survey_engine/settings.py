@@ -227,6 +227,8 @@ ENVIRONMENT_VARIABLES.update({
     "the first rule whose group the person has decides; unset: roles are set here by an administrator",
     "OIDC_SCOPES": "single sign-on: scopes asked for (default 'openid profile email')",
     "LOCAL_LOGIN": "true (default): usernames and passwords work; false: only single sign-on (and API tokens)",
+    "REQUIRE_MFA_ADMIN": "true: administrators logging in with a password must use a one-time code (TOTP); "
+    "default false",
 })
 
 

@@ -166,6 +166,17 @@ def user_set_password(username: str, password_stdin: bool) -> None:
     click.echo(f"Nytt lösenord satt / password set: {username}")
 
 
+@user_group.command("mfa-reset")
+@click.argument("username")
+def user_mfa_reset(username: str) -> None:
+    """Ta bort användarens andra faktor (tappad telefon) / Remove a user's second factor (a lost phone)."""
+    from survey_engine.services import mfa
+
+    had = _run(lambda: mfa.reset(_actor(), username))
+    click.echo(f"Andra faktorn borttagen / second factor removed: {username}" if had
+               else f"{username} hade ingen andra faktor / had no second factor")
+
+
 # ---------------------------------------------------------------- token
 
 

@@ -49,6 +49,9 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/tokens", "POST"): {"json": {"name": f"t{n}"}},
         # The matrix's accounts have tokens and no password: an allowed role gets 422 ("no local password").
         (f"{API}/auth/password", "POST"): {"json": {"current_password": "inget alls", "new_password": "nya fraser här"}},
+        # Two-step verification: a code that is wrong (or for no secret) is 422 for an allowed role.
+        (f"{API}/auth/totp/confirm", "POST"): {"json": {"code": "000000"}},
+        (f"{API}/auth/totp/disable", "POST"): {"json": {"code": "000000"}},
         (f"{API}/users", "POST"): {"json": {"username": f"new-{n}", "role": "analyst"}},
         (f"{API}/users/{{username:str}}/role", "PUT"): {"json": {"role": "planner"}},
         (f"{API}/users/{{username:str}}/units", "PUT"): {"json": {"units": []}},
