@@ -106,6 +106,11 @@ async def family_of(indicator_id: str) -> dict[str, Any] | None:
     return None
 
 
+def indicator_gap(indicator: dict[str, Any], value: float | None) -> float | None:
+    """How far `value` falls short of the target of an `IndicatorDef.to_dict()`."""
+    return indicator_from_dict(indicator).gap(value)
+
+
 async def get_definition(indicator_id: str) -> IndicatorDef:
     found = (await definitions()).get(indicator_id)
     if found is None:
@@ -420,7 +425,7 @@ async def _contacts(unit_codes: list[str]) -> dict[str, list[dict[str, str]]]:
 async def lagging_units(indicator_id: str, *, actor: Principal, period: str | None = None) -> dict[str, Any]:
     """Units below the target in `period` (default: the latest period with data), worst
     first, each with its figure, how far below the target and the contacts (name, e-mail)
-    of its respondents. Top units (the kommun) are left out: the list is for acting on
+    of its respondents. The top unit (the kommun) is left out: the list is for acting on
     förvaltningar. Needs indicator.read everywhere (respondents cannot compare units)."""
     check(actor, Action.INDICATOR_READ)
     d = await get_definition(indicator_id)
@@ -435,8 +440,10 @@ async def lagging_units(indicator_id: str, *, actor: Principal, period: str | No
     units = []
     if period is not None:
         measured = periods[period]
+        # the single top unit is the kommun; in a forest (D14) every top is a förvaltning
+        skip = set(tree.tops) if len(tree.tops) == 1 else set()
         for code in tree.parents:
-            if code in tree.tops:
+            if code in skip:
                 continue
             f = tree.figure(d.kind, code, measured)
             if f is None or d.meets(f.value):
