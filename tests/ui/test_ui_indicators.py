@@ -76,6 +76,9 @@ async def test_respondent_sees_only_own_unit_and_planner_acts(browser, site):
     assert 'value="Chefen"' in r.text
     r = await planner.post("/indikatorer/kurs/efter/kultur", {"title": "x"}, csrf=False)
     assert r.status_code == 403
+    r = await planner.get(f"/analys/omgang/{site.round_id}/enhet/kultur")
+    assert r.status_code == 200 and "Uppmätta indikatorer" in r.text and "50,0 %" in r.text
+    assert "40,0 %" in r.text  # how far from the target
 
 
 async def test_measured_value_prefills_a_started_response(browser, site):
