@@ -399,7 +399,7 @@ async def unit_indicators(unit_code: str, *, actor: Principal) -> list[dict[str,
         latest = await latest_for_unit(iid, unit_code)
         if latest is None:
             continue
-        out.append({"indicator": d.to_dict(), **latest, "meets_target": d.meets(latest["value"]),
+        out.append({**latest, "indicator": d.to_dict(), "meets_target": d.meets(latest["value"]),
                     "gap": d.gap(latest["value"])})
     return out
 
