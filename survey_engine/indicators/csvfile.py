@@ -118,7 +118,7 @@ def parse_measurements(data: bytes | str, *, kind: str, period_kind: str, units:
     """Read a measurement CSV file for an indicator of `kind` measured per `period_kind`.
 
     `units` are the known unit codes; `period` is required for person rows and refused
-    for aggregate files (D7). Returns every row or every problem (all or nothing is the
+    for aggregate files (§2.1). Returns every row or every problem (all or nothing is the
     caller's job: store only when `ok`)."""
     bad = _Collector()
     text = _decode(data, bad)

@@ -440,7 +440,7 @@ async def lagging_units(indicator_id: str, *, actor: Principal, period: str | No
     units = []
     if period is not None:
         measured = periods[period]
-        # the single top unit is the kommun; in a forest (D14) every top is a förvaltning
+        # the single top unit is the kommun; in a forest (§2.2) every top is a förvaltning
         skip = set(tree.tops) if len(tree.tops) == 1 else set()
         for code in tree.parents:
             if code in skip:
