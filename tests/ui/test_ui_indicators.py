@@ -106,3 +106,52 @@ async def test_measured_value_prefills_a_started_response(browser, site):
     history, _ = await responses.answer_history(state["id"], "utbildade", actor=admin)
     assert [h["new_value"] for h in history] == [85.5, 40, 90]
     assert history[0]["actor"] == "indikator:kurs@2026-02" and history[-1]["actor"] == "resp-kultur"
+
+
+PAGES = ["/indikatorer", "/indikatorer/kurs", "/indikatorer/kurs/import", "/indikatorer/kurs/efter"]
+
+
+async def test_page_permission_matrix_and_escaping(browser, site):
+    from survey_engine.services import indicators
+    from survey_engine.services.access import system_actor
+    from survey_engine.services.policy import Action, decide
+    from survey_engine.services.users import get_user
+
+    admin = system_actor("tests")
+    await indicators.publish(DEFS, actor=admin)
+    await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nkultur,2026-01,50,100\n", actor=admin)
+    needs = {"/indikatorer": (Action.INDICATOR_READ, True), "/indikatorer/kurs": (Action.INDICATOR_READ, True),
+             "/indikatorer/kurs/import": (Action.INDICATOR_MANAGE, False),
+             "/indikatorer/kurs/efter": (Action.OVERVIEW_READ, False)}
+    from survey_engine.services.policy import allowed_somewhere
+
+    problems = []
+    for username in ("resp-kultur", "resp-miljo", "analytiker", "planerare", "revisor", "admin"):
+        principal = (await get_user(username)).principal()
+        b = await browser(username)
+        for url in PAGES:
+            action, somewhere = needs[url]
+            allowed = allowed_somewhere(principal, action) if somewhere else decide(principal, action).allowed
+            r = await b.get(url)
+            if (r.status_code == 200) != allowed or r.status_code not in (200, 403):
+                problems.append(f"{username} GET {url}: {r.status_code}, allowed={allowed}")
+        may_import = decide(principal, Action.INDICATOR_MANAGE).allowed
+        r = await b.post("/indikatorer/kurs/import", files={"file": ("x.csv", b"unit,period,numerator,denominator\n", "text/csv")})
+        if (r.status_code == 403) == may_import:
+            problems.append(f"{username} POST import: {r.status_code}")
+        r = await b.post("/indikatorer/kurs/efter/kultur", {"title": "t"})
+        may_act = decide(principal, Action.PLAN_WRITE, "kultur").allowed
+        if (r.status_code == 403) == may_act:
+            problems.append(f"{username} POST act: {r.status_code}")
+    anonymous = await browser()
+    for url in PAGES:
+        r = await anonymous.get(url)
+        if r.status_code != 303:
+            problems.append(f"anonymous GET {url}: {r.status_code}")
+    assert not problems, "\n".join(problems)
+    analyst = await browser("analytiker")
+    await analyst.get("/indikatorer/kurs/import")
+    xss = '<script>alert(1)</script>'
+    r = await analyst.post("/indikatorer/kurs/import",
+                           files={"file": ("x.csv", f"unit,period,numerator,denominator\n{xss},2026-01,1,2\n".encode(), "text/csv")})
+    assert r.status_code == 422 and xss not in r.text and "&lt;script&gt;" in r.text
