@@ -37,7 +37,7 @@ def _fmt(kind: str, value: float | None, lang: str) -> str:
         return "–"
     if kind == "share":
         text = f"{value * 100:.1f}"
-        return (text.replace(".", ",") + " %") if lang == "sv" else text + "%"
+        return (text.replace(".", ",") + "\u00a0%") if lang == "sv" else text + "%"
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "sv" else text
 
