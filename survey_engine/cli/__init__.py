@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "ops",
     "plans",
     "indicators",
+    "mail",  # after "data": adds `units contacts`; and `reminders`
 ]
 
 
