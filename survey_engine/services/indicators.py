@@ -404,6 +404,34 @@ async def unit_indicators(unit_code: str, *, actor: Principal) -> list[dict[str,
     return out
 
 
+async def city_summary() -> list[dict[str, Any]]:
+    """For the city report: every indicator with data, its latest period, the kommun
+    figure, the target and whether it is met, and the units below the target there
+    (worst first). Plain numbers; no permission check (the report service checks its
+    own action, and the figures are the city's)."""
+    out = []
+    by_id, tree = await _units()
+    names = {r["code"]: r["name"] for r in by_id.values()}
+    skip = set(tree.tops) if len(tree.tops) == 1 else set()
+    for iid, d in (await definitions()).items():
+        periods = by_period(await _measured(iid, by_id))
+        if not periods:
+            continue
+        period = list(periods)[-1]
+        measured = periods[period]
+        total = tree.total(d.kind, measured)
+        below = []
+        for code in tree.parents:
+            f = tree.figure(d.kind, code, measured)
+            if code not in skip and f is not None and not d.meets(f.value):
+                below.append({"code": code, "name": names.get(code, code), "value": f.value, "gap": d.gap(f.value)})
+        below.sort(key=lambda u: (-(u["gap"] or 0), u["code"]))
+        out.append({"indicator": d.to_dict(), "period": period, "periods": len(periods),
+                    "total": total.to_dict() if total else None,
+                    "meets_target": d.meets(total.value) if total else None, "below": below})
+    return out
+
+
 # ---------------------------------------------------------------- lagging units
 
 async def _contacts(unit_codes: list[str]) -> dict[str, list[dict[str, str]]]:
