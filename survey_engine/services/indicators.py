@@ -31,18 +31,19 @@ import json
 from typing import Any
 
 from survey_engine import clock
-from survey_engine.errors import Conflict, Invalid, NotFound, problems_to_errors
+from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied, problems_to_errors
 from survey_engine.indicators.csvfile import parse_measurements
 from survey_engine.indicators.definition import (
     IndicatorDef, IndicatorFamily, IndicatorFileError, indicator_from_dict, parse_indicators,
 )
 from survey_engine.indicators.periods import inside, parse_period, period_key
-from survey_engine.indicators.totals import Figure, Measured, UnitTree, by_period, series
+from survey_engine.indicators.totals import Measured, UnitTree, by_period, series
 from survey_engine.questionnaire.load import version_key
 from survey_engine.questionnaire.model import Questionnaire
-from survey_engine.services import audit
+from survey_engine.services import audit, plans
 from survey_engine.services.access import Action, Principal, actor_name, check, check_unit, unit_filter
-from survey_engine.store.auth_tables import User, UserUnit
+from survey_engine.services.policy import allowed_somewhere
+from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
 from survey_engine.store.tables import Unit
@@ -192,9 +193,6 @@ def _visible(actor: Principal, codes: list[str]) -> set[str] | None:
 
 
 def _check_read(actor: Principal) -> None:
-    from survey_engine.services.policy import allowed_somewhere
-    from survey_engine.errors import PermissionDenied
-
     if not allowed_somewhere(actor, Action.INDICATOR_READ):
         raise PermissionDenied()
 
@@ -498,8 +496,6 @@ async def act_on_lagging(indicator_id: str, unit_code: str, *, actor: Principal,
 
     Conflict (409) when the unit has no plan yet (make one from its response first) or
     when the unit is not below the target; PermissionDenied without plan.write on it."""
-    from survey_engine.services import plans
-
     check_unit(actor, Action.PLAN_WRITE, unit_code)
     d = await get_definition(indicator_id)
     lag = await lagging_units(indicator_id, actor=actor, period=period)
