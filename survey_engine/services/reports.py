@@ -24,6 +24,7 @@ from typing import AsyncIterator, Callable
 
 from survey_engine.services import audit
 from survey_engine.services.access import system_actor
+from survey_engine.services import indicators
 from survey_engine.services.policy import Action, Principal, require
 from survey_engine.errors import Invalid
 
@@ -138,6 +139,9 @@ async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, inc
     _check(fmt, lang, csv_table)
     data = await load_report_data(round_id)
     report = build_city_report(data, lang, today=today or dt.date.today(), include_drafts=include_drafts)
+    measured = await indicators.city_summary()  # docs/indicators.md: the measured figures beside the survey
+    if measured:
+        report.model["indicators"] = measured
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
     await _downloaded(actor, "city", round_id, fmt)
     return content, media, city_file_name(round_id, ext)

@@ -56,7 +56,7 @@ async def test_publish_import_show_over_the_api(client_as):
     r = await admin.get(f"{API}/kurs/lagging")
     assert r.status_code == 200 and [u["code"] for u in r.json()["units"]] == ["KF"]
     r = await admin.get(f"{API}/units/KF")
-    assert r.status_code == 200 and r.json()[0]["period"] == "2026-03"
+    assert r.status_code == 200 and r.json()[0]["period"] == "2026-03" and r.json()[0]["indicator"]["id"] == "kurs"
     planner = await client_as("planner")
     r = await planner.post(f"{API}/kurs/lagging/KF/action")
     assert r.status_code == 409 and "plan" in r.json()["detail"]

@@ -235,3 +235,21 @@ async def test_measured_value_prefills_and_button(db):
         await responses.fill_measured_value(state["id"], "risk", actor=ADMIN)
     other, _ = await responses.start_response(rnd["id"], "b", actor=ADMIN)  # no data for b
     assert (other["answers"].get("antal") or {}).get("value") is None
+
+
+async def test_city_report_shows_the_measured_indicators(db):
+    from plan_samples import setup_rounds
+    from survey_engine.services import reports
+
+    ids = await setup_rounds()  # units K > A, B, C
+    await indicators.publish(SMALL, actor=ADMIN)
+    await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nA,2026-01,50,100\nB,2026-01,95,100\n",
+                                         actor=ADMIN)
+    content, _, _ = await reports.city_report(ids["r24"], "json", actor=ADMIN)
+    model = json.loads(content)
+    row = next(r for r in model["indicators"] if r["indicator"]["id"] == "kurs")
+    assert row["period"] == "2026-01" and row["total"] == {"numerator": 145, "denominator": 200, "value": 0.725}
+    assert [u["code"] for u in row["below"]] == ["A"]
+    html, _, _ = await reports.city_report(ids["r24"], "html", actor=ADMIN)
+    text = html.decode()
+    assert 'id="indicators"' in text and "72,5" in text and "Enhet A 50,0" in text

@@ -49,6 +49,24 @@ def _cases(operation, mode: GenerationMode) -> list:
     return found
 
 
+def _bytes(value) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def _plain_files(files) -> list:
+    """schemathesis' generated multipart parts as (name, (filename, bytes)) pairs: a
+    negative case may hold a number or null where httpx expects file content."""
+    items = files.items() if isinstance(files, dict) else files
+    out = []
+    for name, value in items:
+        if isinstance(value, tuple):
+            filename, content = (value + (None, None))[:2]
+            out.append((str(name), (str(filename or "file"), _bytes(content))))
+        else:
+            out.append((str(name), ("file", _bytes(value))))
+    return out
+
+
 async def test_schemathesis_no_5xx_and_responses_match_the_schema(db):
     logging.getLogger("httpx").setLevel(logging.WARNING)
     await seed_round()
@@ -77,7 +95,7 @@ async def test_schemathesis_no_5xx_and_responses_match_the_schema(db):
                         # A multipart upload (the indicator measurement import): encode it here,
                         # so the request is plain bytes that the checks can read back (httpx
                         # sends `files=` as a stream, which cannot be read a second time).
-                        encoded = httpx.Request("POST", url, files=kwargs.pop("files"),
+                        encoded = httpx.Request("POST", url, files=_plain_files(kwargs.pop("files")),
                                                 data=kwargs.pop("data", None) or None)
                         encoded.read()
                         kwargs["content"] = encoded.content
