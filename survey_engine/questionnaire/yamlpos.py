@@ -108,7 +108,7 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: str) -> Any:
         try:
             value = self.loader.construct_object(node)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2024-13-40
             self.issues.append(YamlIssue(path, f"värdet kan inte läsas / the value cannot be read "
                                                f"({getattr(exc, 'problem', None) or exc})", _line(node)))
             return None

@@ -22,10 +22,12 @@ EXPECTED = {
     Role.ANALYST: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A",
+        "recommendation.read": "A",
     },
     Role.PLANNER: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "plan.read": "A", "plan.write": "A", "token.manage_own": "A",
+        "recommendation.read": "A", "recommendation.write": "A",
     },
     Role.RESPONDENT: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "O", "response.write": "O",
@@ -34,7 +36,7 @@ EXPECTED = {
     Role.AUDITOR: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "audit.read": "A",
-        "token.manage_own": "A",
+        "token.manage_own": "A", "recommendation.read": "A",
     },
 }
 
@@ -77,7 +79,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
         "questionnaire.read", "questionnaire.publish", "round.read", "round.manage", "response.read",
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
         "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
-        "token.manage_own",
+        "token.manage_own", "recommendation.read", "recommendation.write",
     }
     assert set(POLICY) == set(Role)
     for role in Role:
