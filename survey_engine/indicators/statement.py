@@ -202,3 +202,61 @@ def verdict(indicators: Iterable[IndicatorEffect], rounds: Iterable[RoundEffect]
     if effects:
         return Verdict(EFFEKT, tuple(effects))
     return Verdict(INGEN_EFFEKT, tuple(evidence))
+
+
+# ---------------------------------------------------------------- rounds (D12)
+
+def _share_met(results, question_ids_by_result) -> float | None:
+    met = total = 0
+    for result, ids in zip(results, question_ids_by_result):
+        for qid in ids:
+            outcome = result.question(qid)
+            if outcome is not None and outcome.included:
+                total += 1
+                met += 1 if outcome.met else 0
+    return met / total if total else None
+
+
+def compare_rounds(q1, results1: Sequence, q2, results2: Sequence, *, questions: Sequence[str] = (),
+                   areas: Sequence[str] = (), names: tuple[str, str] = ("", ""),
+                   method: str = "weakest") -> list[RoundEffect]:
+    """Linked questions and areas between two closed rounds (D12): q1/results1 the
+    earlier round's version and its submitted units' results, q2/results2 the later.
+
+    A question is followed through continuity; it is comparable when it is included in
+    some unit's result in both rounds; its share met = share of those units in which it
+    is met. An area is comparable when its comparable share is 1.0; its level is that
+    of the city roll-up, its share met over all its (unit, question) pairs."""
+    from survey_engine.planning.followup import comparable_share
+    from survey_engine.questionnaire.continuity import successor_map
+    from survey_engine.scoring import rollup
+
+    same = q1.id == q2.id and q1.version == q2.version
+    succ = {q.id: q.id for q in q2.questions()} if same else successor_map(q2, q1)
+    out: list[RoundEffect] = []
+    for qid in questions:
+        old_id = qid if q1.question(qid) is not None else next((o for o, n in succ.items() if n == qid), None)
+        new_id = succ.get(old_id) if old_id is not None else None
+        if new_id is None and q2.question(qid) is not None and old_id is None:
+            new_id = qid
+        before = _share_met(results1, [[old_id]] * len(results1)) if old_id else None
+        after = _share_met(results2, [[new_id]] * len(results2)) if new_id else None
+        comparable = old_id is not None and new_id is not None and before is not None and after is not None
+        out.append(RoundEffect("question", qid, comparable, names[0], names[1], None, None, before, after,
+                               "" if comparable else "not_comparable"))
+    for aid in areas:
+        share = comparable_share(q1, q2, aid)
+        a1, a2 = q1.area(aid), q2.area(aid)
+        if a1 is None or a2 is None or share is None or share < 1.0 - TOL or not results1 or not results2:
+            out.append(RoundEffect("area", aid, False, names[0], names[1], note="not_comparable"))
+            continue
+        r1, r2 = rollup(q1, list(results1), method), rollup(q2, list(results2), method)
+        l1 = next((a.level for a in r1.areas if a.id == aid), None)
+        l2 = next((a.level for a in r2.areas if a.id == aid), None)
+        ids1 = [q.id for q in a1.questions if q.scored]
+        ids2 = [q.id for q in a2.questions if q.scored]
+        s1 = _share_met(results1, [ids1] * len(results1))
+        s2 = _share_met(results2, [ids2] * len(results2))
+        ok = (l1 is not None and l2 is not None) or (s1 is not None and s2 is not None)
+        out.append(RoundEffect("area", aid, ok, names[0], names[1], l1, l2, s1, s2, "" if ok else "not_assessed"))
+    return out

@@ -30,7 +30,7 @@ from survey_engine.services import units as units_service
 
 register_nav(NavItem("plans", "/planer", "Handlingsplaner", "Improvement plans", Action.PLAN_READ, None, 40))
 
-EDIT_FIELDS = ("period", "owner", "status", "due_date", "note")
+EDIT_FIELDS = ("period", "owner", "status", "due_date", "done_on", "note")
 
 
 def _words(lang: str) -> dict[str, Any]:
@@ -171,7 +171,7 @@ async def action_update(request: Request, plan_id: FromPath[int], action_id: Fro
     for key in EDIT_FIELDS:
         if key in form:
             value = form_text(form, key).strip()
-            changes[key] = (value or None) if key in ("period", "due_date") else value
+            changes[key] = (value or None) if key in ("period", "due_date", "done_on") else value
     kept = {"action": action_id, **changes}
     try:
         await service.update_action(principal, plan_id, action_id, _revision(form), changes)
