@@ -121,13 +121,17 @@ def _round_lines(rec: dict[str, Any], lang: str) -> list[str]:
     out = []
     info = rec["rounds_info"]
     if rec["rounds"] and info.get("pair") is None:
-        closed = ", ".join(r["name"] for r in info.get("closed", [])) or ("ingen" if sv else "none")
-        out.append(f"Självskattningen görs vartannat år. Före periodens slut finns bara en avslutad omgång "
-                   f"({closed}), så förändringen i de kopplade frågorna och områdena kan inte mätas ännu; nästa "
-                   f"omgång visar den." if sv else
-                   f"The self-assessment runs every second year. Before the end of the period there is only one "
-                   f"closed round ({closed}), so the change in the linked questions and areas cannot be measured "
-                   f"yet; the next round will show it.")
+        closed = info.get("closed", [])
+        if closed:
+            which = (f"bara en avslutad omgång ({closed[-1]['name']})" if sv else
+                     f"only one closed round ({closed[-1]['name']})")
+        else:
+            which = "ingen avslutad omgång" if sv else "no closed round"
+        out.append(f"Självskattningen görs vartannat år. Före periodens slut finns {which}, så förändringen i de "
+                   f"kopplade frågorna och områdena kan inte mätas ännu; nästa omgång visar den." if sv else
+                   f"The self-assessment runs every second year. Before the end of the period there is {which}, "
+                   f"so the change in the linked questions and areas cannot be measured yet; the next round will "
+                   f"show it.")
         return out
     for r in rec["rounds"]:
         d, title = r["display"], _t(r["title"], lang)

@@ -81,7 +81,9 @@ async def _closed_rounds(family: str, end: dt.date) -> list[dict[str, Any]]:
         (Round.status == "closed") & (Round.questionnaire.family == family))
     out = []
     for r in rows:
-        closed = clock.local(r["closed_at"]).date() if r["closed_at"] else r["closes_on"]
+        # the round's own closing date when it has one (answers were collected until
+        # then), else the day it was closed
+        closed = r["closes_on"] or (clock.local(r["closed_at"]).date() if r["closed_at"] else None)
         if closed is not None and closed <= end:
             out.append({**r, "closed_on": closed})
     out.sort(key=lambda r: (r["closed_on"], r["id"]))
