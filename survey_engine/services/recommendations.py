@@ -62,15 +62,16 @@ async def _check_links(specs: Iterable[RecommendationSpec], source: str,
             cache[spec.family] = await family_versions(spec.family)
         versions = cache[spec.family].values()
         if not versions:
-            line = (lines or {}).get(f"{path}.family")
-            problems.append(Problem(source, f"{path}.family",
+            fpath = f"{path}.family" if path else "family"
+            line = (lines or {}).get(fpath)
+            problems.append(Problem(source, fpath,
                                     f"enkätfamiljen {spec.family!r} är inte publicerad / the questionnaire family "
                                     f"{spec.family!r} is not published", line))
             continue
         for kind, ids, finder in (("questions", spec.questions, "question"), ("areas", spec.areas, "area")):
             for j, ident in enumerate(ids):
                 if not any(getattr(q, finder)(ident) is not None for q in versions):
-                    p = f"{path}.{kind}[{j}]"
+                    p = f"{path}.{kind}[{j}]" if path else f"{kind}[{j}]"
                     problems.append(Problem(source, p, f"{ident!r} finns inte i {spec.family} / {ident!r} is not "
                                                        f"in any version of {spec.family}", (lines or {}).get(p)))
     problems.extend(await _check_indicators(specs, source, lines, paths))
@@ -88,7 +89,7 @@ async def _check_indicators(specs, source, lines, paths) -> list[Problem]:
         path = paths[i] if paths else f"recommendations[{i}]"
         for j, ident in enumerate(spec.indicators):
             if ident not in known:
-                p = f"{path}.indicators[{j}]"
+                p = f"{path}.indicators[{j}]" if path else f"indicators[{j}]"
                 out.append(Problem(source, p, f"indikatorn {ident!r} är inte publicerad / indicator {ident!r} is "
                                               f"not published", (lines or {}).get(p)))
     return out

@@ -55,6 +55,10 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds/{{round_id:int}}/responses", "POST"): {"json": {"unit": OWN}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
+        (f"{API}/audits", "POST"): {"json": {"source": "format: 1\nid: x\n"}},  # allowed: 422 (incomplete)
+        (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}", "PATCH"): {"json": {"responsible": "x"}},
+        (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}/actions", "POST"): {"json": {"action_id": 1}},
+        (f"{API}/audits/{{audit_id:str}}/statement", "GET"): {"params": {"from": "2025-01-01", "to": "2025-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }
@@ -72,6 +76,8 @@ def _url(path: str, ctx: dict, who: str) -> str:
         # no plan exists here (unit a has no submitted response): allowed roles get 404
         # from the service, the guard refuses the others (tests/plans check real plans)
         "plan_id": 1, "action_id": 1,
+        # no audit exists here either: allowed roles get 404 (tests/audits check real ones)
+        "audit_id": "ingen-granskning", "rec_id": "ingen",
     }
 
     def fill(m: re.Match) -> str:

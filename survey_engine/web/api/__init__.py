@@ -6,6 +6,7 @@ from litestar import Router, get
 from litestar.di import Provide
 
 from survey_engine.web.api.audit import AuditController
+from survey_engine.web.api.audits import AuditsController
 from survey_engine.web.api.auth import AuthController, TokenController
 from survey_engine.web.api.common import provide_actor
 from survey_engine.web.api.plans import PlanController
@@ -21,7 +22,7 @@ API_PREFIX = "/api/v1"
 API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
-    PlanController,
+    PlanController, AuditsController,
 ]
 
 
