@@ -19,6 +19,7 @@ from survey_engine.services.policy import Action, Principal
 from survey_engine.planning import ACTION_STATUSES
 from survey_engine.planning.vocabulary import effect_text, status_text
 from survey_engine.services import plans as service
+from survey_engine.services import recommendations as rec_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, AppError
 from survey_engine.services.questionnaires import get_questionnaire
@@ -134,7 +135,11 @@ async def _plan_page(request: Request, plan_id: int, status: int = 200, **extra:
     groups = [{"period": p["period"], "effort": p["effort"],
                "actions": [a for a in plan["actions"] if a["period"] == p["period"]]} for p in plan["periods"]]
     groups.append({"period": None, "effort": None, "actions": [a for a in plan["actions"] if a["period"] is None]})
+    # the audit recommendations each action answers, and those it can be linked to
+    recs = await rec_service.recommendation_choices(principal) if principal.can(Action.RECOMMENDATION_READ) else []
+    rec_links = await rec_service.links_of_actions([a["id"] for a in plan["actions"]]) if recs else {}
     return render(request, "plans/plan.html", status=status, plan=plan, groups=groups, texts=_texts(q, plan, lang),
+                  recommendations=recs, rec_links=rec_links,
                   areas=_area_titles([q], lang), area_ids=[a.id for a in q.areas], levels=[lv.level for lv in q.levels],
                   may_edit=principal.can(Action.PLAN_WRITE, plan["unit"]), words=_words(lang),
                   statuses=ACTION_STATUSES, kept=extra.pop("kept", {}), **extra)
