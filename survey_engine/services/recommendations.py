@@ -187,6 +187,8 @@ async def _linked_actions(rec_ids: list[int]) -> dict[int, list[dict[str, Any]]]
     out: dict[int, list[dict[str, Any]]] = {r: [] for r in rec_ids}
     if not rec_ids:
         return out
+    # Two flat queries: a join chain through the action to its plan and on to the unit
+    # twice would give PostgreSQL the same table alias twice.
     rows = await RecommendationAction.select(
         RecommendationAction.recommendation, RecommendationAction.action,
         RecommendationAction.action.title.as_alias("title"), RecommendationAction.action.owner.as_alias("owner"),
@@ -194,16 +196,19 @@ async def _linked_actions(rec_ids: list[int]) -> dict[int, list[dict[str, Any]]]
         RecommendationAction.action.due_date.as_alias("due_date"),
         RecommendationAction.action.done_on.as_alias("done_on"),
         RecommendationAction.action.plan.as_alias("plan_id"),
-        RecommendationAction.action.plan.title.as_alias("plan_title"),
-        RecommendationAction.action.plan.unit.code.as_alias("unit"),
-        RecommendationAction.action.plan.unit.name.as_alias("unit_name"),
     ).where(RecommendationAction.recommendation.is_in(rec_ids)).order_by(RecommendationAction.id)
+    plan_ids = sorted({r["plan_id"] for r in rows})
+    plans = {p["id"]: p for p in await Plan.select(
+        Plan.id, Plan.title, Plan.unit.code.as_alias("unit"), Plan.unit.name.as_alias("unit_name")).where(
+        Plan.id.is_in(plan_ids))} if plan_ids else {}
     for r in rows:
+        p = plans.get(r["plan_id"], {})
         out[r["recommendation"]].append({
             "action_id": r["action"], "title": r["title"], "owner": r["owner"], "status": r["status"],
             "due_date": r["due_date"].isoformat() if r["due_date"] else None,
             "done_on": r["done_on"].isoformat() if r["done_on"] else None,
-            "plan_id": r["plan_id"], "plan_title": r["plan_title"], "unit": r["unit"], "unit_name": r["unit_name"]})
+            "plan_id": r["plan_id"], "plan_title": p.get("title", ""), "unit": p.get("unit"),
+            "unit_name": p.get("unit_name")})
     return out
 
 
@@ -352,11 +357,16 @@ async def links_of_actions(action_ids: list[int]) -> dict[int, list[dict[str, st
     if not action_ids:
         return out
     rows = await RecommendationAction.select(
-        RecommendationAction.action, RecommendationAction.recommendation.rec_id.as_alias("rec"),
-        RecommendationAction.recommendation.audit.key.as_alias("audit")).where(
+        RecommendationAction.action, RecommendationAction.recommendation).where(
         RecommendationAction.action.is_in(list(action_ids)))
+    if not rows:
+        return out
+    recs = {r["id"]: r for r in await Recommendation.select(
+        Recommendation.id, Recommendation.rec_id, Recommendation.audit.key.as_alias("audit")).where(
+        Recommendation.id.is_in(sorted({r["recommendation"] for r in rows})))}
     for r in rows:
-        out.setdefault(r["action"], []).append({"audit": r["audit"], "id": r["rec"]})
+        rec = recs[r["recommendation"]]
+        out.setdefault(r["action"], []).append({"audit": rec["audit"], "id": rec["rec_id"]})
     return out
 
 
