@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "ops",
     "plans",
     "audits",  # after "reports": adds `report statement` to that group
+    "indicators",
 ]
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from survey_engine.services.policy import Principal, Role
 from survey_engine.questionnaire.model import Question, Questionnaire
 from survey_engine.errors import Conflict
-from survey_engine.services import audit_demo, plan_demo, questionnaires, responses, rounds, units
+from survey_engine.services import audit_demo, demo_indicators, plan_demo, questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
 from survey_engine.text import Text
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
@@ -30,6 +30,7 @@ from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersi
 from survey_engine.services.demo_users import ensure_demo_users
 from survey_engine.store.audit_tables import Audit
 from survey_engine.store.tables import Unit
+from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
 
 FAMILY = "mcf-cybersakerhet"
 SEED = "survey-engine-demo-1"
@@ -201,6 +202,8 @@ async def clear_survey_data() -> None:
     async with write_transaction():
         for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
+        for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
+            await table.delete(force=True)
         await Unit.update({Unit.parent: None}, force=True)
         await Unit.delete(force=True)
         await QuestionnaireVersion.delete(force=True)
@@ -248,6 +251,10 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             await responses.submit_response(state["id"], actor=who, revision=revision)
     await rounds.close_round(r24["id"], actor=actor)
     log(f"  omgång / round {r24['id']}: {r24['name']} (stängd / closed)")
+
+    # Measured indicators before the 2026 round starts, so its linked number questions
+    # (utb-andel) start from the measured completion (docs/indicators.md §2.3).
+    await demo_indicators.load_demo_indicators(questionnaires_dir, actor=actor, units=UNITS, log=log)
 
     r26 = await rounds.create_round("Cybersäkerhetskollen 2026", FAMILY, "2026.1", codes,
                                     dt.date(2026, 3, 1), dt.date(2026, 12, 18), actor=actor)

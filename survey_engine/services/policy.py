@@ -60,6 +60,10 @@ class Action(str, enum.Enum):
     # across units, recorded and edited by admins and planners.
     RECOMMENDATION_READ = "recommendation.read"
     RECOMMENDATION_WRITE = "recommendation.write"
+    # Measured indicators (docs/indicators.md): read the figures of a unit; publish
+    # definitions and import measurements.
+    INDICATOR_READ = "indicator.read"
+    INDICATOR_MANAGE = "indicator.manage"
 
 
 class Scope(enum.Enum):
@@ -80,6 +84,7 @@ UNIT_SCOPED: frozenset[Action] = frozenset(
         Action.EXPORT_READ,
         Action.PLAN_READ,
         Action.PLAN_WRITE,
+        Action.INDICATOR_READ,
     }
 )
 
@@ -94,6 +99,7 @@ _READS = {
     Action.EXPORT_READ,
     Action.PLAN_READ,
     Action.RECOMMENDATION_READ,
+    Action.INDICATOR_READ,
 }
 
 
@@ -103,7 +109,9 @@ def _row(**scopes: Scope) -> dict[Action, Scope]:
 
 POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
-    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, token_manage_own=_A),
+    # Analysts (stadskontoret) also bring in the measured data: indicator definitions and
+    # the measurement files from the learning platform and other sources.
+    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(
@@ -124,6 +132,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         response_submit=_O,
         scores_read=_O,
         plan_read=_O,
+        indicator_read=_O,
         token_manage_own=_A,
     ),
     # Auditors read everything and change nothing. Their own tokens are their own

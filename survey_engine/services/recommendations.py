@@ -98,7 +98,10 @@ async def _check_indicators(specs, source, lines, paths) -> list[Problem]:
 async def indicator_ids_known() -> set[str] | None:
     """The ids of published indicators, or None when none are published (then links
     are kept as written: an audit may be recorded before its indicators)."""
-    return None
+    from survey_engine.services.indicators import definitions
+
+    known = set(await definitions())
+    return known or None
 
 
 def _errors_of(exc: AuditFileError) -> Invalid:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from survey_engine.services import audit
+from survey_engine.services import audit, indicators
 from survey_engine.questionnaire.errors import AnswersError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services.common import dump, load_value, page_args
@@ -33,6 +33,7 @@ from survey_engine.questionnaire.answers import parse_answers_document
 
 MAX_NOTE = 4000
 PREFILL_ACTOR = "prefill"
+MEASURED_ACTOR = "indikator"  # history actor of a value taken from a measured indicator
 
 _RESPONSE_COLUMNS = (
     Response.id, Response.round, Response.status, Response.revision, Response.started_at,
@@ -371,6 +372,11 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
     q = await questionnaire_by_id(rnd["questionnaire"])
     source = await _previous_response(round_id, unit["id"], q) if prefill else None
     carried = await prefill_changes(q, source["id"]) if source else {}
+    # Number questions an indicator links to start from the measured value (newer than
+    # last round's answer); docs/indicators.md §2.3.
+    measured = await indicators.measured_answers(q, unit_code) if prefill else {}
+    for qid in measured:
+        carried.pop(qid, None)
     try:
         async with write_transaction():
             t = clock.now()
@@ -380,15 +386,36 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
             )).returning(Response.id)
             response_id = rows[0]["id"]
             await _write_changes(response_id, 0, {}, carried, PREFILL_ACTOR, q)
+            for qid, m in measured.items():
+                await _write_changes(response_id, 0, {}, {qid: (m["value"], "", m["note"])},
+                                     f"{MEASURED_ACTOR}:{m['indicator']}@{m['period']}", q)
             await audit.record(actor, "response.start", "response", response_id, unit=unit_code,
                                details={"round": round_id, "prefilled_from": source["id"] if source else None,
-                                        "prefilled": len(carried)})
+                                        "prefilled": len(carried),
+                                        "measured": {qid: f"{m['indicator']}@{m['period']}" for qid, m in measured.items()}})
     except Exception as exc:
         if is_unique_violation(exc):  # started by someone else at the same moment
             again = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
             return await _get(again["id"]), False
         raise
     return await _get(response_id), True
+
+
+async def fill_measured_value(response_id: int, question_id: str, *, actor: Principal,
+                              revision: int | None = None) -> dict[str, Any]:
+    """The "Hämta uppmätt värde" button: set a number question that an indicator links
+    to (docs/indicators.md §2.3) to the unit's latest measured figure, with the source
+    and period in its evidence note (so the answer history shows where it came from).
+    NotFound when there is no measured value for the question and unit."""
+    row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    measured = (await indicators.measured_answers(q, row["unit_code"])).get(question_id)
+    if measured is None:
+        raise NotFound(Text(f"Det finns inget uppmätt värde för {question_id} och {row['unit_code']}",
+                            f"there is no measured value for {question_id} and {row['unit_code']}"),
+                       [{"question": question_id, "message": "no measured value"}])
+    return await _save(response_id, revision, {question_id: measured["value"]}, {}, {question_id: measured["note"]},
+                       actor, audit_action="response.measured")
 
 
 # ---------------------------------------------------------------- submit, reopen

@@ -17,7 +17,8 @@ from survey_engine.indicators.statement import (
     IndicatorEffect, RoundEffect, compare_rounds, indicator_effect, inside, verdict,
 )
 from survey_engine.reporting.statement import describe
-from survey_engine.services import recommendations
+from survey_engine.services import indicators, recommendations
+from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Action, Principal, require
 from survey_engine.questionnaire.model import localized
 from survey_engine.services.questionnaires import questionnaire_by_id
@@ -54,8 +55,16 @@ def parse_period(start: Any, end: Any) -> tuple[dt.date, dt.date]:
 
 async def indicator_figures(indicator_id: str) -> dict[str, Any] | None:
     """The indicator's definition and series in the shape of spec §3 (`indicators show
-    --format json`) plus `title` and `source`, or None when it is not published."""
-    return None
+    --format json`) plus `title` and `source`, or None when it is not published. Read
+    with the system's own principal: the caller has checked recommendation.read, and
+    the statement shows every unit (it is a city document)."""
+    d = (await indicators.definitions()).get(indicator_id)
+    if d is None:
+        return None
+    data = await indicators.show(indicator_id, actor=system_actor())
+    data["title"] = {"sv": d.title.sv, "en": d.title.en}
+    data["source"] = {"sv": d.source.sv, "en": d.source.en}
+    return data
 
 
 async def _unit_names() -> dict[str, str]:

@@ -95,6 +95,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
                 Tag(name="questionnaires", description="Publicerade enkätversioner / published questionnaire versions"),
                 Tag(name="rounds", description="Omgångar / survey rounds"),
                 Tag(name="responses", description="Svar / responses and answers"),
+                Tag(name="indicators", description="Uppmätta indikatorer / measured indicators"),
             ],
         ),
         debug=debug,

@@ -23,20 +23,24 @@ EXPECTED = {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A",
         "recommendation.read": "A",
+        "indicator.read": "A", "indicator.manage": "A",
     },
     Role.PLANNER: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "plan.read": "A", "plan.write": "A", "token.manage_own": "A",
         "recommendation.read": "A", "recommendation.write": "A",
+        "indicator.read": "A",
     },
     Role.RESPONDENT: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "O", "response.write": "O",
         "response.submit": "O", "scores.read": "O", "plan.read": "O", "token.manage_own": "A",
+        "indicator.read": "O",
     },
     Role.AUDITOR: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "audit.read": "A",
         "token.manage_own": "A", "recommendation.read": "A",
+        "token.manage_own": "A", "indicator.read": "A",
     },
 }
 
@@ -80,6 +84,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
         "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
         "token.manage_own", "recommendation.read", "recommendation.write",
+        "token.manage_own", "indicator.read", "indicator.manage",
     }
     assert set(POLICY) == set(Role)
     for role in Role:

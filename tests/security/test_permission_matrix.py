@@ -34,7 +34,10 @@ _n = itertools.count(1)
 FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET"),
             # plans (issue 8): the list and the city-wide follow-up hold only the plans one may read
             (f"{API}/plans", "GET"), (f"{API}/plans/summary", "GET"),
-            (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET")}
+            (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET"),
+            # indicators (issue 16): respondents see their own units' figures and the kommun total
+            (f"{API}/indicators", "GET"), (f"{API}/indicators/{{indicator_id:str}}", "GET"),
+            (f"{API}/indicators/{{indicator_id:str}}/series", "GET")}
 
 
 def _body(path: str, method: str, ctx: dict):
@@ -78,6 +81,8 @@ def _url(path: str, ctx: dict, who: str) -> str:
         "plan_id": 1, "action_id": 1,
         # no audit exists here either: allowed roles get 404 (tests/audits check real ones)
         "audit_id": "ingen-granskning", "rec_id": "ingen",
+        # no indicator is published here: allowed roles get 404 from the service
+        "indicator_id": "kurs", "question_id": "antal",
     }
 
     def fill(m: re.Match) -> str:

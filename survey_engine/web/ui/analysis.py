@@ -13,6 +13,7 @@ from litestar.response import Response, Template
 from survey_engine.services.policy import Action, Principal
 from survey_engine.services import overview as overview_service
 from survey_engine.services import responses as responses_service
+from survey_engine.services import indicators as indicators_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import NotFound
 from survey_engine.services.questionnaires import questionnaire_by_id
@@ -126,8 +127,23 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
         ctx = await result_context(q, _score(q, responses_service.values_of(state)), lang)
 
     unit = await get_unit(code)
+    figures = []
+    if principal.can(Action.INDICATOR_READ, code):
+        for f in await indicators_service.unit_indicators(code, actor=principal):
+            ind = f["indicator"]
+            figures.append({"id": ind["id"], "title": ind["title"], "period": f["period"], "direction": ind["direction"],
+                            "value": _ind_fmt(ind["kind"], f["value"], lang), "target": _ind_fmt(ind["kind"], ind["target"], lang),
+                            "meets": f["meets_target"], "gap": _ind_fmt(ind["kind"], f["gap"], lang) if f["gap"] else ""})
     return render(request, "analysis/unit.html", round=rnd, q=q, unit=unit, state=state,
-                  title_q=sv.text(q.title, lang, q), **ctx)
+                  title_q=sv.text(q.title, lang, q), indicator_figures=figures, **ctx)
+
+
+def _ind_fmt(kind: str, value: float, lang: str) -> str:
+    """A measured figure for the förvaltning page: a share as percent (docs/indicators.md)."""
+    if kind == "share":
+        text = f"{value * 100:.1f}"
+        return (text.replace(".", ",") + " %") if lang == "sv" else text + "%"
+    return f"{value:g}".replace(".", ",") if lang == "sv" else f"{value:g}"
 
 
 REPORT_FORMATS = ("html", "pdf", "xlsx")
