@@ -92,13 +92,14 @@ def _indicator_lines(ind: dict[str, Any], lang: str) -> list[str]:
     d, title, kind = ind["display"], _t(ind["title"], lang), ind["kind"]
     sv = lang == "sv"
     if ind["periods"] == 0:
-        return [f"{title}: ingen mätning under perioden; effekten kan inte mätas ännu." if sv else
-                f"{title}: no measurement in the period; the effect cannot be measured yet."]
+        return [f"{title} (mål {d['target']}): ingen mätning under perioden; effekten kan inte mätas ännu." if sv
+                else f"{title} (target {d['target']}): no measurement in the period; the effect cannot be measured "
+                     f"yet."]
     if ind["periods"] == 1:
-        return [(f"{title}: bara en mätning under perioden ({ind['first']['period']}: {d['first']}); en förändring "
-                 f"kan mätas först när nästa mätning finns." if sv else
-                 f"{title}: only one measurement in the period ({ind['first']['period']}: {d['first']}); a change "
-                 f"can be measured once the next measurement exists.")]
+        return [(f"{title} (mål {d['target']}): bara en mätning under perioden ({ind['first']['period']}: "
+                 f"{d['first']}); en förändring kan mätas först när nästa mätning finns." if sv else
+                 f"{title} (target {d['target']}): only one measurement in the period ({ind['first']['period']}: "
+                 f"{d['first']}); a change can be measured once the next measurement exists.")]
     met = ("nått" if ind["met_at_end"] else "inte nått") if sv else ("met" if ind["met_at_end"] else "not met")
     line = (f"{title} (hela kommunen): {d['first']} ({ind['first']['period']}) → {d['last']} "
             f"({ind['last']['period']}), förändring {d['change']}. Målet {d['target']} är {met} vid periodens slut."
