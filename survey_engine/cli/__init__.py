@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "plans",
     "audits",  # after "reports": adds `report statement` to that group
     "indicators",
+    "mail",  # after "data": adds `units contacts`; and `reminders`
 ]
 
 

@@ -60,10 +60,13 @@ class Action(str, enum.Enum):
     # across units, recorded and edited by admins and planners.
     RECOMMENDATION_READ = "recommendation.read"
     RECOMMENDATION_WRITE = "recommendation.write"
+    ACCOUNT_MANAGE_OWN = "account.manage_own"  # change one's own password (docs/security.md)
     # Measured indicators (docs/indicators.md): read the figures of a unit; publish
     # definitions and import measurements.
     INDICATOR_READ = "indicator.read"
     INDICATOR_MANAGE = "indicator.manage"
+    REMINDER_READ = "reminder.read"  # the e-mail outbox and the units' contact addresses
+    REMINDER_SEND = "reminder.send"  # send reminders now, retry failed e-mails
 
 
 class Scope(enum.Enum):
@@ -109,9 +112,9 @@ def _row(**scopes: Scope) -> dict[Action, Scope]:
 
 POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
-    # Analysts (stadskontoret) also bring in the measured data: indicator definitions and
-    # the measurement files from the learning platform and other sources.
-    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A),
+    # Analysts also bring in measured data (indicators) and remind units by e-mail.
+    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A,
+                       account_manage_own=_A, reminder_read=_A, reminder_send=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(
@@ -119,6 +122,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         plan_write=_A,
         recommendation_write=_A,
         token_manage_own=_A,
+        account_manage_own=_A,
     ),
     # Respondents answer for their own units only. Reopening a submitted response is an
     # administrative act: otherwise "submitted" would mean nothing. The overview and
@@ -134,10 +138,12 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         plan_read=_O,
         indicator_read=_O,
         token_manage_own=_A,
+        account_manage_own=_A,
     ),
     # Auditors read everything and change nothing. Their own tokens are their own
     # credentials (a script that reads the audit log needs one), not data.
-    Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A),
+    Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A,
+                       account_manage_own=_A, reminder_read=_A),
 }
 
 

@@ -13,6 +13,7 @@ APP_CONFIG = AppConfig(
             "survey_engine.store.tables",
             "survey_engine.store.indicator_tables",
             "survey_engine.store.audit_tables",
+            "survey_engine.store.mail_tables",
         ],
         exclude_imported=True,
     ),

@@ -23,7 +23,6 @@ from survey_engine.web import create_app
 from survey_samples import V2024
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 
 API = "/api/v1"
 OWN, OTHER = "a", "b"  # the objects used are unit a's; the "other" respondent is bound to b
@@ -47,6 +46,8 @@ def _body(path: str, method: str, ctx: dict):
     bodies = {
         (f"{API}/auth/login", "POST"): {"json": {"username": "nobody", "password": "wrong password!"}},
         (f"{API}/tokens", "POST"): {"json": {"name": f"t{n}"}},
+        # The matrix's accounts have tokens and no password: an allowed role gets 422 ("no local password").
+        (f"{API}/auth/password", "POST"): {"json": {"current_password": "inget alls", "new_password": "nya fraser här"}},
         (f"{API}/users", "POST"): {"json": {"username": f"new-{n}", "role": "analyst"}},
         (f"{API}/users/{{username:str}}/role", "PUT"): {"json": {"role": "planner"}},
         (f"{API}/users/{{username:str}}/units", "PUT"): {"json": {"units": []}},
@@ -56,12 +57,16 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds", "POST"): {"json": {"name": f"R{n}", "questionnaire": "liten", "version": "2024.1",
                                              "units": [OWN]}},
         (f"{API}/rounds/{{round_id:int}}/responses", "POST"): {"json": {"unit": OWN}},
+        (f"{API}/rounds/{{round_id:int}}/deadline", "POST"): {"json": {"closes_on": "2099-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
         (f"{API}/audits", "POST"): {"json": {"source": "format: 1\nid: x\n"}},  # allowed: 422 (incomplete)
         (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}", "PATCH"): {"json": {"responsible": "x"}},
         (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}/actions", "POST"): {"json": {"action_id": 1}},
         (f"{API}/audits/{{audit_id:str}}/statement", "GET"): {"params": {"from": "2025-01-01", "to": "2025-12-31"}},
+        # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
+        (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
+        (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }
@@ -83,6 +88,7 @@ def _url(path: str, ctx: dict, who: str) -> str:
         "audit_id": "ingen-granskning", "rec_id": "ingen",
         # no indicator is published here: allowed roles get 404 from the service
         "indicator_id": "kurs", "question_id": "antal",
+        "message_id": 1,  # the outbox is empty: allowed roles get 404
     }
 
     def fill(m: re.Match) -> str:
@@ -129,6 +135,8 @@ def test_every_route_of_the_app_has_a_decision():
     assert len(api) >= 40
     public = sorted(k for k, v in api.items() if v == "public")
     assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"), (f"{API}/auth/me", "GET"),
+                      # single sign-on: starting and finishing a login (tests/sso)
+                      (f"{API}/auth/sso/callback", "POST"), (f"{API}/auth/sso/start", "POST"),
                       (f"{API}/health", "GET")]
 
 

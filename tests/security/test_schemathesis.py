@@ -26,7 +26,6 @@ from schemathesis.checks import (
 from api_support import seed_round, token_for
 from survey_engine.web import create_app
 
-pytestmark = pytest.mark.db
 
 EXAMPLES_PER_OPERATION = 12  # per generation mode (positive and negative)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -16,7 +16,8 @@ _TOO_LONG = re.compile(r"should have at most \d+ (characters?|items?)\b")
 
 
 def service_error(request: Request, exc: AppError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginThrottled) else None
+    retry_after = exc.retry_after if isinstance(exc, LoginThrottled) else exc.extra.get("retry_after")
+    headers = {"Retry-After": str(retry_after)} if retry_after else None  # 429s: login throttle, reminders
     return Response(content=exc.to_dict(), status_code=exc.status_code, headers=headers)
 
 
@@ -30,7 +31,10 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
             items.append({"message": str(item)})
     # Text or a list over its length limit is an invalid value (422, like the limits the
     # services check); a wrong type, a missing field or malformed JSON stays 400.
-    too_long = bool(items) and all(_TOO_LONG.search(i.get("message", "")) and i.get("field") for i in items)
+    # So is a control character in text (survey_engine/plaintext.py).
+    too_long = bool(items) and all(
+        (_TOO_LONG.search(i.get("message", "")) or "styrtecken" in i.get("message", "")) and i.get("field")
+        for i in items)
     return Response(
         content={"detail": "Ogiltig begäran / invalid request: " + (exc.detail or ""), "errors": items},
         status_code=422 if too_long else HTTP_400_BAD_REQUEST,

@@ -17,6 +17,7 @@ from survey_engine.services import indicators as indicators_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import NotFound
 from survey_engine.services.questionnaires import questionnaire_by_id
+from survey_engine.web.ui import reminders as reminders_ui
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui.common import lang_of, need, render
 from survey_engine.web.ui.respondent import result_context
@@ -43,7 +44,9 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     principal = need(request, Action.OVERVIEW_READ)
     data = await overview_service.round_overview(round_id, actor=principal)
     waiting = [u for u in data["units"] if u["status"] != "submitted"]
-    return render(request, "analysis/overview.html", data=data, round=data["round"], waiting=waiting)
+    reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
+    return render(request, "analysis/overview.html", data=data, round=data["round"], waiting=waiting,
+                  reminder=reminder)
 
 
 async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any, list[dict[str, Any]]]:

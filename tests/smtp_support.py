@@ -1,0 +1,91 @@
+"""A real SMTP server on loopback for the reminder tests (aiosmtpd), and helpers to read
+what it received. A plain module (not a conftest): import it as `from smtp_support import …`."""
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from dataclasses import dataclass, field
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    message: email.message.EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def language(self) -> str:
+        return str(self.message["Content-Language"])
+
+    @property
+    def body(self) -> str:
+        return self.message.get_content()
+
+
+@dataclass
+class Mailbox:
+    """What the server does with mail: keeps it, or refuses it with `refuse` (e.g. "554 …")."""
+
+    received: list[Received] = field(default_factory=list)
+    refuse: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return self.refuse
+        message = email.message_from_bytes(envelope.original_content or envelope.content,
+                                           policy=email.policy.default)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[Received]:
+        return [r for r in self.received if address in r.recipients]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpServer:
+    """aiosmtpd's Controller on 127.0.0.1, startable and stoppable on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.mailbox = Mailbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def env(self) -> dict[str, str]:
+        return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port), "SMTP_FROM": "enkat@kommun.example",
+                "SMTP_STARTTLS": "false", "SMTP_TIMEOUT": "5"}
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A running loopback SMTP server, and the SMTP_* settings that point at it. Import
+    it into a test module (`from smtp_support import smtp`) or a folder's conftest."""
+    server = SmtpServer()
+    server.start()
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SMTP_USER", raising=False)
+    monkeypatch.delenv("REMINDER_DAYS_BEFORE", raising=False)
+    yield server
+    server.stop()

@@ -1,0 +1,83 @@
+"""The reminder pages: the overview's "Skicka påminnelse" (CSRF, rate limit, audit), the
+outbox with failed sends and their retry, a unit's contact addresses. Real SMTP on loopback."""
+import re
+
+import pytest
+
+from smtp_support import smtp  # noqa: F401
+from survey_engine.services import audit, contacts
+from survey_engine.services.access import system_actor
+
+pytestmark = pytest.mark.db
+
+
+async def test_overview_button_outbox_retry_and_contacts(site, browser, smtp):
+    await contacts.replace_contacts([contacts.contact_input("kultur", "kultur@kommun.example.invalid", "Registrator"),
+                                     contacts.contact_input("miljo", "miljo@kommun.example.invalid", "", "en")],
+                                    actor=system_actor("tests"))
+    analyst = await browser("analytiker")
+    page = await analyst.get(f"/analys/omgang/{site.round_id}")
+    assert page.status_code == 200 and "Skicka påminnelse" in page.text
+    action = f"/analys/omgang/{site.round_id}/paminnelse/kultur"
+    assert f'action="{action}"' in page.text
+
+    # without the CSRF token: refused, nothing sent
+    r = await analyst.post(action, {}, csrf=False)
+    assert r.status_code == 403 and smtp.mailbox.received == []
+    r = await analyst.post(action, {})
+    assert r.status_code == 303, r.text
+    assert "skickad" in r.headers["location"]
+    assert [m.recipients for m in smtp.mailbox.received] == [["kultur@kommun.example.invalid"]]
+    page = await analyst.get(r.headers["location"])
+    assert "Påmind nyss" in page.text
+    r = await analyst.post(action, {})
+    assert r.status_code == 429 and "Du kan skicka en ny om" in r.text
+    assert len(smtp.mailbox.received) == 1
+    events = await audit.list_events(audit.AuditFilter(action="reminder.send"))
+    assert [(e.actor, e.unit) for e in events] == [("analytiker", "kultur")]
+
+    # the mail server refuses: the page says so, the outbox lists it with a retry button
+    await analyst.get(f"/analys/omgang/{site.round_id}")
+    smtp.mailbox.refuse = "554 5.7.1 nej"
+    r = await analyst.post(f"/analys/omgang/{site.round_id}/paminnelse/miljo", {})
+    assert r.status_code == 303 and "k%C3%B6n" in r.headers["location"]
+    page = await analyst.get(f"/analys/omgang/{site.round_id}")
+    assert "inte kunnat skickas" in page.text
+    outbox = await analyst.get("/utskick")
+    assert outbox.status_code == 200 and "554 5.7.1 nej" in outbox.text and "Försök igen" in outbox.text
+    message_id = re.search(r'action="/utskick/(\d+)/forsok-igen"', outbox.text).group(1)
+    smtp.mailbox.refuse = None
+    r = await analyst.post(f"/utskick/{message_id}/forsok-igen", {})
+    assert r.status_code == 303 and "skickat" in r.headers["location"]
+    assert smtp.mailbox.to("miljo@kommun.example.invalid")[0].language == "en"
+    assert "Inga problem" in (await analyst.get("/utskick")).text
+
+    # respondents and planners: no button, no page, posts refused
+    respondent = await browser("resp-kultur")
+    assert (await respondent.get("/utskick")).status_code == 403
+    planner = await browser("planerare")
+    page = await planner.get(f"/analys/omgang/{site.round_id}")
+    assert "Skicka påminnelse" not in page.text
+    assert (await planner.post(f"/analys/omgang/{site.round_id}/paminnelse/skola", {})).status_code == 403
+    auditor = await browser("revisor")
+    page = await auditor.get("/utskick")
+    assert page.status_code == 200 and "forsok-igen" not in page.text
+
+    # contacts: the admin adds and removes; a bad address is refused with a message, nothing stored
+    admin = await browser("admin")
+    page = await admin.get("/admin/enheter")
+    assert "/admin/enheter/skola/kontakter" in page.text
+    page = await admin.get("/admin/enheter/skola/kontakter")
+    assert "inga kontaktadresser" in page.text
+    r = await admin.post("/admin/enheter/skola/kontakter", {"email": "inte en adress", "name": "", "language": "sv"})
+    assert r.status_code == 422 and "ingen e-postadress" in r.text
+    r = await admin.post("/admin/enheter/skola/kontakter",
+                         {"email": "skola@kommun.example.invalid", "name": "<b>Kansli</b>", "language": "en"})
+    assert r.status_code == 303
+    page = await admin.get("/admin/enheter/skola/kontakter")
+    assert "skola@kommun.example.invalid" in page.text and "&lt;b&gt;Kansli&lt;/b&gt;" in page.text
+    assert (await auditor.post("/admin/enheter/skola/kontakter", {"email": "x@y.example"})).status_code == 403
+    r = await admin.post("/admin/enheter/skola/kontakter/ta-bort", {"email": "skola@kommun.example.invalid"})
+    assert r.status_code == 303
+    assert await contacts.list_contacts("skola", actor=system_actor("tests")) == []
+    assert (await admin.get("/admin/enheter/nope/kontakter")).status_code == 404
