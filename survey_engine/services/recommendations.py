@@ -375,3 +375,29 @@ async def links_of_actions(action_ids: list[int]) -> dict[int, list[dict[str, st
 
 async def plan_of(plan_id: int) -> dict[str, Any] | None:
     return await Plan.select(Plan.id, Plan.unit.code.as_alias("unit")).where(Plan.id == plan_id).first()
+
+
+async def indicator_overview(actor: Principal, ids: list[str]) -> list[dict[str, Any]]:
+    """For a recommendation's page: each linked indicator's title, target and its latest
+    kommun total (period, value, met). Unpublished ids come back with `published` False."""
+    from survey_engine.services import indicators
+
+    require(actor, Action.RECOMMENDATION_READ)
+    defs = await indicators.definitions()
+    out: list[dict[str, Any]] = []
+    for ident in ids:
+        d = defs.get(ident)
+        if d is None:
+            out.append({"id": ident, "published": False})
+            continue
+        item: dict[str, Any] = {"id": ident, "published": True, "title": {"sv": d.title.sv, "en": d.title.en},
+                                "kind": d.kind, "direction": d.direction, "target": d.target, "latest": None}
+        if actor.can(Action.INDICATOR_READ):
+            data = await indicators.show(ident, actor=actor)
+            for entry in reversed(data["series"]):
+                if entry.get("total") and entry["total"].get("value") is not None:
+                    value = entry["total"]["value"]
+                    item["latest"] = {"period": entry["period"], "value": value, "met": d.meets(value)}
+                    break
+        out.append(item)
+    return out

@@ -105,6 +105,10 @@ async def test_measured_effect_and_not_yet_measurable(db):
     m = await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2026-06-30")
     kurs = m["recommendations"][0]["indicators"][0]
     assert kurs["last"]["period"] == "2026-02" and kurs["met_at_end"] and kurs["reached"]
+    # the recommendation's page shows each linked indicator's latest kommun total
+    overview = await recommendations.indicator_overview(ADMIN, ["kurs", "finns-inte"])
+    assert overview[0]["latest"] == {"period": "2026-02", "value": pytest.approx(0.95), "met": True}
+    assert overview[1] == {"id": "finns-inte", "published": False}
 
 
 async def test_unpublished_indicator_is_refused_once_indicators_exist(db):

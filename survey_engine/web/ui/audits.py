@@ -18,7 +18,8 @@ from survey_engine import clock
 from survey_engine.errors import AppError, Invalid
 from survey_engine.planning import ACTION_STATUSES
 from survey_engine.planning.vocabulary import status_text
-from survey_engine.reporting.statement import FORMATS, MEDIA_TYPES, VERDICT_LABEL, render as render_statement
+from survey_engine.reporting.statement import FORMATS, MEDIA_TYPES, VERDICT_LABEL, fmt_value
+from survey_engine.reporting.statement import render as render_statement
 from survey_engine.services import recommendations as service
 from survey_engine.services.policy import Action
 from survey_engine.services.statement import build_statement
@@ -113,7 +114,11 @@ async def _rec_page(request: Request, audit_id: str, rec_id: str, status: int = 
     principal = need(request, Action.RECOMMENDATION_READ)
     rec = await service.get_recommendation(principal, audit_id[:100], rec_id[:100])
     units_may_write = {a["unit"] for a in rec["actions"] if principal.can(Action.PLAN_WRITE, a["unit"])}
-    return render(request, "audits/recommendation.html", status=status, rec=rec,
+    lang = lang_of(request)
+    measured = [{**i, "target_text": fmt_value(i["kind"], i["target"], lang),
+                 "latest_text": fmt_value(i["kind"], i["latest"]["value"], lang) if i.get("latest") else None}
+                if i["published"] else i for i in await service.indicator_overview(principal, rec["indicators"])]
+    return render(request, "audits/recommendation.html", status=status, rec=rec, measured=measured,
                   status_words=_status_words(lang_of(request)),
                   may_write=principal.can(Action.RECOMMENDATION_WRITE), may_unlink=units_may_write,
                   form=extra.pop("form", None), **extra)
