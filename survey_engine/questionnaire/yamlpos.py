@@ -119,7 +119,7 @@ class _Builder:
             return None
         try:
             value = self.loader.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date such as 2024-13-40
             self.issues.append(YamlIssue(path, f"värdet kan inte läsas / the value cannot be read "
                                                f"({getattr(exc, 'problem', None) or exc})", _line(node)))
             return None

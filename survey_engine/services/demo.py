@@ -23,13 +23,14 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine import clock
 from survey_engine.questionnaire.model import Question, Questionnaire
 from survey_engine.errors import Conflict
-from survey_engine.services import demo_indicators, plan_demo, questionnaires, responses, rounds, units
+from survey_engine.services import audit_demo, demo_indicators, plan_demo, questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
 from survey_engine.text import Text
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.demo_users import ensure_demo_users
+from survey_engine.store.audit_tables import Audit
 from survey_engine.store.tables import Unit
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
 
@@ -208,6 +209,7 @@ async def clear_survey_data() -> None:
         await Unit.update({Unit.parent: None}, force=True)
         await Unit.delete(force=True)
         await QuestionnaireVersion.delete(force=True)
+        await Audit.delete(force=True)  # its recommendations and action links go with it
 
 
 @contextlib.contextmanager
@@ -315,7 +317,8 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         if not draft:
             await responses.submit_response(state["id"], actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
-    await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
+    plan_ids = await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
+    await audit_demo.load_demo_audit(questionnaires_dir, actor=actor, plan_ids=plan_ids, log=log)
     logins = await demo_logins(log=log)
     return {"rounds": [r24["id"], r26["id"]], "units": len(UNITS) + 1, "logins": len(logins)}
 

@@ -64,6 +64,10 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds/{{round_id:int}}/deadline", "POST"): {"json": {"closes_on": "2099-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
+        (f"{API}/audits", "POST"): {"json": {"source": "format: 1\nid: x\n"}},  # allowed: 422 (incomplete)
+        (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}", "PATCH"): {"json": {"responsible": "x"}},
+        (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}/actions", "POST"): {"json": {"action_id": 1}},
+        (f"{API}/audits/{{audit_id:str}}/statement", "GET"): {"params": {"from": "2025-01-01", "to": "2025-12-31"}},
         # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
         (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
         (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
@@ -84,6 +88,8 @@ def _url(path: str, ctx: dict, who: str) -> str:
         # no plan exists here (unit a has no submitted response): allowed roles get 404
         # from the service, the guard refuses the others (tests/plans check real plans)
         "plan_id": 1, "action_id": 1,
+        # no audit exists here either: allowed roles get 404 (tests/audits check real ones)
+        "audit_id": "ingen-granskning", "rec_id": "ingen",
         # no indicator is published here: allowed roles get 404 from the service
         "indicator_id": "kurs", "question_id": "antal",
         "message_id": 1,  # the outbox is empty: allowed roles get 404
