@@ -28,6 +28,8 @@ from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.demo_users import ensure_demo_users
+from survey_engine.services import contacts
+from survey_engine.store.mail_tables import OutboxMessage, UnitContact
 from survey_engine.store.tables import Unit
 
 FAMILY = "mcf-cybersakerhet"
@@ -200,6 +202,9 @@ async def clear_survey_data() -> None:
     async with write_transaction():
         for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
+        # Contacts go with their units; outbox keys name round ids, which a new demo reuses.
+        await UnitContact.delete(force=True)
+        await OutboxMessage.delete(force=True)
         await Unit.update({Unit.parent: None}, force=True)
         await Unit.delete(force=True)
         await QuestionnaireVersion.delete(force=True)
@@ -232,6 +237,8 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     )
     codes = [u.code for u in UNITS]
     log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar och bolag / departments and companies")
+    n_contacts = await contacts.load_demo_contacts(codes, actor=actor)  # e-mail reminders (issue 17)
+    log(f"  kontaktadresser / contact addresses: {n_contacts} (@…example.invalid)")
 
     r24 = await rounds.create_round("Cybersäkerhetskollen 2024", FAMILY, "2024.1", codes,
                                     dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=actor)
