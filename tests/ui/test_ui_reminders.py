@@ -26,10 +26,10 @@ async def test_overview_button_outbox_retry_and_contacts(site, browser, smtp):
     assert r.status_code == 403 and smtp.mailbox.received == []
     r = await analyst.post(action, {})
     assert r.status_code == 303, r.text
-    assert "skickad" in r.headers["location"]
+    assert "skickad" in r.headers["location"] and r.headers["location"].endswith("#paminnelser")
     assert [m.recipients for m in smtp.mailbox.received] == [["kultur@kommun.example.invalid"]]
     page = await analyst.get(r.headers["location"])
-    assert "Påmind nyss" in page.text
+    assert "Påmind nyss" in page.text and "Klart: påminnelse skickad till kultur" in page.text
     r = await analyst.post(action, {})
     assert r.status_code == 429 and "Du kan skicka en ny om" in r.text
     assert len(smtp.mailbox.received) == 1

@@ -4,10 +4,11 @@ docs/operations.md, "E-mail reminders"."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.params import FromPath
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
 
 from survey_engine.errors import AppError
 from survey_engine.services import contacts as contacts_service
@@ -57,7 +58,8 @@ async def send_reminder(request: Request, round_id: FromPath[int], code: FromPat
         text = (f"påminnelsen till {code} ligger i kön och skickas vid nästa försök: {'; '.join(result['errors'])}"
                 if lang == "sv" else
                 f"the reminder to {code} is queued and will be tried again: {'; '.join(result['errors'])}")
-    return redirect(back + "#paminnelser", text[:200])
+    # the notice before the fragment, so that the page shows it and scrolls to the section
+    return Redirect(path=f"{back}?ok={quote(text[:200])}#paminnelser", status_code=303)
 
 
 @get("/utskick", name="ui.outbox")
