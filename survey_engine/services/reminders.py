@@ -16,7 +16,7 @@ from survey_engine.errors import AppError, Conflict, Invalid, NotFound
 from survey_engine.services import audit, contacts
 from survey_engine.services.access import Action, Principal, actor_name, check
 from survey_engine.services.mailer import Outgoing, deliver, enqueue
-from survey_engine.settings import smtp_settings
+from survey_engine.settings import SettingsError, smtp_settings
 from survey_engine.store.mail_tables import OutboxMessage
 from survey_engine.store.tables import Response, Round, RoundUnit
 from survey_engine.text import Text
@@ -175,7 +175,11 @@ async def due_messages(round_id: int | None = None, on: dt.date | None = None) -
     """Every reminder due now (opened notices, deadline reminders, the weekly digest),
     including those already in the outbox (enqueue skips them)."""
     on = on or today()
-    days_before = smtp_settings().days_before
+    try:
+        days_before = smtp_settings().days_before
+    except SettingsError as exc:  # a wrong setting is said plainly, never a traceback
+        raise Invalid(Text(f"E-postinställningarna är fel: {exc}", f"The e-mail settings are wrong: {exc}"),
+                      [{"field": "environment", "message": str(exc)}]) from None
     now = clock.now()
     out: list[Outgoing] = []
     rounds = await _open_rounds(round_id)
