@@ -139,3 +139,19 @@ def problems_to_errors(problems: Iterable[Problem], key: str = "field") -> list[
             item["line"] = p.line
         out.append(item)
     return out
+
+
+class SsoFailed(AppError):
+    """A single sign-on login that cannot be accepted (a replayed or unknown state, an ID
+    token that fails its checks, an account that may not log in); the message says
+    which and what to do. The details go to the log, not to the person."""
+
+    status_code = 401
+    code = "sso_failed"
+
+
+class SsoUnavailable(AppError):
+    """Single sign-on is not configured here, or the identity provider cannot be reached."""
+
+    status_code = 503
+    code = "sso_unavailable"

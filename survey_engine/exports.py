@@ -11,14 +11,21 @@ import csv
 import io
 from typing import Any, Iterable, Sequence
 
+from survey_engine.plaintext import strip_control
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize_cell(value: Any) -> Any:
-    """`value` made safe for a spreadsheet cell: text starting with a formula character
-    gets a leading apostrophe; other values (numbers, None, …) come back unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """`value` made safe for a spreadsheet cell: control characters other than tab and
+    line breaks are removed (openpyxl refuses them and Excel cannot open such a file;
+    input is checked too, this is the second defence, survey_engine/plaintext.py), and
+    text starting with a formula character gets a leading apostrophe; other values
+    (numbers, None, …) come back unchanged."""
+    if isinstance(value, str):
+        value = strip_control(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -10,11 +10,12 @@ if _settings.is_postgres:
 
     DB = PostgresEngine(config=postgres_config(_settings.url))
 else:
-    from piccolo.engine.sqlite import SQLiteEngine
+    from survey_engine.store.engine import KeptSQLiteEngine
 
     _settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    # A busy timeout lets concurrent writers wait instead of failing with
-    # "database is locked"; writes are also serialised in-process (store.db).
-    DB = SQLiteEngine(path=str(_settings.sqlite_path), timeout=30)
+    # Connections kept open per process (store/engine.py); a busy timeout lets the
+    # writers of other processes wait instead of failing with "database is locked";
+    # the writers of one process are serialised by the engine.
+    DB = KeptSQLiteEngine(path=str(_settings.sqlite_path), busy_timeout_ms=30_000)
 
 APP_REGISTRY = AppRegistry(apps=["survey_engine.store.piccolo_app", "survey_engine.store.auth_app"])

@@ -77,6 +77,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "shared by every process, or a form served by one worker is refused by another",
     "SURVEY_ENGINE_REPORT_TEMPLATES": "folder of the report templates (default reports/templates of the source tree)",
     "SURVEY_ENGINE_USER": "the name command-line actions are recorded under (default the login name)",
+    "MIN_GROUP_SIZE": "smallest number of other units an aggregate (the unit report's city median, the "
+    "anonymised export) is shown for (default 3, at least 2); fewer: \"för få enheter\"",
     # E-mail reminders (docs/operations.md, "E-mail reminders"); unset SMTP_HOST: messages wait in the outbox
     "SMTP_HOST": "mail server for reminders; unset: reminders are queued but not sent",
     "SMTP_PORT": "port of the mail server (default 587)",
@@ -158,6 +160,109 @@ def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
         pool_max=pool_max,
         forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1",
         secure_cookies=_bool_env(env, "SECURE_COOKIES", True),
+    )
+
+
+def min_group_size(environ: dict[str, str] | None = None) -> int:
+    """MIN_GROUP_SIZE (docs/security.md, "Small groups"): default 3, at least 2."""
+    env = os.environ if environ is None else environ
+    return _int_env(env, "MIN_GROUP_SIZE", 3, 2, 1000)
+
+
+# ---------------------------------------------------------------- single sign-on
+#
+# OpenID Connect (docs/security.md, "Inloggning med OpenID Connect"). Kept in a block of
+# its own at the end of the file.
+
+ENVIRONMENT_VARIABLES.update({
+    "OIDC_ISSUER": "single sign-on: the identity provider's issuer URL (https://…; discovery and keys are "
+    "fetched from it); unset: no single sign-on",
+    "OIDC_CLIENT_ID": "single sign-on: this application's client id at the identity provider",
+    "OIDC_CLIENT_SECRET": "single sign-on: the client secret (confidential client)",
+    "OIDC_USERNAME_CLAIM": "single sign-on: the ID token claim that is the username (default preferred_username)",
+    "OIDC_GROUPS_CLAIM": "single sign-on: the ID token claim listing the person's groups (default groups)",
+    "OIDC_GROUP_ROLES": "single sign-on: group-to-role rules, e.g. 'sakerhet-admin=admin;soc-svar=respondent:SOC,UTB'; "
+    "the first rule whose group the person has decides; unset: roles are set here by an administrator",
+    "OIDC_SCOPES": "single sign-on: scopes asked for (default 'openid profile email')",
+    "LOCAL_LOGIN": "true (default): usernames and passwords work; false: only single sign-on (and API tokens)",
+})
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    group: str
+    role: str
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    issuer: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    username_claim: str = "preferred_username"
+    groups_claim: str = "groups"
+    group_roles: tuple[GroupRule, ...] = ()
+    scopes: str = "openid profile email"
+    local_login: bool = True
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer)
+
+
+_ROLES = ("admin", "analyst", "planner", "respondent", "auditor")
+
+
+def _group_rules(raw: str) -> tuple[GroupRule, ...]:
+    rules = []
+    for part in raw.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        group, sep, target = part.partition("=")
+        role, _, units = target.strip().partition(":")
+        role = role.strip().lower()
+        if not sep or not group.strip() or role not in _ROLES:
+            raise SettingsError(
+                f"OIDC_GROUP_ROLES: {part!r} ska vara grupp=roll (roll: {', '.join(_ROLES)}) / "
+                f"must be group=role (role: {', '.join(_ROLES)})")
+        codes = tuple(u.strip() for u in units.split(",") if u.strip())
+        if role == "respondent" and not codes:
+            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: en respondent behöver enheter, respondent:KOD,KOD / "
+                                "a respondent needs units, respondent:CODE,CODE")
+        if role != "respondent" and codes:
+            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: bara respondenter knyts till enheter / "
+                                "only respondents are bound to units")
+        rules.append(GroupRule(group.strip(), role, codes))
+    return tuple(rules)
+
+
+def oidc_settings(environ: dict[str, str] | None = None) -> OidcSettings:
+    env = os.environ if environ is None else environ
+    issuer = env.get("OIDC_ISSUER", "").strip()
+    local_login = _bool_env(env, "LOCAL_LOGIN", True)
+    if not issuer:
+        if not local_login:
+            raise SettingsError("LOCAL_LOGIN=false utan OIDC_ISSUER: ingen skulle kunna logga in / "
+                                "LOCAL_LOGIN=false without OIDC_ISSUER: nobody could log in")
+        return OidcSettings()
+    parsed = urlparse(issuer)
+    loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
+        raise SettingsError(f"OIDC_ISSUER={issuer!r}: en https://-adress krävs / an https:// URL is required")
+    client_id = env.get("OIDC_CLIENT_ID", "").strip()
+    if not client_id:
+        raise SettingsError("OIDC_ISSUER är satt men inte OIDC_CLIENT_ID / OIDC_ISSUER is set but not OIDC_CLIENT_ID")
+    return OidcSettings(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=env.get("OIDC_CLIENT_SECRET", ""),
+        username_claim=env.get("OIDC_USERNAME_CLAIM", "").strip() or "preferred_username",
+        groups_claim=env.get("OIDC_GROUPS_CLAIM", "").strip() or "groups",
+        group_roles=_group_rules(env.get("OIDC_GROUP_ROLES", "")),
+        scopes=env.get("OIDC_SCOPES", "").strip() or "openid profile email",
+        local_login=local_login,
     )
 
 

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "reports",
     "ops",
     "plans",
+    "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
 ]
 

@@ -201,6 +201,28 @@ def round_close_command(round_id: int) -> None:
     click.echo(f"omgång / round {r['id']}: {r['status']}")
 
 
+@round_group.command("reopen")
+@click.argument("round_id", type=int)
+def round_reopen_command(round_id: int) -> None:
+    """Öppna en stängd omgång igen / open a closed round again."""
+    from survey_engine.services import rounds
+
+    r = run_db(lambda: rounds.reopen_round(round_id, actor=cli_actor()))
+    click.echo(f"omgång / round {r['id']}: {r['status']}")
+
+
+@round_group.command("deadline")
+@click.argument("round_id", type=int)
+@click.option("--closes", required=True, help="ny sista dag / new last day YYYY-MM-DD")
+def round_deadline_command(round_id: int, closes: str) -> None:
+    """Flytta omgångens sista dag / move the round's deadline."""
+    from survey_engine.services import rounds
+
+    closes_on = _date(closes, "closes")
+    r = run_db(lambda: rounds.extend_deadline(round_id, closes_on, actor=cli_actor()))
+    click.echo(f"omgång / round {r['id']}: {r['status']}, {r['closes_on']}")
+
+
 @round_group.command("list")
 @click.option("--status", type=click.Choice(["draft", "open", "closed"]), help="bara denna status / only this status")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,

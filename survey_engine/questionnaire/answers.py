@@ -7,6 +7,8 @@ accepted (scoring ignores them). Every problem names the question it is about.
 """
 from __future__ import annotations
 
+from survey_engine.plaintext import control_character
+
 import json
 import math
 import re
@@ -95,6 +97,10 @@ def check_value(questionnaire: Questionnaire, question_id: str, value: Any) -> s
     if len(value) > limit:
         return msg(f"texten är {len(value)} tecken; högst {limit} är tillåtet",
                    f"the text is {len(value)} characters long; at most {limit} are allowed")
+    code = control_character(value)
+    if code:
+        return msg(f"texten innehåller ett otillåtet styrtecken ({code}); bara tabb och radbrytning är tillåtna",
+                   f"the text contains a control character ({code}); only tab and line breaks are allowed")
     return None
 
 

@@ -22,17 +22,28 @@ from survey_engine.errors import Invalid
 from survey_engine.text import Text
 
 from .city_report import city_rollups, response_counts
+from .common import DEFAULT_MIN_GROUP_SIZE
 from .model import ReportData
 
 FORMAT = "survey-engine-benchmark/1"
 
 
-def anonymised_export(data: ReportData, *, include_drafts: bool = False) -> dict[str, Any]:
+def anonymised_export(data: ReportData, *, include_drafts: bool = False,
+                      min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> dict[str, Any]:
     current = data.current
     q = current.questionnaire
     scored = current.scored_units(include_drafts)
     if not scored:
         raise Invalid(Text(f"Omgång {current.id} har inga inskickade svar att exportera", f"round {current.id} has " f"no submitted responses to export"))
+    # The export leaves the organisation: with fewer units its roll-up would be one
+    # unit's result, or could be worked out (docs/security.md, "Small groups").
+    if len(scored) < min_group_size:
+        raise Invalid(Text(
+            f"För få enheter: omgång {current.id} har {len(scored)} förvaltningar med svar; den anonymiserade "
+            f"exporten kräver minst {min_group_size} (MIN_GROUP_SIZE).",
+            f"Too few units: round {current.id} has {len(scored)} departments with responses; the anonymised "
+            f"export needs at least {min_group_size} (MIN_GROUP_SIZE)."),
+            [{"field": "units", "message": "för få enheter / too few units"}])
     rollups = city_rollups(current, scored)
     weakest = rollups["weakest"]
 

@@ -109,16 +109,30 @@ def median_or_none(values: Iterable[float | int | None]) -> float | None:
     return float(statistics.median(present)) if present else None
 
 
-def city_medians(q: Questionnaire, units: Sequence[UnitEntry]) -> dict[str, dict[str, Any]]:
-    """Per area: the median level and percent over the units where it was assessed."""
+# The smallest group of units an aggregate may be shown for to someone who may not see
+# each unit (docs/security.md, "Small groups"); the services pass the MIN_GROUP_SIZE setting.
+DEFAULT_MIN_GROUP_SIZE = 3
+
+
+def city_medians(q: Questionnaire, units: Sequence[UnitEntry], *, viewer: str | None = None,
+                 min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> dict[str, dict[str, Any]]:
+    """Per area: the median level and percent over the units where it was assessed.
+
+    With `viewer` (the unit whose report this is), an area's median is withheld
+    (`None`, `"suppressed": True`) unless at least `min_group_size` *other* units
+    contribute to it: with one other unit the median would be that unit's exact result,
+    with two it could be worked out from one's own."""
     out = {}
     for area in q.areas:
-        scores = [u.result.area(area.id) for u in units if u.result is not None]
-        scores = [a for a in scores if a is not None and a.assessed]
+        scores = [(u.code, u.result.area(area.id)) for u in units if u.result is not None]
+        scores = [(code, a) for code, a in scores if a is not None and a.assessed]
+        others = sum(1 for code, _ in scores if code != viewer)
+        suppressed = viewer is not None and others < min_group_size
         out[area.id] = {
-            "level": median_or_none(a.level for a in scores),
-            "percent": median_or_none(a.percent for a in scores),
-            "units": len(scores),
+            "level": None if suppressed else median_or_none(a.level for _, a in scores),
+            "percent": None if suppressed else median_or_none(a.percent for _, a in scores),
+            "units": 0 if suppressed else len(scores),
+            "suppressed": suppressed,
         }
     return out
 

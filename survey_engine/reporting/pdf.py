@@ -237,8 +237,8 @@ def _unit(b: _Builder) -> None:
     b.table([s["area"], s["level"], s["percent"], s["target"], s["gap"], s["progress"], s["city_median_level"],
              s["city_median_percent"]],
             [[a["title"], b.lvl(a["level"]) if a["assessed"] else s["not_assessed"], b.pct(a["percent"]),
-              a["target_level"], b.num(a["gap"]), b.share(a["next_level_progress"]), fmt_level(a["city_median_level"], b.lang),
-              b.pct(a["city_median_percent"])] for a in m["areas"]],
+              a["target_level"], b.num(a["gap"]), b.share(a["next_level_progress"]), *([s["too_few_units"]] * 2 if a.get("city_median_suppressed")
+                  else [fmt_level(a["city_median_level"], b.lang), b.pct(a["city_median_percent"])])] for a in m["areas"]],
             widths=[b.width * 0.24, b.width * 0.16] + [b.width * 0.10] * 6)
     b.para(m["city"]["note"], "note")
     b.chart("level_bars", max_height=b.height * 0.45)

@@ -122,8 +122,10 @@ def _score_table(report: Report) -> tuple[list[str], list[list[Any]]]:
         head += [s["city_median_level"], s["city_median_percent"]]
         u = m["unit"]
         for a in m["areas"]:
+            median = ([s["too_few_units"]] * 2 if a.get("city_median_suppressed")
+                      else [a["city_median_level"], a["city_median_percent"]])
             rows.append([u["name"], u["code"], a["title"], a["id"], a["level"], a["percent"], a["target_level"],
-                         a["gap"], a["next_level_progress"], a["city_median_level"], a["city_median_percent"]])
+                         a["gap"], a["next_level_progress"], *median])
         rows.append([u["name"], u["code"], s["overall"], "", m["overall"]["level"], m["overall"]["percent"],
                      "", "", "", "", ""])
     else:

@@ -28,6 +28,7 @@ from .common import (
     area_row,
     area_titles,
     city_medians,
+    DEFAULT_MIN_GROUP_SIZE,
     follow_up_rows,
     iso,
     level_names,
@@ -85,6 +86,7 @@ def build_unit_report(
     today: dt.date | None = None,
     include_drafts_in_median: bool = False,
     top: int = TOP_PRIORITIES,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> Report:
     """The report of unit `unit_code` in `data.current`. Raises NotFound when the unit
     does not take part, Invalid when it has not started answering."""
@@ -104,13 +106,16 @@ def build_unit_report(
     titles = area_titles(q, lang)
 
     city_units = current.scored_units(include_drafts_in_median)
-    medians = city_medians(q, city_units)
+    # The report goes to the unit, whose people may not see other units' results: the
+    # median is shown only over enough other units (docs/security.md, "Small groups").
+    medians = city_medians(q, city_units, viewer=unit_code, min_group_size=min_group_size)
+    too_few = any(m["suppressed"] for m in medians.values())
     areas = []
     for a in result.areas:
         row = area_row(a, titles, names)
         m = medians.get(a.id, {})
         row.update(city_median_level=m.get("level"), city_median_percent=m.get("percent"),
-                   city_units=m.get("units", 0))
+                   city_units=m.get("units", 0), city_median_suppressed=m.get("suppressed", False))
         areas.append(row)
 
     prios = priorities(q, result)
@@ -160,8 +165,9 @@ def build_unit_report(
         "areas": areas,
         "city": {
             "units": len(city_units),
-            "note": s["city_median_note"].format(
+            "note": (s["city_median_too_few"].format(n=min_group_size) if too_few else "") + s["city_median_note"].format(
                 n=len(city_units), what=s["what_submitted_drafts" if include_drafts_in_median else "what_submitted"]),
+            "too_few": s["too_few_units"],
         },
         "missing": _missing_for_next_level(q, result, lang, entry),
         "priorities": priority_rows(q, prios[:top], lang),

@@ -5,6 +5,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from survey_engine.errors import PasswordPolicyError
+from survey_engine.services import common_passwords
 from survey_engine.text import Text
 
 MIN_LENGTH = 12
@@ -80,8 +81,25 @@ def check_policy(password: str, username: str = "") -> None:
             Text("Lösenordet får inte vara detsamma som användarnamnet.",
             "The password must not be the same as the username."),
         )
+    if username and _without_decoration(password) == username.strip().casefold():
+        raise PasswordPolicyError(
+            Text("Lösenordet får inte bygga på användarnamnet.",
+            "The password must not be built on the username."),
+        )
+    if common_passwords.is_common(password):
+        raise PasswordPolicyError(
+            Text("Lösenordet är ett av de vanligaste lösenorden och gissas först; välj en fras av flera ord.",
+            "The password is one of the most common ones and is guessed first; choose a phrase of several words."),
+        )
     if len(set(password)) < 4:
         raise PasswordPolicyError(
             Text("Lösenordet upprepar för få olika tecken; välj en fras med flera ord.",
             "The password repeats too few different characters; choose a phrase of several words."),
         )
+
+
+def _without_decoration(password: str) -> str:
+    """`password` case-folded, without digits, punctuation and spaces around it."""
+    folded = password.strip().casefold()
+    match = common_passwords._DECORATION.match(folded)
+    return match.group(1) if match else folded

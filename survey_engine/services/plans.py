@@ -9,6 +9,8 @@ transaction.
 """
 from __future__ import annotations
 
+from survey_engine import plaintext
+
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -240,6 +242,8 @@ def _check_text(errors: list, field: str, value: Any, limit: int) -> None:
         errors.append({"field": field, "message": "ska vara text / must be a string"})
     elif len(value) > limit:
         errors.append({"field": field, "message": f"längre än {limit} tecken / longer than {limit} characters"})
+    elif plaintext.control_character(value):
+        errors.append({"field": field, "message": plaintext.message(plaintext.control_character(value))})
 
 
 def _parse_date(errors: list, field: str, value: Any) -> dt.date | None:

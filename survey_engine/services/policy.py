@@ -55,6 +55,11 @@ class Action(str, enum.Enum):
     UNIT_READ = "unit.read"  # the list of units (the organisation), not their data
     UNIT_MANAGE = "unit.manage"
     TOKEN_MANAGE_OWN = "token.manage_own"  # create, list and revoke one's own tokens
+    ACCOUNT_MANAGE_OWN = "account.manage_own"  # change one's own password (docs/security.md)
+    # Measured indicators (docs/indicators.md): read the figures of a unit; publish
+    # definitions and import measurements.
+    INDICATOR_READ = "indicator.read"
+    INDICATOR_MANAGE = "indicator.manage"
     REMINDER_READ = "reminder.read"  # the e-mail outbox and the units' contact addresses
     REMINDER_SEND = "reminder.send"  # send reminders now, retry failed e-mails
 
@@ -77,6 +82,7 @@ UNIT_SCOPED: frozenset[Action] = frozenset(
         Action.EXPORT_READ,
         Action.PLAN_READ,
         Action.PLAN_WRITE,
+        Action.INDICATOR_READ,
     }
 )
 
@@ -90,6 +96,7 @@ _READS = {
     Action.OVERVIEW_READ,
     Action.EXPORT_READ,
     Action.PLAN_READ,
+    Action.INDICATOR_READ,
 }
 
 
@@ -99,15 +106,16 @@ def _row(**scopes: Scope) -> dict[Action, Scope]:
 
 POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
-    # Analysts follow up who has not answered, so they may remind units by e-mail.
-    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, token_manage_own=_A,
-                       reminder_read=_A, reminder_send=_A),
+    # Analysts also bring in measured data (indicators) and remind units by e-mail.
+    Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A,
+                       account_manage_own=_A, reminder_read=_A, reminder_send=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(
         **{a.name.lower(): _A for a in _READS - {Action.EXPORT_READ}},
         plan_write=_A,
         token_manage_own=_A,
+        account_manage_own=_A,
     ),
     # Respondents answer for their own units only. Reopening a submitted response is an
     # administrative act: otherwise "submitted" would mean nothing. The overview and
@@ -121,12 +129,14 @@ POLICY: dict[Role, dict[Action, Scope]] = {
         response_submit=_O,
         scores_read=_O,
         plan_read=_O,
+        indicator_read=_O,
         token_manage_own=_A,
+        account_manage_own=_A,
     ),
     # Auditors read everything and change nothing. Their own tokens are their own
     # credentials (a script that reads the audit log needs one), not data.
     Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A,
-                       reminder_read=_A),
+                       account_manage_own=_A, reminder_read=_A),
 }
 
 

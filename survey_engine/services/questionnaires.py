@@ -160,6 +160,15 @@ async def get_questionnaire(family: str, version: str) -> tuple[int, Questionnai
     return row["id"], questionnaire_from_row(row)
 
 
+async def questionnaire_of(version_id: int, content_hash: str | None) -> Questionnaire:
+    """The version's `Questionnaire`, without a query when its content hash (read with
+    the row that points at the version, e.g. a response's round) is already parsed in
+    this process. Published versions never change, so the hash names the content; the
+    cache is keyed by hash, not id, because ids are reused when a database is emptied."""
+    cached = _CACHE.get(content_hash) if content_hash else None
+    return cached if cached is not None else await questionnaire_by_id(version_id)
+
+
 async def questionnaire_by_id(version_id: int) -> Questionnaire:
     row = await QuestionnaireVersion.select(
         QuestionnaireVersion.family, QuestionnaireVersion.version,

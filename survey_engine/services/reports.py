@@ -32,6 +32,7 @@ from survey_engine.reporting.text import LANGUAGES
 from survey_engine.reporting.unit_report import build_unit_report
 from survey_engine.services.round_results import load_report_data, load_round
 from survey_engine.text import Text
+from survey_engine.settings import min_group_size
 
 Result = tuple[bytes, str, str]
 CSV_TABLES = ("scores", "answers", "priorities", "city")
@@ -82,7 +83,7 @@ async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: st
     _check(fmt, lang, csv_table)
     data = await load_report_data(round_id)
     report = build_unit_report(data, unit_code, lang, today=today or dt.date.today(),
-                               include_drafts_in_median=include_drafts)
+                               include_drafts_in_median=include_drafts, min_group_size=min_group_size())
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
     return content, media, unit_file_name(round_id, unit_code, ext)
 
@@ -108,7 +109,7 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
                 on_skip(entry.code, "not_started")
             continue
         report = build_unit_report(data, entry.code, lang, today=today or dt.date.today(),
-                                   include_drafts_in_median=include_drafts)
+                                   include_drafts_in_median=include_drafts, min_group_size=min_group_size())
         content, media, ext = await asyncio.to_thread(render, report, fmt)
         yield entry.code, (content, media, unit_file_name(round_id, entry.code, ext))
 
@@ -136,6 +137,6 @@ async def anonymised(round_id: int, *, include_drafts: bool = False, actor: Prin
     if actor is not None:
         require(actor, Action.EXPORT_READ)
     data = await load_report_data(round_id, previous=False, with_notes=False)
-    doc = anonymised_export(data, include_drafts=include_drafts)
+    doc = anonymised_export(data, include_drafts=include_drafts, min_group_size=min_group_size())
     content = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return content, "application/json", export_file_name(round_id)

@@ -8,10 +8,12 @@ is appended to the answer history with who and when.
 """
 from __future__ import annotations
 
+from survey_engine import plaintext
+
 import json
 from typing import Any, Mapping
 
-from survey_engine.services import audit
+from survey_engine.services import audit, indicators
 from survey_engine.questionnaire.errors import AnswersError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services.common import dump, load_value, page_args
@@ -21,7 +23,8 @@ from survey_engine.errors import (
     Conflict, Invalid, Locked, NotFound, problems_to_errors,
 )
 from survey_engine.services.access import Action, Principal, actor_name, check_unit, unit_filter
-from survey_engine.services.questionnaires import family_versions, questionnaire_by_id
+from survey_engine.services.questionnaires import family_versions, questionnaire_by_id, questionnaire_of
+from survey_engine.store import sql
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.text import Text
@@ -33,18 +36,22 @@ from survey_engine.questionnaire.answers import parse_answers_document
 
 MAX_NOTE = 4000
 PREFILL_ACTOR = "prefill"
+MEASURED_ACTOR = "indikator"  # history actor of a value taken from a measured indicator
 
-_RESPONSE_COLUMNS = (
-    Response.id, Response.round, Response.status, Response.revision, Response.started_at,
-    Response.updated_at, Response.submitted_at, Response.prefilled_from, Response.started_by,
-    Response.unit.code.as_alias("unit_code"), Response.unit.name.as_alias("unit_name"),
-    Response.round.status.as_alias("round_status"),
-    Response.round.questionnaire.as_alias("questionnaire_version_id"),
-)
-_ANSWER_COLUMNS = (
-    Answer.id, Answer.question_id, Answer.value, Answer.comment, Answer.evidence,
-    Answer.updated_by, Answer.updated_at,
-)
+# The response row with what every check needs (unit, round status, questionnaire
+# version and its content hash), in one statement; on PostgreSQL a save locks the
+# response row with it, so that saves of one response take turns (store/sql.py).
+_RESPONSE_SQL = """
+SELECT r.id, r.round, r.status, r.revision, r.started_at, r.updated_at, r.submitted_at,
+       r.prefilled_from, r.started_by, u.code AS unit_code, u.name AS unit_name,
+       s.status AS round_status, s.questionnaire AS questionnaire_version_id,
+       v.content_hash AS questionnaire_hash
+FROM response r JOIN unit u ON u.id = r.unit JOIN survey_round s ON s.id = r.round
+JOIN questionnaire_version v ON v.id = s.questionnaire
+WHERE r.id = {}"""
+_ANSWERS_SQL = """
+SELECT id, question_id, value, comment, evidence, updated_by, updated_at, revision
+FROM answer WHERE response = {}"""
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -57,22 +64,37 @@ class _Stale(Exception):
 
 # ---------------------------------------------------------------- reading
 
-async def _response_row(response_id: int) -> dict[str, Any]:
-    row = await Response.select(*_RESPONSE_COLUMNS).where(Response.id == response_id).first()
-    if row is None:
+async def _response_row(response_id: int, lock: bool = False) -> dict[str, Any]:
+    rows = await sql.fetch(_RESPONSE_SQL + (" FOR UPDATE OF r" if lock and sql.is_postgres() else ""), response_id)
+    if not rows:
         raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
-    return row
+    return rows[0]
 
 
 async def _answer_rows(response_id: int) -> dict[str, dict[str, Any]]:
-    rows = await Answer.select(*_ANSWER_COLUMNS).where(Answer.response == response_id)
+    rows = await sql.fetch(_ANSWERS_SQL, response_id)
     for r in rows:
         r["value"] = load_value(r["value"])
     return {r["question_id"]: r for r in rows}
 
 
+async def _questionnaire(row: dict[str, Any]) -> Questionnaire:
+    return await questionnaire_of(row["questionnaire_version_id"], row.get("questionnaire_hash"))
+
+
+_ORDERS: dict[str, dict[str, int]] = {}
+
+
+def _order(q: Questionnaire) -> dict[str, int]:
+    """question id -> position in the file, per questionnaire content (kept per process)."""
+    order = _ORDERS.get(q.hash)
+    if order is None:
+        order = _ORDERS[q.hash] = {qq.id: i for i, qq in enumerate(q.questions())}
+    return order
+
+
 def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionnaire | None = None) -> dict[str, Any]:
-    order = {qq.id: i for i, qq in enumerate(q.questions())} if q else {}
+    order = _order(q) if q else {}
     items = sorted(answers.values(), key=lambda a: (order.get(a["question_id"], 1 << 30), a["question_id"]))
     return {
         "id": row["id"],
@@ -88,7 +110,7 @@ def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionn
         "answers": {
             a["question_id"]: {
                 "value": a["value"], "comment": a["comment"] or "", "evidence": a["evidence"] or "",
-                "updated_by": a["updated_by"], "updated_at": a["updated_at"],
+                "updated_by": a["updated_by"], "updated_at": a["updated_at"], "revision": a.get("revision") or 0,
             }
             for a in items
         },
@@ -97,7 +119,7 @@ def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionn
 
 async def _get(response_id: int) -> dict[str, Any]:
     row = await _response_row(response_id)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     return _state(row, await _answer_rows(response_id), q)
 
 
@@ -172,9 +194,9 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
         for qid, text in batch.items():
             if text is not None and not isinstance(text, str):
                 errors.append({"question": qid, "field": f"{what}.{qid}", "message": "ska vara text / must be a string"})
-            elif text and "\x00" in text:
+            elif text and plaintext.control_character(text):
                 errors.append({"question": qid, "field": f"{what}.{qid}",
-                               "message": "innehåller ett NUL-tecken / contains a NUL character"})
+                               "message": plaintext.message(plaintext.control_character(text))})
             elif text and len(text) > MAX_NOTE:
                 errors.append({"question": qid, "field": f"{what}.{qid}",
                                "message": f"längre än {MAX_NOTE} tecken / longer than {MAX_NOTE} characters"})
@@ -187,12 +209,37 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
 
 # ---------------------------------------------------------------- saving
 
+_ANSWER_UPSERT = (
+    "INSERT INTO answer (key, response, question_id, value, comment, evidence, updated_by, updated_at, revision) "
+    "VALUES {rows} ON CONFLICT (key) DO UPDATE SET value = excluded.value, comment = excluded.comment, "
+    "evidence = excluded.evidence, updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+    "revision = excluded.revision"
+)
+_HISTORY_INSERT = (
+    "INSERT INTO answer_history (response, question_id, revision, old_value, new_value, old_comment, "
+    "new_comment, old_evidence, new_evidence, actor, changed_at) VALUES {rows}"
+)
+_CHUNK = 500  # rows per statement: far below both databases' limit of bound parameters
+
+
+async def _insert_rows(template: str, rows: list[tuple]) -> None:
+    for start in range(0, len(rows), _CHUNK):
+        part = rows[start:start + _CHUNK]
+        one = "(" + ", ".join(["{}"] * len(part[0])) + ")"
+        await sql.execute(template.replace("{rows}", ", ".join([one] * len(part))),
+                          *(v for row in part for v in row))
+
+
 async def _write_changes(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
-                         changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> int:
-    """Apply {qid: (value, comment, evidence)}; append history. Returns the change count."""
+                         changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> list[str]:
+    """Apply {qid: (value, comment, evidence)} and append history, in two statements
+    (one upsert, one insert). `existing` is updated in place to the written state, so
+    that the caller builds its reply without reading it back. Returns the changed ids."""
     t = clock.now()
-    order = {qq.id: i for i, qq in enumerate(q.questions())}
-    n = 0
+    order = _order(q)
+    answer_rows: list[tuple] = []
+    history_rows: list[tuple] = []
+    changed: list[str] = []
     for qid in sorted(changes, key=lambda k: order.get(k, 1 << 30)):
         value, comment, evidence = changes[qid]
         old = existing.get(qid)
@@ -201,23 +248,18 @@ async def _write_changes(response_id: int, revision: int, existing: dict[str, di
         old_evidence = (old["evidence"] or "") if old else ""
         if _same(old_value, value) and old_comment == comment and old_evidence == evidence:
             continue
-        if old is None:
-            await Answer.insert(Answer(
-                key=f"{response_id}:{qid}", response=response_id, question_id=qid, value=dump(value),
-                comment=comment, evidence=evidence, updated_by=actor, updated_at=t,
-            ))
-        else:
-            await Answer.update({
-                Answer.value: dump(value), Answer.comment: comment, Answer.evidence: evidence,
-                Answer.updated_by: actor, Answer.updated_at: t,
-            }).where(Answer.id == old["id"])
-        await AnswerHistory.insert(AnswerHistory(
-            response=response_id, question_id=qid, revision=revision, old_value=dump(old_value),
-            new_value=dump(value), old_comment=old_comment, new_comment=comment,
-            old_evidence=old_evidence, new_evidence=evidence, actor=actor, changed_at=t,
-        ))
-        n += 1
-    return n
+        answer_rows.append((f"{response_id}:{qid}", response_id, qid, dump(value), comment, evidence, actor, t,
+                            revision))
+        history_rows.append((response_id, qid, revision, dump(old_value), dump(value), old_comment, comment,
+                             old_evidence, evidence, actor, t))
+        existing[qid] = {"id": old["id"] if old else None, "question_id": qid, "value": value,
+                         "comment": comment, "evidence": evidence, "updated_by": actor, "updated_at": t,
+                         "revision": revision}
+        changed.append(qid)
+    if answer_rows:
+        await _insert_rows(_ANSWER_UPSERT, answer_rows)
+        await _insert_rows(_HISTORY_INSERT, history_rows)
+    return changed
 
 
 async def _bump(response_id: int, current: int, values: dict | None = None) -> int:
@@ -240,39 +282,141 @@ async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
     )
 
 
+# ---------------------------------------------------------------- per-question merge
+#
+# A save names the revision its client last saw (docs/concurrency.md). It conflicts only
+# on its own questions that someone else changed after that revision, and only where it
+# really differs: a field the client sends unchanged from what it saw (the page sends
+# the whole area) keeps the newer value; a field equal to the stored one is no change.
+
+_FIELDS = ("value", "comment", "evidence")
+_BASE_SQL = ("SELECT question_id, old_value, old_comment, old_evidence FROM answer_history "
+             "WHERE response = {} AND revision > {} ORDER BY revision, id")
+
+
+async def _seen_values(response_id: int, expected: int, qids: set[str]) -> dict[str, tuple[Any, str, str]]:
+    """What the client saw of `qids` at revision `expected`: the old side of each
+    question's first change after it (one query, only when a conflict is possible)."""
+    seen: dict[str, tuple[Any, str, str]] = {}
+    for r in await sql.fetch(_BASE_SQL, response_id, expected):
+        qid = r["question_id"]
+        if qid in qids and qid not in seen:
+            seen[qid] = (load_value(r["old_value"]), r["old_comment"] or "", r["old_evidence"] or "")
+    return seen
+
+
+def _conflict_items(existing: dict[str, dict[str, Any]], qids: list[str]) -> list[dict[str, Any]]:
+    return [{"question": qid, "value": existing[qid]["value"], "comment": existing[qid]["comment"] or "",
+             "evidence": existing[qid]["evidence"] or "", "updated_by": existing[qid]["updated_by"],
+             "updated_at": existing[qid]["updated_at"], "changed_in": existing[qid]["revision"]} for qid in qids]
+
+
+async def _merge(response_id: int, expected: int | None, existing: dict[str, dict[str, Any]],
+                 sent: dict[str, dict[str, Any]], whole: bool = False) -> tuple[dict[str, tuple[Any, str, str]], list[str]]:
+    """(changes to write, conflicting question ids) for `sent` = {qid: {field: new}}.
+    `whole`: the batch is the whole response (an answers file), so every difference
+    from a newer value is a conflict, even where the file has what the client saw."""
+    def current(qid: str) -> tuple[Any, str, str]:
+        old = existing.get(qid)
+        return (old["value"], old["comment"] or "", old["evidence"] or "") if old else (None, "", "")
+
+    newer = set()
+    if expected is not None:
+        for qid, fields in sent.items():
+            old = existing.get(qid)
+            if old is not None and (old.get("revision") or 0) > expected:
+                cur = current(qid)
+                if any(not _same(new, cur[_FIELDS.index(f)]) for f, new in fields.items()):
+                    newer.add(qid)
+    seen = await _seen_values(response_id, expected, newer) if newer and not whole else {}
+    changes: dict[str, tuple[Any, str, str]] = {}
+    conflicts: list[str] = []
+    for qid, fields in sent.items():
+        cur = list(current(qid))
+        clash = False
+        for f, new in fields.items():
+            i = _FIELDS.index(f)
+            if qid in newer and not _same(new, cur[i]):
+                if qid in seen and _same(new, seen[qid][i]):
+                    continue  # the client did not touch it: keep the newer value
+                clash = True
+            cur[i] = new
+        if clash:
+            conflicts.append(qid)
+        else:
+            changes[qid] = (cur[0], cur[1], cur[2])
+    return changes, conflicts
+
+
+class _Conflicting(Exception):
+    def __init__(self, qids: list[str], state: dict[str, Any], items: list[dict[str, Any]]):
+        self.qids, self.state, self.items = qids, state, items
+
+
+def _question_conflict(exc: _Conflicting, expected: int | None) -> Conflict:
+    names = ", ".join(exc.qids[:20])
+    who = "; ".join(f"{i['question']}: {i['updated_by']}" for i in exc.items[:20])
+    return Conflict(
+        Text(f"{len(exc.qids)} av frågorna har ändrats av någon annan efter revision {expected} som du utgick "
+             f"från ({who}); jämför och spara igen",
+             f"{len(exc.qids)} of the questions changed after revision {expected}, which your copy is based on "
+             f"({who}): compare and save again"),
+        [{"question": qid, "field": f"answers.{qid}", "message": "ändrad av någon annan / changed by someone else"}
+         for qid in exc.qids],
+        current=exc.state,
+        conflicts=exc.items,
+    )
+
+
 async def _save(response_id: int, expected: int | None, answers: Mapping[str, Any],
                 comments: Mapping[str, Any], evidence: Mapping[str, Any], actor: Principal,
                 replace: bool = False, audit_action: str = "response.write") -> dict[str, Any]:
-    row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
+    """One transaction: the response row (locked on PostgreSQL), its answers, the
+    upserts and history rows, the revision bump and the audit row; the reply is built
+    from what was read and written, not read back."""
     who = actor_name(actor)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
-    validate_batch(q, answers, comments, evidence)
     try:
         async with write_transaction():
-            row = await _response_row(response_id)
+            row = await _response_row(response_id, lock=True)
+            check_unit(actor, Action.RESPONSE_WRITE, row["unit_code"])
+            q = await _questionnaire(row)
+            validate_batch(q, answers, comments, evidence)
             _check_editable(row)
-            if expected is not None and row["revision"] != expected:
-                raise _Stale()
-            revision = await _bump(response_id, row["revision"])
+            if expected is not None and expected > row["revision"]:
+                raise _Stale()  # a revision this response never had
             existing = await _answer_rows(response_id)
             ids = set(answers) | set(comments) | set(evidence)
             if replace:
                 ids |= {qid for qid, a in existing.items() if a["value"] is not None}
-            changes = {}
+            sent: dict[str, dict[str, Any]] = {}
             for qid in ids:
-                old = existing.get(qid)
-                changes[qid] = (
-                    answers.get(qid) if (qid in answers or replace) else (old["value"] if old else None),
-                    (comments.get(qid) or "") if qid in comments else ((old["comment"] or "") if old else ""),
-                    (evidence.get(qid) or "") if qid in evidence else ((old["evidence"] or "") if old else ""),
-                )
+                fields: dict[str, Any] = {}
+                if qid in answers or replace:
+                    fields["value"] = answers.get(qid)
+                if qid in comments:
+                    fields["comment"] = comments.get(qid) or ""
+                if qid in evidence:
+                    fields["evidence"] = evidence.get(qid) or ""
+                sent[qid] = fields
+            changes, conflicts = await _merge(response_id, expected, existing, sent, whole=replace)
+            if conflicts:
+                order = _order(q)
+                conflicts.sort(key=lambda k: order.get(k, 1 << 30))
+                raise _Conflicting(conflicts, _state(row, existing, q), _conflict_items(existing, conflicts))
+            revision = row["revision"] + 1
+            t = clock.now()
+            await sql.execute("UPDATE response SET revision = {}, updated_at = {} WHERE id = {}",
+                              revision, t, response_id)
             await _write_changes(response_id, revision, existing, changes, who, q)
             await audit.record(actor, audit_action, "response", response_id, unit=row["unit_code"],
                                details={"revision": revision, "questions": sorted(changes)[:500],
                                         "replace": replace})
     except _Stale:
         raise await _stale_conflict(response_id, expected) from None
-    return await _get(response_id)
+    except _Conflicting as exc:
+        raise _question_conflict(exc, expected) from None
+    row["revision"], row["updated_at"] = revision, t
+    return _state(row, existing, q)
 
 
 async def save_answers(response_id: int, revision: int, answers: Mapping[str, Any] | None = None,
@@ -332,7 +476,7 @@ async def prefill_changes(q: Questionnaire, previous_response_id: int) -> dict[s
     evidence notes; comments stay with the round they were written for)."""
 
     row = await _response_row(previous_response_id)
-    old_q = await questionnaire_by_id(row["questionnaire_version_id"])
+    old_q = await _questionnaire(row)
     old = await _answer_rows(previous_response_id)
     mapping = await _continuity(q, old_q)
     out: dict[str, tuple[Any, str, str]] = {}
@@ -371,6 +515,11 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
     q = await questionnaire_by_id(rnd["questionnaire"])
     source = await _previous_response(round_id, unit["id"], q) if prefill else None
     carried = await prefill_changes(q, source["id"]) if source else {}
+    # Number questions an indicator links to start from the measured value (newer than
+    # last round's answer); docs/indicators.md §2.3.
+    measured = await indicators.measured_answers(q, unit_code) if prefill else {}
+    for qid in measured:
+        carried.pop(qid, None)
     try:
         async with write_transaction():
             t = clock.now()
@@ -380,15 +529,36 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
             )).returning(Response.id)
             response_id = rows[0]["id"]
             await _write_changes(response_id, 0, {}, carried, PREFILL_ACTOR, q)
+            for qid, m in measured.items():
+                await _write_changes(response_id, 0, {}, {qid: (m["value"], "", m["note"])},
+                                     f"{MEASURED_ACTOR}:{m['indicator']}@{m['period']}", q)
             await audit.record(actor, "response.start", "response", response_id, unit=unit_code,
                                details={"round": round_id, "prefilled_from": source["id"] if source else None,
-                                        "prefilled": len(carried)})
+                                        "prefilled": len(carried),
+                                        "measured": {qid: f"{m['indicator']}@{m['period']}" for qid, m in measured.items()}})
     except Exception as exc:
         if is_unique_violation(exc):  # started by someone else at the same moment
             again = await Response.select(Response.id).where(Response.key == f"{round_id}:{unit['id']}").first()
             return await _get(again["id"]), False
         raise
     return await _get(response_id), True
+
+
+async def fill_measured_value(response_id: int, question_id: str, *, actor: Principal,
+                              revision: int | None = None) -> dict[str, Any]:
+    """The "Hämta uppmätt värde" button: set a number question that an indicator links
+    to (docs/indicators.md §2.3) to the unit's latest measured figure, with the source
+    and period in its evidence note (so the answer history shows where it came from).
+    NotFound when there is no measured value for the question and unit."""
+    row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
+    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    measured = (await indicators.measured_answers(q, row["unit_code"])).get(question_id)
+    if measured is None:
+        raise NotFound(Text(f"Det finns inget uppmätt värde för {question_id} och {row['unit_code']}",
+                            f"there is no measured value for {question_id} and {row['unit_code']}"),
+                       [{"question": question_id, "message": "no measured value"}])
+    return await _save(response_id, revision, {question_id: measured["value"]}, {}, {question_id: measured["note"]},
+                       actor, audit_action="response.measured")
 
 
 # ---------------------------------------------------------------- submit, reopen
@@ -412,7 +582,7 @@ async def submit_response(response_id: int, *, actor: Principal, revision: int |
     score snapshot with the engine's and the questionnaire's identity."""
 
     row = await _authorized_row(response_id, actor, Action.RESPONSE_SUBMIT)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     try:
         async with write_transaction():
             row = await _response_row(response_id)
@@ -498,7 +668,7 @@ async def live_scores(response_id: int, *, actor: Principal) -> dict[str, Any]:
 
     row = await _authorized_row(response_id, actor, Action.SCORES_READ)
     state = await _get(response_id)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     return {"response_id": response_id, "revision": state["revision"], "engine_version": ENGINE_VERSION,
             "scores": score_response(q, values_of(state)).to_dict()}
 
@@ -509,7 +679,7 @@ async def export_answers(response_id: int, *, actor: Principal) -> dict[str, Any
     """The response as an answers file (docs/questionnaire-format.md)."""
     row = await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     state = await _get(response_id)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     return {"questionnaire": q.id, "version": q.version, "answers": values_of(state)}
 
 
@@ -519,7 +689,7 @@ async def import_answers(response_id: int, document: Any, *, actor: Principal, r
     Comments and evidence notes are kept. Recorded in the history like any save."""
 
     row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     try:
         values = parse_answers_document(document, q, source=source)
     except AnswersError as exc:

@@ -1,6 +1,8 @@
 """Survey rounds: create on a published version, open, close (which locks responses)."""
 from __future__ import annotations
 
+from survey_engine import plaintext
+
 import datetime as dt
 from typing import Any
 
@@ -10,7 +12,7 @@ from survey_engine.services.common import page_args
 from survey_engine import clock
 from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.store.db import write_transaction
-from survey_engine.store.tables import QuestionnaireVersion, Round, RoundUnit, Unit
+from survey_engine.store.tables import QuestionnaireVersion, Response, Round, RoundUnit, Unit
 from survey_engine.text import Text
 
 ROUND_STATUSES = ("draft", "open", "closed")
@@ -91,6 +93,8 @@ async def create_round(
     errors = []
     if not (name or "").strip() or len(name) > 300:
         errors.append({"field": "name", "message": "namn 1–300 tecken / name of 1-300 characters"})
+    elif plaintext.control_character(name):
+        errors.append({"field": "name", "message": plaintext.message(plaintext.control_character(name))})
     if opens_on and closes_on and closes_on < opens_on:
         errors.append({"field": "closes_on", "message": "stängs före öppning / closes before it opens"})
     if errors:
@@ -150,3 +154,66 @@ async def open_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
 async def close_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     """Close the round: every response is locked from now on."""
     return await _transition(round_id, ("open", "draft"), "closed", Round.closed_at, actor, "round.close")
+
+
+async def close_summary(round_id: int, *, actor: Principal) -> dict[str, Any]:
+    """What closing would leave behind (docs/web-pages.md, "Closing a round"): the
+    units that have submitted, those with a draft (locked unsubmitted on closing), and
+    those that have not started."""
+    check(actor, Action.ROUND_MANAGE)
+    rnd = await get_round(round_id)
+    units = await RoundUnit.select(
+        RoundUnit.unit.as_alias("unit_id"), RoundUnit.unit.code.as_alias("code"),
+        RoundUnit.unit.name.as_alias("name"),
+    ).where(RoundUnit.round == round_id).order_by(RoundUnit.unit.name)
+    status = {r["unit"]: r for r in await Response.select(
+        Response.unit, Response.status, Response.updated_at).where(Response.round == round_id)}
+    submitted, drafts, not_started = [], [], []
+    for u in units:
+        resp = status.get(u["unit_id"])
+        item = {"code": u["code"], "name": u["name"], "updated_at": resp["updated_at"] if resp else None}
+        if resp is None:
+            not_started.append(item)
+        elif resp["status"] == "submitted":
+            submitted.append(item)
+        else:
+            drafts.append(item)
+    return {"round": rnd, "participating": len(units), "submitted": submitted, "drafts": drafts,
+            "not_started": not_started}
+
+
+async def reopen_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
+    """Open a closed round again (its responses can be changed and submitted again).
+    Audited as round.reopen; an open round stays as it is."""
+    return await _transition(round_id, ("closed",), "open", Round.opened_at, actor, "round.reopen")
+
+
+async def extend_deadline(round_id: int, closes_on: dt.date, *, actor: Principal) -> dict[str, Any]:
+    """Move the round's last day (closes_on). Not before it opens, not in the past; a
+    closed round must be reopened first. Audited as round.deadline with old and new day."""
+    check(actor, Action.ROUND_MANAGE)
+    if not isinstance(closes_on, dt.date):
+        raise Invalid(Text("Ange ett datum", "give a date"), [{"field": "closes_on", "message": "ÅÅÅÅ-MM-DD / YYYY-MM-DD"}])
+    today = clock.now().date()
+    async with write_transaction():
+        row = await Round.select(Round.id, Round.status, Round.opens_on, Round.closes_on).where(
+            Round.id == round_id).first()
+        if row is None:
+            raise NotFound(Text(f"Omgång {round_id} finns inte", f"round {round_id} not found"))
+        if row["status"] == "closed":
+            raise Conflict(Text("Omgången är stängd; öppna den igen innan du ändrar sista dag",
+                                "the round is closed: reopen it before changing its deadline"),
+                           [{"field": "status", "message": "stängd / closed"}])
+        errors = []
+        if closes_on < today:
+            errors.append({"field": "closes_on", "message": f"dagen har redan varit ({today}) / the day has passed"})
+        if row["opens_on"] and closes_on < row["opens_on"]:
+            errors.append({"field": "closes_on",
+                           "message": f"före öppningsdagen {row['opens_on']} / before the round opens"})
+        if errors:
+            raise Invalid(Text("Sista dagen är ogiltig", "the deadline is invalid"), errors)
+        if row["closes_on"] != closes_on:
+            await Round.update({Round.closes_on: closes_on}).where(Round.id == round_id)
+            await audit.record(actor, "round.deadline", "round", round_id,
+                               details={"from": row["closes_on"], "to": closes_on})
+    return await get_round(round_id)

@@ -1,6 +1,8 @@
 """Units: a kommun and its förvaltningar, each with a short code and a weight."""
 from __future__ import annotations
 
+from survey_engine import plaintext
+
 import csv
 import io
 import math
@@ -18,6 +20,8 @@ from survey_engine.store.tables import Unit
 from survey_engine.text import Text
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")
+MIN_WEIGHT = 0.001
+MAX_WEIGHT = 10_000_000  # more than anyone employs
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,15 @@ def check_units(items: Iterable[UnitInput], existing_codes: set[str] | None = No
             errors.append({**_where(item, "name"), "message": "namn saknas / name is missing"})
         elif len(item.name) > 300:
             errors.append({**_where(item, "name"), "message": "namnet är längre än 300 tecken / name longer than 300"})
-        elif any(ord(c) < 32 for c in item.name):
+        elif any(ord(c) < 32 for c in item.name) or plaintext.control_character(item.name):
             errors.append({**_where(item, "name"), "message": "namnet innehåller styrtecken / name contains control characters"})
-        if not isinstance(item.weight, (int, float)) or not math.isfinite(item.weight) or item.weight <= 0:
+        # A weight is a head count: finite and within reason, or a weighted mean
+        # overflows (1e308 made the city report print "nan %"; docs/security.md).
+        if (isinstance(item.weight, bool) or not isinstance(item.weight, (int, float))
+                or not math.isfinite(item.weight) or not MIN_WEIGHT <= item.weight <= MAX_WEIGHT):
             errors.append({**_where(item, "weight"), "message":
-                           f"vikten ska vara ett tal > 0, inte {item.weight!r} / weight must be a number > 0"})
+                           f"vikten ska vara ett tal mellan {MIN_WEIGHT:g} och {MAX_WEIGHT:g}, inte {item.weight!r} / "
+                           f"weight must be a number from {MIN_WEIGHT:g} to {MAX_WEIGHT:g}"})
         if item.parent:
             if item.parent == item.code:
                 errors.append({**_where(item, "parent"), "message": "en enhet kan inte vara sin egen förälder / a unit cannot be its own parent"})

@@ -1,7 +1,6 @@
 """Database plumbing: migrations, the engine in use, and safe writing transactions."""
 from __future__ import annotations
 
-import asyncio
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -31,32 +30,20 @@ async def migrate() -> None:
         raise RuntimeError(f"database migration failed: {result.message}")
 
 
-# SQLite allows one writer at a time. Serialising our own writers in-process, and
-# starting every writing transaction as IMMEDIATE, avoids "database is locked" (a
-# DEFERRED transaction that reads then writes fails at once under concurrency);
-# PostgreSQL needs neither, but the lock is harmless there.
-_write_lock: asyncio.Lock | None = None
-_write_lock_loop: asyncio.AbstractEventLoop | None = None
-
-
-def _lock() -> asyncio.Lock:
-    global _write_lock, _write_lock_loop
-    loop = asyncio.get_running_loop()
-    if _write_lock is None or _write_lock_loop is not loop:
-        _write_lock, _write_lock_loop = asyncio.Lock(), loop
-    return _write_lock
-
-
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
-    """A transaction for code that reads then writes; use it for every write."""
+    """A transaction for code that reads then writes; use it for every write.
+
+    SQLite allows one writer at a time: the engine (store/engine.py) serialises the
+    writers of this process, and the transaction starts as IMMEDIATE, so that it takes
+    the write lock at once (a DEFERRED transaction that reads then writes fails at once
+    under concurrency). PostgreSQL needs neither."""
     db = engine()
     if db.engine_type == "sqlite":
         from piccolo.engine.sqlite import TransactionType
 
-        async with _lock():
-            async with db.transaction(transaction_type=TransactionType.immediate):
-                yield
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
     else:
         async with db.transaction():
             yield

@@ -94,6 +94,9 @@ class Answer(Table, tablename="answer"):
     evidence = Text(default="")
     updated_by = Varchar(length=200, default="")
     updated_at = Timestamptz(default=TimestamptzNow())
+    # The response revision at which this answer last changed: a save based on an
+    # earlier revision conflicts on this question only (per-question merge, issue 15).
+    revision = Integer(default=0)
 
 
 class AnswerHistory(Table, tablename="answer_history"):

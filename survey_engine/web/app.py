@@ -13,7 +13,7 @@ from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
 from survey_engine.web import ui
 from survey_engine.store.db import engine
-from survey_engine.settings import server_settings
+from survey_engine.settings import oidc_settings, server_settings
 
 INDEX = f"""<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><title>survey-engine</title></head>
@@ -62,6 +62,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
     their own, and an asyncpg pool made there must not be used from the test's loop."""
     if secure_cookies is None:
         secure_cookies = server_settings().secure_cookies
+    oidc_settings()  # a wrong single sign-on setting stops the start, not the first login
     security_schemes, security = auth_web.openapi_security()
     return Litestar(
         # "/" is the pages' start page (survey_engine.web.ui); INDEX stays for reference.
@@ -95,6 +96,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
                 Tag(name="questionnaires", description="Publicerade enkätversioner / published questionnaire versions"),
                 Tag(name="rounds", description="Omgångar / survey rounds"),
                 Tag(name="responses", description="Svar / responses and answers"),
+                Tag(name="indicators", description="Uppmätta indikatorer / measured indicators"),
             ],
         ),
         debug=debug,

@@ -4,7 +4,6 @@ import pytest
 
 from survey_engine.store.auth_tables import SessionRecord
 
-pytestmark = pytest.mark.db
 
 API = "/api/v1"
 

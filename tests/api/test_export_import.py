@@ -6,7 +6,6 @@ from api_auth import make_token
 from survey_engine.web import create_app
 from survey_samples import FULL_2024, V2024
 
-pytestmark = pytest.mark.db
 API = "/api/v1"
 
 

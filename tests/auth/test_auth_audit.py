@@ -11,7 +11,6 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.store.auth_tables import AuditEvent
 from survey_engine.store.db import write_transaction
 
-pytestmark = pytest.mark.db
 
 
 async def test_record_and_list(db):

@@ -6,7 +6,6 @@ from survey_engine.services import users as service
 from survey_engine.errors import TablesMissing
 from survey_engine.cli import main
 
-pytestmark = pytest.mark.db
 
 PW = "ett långt lösenord här\n"
 

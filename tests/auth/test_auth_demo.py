@@ -6,7 +6,6 @@ from survey_engine.services.demo_users import ensure_demo_users
 from survey_engine.services.policy import Role
 from survey_engine.services import login as login_service
 
-pytestmark = pytest.mark.db
 
 
 async def test_demo_users_can_log_in_and_rerun_refreshes_them(db):

@@ -21,21 +21,23 @@ EXPECTED = {
     Role.ADMIN: {a.value: "A" for a in Action},
     Role.ANALYST: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
-        "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A",
-        "reminder.read": "A", "reminder.send": "A",
+        "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A", "account.manage_own": "A",
+        "indicator.read": "A", "indicator.manage": "A", "reminder.read": "A", "reminder.send": "A",
     },
     Role.PLANNER: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
-        "overview.read": "A", "plan.read": "A", "plan.write": "A", "token.manage_own": "A",
+        "overview.read": "A", "plan.read": "A", "plan.write": "A", "token.manage_own": "A", "account.manage_own": "A",
+        "indicator.read": "A",
     },
     Role.RESPONDENT: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "O", "response.write": "O",
-        "response.submit": "O", "scores.read": "O", "plan.read": "O", "token.manage_own": "A",
+        "response.submit": "O", "scores.read": "O", "plan.read": "O", "token.manage_own": "A", "account.manage_own": "A",
+        "indicator.read": "O",
     },
     Role.AUDITOR: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "audit.read": "A",
-        "token.manage_own": "A", "reminder.read": "A",
+        "token.manage_own": "A", "account.manage_own": "A", "indicator.read": "A", "reminder.read": "A",
     },
 }
 
@@ -78,7 +80,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
         "questionnaire.read", "questionnaire.publish", "round.read", "round.manage", "response.read",
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
         "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
-        "token.manage_own", "reminder.read", "reminder.send",
+        "token.manage_own", "account.manage_own", "indicator.read", "indicator.manage", "reminder.read", "reminder.send",
     }
     assert set(POLICY) == set(Role)
     for role in Role:
@@ -95,7 +97,7 @@ def test_only_unit_scoped_actions_are_granted_per_unit():
 
 
 def test_auditor_changes_nothing():
-    writes = {a for a in Action if not a.value.endswith(".read")} - {Action.TOKEN_MANAGE_OWN}
+    writes = {a for a in Action if not a.value.endswith(".read")} - {Action.TOKEN_MANAGE_OWN, Action.ACCOUNT_MANAGE_OWN}
     auditor = principal(Role.AUDITOR)
     assert not any(decide(auditor, a, OWN) for a in writes)
 

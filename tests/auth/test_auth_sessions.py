@@ -11,7 +11,6 @@ from survey_engine.web.session_store import DatabaseStore
 from survey_engine.store.auth_tables import SessionRecord
 from survey_engine import clock
 
-pytestmark = pytest.mark.db
 
 
 async def test_value_set_in_one_store_is_read_through_another(db):

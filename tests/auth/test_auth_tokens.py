@@ -13,7 +13,6 @@ from survey_engine.store.auth_tables import ApiToken
 from survey_engine import clock
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 
 
 @pytest.fixture

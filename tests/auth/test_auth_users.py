@@ -19,7 +19,6 @@ from survey_engine.store.auth_tables import LoginAttempt, User
 from survey_engine import clock
 from survey_engine.services import login
 
-pytestmark = pytest.mark.db
 
 PW = "långt och hemligt lösen"
 

@@ -13,7 +13,6 @@ from survey_engine.store.auth_tables import SessionRecord
 from survey_engine.services import login as login_service
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 
 PW = "ett långt lösenord här"
 RESPONSE_UNITS = {1: "SOC", 2: "KS"}

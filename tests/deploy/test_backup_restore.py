@@ -18,7 +18,6 @@ import pytest
 from bench.serverkit import SURVEY_ENGINE, Server, cli, make_token, seed_round
 from survey_engine.settings import database_settings
 
-pytestmark = pytest.mark.db
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@localhost:5432/postgres")
 

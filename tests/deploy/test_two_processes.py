@@ -14,7 +14,6 @@ import pytest
 
 from bench.serverkit import Server, cli
 
-pytestmark = pytest.mark.db
 
 PASSWORD = "korrekt häst batteri häftklammer"
 

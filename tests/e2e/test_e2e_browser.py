@@ -12,7 +12,6 @@ import pytest
 from e2e_support import run_axe, screenshot
 from ui_site import PASSWORD, QUESTIONNAIRE
 
-pytestmark = pytest.mark.db
 
 
 async def login(page, base: str, username: str) -> None:

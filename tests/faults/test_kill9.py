@@ -21,7 +21,6 @@ import pytest
 
 from bench.serverkit import Server, StormLog, autosave_storm, make_token, seed_round
 
-pytestmark = pytest.mark.db
 
 
 async def _history(response_ids: list[int]) -> dict[tuple[int, str, int], dict]:

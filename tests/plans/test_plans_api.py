@@ -9,7 +9,6 @@ import pytest
 
 from plan_samples import EXPECTED_EFFECTS, setup_rounds
 
-pytestmark = pytest.mark.db
 API = "/api/v1/plans"
 
 

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from plan_samples import EXPECTED_EFFECTS, setup_rounds
 from survey_engine.cli import main
 
-pytestmark = pytest.mark.db
 
 
 def run(*args):

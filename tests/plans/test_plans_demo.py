@@ -15,7 +15,6 @@ from survey_engine.services.access import system_actor
 
 from plan_samples import AUDITOR
 
-pytestmark = pytest.mark.db
 
 
 class Report(HTMLParser):

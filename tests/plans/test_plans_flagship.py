@@ -15,7 +15,6 @@ from survey_engine.scoring import score_response
 from survey_engine.services import plans, questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
 
-pytestmark = pytest.mark.db
 
 
 def expected_effect(qid, q24, r24, q26, r26):

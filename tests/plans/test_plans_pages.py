@@ -12,7 +12,6 @@ from plan_samples import EXPECTED_EFFECTS, PLANNER, setup_rounds
 from survey_engine.services import plans
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 ROW = re.compile(r'<tr id="action-(\d+)" data-action="\d+" data-question="([^"]*)" data-status="(\w+)" '
                  r'data-period="([^"]*)"')

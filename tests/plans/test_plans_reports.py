@@ -12,7 +12,6 @@ from survey_engine.services import plans
 
 from plan_samples import ANALYST, EXPECTED_EFFECTS, PLANNER, setup_rounds
 
-pytestmark = pytest.mark.db
 
 
 class ActionRows(HTMLParser):

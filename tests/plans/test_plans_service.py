@@ -19,7 +19,6 @@ from plan_samples import (
     RESPONDENT_A, V2024, setup_rounds,
 )
 
-pytestmark = pytest.mark.db
 
 
 def _by_question(plan):

@@ -26,7 +26,6 @@ from survey_engine.reporting.render import render_html
 from survey_engine.reporting.unit_report import build_unit_report
 from survey_engine.scoring import rollup, score_response
 
-pytestmark = pytest.mark.db
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -23,7 +23,6 @@ from survey_engine.web import create_app
 from survey_samples import V2024
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 
 API = "/api/v1"
 OWN, OTHER = "a", "b"  # the objects used are unit a's; the "other" respondent is bound to b
@@ -34,7 +33,10 @@ _n = itertools.count(1)
 FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET"),
             # plans (issue 8): the list and the city-wide follow-up hold only the plans one may read
             (f"{API}/plans", "GET"), (f"{API}/plans/summary", "GET"),
-            (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET")}
+            (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET"),
+            # indicators (issue 16): respondents see their own units' figures and the kommun total
+            (f"{API}/indicators", "GET"), (f"{API}/indicators/{{indicator_id:str}}", "GET"),
+            (f"{API}/indicators/{{indicator_id:str}}/series", "GET")}
 
 
 def _body(path: str, method: str, ctx: dict):
@@ -44,6 +46,8 @@ def _body(path: str, method: str, ctx: dict):
     bodies = {
         (f"{API}/auth/login", "POST"): {"json": {"username": "nobody", "password": "wrong password!"}},
         (f"{API}/tokens", "POST"): {"json": {"name": f"t{n}"}},
+        # The matrix's accounts have tokens and no password: an allowed role gets 422 ("no local password").
+        (f"{API}/auth/password", "POST"): {"json": {"current_password": "inget alls", "new_password": "nya fraser här"}},
         (f"{API}/users", "POST"): {"json": {"username": f"new-{n}", "role": "analyst"}},
         (f"{API}/users/{{username:str}}/role", "PUT"): {"json": {"role": "planner"}},
         (f"{API}/users/{{username:str}}/units", "PUT"): {"json": {"units": []}},
@@ -53,6 +57,7 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds", "POST"): {"json": {"name": f"R{n}", "questionnaire": "liten", "version": "2024.1",
                                              "units": [OWN]}},
         (f"{API}/rounds/{{round_id:int}}/responses", "POST"): {"json": {"unit": OWN}},
+        (f"{API}/rounds/{{round_id:int}}/deadline", "POST"): {"json": {"closes_on": "2099-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
         # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
@@ -75,6 +80,8 @@ def _url(path: str, ctx: dict, who: str) -> str:
         # no plan exists here (unit a has no submitted response): allowed roles get 404
         # from the service, the guard refuses the others (tests/plans check real plans)
         "plan_id": 1, "action_id": 1,
+        # no indicator is published here: allowed roles get 404 from the service
+        "indicator_id": "kurs", "question_id": "antal",
         "message_id": 1,  # the outbox is empty: allowed roles get 404
     }
 
@@ -122,6 +129,8 @@ def test_every_route_of_the_app_has_a_decision():
     assert len(api) >= 40
     public = sorted(k for k, v in api.items() if v == "public")
     assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"), (f"{API}/auth/me", "GET"),
+                      # single sign-on: starting and finishing a login (tests/sso)
+                      (f"{API}/auth/sso/callback", "POST"), (f"{API}/auth/sso/start", "POST"),
                       (f"{API}/health", "GET")]
 
 

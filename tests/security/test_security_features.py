@@ -17,7 +17,6 @@ from survey_engine.services import responses
 from survey_engine.web import create_app
 from survey_engine.services import tokens
 
-pytestmark = pytest.mark.db
 API = "/api/v1"
 PASSWORD = "korrekt häst batteri häftklammer"
 

@@ -11,7 +11,6 @@ from survey_engine.services import audit
 from survey_engine.services import responses
 from survey_engine.web import create_app
 
-pytestmark = pytest.mark.db
 API = "/api/v1"
 
 

@@ -7,7 +7,6 @@ from click.testing import CliRunner
 from survey_engine.cli import main
 from survey_samples import FULL_2024, V2024
 
-pytestmark = pytest.mark.db
 
 
 def run(*args):

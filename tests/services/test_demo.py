@@ -8,7 +8,6 @@ from survey_engine.services.access import system_actor
 
 ADMIN = system_actor("tests")
 
-pytestmark = pytest.mark.db
 
 
 def _answers(export):

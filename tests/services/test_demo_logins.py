@@ -10,7 +10,6 @@ from survey_engine.services.access import system_actor
 from survey_engine.services.units import UnitInput
 from survey_engine.services import login
 
-pytestmark = pytest.mark.db
 
 
 async def test_no_demo_units_no_demo_accounts(db):

@@ -19,7 +19,6 @@ def who(name: str) -> Principal:
     return Principal(name, Role.ADMIN, via="cli")
 
 
-pytestmark = pytest.mark.db
 
 
 async def test_publish_is_idempotent_and_refuses_changed_content(db):

@@ -16,7 +16,6 @@ def who(name: str) -> Principal:
     return Principal(name, Role.ADMIN, via="cli")
 
 
-pytestmark = pytest.mark.db
 
 
 def test_units_csv_parses_and_names_lines():

@@ -7,7 +7,6 @@ import pytest
 from survey_engine.store.db import engine, write_transaction
 from survey_engine.store.tables import QuestionnaireVersion
 
-pytestmark = pytest.mark.db
 
 
 def test_engine_matches_database_url():

@@ -10,7 +10,6 @@ from test_ui_respondent import revision_of, start
 from test_ui_roles import answered_response
 from ui_site import PASSWORD, system
 
-pytestmark = pytest.mark.db
 
 
 async def test_report_downloads_follow_the_roles(browser, site):

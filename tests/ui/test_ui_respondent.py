@@ -10,7 +10,6 @@ from survey_engine.scoring import score_response
 from survey_engine.services.questionnaires import parse_source
 from ui_site import QUESTIONNAIRE
 
-pytestmark = pytest.mark.db
 
 
 async def start(b, site, unit="kultur") -> int:

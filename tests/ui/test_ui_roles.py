@@ -7,7 +7,6 @@ import pytest
 
 from test_ui_respondent import revision_of, start
 
-pytestmark = pytest.mark.db
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -178,7 +177,7 @@ async def test_admin_pages_create_things(browser, site, questionnaires_dir):
     new_id = r.headers["location"].rsplit("=", 1)[1]
     r = await b.post(f"/admin/omgangar/{new_id}/oppna", {})
     assert r.status_code == 303
-    r = await b.post(f"/admin/omgangar/{new_id}/stang", {})
+    r = await b.post(f"/admin/omgangar/{new_id}/stang", {"bekraftat": "ja"})
     assert r.status_code == 303
     r = await b.get("/admin/omgangar")
     assert "Extra 2026" in r.text

@@ -8,11 +8,13 @@ from litestar.di import Provide
 from survey_engine.web.api.audit import AuditController
 from survey_engine.web.api.auth import AuthController, TokenController
 from survey_engine.web.api.common import provide_actor
+from survey_engine.web.api.indicators import IndicatorController, MeasuredAnswerController
 from survey_engine.web.api.plans import PlanController
 from survey_engine.web.api.questionnaires import QuestionnaireController
 from survey_engine.web.api.reminders import REMINDER_HANDLERS
 from survey_engine.web.api.responses import ResponseController
 from survey_engine.web.api.rounds import RoundController
+from survey_engine.web.api.sso import SsoController
 from survey_engine.web.api.units import UnitController
 from survey_engine.web.api.users import UserController
 from survey_engine import __version__
@@ -22,7 +24,7 @@ API_PREFIX = "/api/v1"
 API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
-    PlanController, *REMINDER_HANDLERS,
+    PlanController, SsoController, IndicatorController, MeasuredAnswerController, *REMINDER_HANDLERS,
 ]
 
 

@@ -6,12 +6,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from survey_engine.web.api.schemas import _Input as PlainTextInput
+
 RoleName = Literal["admin", "analyst", "planner", "respondent", "auditor"]
 UNIT_CODE = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Input(PlainTextInput):  # control characters refused (schemas._Input)
+    pass
 
 
 class _Model(BaseModel):
@@ -21,6 +23,18 @@ class _Model(BaseModel):
 class LoginIn(_Input):
     username: str = Field(min_length=1, max_length=64, examples=["demo-admin"])
     password: str = Field(min_length=1, max_length=1024)
+
+
+class PasswordChangeIn(_Input):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024,
+                              description="at least 12 characters, not a common password, not the username")
+
+
+class PasswordChangedOut(_Model):
+    detail: str
+    csrf_token: str | None = Field(None, description="the new session's CSRF token (a session login only: every "
+                                   "session of the account ended and this request got a new one)")
 
 
 class MeOut(_Model):

@@ -9,12 +9,16 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from survey_engine.services import users as auth_service
 from survey_engine.web import security as auth_web
-from survey_engine.errors import InvalidCredentials
+from survey_engine.errors import InvalidCredentials, PermissionDenied
+from survey_engine.settings import oidc_settings
+from survey_engine.text import Text
 from survey_engine.services.policy import Principal as _Principal
-from survey_engine.web.api.access_schemas import LoginIn, LoginOut, MeOut, TokenCreatedOut, TokenIn, TokenOut
+from survey_engine.web.api.access_schemas import (
+    LoginIn, LoginOut, MeOut, PasswordChangedOut, PasswordChangeIn, TokenCreatedOut, TokenIn, TokenOut,
+)
 from survey_engine.web.api.common import Action, Id, Actor, errors, requires
 from survey_engine.services import login
-from survey_engine.services import tokens
+from survey_engine.services import account, tokens
 
 
 def me_of(principal: _Principal, display_name: str = "") -> MeOut:
@@ -37,6 +41,10 @@ class AuthController(Controller):
           "this session. Repeated failures lock the account or the address for a while (429 with Retry-After).",
           status_code=HTTP_200_OK, responses=errors(422, 429), opt={"public": True}, security=[{}])
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> LoginOut:
+        if not oidc_settings().local_login:
+            raise PermissionDenied(Text(
+                "Inloggning med lösenord är avstängd här; logga in med organisationens konto (/api/v1/auth/sso/start).",
+                "Password login is turned off here; use single sign-on (/api/v1/auth/sso/start)."))
         if "\x00" in data.username:  # no username has one; answer like any wrong login
             raise InvalidCredentials()
         # Behind a proxy, uvicorn's --forwarded-allow-ips already puts the real client here.
@@ -51,6 +59,17 @@ class AuthController(Controller):
     async def logout(self, request: Request) -> dict[str, str]:
         auth_web.end_session(request)
         return {"detail": "Utloggad / logged out"}
+
+    @post("/password", summary="Change my own password (ends every session of the account)",
+          description="Needs the current password (a wrong one counts like a failed login). The new one must "
+          "have at least 12 characters and be neither a common password nor the username (docs/security.md). "
+          "With a session cookie, the answer starts a new session: use its `csrf_token` from now on.",
+          status_code=HTTP_200_OK, responses=errors(401, 422, 429), guards=[requires(Action.ACCOUNT_MANAGE_OWN)])
+    async def change_password(self, request: Request, data: JSONBody[PasswordChangeIn], actor: Actor) -> PasswordChangedOut:
+        await account.change_own_password(actor, data.current_password, data.new_password,
+                                          auth_web.client_address(request))
+        csrf = auth_web.start_session(request, actor) if actor.via == "session" else None
+        return PasswordChangedOut(detail="Lösenordet är bytt / password changed", csrf_token=csrf)
 
     @get("/me", summary="Who is logged in", responses=errors(), opt={"public": True})
     async def me(self, request: Request) -> MeOut:

@@ -31,7 +31,10 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
             items.append({"message": str(item)})
     # Text or a list over its length limit is an invalid value (422, like the limits the
     # services check); a wrong type, a missing field or malformed JSON stays 400.
-    too_long = bool(items) and all(_TOO_LONG.search(i.get("message", "")) and i.get("field") for i in items)
+    # So is a control character in text (survey_engine/plaintext.py).
+    too_long = bool(items) and all(
+        (_TOO_LONG.search(i.get("message", "")) or "styrtecken" in i.get("message", "")) and i.get("field")
+        for i in items)
     return Response(
         content={"detail": "Ogiltig begäran / invalid request: " + (exc.detail or ""), "errors": items},
         status_code=422 if too_long else HTTP_400_BAD_REQUEST,

@@ -17,6 +17,8 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, ConfigDict, Field
 
+from survey_engine.web.api.schemas import _Input as PlainTextInput
+
 from survey_engine.services import plan_reports as reports
 from survey_engine.reporting.plans import MEDIA_TYPES
 from survey_engine.services import plans as service
@@ -39,8 +41,8 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _In(PlainTextInput):  # control characters refused (schemas._Input)
+    pass
 
 
 class PeriodOut(_Out):

@@ -39,8 +39,11 @@ class ResponseController(Controller):
     @post(
         "/{response_id:int}/answers",
         summary="Save a batch of answers",
-        description="Send the revision your copy is based on. A stale revision gets 409 with the current "
-        "response in `current`; nothing is overwritten. `null` clears an answer. Values are checked "
+        description="Send the revision your copy is based on (the last one you saw). Answers are merged per "
+        "question: the save conflicts (409, nothing stored) only when one of its own questions was changed "
+        "by someone else after that revision to something else than you send; `conflicts` lists exactly "
+        "those questions with their current values and who changed them when, `current` the whole "
+        "response. Questions others changed that you do not send are kept. `null` clears an answer. Values are checked "
         "against the questionnaire (422 names each question). Comments and evidence notes: at most "
         "4000 characters each.",
         status_code=HTTP_200_OK,

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from survey_engine.services import overview, responses, rounds as service
 from survey_engine.web.api.common import Action, Id, Limit, Offset, Actor, errors, requires
 from survey_engine.web.api.schemas import (
-    OverviewOut, ResponseOut, ResponsePage, RoundIn, RoundOut, RoundPage, StartIn,
+    DeadlineIn, OverviewOut, ResponseOut, ResponsePage, RoundIn, RoundOut, RoundPage, StartIn,
 )
 
 StatusFilter = Annotated[Literal["draft", "open", "closed"] | None, QueryParameter(description="only rounds in this status")]
@@ -45,6 +45,16 @@ class RoundController(Controller):
           responses=errors(404, 409), guards=[requires(Action.ROUND_MANAGE)])
     async def close_round(self, round_id: Id, actor: Actor) -> RoundOut:
         return RoundOut.model_validate(await service.close_round(round_id, actor=actor))
+
+    @post("/{round_id:int}/reopen", summary="Open a closed round again", status_code=HTTP_200_OK,
+          responses=errors(404, 409), guards=[requires(Action.ROUND_MANAGE)])
+    async def reopen_round(self, round_id: Id, actor: Actor) -> RoundOut:
+        return RoundOut.model_validate(await service.reopen_round(round_id, actor=actor))
+
+    @post("/{round_id:int}/deadline", summary="Move the round's last day (closes_on)", status_code=HTTP_200_OK,
+          responses=errors(404, 409, 422), guards=[requires(Action.ROUND_MANAGE)])
+    async def round_deadline(self, round_id: Id, data: JSONBody[DeadlineIn], actor: Actor) -> RoundOut:
+        return RoundOut.model_validate(await service.extend_deadline(round_id, data.closes_on, actor=actor))
 
     @get("/{round_id:int}/overview", summary="Response rate and completeness per unit", responses=errors(404),
          guards=[requires(Action.OVERVIEW_READ)])

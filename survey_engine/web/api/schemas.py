@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from survey_engine import plaintext
 
 AnswerValue = Any
 
@@ -19,7 +21,21 @@ class _Model(BaseModel):
 
 
 class _Input(BaseModel):
+    """Every request body: unknown fields refused, and no control characters other than
+    tab and line breaks in any text (422 naming the field; survey_engine/plaintext.py).
+    Passwords are left to the password check: refusing them here would tell nothing."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if "password" not in (info.field_name or "") and not isinstance(value, BaseModel):
+            found = plaintext.problems(value, "")
+            if found:
+                where = found[0]["field"]  # inside a dict or list: the key or index
+                raise ValueError((f"{where}: " if where else "") + found[0]["message"])
+        return value
 
 
 # ------------------------------------------------------------------ errors
@@ -121,6 +137,10 @@ class RoundIn(_Input):
     closes_on: dt.date | None = None
 
 
+class DeadlineIn(_Input):
+    closes_on: dt.date = Field(description="the round's new last day (not in the past, not before it opens)")
+
+
 class RoundOut(_Model):
     id: int
     name: str
@@ -178,6 +198,7 @@ class AnswerOut(_Model):
     evidence: str = Field("", description="evidence note or link")
     updated_by: str
     updated_at: dt.datetime
+    revision: int = Field(0, description="the response revision at which this answer last changed")
 
 
 class ResponseOut(_Model):
@@ -201,8 +222,21 @@ class ResponsePage(_Model):
     offset: int
 
 
+class ConflictItem(_Model):
+    question: str
+    value: AnswerValue = None
+    comment: str = ""
+    evidence: str = ""
+    updated_by: str = Field(description="who changed it last")
+    updated_at: dt.datetime
+    changed_in: int = Field(description="the response revision of that change (after the one you sent)")
+
+
 class ConflictOut(ErrorOut):
     current: ResponseOut | None = Field(None, description="the response as it is now (stale revision)")
+    conflicts: list[ConflictItem] | None = Field(
+        None, description="per-question merge: exactly the questions of your save that someone else changed "
+        "after your revision, with their current values and who changed them when")
 
 
 class SaveIn(_Input):

@@ -223,21 +223,67 @@ async def rounds_create(request: Request) -> Response:
     return redirect("/admin/omgangar", str(rnd["id"]))
 
 
+async def _close_page(request: Request, round_id: int, status: int = 200, **ctx: Any) -> Template:
+    principal = need(request, Action.ROUND_MANAGE)
+    summary = await rounds_service.close_summary(round_id, actor=principal)
+    return render(request, "admin/round_close.html", status=status, s=summary, r=summary["round"], **ctx)
+
+
+@get("/admin/omgangar/{round_id:int}/stang", name="ui.admin.rounds.close")
+async def round_close_page(request: Request, round_id: FromPath[int]) -> Template:
+    """Asks before closing (docs/web-pages.md, "Closing a round"): who has not submitted."""
+    return await _close_page(request, round_id)
+
+
+@post("/admin/omgangar/{round_id:int}/stang", name="ui.admin.rounds.close.post")
+async def round_close_post(request: Request, round_id: FromPath[int]) -> Response:
+    """Closes only with the box ticked (bekraftat=ja); otherwise the question again."""
+    return await _round_change(request, round_id, "stang")
+
+
 @post("/admin/omgangar/{round_id:int}/{what:str}", name="ui.admin.rounds.change")
 async def rounds_change(request: Request, round_id: FromPath[int], what: FromPath[str]) -> Response:
+    return await _round_change(request, round_id, what)
+
+
+async def _round_change(request: Request, round_id: int, what: str) -> Response:
     principal = need(request, Action.ROUND_MANAGE)
+    form = await request.form()
+    lang = lang_of(request)
+    notice = str(round_id)
     try:
         if what == "oppna":
             await rounds_service.open_round(round_id, actor=principal)
         elif what == "stang":
-            await rounds_service.close_round(round_id, actor=principal)
+            if form_text(form, "bekraftat") != "ja":
+                return await _close_page(request, round_id, 422, confirm_message=(
+                    "Kryssa i rutan för att bekräfta att omgången ska stängas." if lang == "sv"
+                    else "Tick the box to confirm that the round is to be closed."))
+            rnd = await rounds_service.close_round(round_id, actor=principal)
+            notice = ("stängd: " if lang == "sv" else "closed: ") + rnd["name"]
+        elif what == "ateroppna":
+            rnd = await rounds_service.reopen_round(round_id, actor=principal)
+            notice = ("öppen igen: " if lang == "sv" else "open again: ") + rnd["name"]
+        elif what == "sista-dag":
+            try:
+                closes = _date(form_text(form, "closes_on"))
+            except ValueError:
+                closes = None
+            if closes is None:
+                return await _rounds_page(request, 422, change_message=(
+                    "Skriv den nya sista dagen som ÅÅÅÅ-MM-DD." if lang == "sv" else "Write the new deadline as YYYY-MM-DD."))
+            rnd = await rounds_service.extend_deadline(round_id, closes, actor=principal)
+            notice = ("sista dag " if lang == "sv" else "deadline ") + f"{rnd['closes_on']}: {rnd['name']}"
         else:
             raise NotFound(Text(f"Okänd åtgärd {what}", f"unknown action {what}"))
     except AppError as exc:
         if exc.status_code == 404:
             raise
-        return await _rounds_page(request, exc.status_code, change_message=service_message(exc, lang_of(request)))
-    return redirect("/admin/omgangar", str(round_id))
+        message, items = _problems(exc, lang)
+        if items:
+            message += " " + "; ".join(i["message"] for i in items)
+        return await _rounds_page(request, exc.status_code, change_message=message)
+    return redirect("/admin/omgangar", notice)
 
 
 # ---------------------------------------------------------------- questionnaire versions
@@ -306,4 +352,4 @@ async def audit_page(request: Request) -> Template:
 
 
 ROUTES = [admin_home, units_page, units_create, units_import, users_page, users_create, users_change,
-          admin_rounds, rounds_create, rounds_change, versions_page, versions_upload, audit_page]
+          admin_rounds, rounds_create, round_close_page, round_close_post, rounds_change, versions_page, versions_upload, audit_page]

@@ -12,6 +12,7 @@ from survey_engine.errors import AppError, LoginThrottled
 from survey_engine.services.policy import Role
 from survey_engine.web.ui.common import current, form_text, lang_of, principal_of, redirect, render
 from survey_engine.services import login as login_service
+from survey_engine.settings import oidc_settings
 
 HOME_BY_ROLE = {
     Role.RESPONDENT: "/mina-enkater",
@@ -38,10 +39,16 @@ async def start_page(request: Request) -> Response:
     return redirect(HOME_BY_ROLE.get(principal.role, "/analys"))
 
 
+def _login_options() -> dict:
+    """Which ways to log in the login page offers (docs/security.md, "Inloggning med OpenID Connect")."""
+    conf = oidc_settings()
+    return {"sso_enabled": conf.enabled, "local_login": conf.local_login}
+
+
 @get("/logga-in", name="ui.login")
 async def login_page(request: Request) -> Template:
     return render(request, "login.html", next=_safe_next(request.query_params.get("next", "/")), username="",
-                  logged_out=request.query_params.get("ut") == "1")
+                  logged_out=request.query_params.get("ut") == "1", **_login_options())
 
 
 @post("/logga-in", name="ui.login.post", opt={"public": True})
@@ -51,20 +58,26 @@ async def login(request: Request) -> Response:
     username = form_text(form, "username").strip()
     password = form_text(form, "password")
     target = _safe_next(form_text(form, "next", "/"))
+    options = _login_options()
+    if not options["local_login"]:
+        return render(request, "login.html", status=403, next=target, username=username, **options,
+                      error=("Inloggning med lösenord är avstängd här; logga in med organisationens konto."
+                             if lang == "sv" else "Password login is turned off here; log in with your "
+                             "organisation's account."))
     if not username or not password:
-        return render(request, "login.html", status=422, next=target, username=username,
+        return render(request, "login.html", status=422, next=target, username=username, **options,
                       error=("Fyll i både användarnamn och lösenord." if lang == "sv"
                              else "Fill in both username and password."))
     try:
         principal = await login_service.authenticate(username, password, auth_web.client_address(request))
     except LoginThrottled as exc:
-        response = render(request, "login.html", status=429, next=target, username=username,
+        response = render(request, "login.html", status=429, next=target, username=username, **options,
                           error=exc.text.get(lang))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except AppError as exc:
         status = 401 if exc.code == "invalid_credentials" else 403
-        return render(request, "login.html", status=status, next=target, username=username,
+        return render(request, "login.html", status=status, next=target, username=username, **options,
                       error=exc.text.get(lang))
     auth_web.start_session(request, principal)
     if target == "/":

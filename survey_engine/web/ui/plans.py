@@ -27,6 +27,9 @@ from survey_engine.web.ui.common import (
 )
 from survey_engine.questionnaire.model import localized
 from survey_engine.services import units as units_service
+from survey_engine import clock
+from survey_engine.web.i18n import when
+from urllib.parse import quote
 
 register_nav(NavItem("plans", "/planer", "Handlingsplaner", "Improvement plans", Action.PLAN_READ, None, 40))
 
@@ -126,15 +129,43 @@ async def plans_create(request: Request) -> Response:
 # ---------------------------------------------------------------- one plan
 
 
+def _filters(request: Request) -> dict[str, str]:
+    """The plan page's filters (docs/web-pages.md, "Plan pages"): status and owner."""
+    status = request.query_params.get("status", "")[:40]
+    owner = request.query_params.get("ansvarig", "")[:200]
+    return {"status": status if status in ACTION_STATUSES else "", "owner": owner}
+
+
+def _shown(action: dict[str, Any], filters: dict[str, str]) -> bool:
+    if filters["status"] and action["status"] != filters["status"]:
+        return False
+    if filters["owner"]:
+        if filters["owner"] == "-":
+            return not (action["owner"] or "").strip()
+        return (action["owner"] or "").strip() == filters["owner"]
+    return True
+
+
+def _saved_id(request: Request) -> int | None:
+    return _int(request.query_params.get("sparad", "")[:12])
+
+
 async def _plan_page(request: Request, plan_id: int, status: int = 200, **extra: Any) -> Template:
     principal = need(request, Action.PLAN_READ, somewhere=True)
     plan = await service.get_plan(principal, plan_id)
     lang = lang_of(request)
     q = await _questionnaire(plan["questionnaire"])
-    groups = [{"period": p["period"], "effort": p["effort"],
-               "actions": [a for a in plan["actions"] if a["period"] == p["period"]]} for p in plan["periods"]]
-    groups.append({"period": None, "effort": None, "actions": [a for a in plan["actions"] if a["period"] is None]})
+    filters = _filters(request)
+    shown = [a for a in plan["actions"] if _shown(a, filters)]
+    groups = [{"period": p["period"], "effort": p["effort"], "over": p["effort"] > plan["capacity"],
+               "actions": [a for a in shown if a["period"] == p["period"]]} for p in plan["periods"]]
+    groups.append({"period": None, "effort": None, "over": False,
+                   "actions": [a for a in shown if a["period"] is None]})
+    owners = sorted({(a["owner"] or "").strip() for a in plan["actions"]} - {""}, key=str.casefold)
+    saved = _saved_id(request)
     return render(request, "plans/plan.html", status=status, plan=plan, groups=groups, texts=_texts(q, plan, lang),
+                  filters=filters, owners=owners, hidden=len(plan["actions"]) - len(shown),
+                  saved_id=saved, saved_message=request.query_params.get("ok", "")[:200] if saved else "",
                   areas=_area_titles([q], lang), area_ids=[a.id for a in q.areas], levels=[lv.level for lv in q.levels],
                   may_edit=principal.can(Action.PLAN_WRITE, plan["unit"]), words=_words(lang),
                   statuses=ACTION_STATUSES, kept=extra.pop("kept", {}), **extra)
@@ -162,8 +193,45 @@ async def _conflict_page(request: Request, plan_id: int, exc: Conflict, kept: di
     return await _plan_page(request, plan_id, 409, error_message=message, kept=kept)
 
 
+def _wants_json(request: Request) -> bool:
+    """static/plans.js saves one action by fetch and asks for JSON (no reload)."""
+    return request.headers.get("x-plan-save") == "1"
+
+
+def _saved_json(plan: dict[str, Any], action_id: int, lang: str) -> Response:
+    action = next((a for a in plan["actions"] if a["id"] == action_id), None)
+    stamp = when(clock.now(), lang)[-5:]
+    message = (f"Sparat {stamp}" if lang == "sv" else f"Saved {stamp}")
+    return Response({
+        "ok": True, "message": message, "revision": plan["revision"],
+        "action": {k: action[k] for k in ("id", "period", "owner", "status", "due_date", "note")} if action else None,
+        "periods": [{**p, "over": p["effort"] > plan["capacity"]} for p in plan["periods"]],
+        "capacity": plan["capacity"],
+    }, status_code=200, media_type="application/json")
+
+
+async def _refused_json(plan_id: int, exc: AppError, principal: Principal, lang: str) -> Response:
+    """A refusal for the script: the message in the page's language, the items, and the
+    plan's current revision (a conflict keeps the user's input in the form)."""
+    message = service_message(exc, lang)
+    if isinstance(exc, Conflict) and "current" in exc.extra:
+        message = ("Någon annan ändrade planen medan du arbetade, så din ändring sparades inte. Dina värden står "
+                   "kvar – spara igen om de fortfarande stämmer." if lang == "sv" else
+                   "Someone else changed the plan meanwhile, so your change was not saved. Your values are kept: "
+                   "save again if they still hold.")
+    try:
+        revision = (await service.get_plan(principal, plan_id))["revision"]
+    except AppError:
+        revision = None
+    return Response({"ok": False, "message": message, "errors": error_items(exc, lang), "revision": revision},
+                    status_code=exc.status_code, media_type="application/json")
+
+
 @post("/planer/{plan_id:int}/atgarder/{action_id:int}", name="ui.plan.action")
 async def action_update(request: Request, plan_id: FromPath[int], action_id: FromPath[int]) -> Response:
+    """Saves one action. From static/plans.js (X-Plan-Save: 1) the answer is JSON and the
+    page stays as it is; without the script a redirect back to the action with the
+    message beside it (`?sparad=ID&ok=…#action-ID`)."""
     principal = need(request, Action.PLAN_WRITE, somewhere=True)
     form = await request.form()
     lang = lang_of(request)
@@ -174,15 +242,22 @@ async def action_update(request: Request, plan_id: FromPath[int], action_id: Fro
             changes[key] = (value or None) if key in ("period", "due_date") else value
     kept = {"action": action_id, **changes}
     try:
-        await service.update_action(principal, plan_id, action_id, _revision(form), changes)
+        plan = await service.update_action(principal, plan_id, action_id, _revision(form), changes)
     except Conflict as exc:
+        if _wants_json(request):
+            return await _refused_json(plan_id, exc, principal, lang)
         return await _conflict_page(request, plan_id, exc, kept)
     except AppError as exc:
+        if _wants_json(request):
+            return await _refused_json(plan_id, exc, principal, lang)
         message = service_message(exc, lang)
         items = error_items(exc, lang)
         return await _plan_page(request, plan_id, exc.status_code, error_message=message, error_items=items,
                                 kept=kept)
-    return redirect(f"/planer/{plan_id}#action-{action_id}", "ändringen är sparad" if lang == "sv" else "change saved")
+    if _wants_json(request):
+        return _saved_json(plan, action_id, lang)
+    notice = "ändringen är sparad" if lang == "sv" else "change saved"
+    return redirect(f"/planer/{plan_id}?sparad={action_id}&ok={quote(notice)}#action-{action_id}")
 
 
 @post("/planer/{plan_id:int}/atgarder", name="ui.plan.add")
