@@ -57,6 +57,10 @@ async def test_overview_button_outbox_retry_and_contacts(site, browser, smtp):
     page = await planner.get(f"/analys/omgang/{site.round_id}")
     assert "Skicka påminnelse" not in page.text
     assert (await planner.post(f"/analys/omgang/{site.round_id}/paminnelse/skola", {})).status_code == 403
+    # odd input: a 404 page, never a 500
+    for url in (f"/analys/omgang/{10**20}/paminnelse/kultur", f"/analys/omgang/{site.round_id}/paminnelse/%0Aevil",
+                f"/utskick/{10**20}/forsok-igen", "/utskick/999999/forsok-igen"):
+        assert (await analyst.post(url, {})).status_code == 404, url
     auditor = await browser("revisor")
     page = await auditor.get("/utskick")
     assert page.status_code == 200 and "forsok-igen" not in page.text
