@@ -31,6 +31,8 @@ from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.demo_users import ensure_demo_users
 from survey_engine.store.audit_tables import Audit
+from survey_engine.services import contacts
+from survey_engine.store.mail_tables import OutboxMessage, UnitContact
 from survey_engine.store.tables import Unit
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
 
@@ -206,6 +208,9 @@ async def clear_survey_data() -> None:
             await table.delete(force=True)
         for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
             await table.delete(force=True)
+        # Contacts go with their units; outbox keys name round ids, which a new demo reuses.
+        await UnitContact.delete(force=True)
+        await OutboxMessage.delete(force=True)
         await Unit.update({Unit.parent: None}, force=True)
         await Unit.delete(force=True)
         await QuestionnaireVersion.delete(force=True)
@@ -261,6 +266,8 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     )
     codes = [u.code for u in UNITS]
     log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar och bolag / departments and companies")
+    n_contacts = await contacts.load_demo_contacts(codes, actor=actor)  # e-mail reminders (issue 17)
+    log(f"  kontaktadresser / contact addresses: {n_contacts} (@…example.invalid)")
 
     # The 2024 round happened in 2024: its responses are dated in the spring of 2024,
     # before the deadline (docs/web-pages.md, "Times and states"), not at load time.
