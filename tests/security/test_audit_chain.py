@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 
-from api_support import seed_round, token_for
+from api_support import seed_round
+from helpers.auth import make_token
 from survey_engine import clock
 from survey_engine.services import audit, reports, sessions
 from survey_engine.services import users as auth_service
@@ -102,7 +103,7 @@ async def test_logins_logouts_and_downloads_are_events(db):
 
 
 async def test_audit_csv_has_one_charset(db):
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as c:
         r = await c.get(f"{API}/audit/export.csv", headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 200

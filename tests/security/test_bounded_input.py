@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import token_for
+from helpers.auth import make_token
 from survey_engine.web import create_app
 from survey_engine.web.limits import MAX_JSON_DEPTH, json_depth
 from survey_samples import V2024
@@ -33,7 +33,7 @@ async def test_deeply_nested_login_body_is_400_not_500(db, body):
 
 
 async def test_huge_integer_in_questionnaire_is_422_naming_the_field(db):
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     source = V2024.replace("max: 100", "max: " + "9" * 5000)
     async with AsyncTestClient(app=_app()) as c:
         r = await c.post(f"{API}/questionnaires", content=source.encode(),
@@ -44,7 +44,7 @@ async def test_huge_integer_in_questionnaire_is_422_naming_the_field(db):
 
 @pytest.mark.parametrize("weight", [1e308, 1e12, 0.0, -5, 1e-9])
 async def test_unit_weight_out_of_range_is_422(db, weight):
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     async with AsyncTestClient(app=_app()) as c:
         r = await c.post(f"{API}/units", headers={"Authorization": f"Bearer {admin}"},
                          json={"code": "w1", "name": "Vikt", "weight": weight})
@@ -53,7 +53,7 @@ async def test_unit_weight_out_of_range_is_422(db, weight):
 
 
 async def test_sane_unit_weight_is_accepted(db):
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     async with AsyncTestClient(app=_app()) as c:
         r = await c.post(f"{API}/units", headers={"Authorization": f"Bearer {admin}"},
                          json={"code": "w2", "name": "Vikt", "weight": 6000})

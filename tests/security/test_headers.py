@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import seed_round, token_for
+from api_support import seed_round
+from helpers.auth import make_token
 from survey_engine.web import create_app
 
 pytestmark = pytest.mark.db
@@ -37,7 +38,7 @@ async def test_every_response_has_the_headers(db, path):
 
 async def test_pages_with_answers_are_not_cached(db):
     seeded = await seed_round(units=("a",))
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as c:
         r = await c.get(f"/api/v1/responses/{seeded['responses']['a']}", headers={"Authorization": f"Bearer {admin}"})
         assert r.status_code == 200
