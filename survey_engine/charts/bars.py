@@ -41,7 +41,7 @@ def level_bars_chart(
     title on the left. The x axis runs over the levels 0..max_level; the background is
     split into alternating bands, one per level, named along the top ("1 Grundläggande"
     when `level_names` are given). Each bar ends at the level reached and has that
-    level's colour (the same cividis level colours as the heat map and the
+    level's colour (the same sequential level colours as the heat map and the
     distribution). A vermillion diamond marks the area's target level. To the right of
     the plot a column states the level and the share fulfilled ("Nivå 2 · 80 %"). A
     not-assessed area has no bar, a grey hatched strip and the text "ej bedömt".

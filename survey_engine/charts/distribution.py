@@ -55,7 +55,7 @@ def distribution_chart(
     """Stacked horizontal bars: per area, how many units reached level 0, 1, .., N.
 
     One row per area (given order, from the top). Segments run from level 0 on the
-    left to the highest level on the right in the shared cividis level colours, then a
+    left to the highest level on the right in the shared sequential level colours, then a
     grey hatched segment for units where the area was not assessed. Each segment with
     at least one unit has its count written in it. The x axis counts units.
     """

@@ -34,9 +34,9 @@ def heatmap_chart(
 ) -> Chart:
     """Heat map: one row per unit, one column per area, the level written in each cell.
 
-    Cells are coloured with the shared cividis level colours (dark blue = level 0,
-    yellow = the highest level), with the number in black or white, whichever reads
-    better. A not-assessed cell is light grey, hatched, with "–". Area titles run
+    Cells are coloured with the shared sequential level colours (lightest = level 0,
+    darkest = the highest level: darker is better), with the number in black or white,
+    whichever reads better, and a legend naming each level. A not-assessed cell is light grey, hatched, with "–". Area titles run
     along the top (wrapped and turned when there are many); unit names on the left.
     With no units or no areas the chart says so instead.
     """

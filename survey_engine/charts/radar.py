@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+
+import matplotlib
 from typing import Mapping, Sequence
 
 from .data import AreaPoint, Chart
@@ -49,6 +51,7 @@ def radar_chart(
     lang: str = "sv",
     title: str | None = None,
     level_names: Mapping[int, str] | Sequence[str] | None = None,
+    compact: bool = False,
 ) -> Chart:
     """Radar of levels per area (radial axis 0..max_level) against the target.
 
@@ -58,6 +61,10 @@ def radar_chart(
     title, a hollow grey ring at the centre, and the reached polygon skips it (the
     filled area joins the assessed areas only). `level_names` is accepted for the same
     signature as the other charts; the radial ticks show the level numbers.
+
+    `compact` draws for a phone screen (about 360 px wide): a smaller figure with
+    larger text, so that the labels stay at least 11 px high when the SVG is shrunk
+    to the screen (docs/web-pages.md, "Phones").
     """
     del level_names  # the radial axis shows numbers; names appear in the legend of other charts
     s = strings(lang)
@@ -69,6 +76,10 @@ def radar_chart(
     else:
         lead = s["alt_radar_mixed"].format(max=max_level)
     with styled():
+        if compact:
+            # 4.9 in = 353 pt wide: shrunk to ~340 px, 11 pt text stays ~11 px
+            matplotlib.rcParams.update({"font.size": 11.5, "legend.fontsize": 11.5, "figure.titlesize": 13.0,
+                                        "xtick.labelsize": 11.5, "ytick.labelsize": 11.0})
         if not points:
             fig = no_data_figure(title, s["no_data"])
             return Chart(freeze_layout(fig), join_alt(lead, s["alt_no_data"]), title, "radar")
@@ -76,8 +87,10 @@ def radar_chart(
         n = len(points)
         top = max([max_level] + [p.target for p in points] + [p.level or 0 for p in points])
         size = 6.4 if n > 2 else 5.0
+        if compact:
+            size = 3.2
         # wider than tall: the polar axes keeps its aspect, the sides hold the titles
-        fig = new_figure(size + 2.4, size)
+        fig = new_figure(size + (1.7 if compact else 2.4), size + (1.3 if compact else 0))
         fig.suptitle(title)
         ax = fig.add_subplot(projection="polar")
         ax.set_theta_offset(math.pi / 2)
@@ -120,7 +133,7 @@ def radar_chart(
         ax.grid(color=GRID_COLOR, linewidth=0.7)
         ax.spines["polar"].set_color(GRID_COLOR)
 
-        width = 18 if n > 8 else 22
+        width = (11 if n > 8 else 13) if compact else (18 if n > 8 else 22)
         labels = []
         for p in points:
             text = wrap(p.label, width, 4)
@@ -136,7 +149,7 @@ def radar_chart(
                 label.set_horizontalalignment("left")
             else:
                 label.set_horizontalalignment("right")
-        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        fig.legend(loc="outside lower center", ncols=2 if compact else 3, frameon=False)
         freeze_layout(fig)
 
     alt = join_alt(lead, list_sentence(area_alt_items(points, lang)))

@@ -1,11 +1,13 @@
 """Shared look of the charts: palette, level colours, fonts, wrapping, figure helpers.
 
 Palette (colour-blind safe):
-- Levels 0..N use the *cividis* colour map sampled at N+1 evenly spaced points (dark
-  blue for level 0 to yellow for the highest level). cividis was designed to read the
-  same for people with red-green colour vision deficiency and stays ordered in
-  greyscale. The same level colours are used in every chart (bars, heat map,
-  distribution), so "level 2" always has the same colour in one report.
+- Levels 0..N use a sequential single-hue scale (matplotlib's *Blues*, sampled from
+  0.12 to 0.95): level 0 is the lightest, the highest level the darkest, so darker
+  means better (issue 13). One hue ordered by lightness reads the same for people
+  with red-green colour vision deficiency and stays ordered in greyscale; the number
+  is written in every heat-map cell and a legend names the levels. The same level
+  colours are used in every chart (bars, heat map, distribution), so "level 2" always
+  has the same colour in one report.
 - Categories (reached vs. target, response status, areas in a trend) use the
   Okabe–Ito palette.
 - "Not assessed" is a light grey with a diagonal hatch and the text "–", so it never
@@ -40,16 +42,6 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-# Order for series (areas in the trend chart); yellow last, it is weak on white.
-SERIES_COLORS = (
-    OKABE_ITO["blue"],
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["bluish_green"],
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["sky_blue"],
-    OKABE_ITO["black"],
-)
 REACHED_COLOR = OKABE_ITO["blue"]
 TARGET_COLOR = OKABE_ITO["vermillion"]
 STATUS_COLORS = {
@@ -63,7 +55,8 @@ NOT_ASSESSED_HATCH = "///"
 BAND_COLORS = ("#F4F4F4", "#E9E9E9")
 GRID_COLOR = "#BDBDBD"
 TEXT_COLOR = "#1A1A1A"
-LEVEL_COLORMAP = "cividis"
+LEVEL_COLORMAP = "Blues"
+LEVEL_RANGE = (0.12, 0.95)  # lightest (level 0) and darkest (top level) point of the map
 
 SVG_HASHSALT = "survey-engine-charts"
 
@@ -105,16 +98,12 @@ def styled() -> Iterator[None]:
 
 
 def level_colors(max_level: int) -> list[str]:
-    """Hex colours for levels 0..max_level (cividis, evenly spaced)."""
+    """Hex colours for levels 0..max_level: light (0) to dark (top), evenly spaced."""
     cmap = colormaps[LEVEL_COLORMAP]
+    lo, hi = LEVEL_RANGE
     if max_level <= 0:
-        return [to_hex(cmap(0.0))]
-    return [to_hex(cmap(level / max_level)) for level in range(max_level + 1)]
-
-
-def level_color(level: int, max_level: int) -> str:
-    colors = level_colors(max_level)
-    return colors[max(0, min(level, len(colors) - 1))]
+        return [to_hex(cmap(lo))]
+    return [to_hex(cmap(lo + (hi - lo) * level / max_level)) for level in range(max_level + 1)]
 
 
 def text_color_on(background: str) -> str:

@@ -20,6 +20,19 @@ from survey_engine.questionnaire.model import Questionnaire, localized
 
 from .text import check_lang, fmt_number, fmt_percent, fmt_share
 from survey_engine.text import Text
+from survey_engine import clock
+
+
+def local_time(value: Any) -> str:
+    """A stored UTC time as Swedish local time, to the minute (what the pages show)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value[:16]
+    if isinstance(value, dt.datetime):
+        return clock.local(value).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)[:16]
 
 PLAN_FORMATS = ("pdf", "xlsx")
 FOLLOW_UP_FORMATS = ("html", "xlsx")
@@ -40,7 +53,7 @@ _W = {
     "method": ("Sammanvägning", "Roll-up method"),
     "start": ("Start", "Start"),
     "capacity": ("Kapacitet per halvår", "Capacity per half-year"),
-    "revision": ("Revision", "Revision"),
+    "revision": ("Ändring nr", "Change no."),
     "created": ("Skapad av", "Created by"),
     "updated": ("Senast ändrad av", "Last changed by"),
     "period": ("Halvår", "Half-year"),
@@ -148,7 +161,9 @@ def plan_rows(plan: Mapping[str, Any], q: Questionnaire, lang: str) -> list[dict
 # ---------------------------------------------------------------- XLSX
 
 def _xlsx_value(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float)):
+    if isinstance(value, float):
+        return round(value, 2)  # for people; the JSON keeps every digit
+    if value is None or isinstance(value, (bool, int)):
         return value
     return neutralize_cell(str(value))
 
@@ -455,10 +470,11 @@ def render_plan_pdf(plan: Mapping[str, Any], q: Questionnaire, lang: str = "sv")
              (_w("start", lang), f"{plan['start']}, {len(plan['periods'])} {_w('period', lang).lower()}"),
              (_w("capacity", lang), f"{plan['capacity']} {_w('points', lang)}")]
     if plan.get("method"):
-        facts.append((_w("method", lang), plan["method"]))
+        method = {"weakest": ("svagaste förvaltningen", "weakest unit"), "mean": ("medelvärde", "mean")}.get(plan["method"])
+        facts.append((_w("method", lang), (method[1] if lang == "en" else method[0]) if method else plan["method"]))
     facts += [(_w("revision", lang), str(plan["revision"])),
-              (_w("created", lang), f"{plan['created_by']} {str(plan['created_at'])[:16]}"),
-              (_w("updated", lang), f"{plan['updated_by']} {str(plan['updated_at'])[:16]}")]
+              (_w("created", lang), f"{plan['created_by']} {local_time(plan['created_at'])}"),
+              (_w("updated", lang), f"{plan['updated_by']} {local_time(plan['updated_at'])}")]
     table(None, facts, [0.2, 0.8])
     rows = plan_rows(plan, q, lang)
     head = [_w(k, lang) for k in ("area", "level", "action", "kind", "priority", "effort", "owner", "status", "due",

@@ -132,11 +132,12 @@ def _score_table(report: Report) -> tuple[list[str], list[list[Any]]]:
         rows.append([u["name"], u["code"], s["overall"], "", m["overall"]["level"], m["overall"]["percent"],
                      "", "", "", "", ""])
     else:
-        head += [s["status"]]
+        head += [s["status"], s["in_city_figures"]]
         for u in m["units"]:
             for a in u["areas"]:
                 rows.append([u["name"], u["code"], a["title"], a["id"], a["level"], a["percent"],
-                             a["target_level"], a["gap"], a["next_level_progress"], u["status"]])
+                             a["target_level"], a["gap"], a["next_level_progress"], u["status"],
+                             u["in_city_figures"]])
     return head, rows
 
 
@@ -198,6 +199,41 @@ def render_csv(report: Report, table: str = "scores") -> str:
     return csv_text(head, rows)
 
 
+# Excel is read by people (docs/web-pages.md, "Swedish throughout"): headers and the
+# status and method values in the report's language, numbers rounded. CSV and JSON keep
+# the ids for machines.
+_XLSX_HEAD = {"unit_code": ("Förvaltningskod", "Unit code"), "area_id": ("Områdeskod", "Area code"),
+              "question_id": ("Frågekod", "Question code"), "value": ("Svarsvärde", "Answer value"),
+              "method": ("Sammanvägning", "Roll-up method")}
+_XLSX_VALUES = {
+    "answered": ("besvarad", "answered"), "missing": ("saknas", "missing"),
+    "hidden": ("visas inte (villkor)", "not shown (condition)"), "not_applicable": ("ej tillämplig", "not applicable"),
+    "unscored": ("ger inga poäng", "not scored"), "submitted": ("inskickad", "submitted"), "draft": ("utkast", "draft"),
+    "not_started": ("ej påbörjad", "not started"), "reopened": ("öppnad igen", "reopened"),
+    "weakest": ("svagaste förvaltningen", "weakest unit"), "mean": ("medelvärde", "mean"),
+}
+
+
+def _people_table(head: list[str], rows: list[list[Any]], lang: str) -> tuple[list[str], list[list[Any]]]:
+    i = 1 if lang == "en" else 0
+    words_in = {n for n, h in enumerate(head) if h in ("method",) or h == strings(lang)["status"]}
+    new_head = [_XLSX_HEAD[h][i] if h in _XLSX_HEAD else h for h in head]
+    yes, no = ("yes", "no") if lang == "en" else ("ja", "nej")
+    out = []
+    for row in rows:
+        cells = []
+        for n, v in enumerate(row):
+            if isinstance(v, bool):
+                v = yes if v else no
+            elif isinstance(v, float):
+                v = round(v, 2)
+            elif n in words_in and isinstance(v, str) and v in _XLSX_VALUES:
+                v = _XLSX_VALUES[v][i]
+            cells.append(v)
+        out.append(cells)
+    return new_head, out
+
+
 def render_xlsx(report: Report) -> bytes:
     """Sheets: answers, scores (per förvaltning and area), [city roll-up], priorities."""
     from openpyxl import Workbook
@@ -213,7 +249,7 @@ def render_xlsx(report: Report) -> bytes:
     sheets.append((s["sheet_priorities"], _priority_table))
     for title, make in sheets:
         ws = wb.create_sheet(title[:31])
-        head, rows = make(report)
+        head, rows = _people_table(*make(report), report.lang)
         ws.append([neutralize_cell(h) for h in head])
         for cell in ws[1]:
             cell.font = Font(bold=True)

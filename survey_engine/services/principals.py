@@ -17,6 +17,7 @@ survey_engine.clock is for times that are stored or shown).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from typing import Awaitable, Callable
@@ -63,9 +64,11 @@ async def for_token(plain: str) -> Principal:
     return principal
 
 
-async def for_session(user_id: int) -> Principal | None:
+async def for_session(user_id: int, since: dt.datetime | None) -> Principal | None:
     """The principal of a logged-in session's user; None when the user no longer exists
-    or is disabled (the session must then end)."""
+    or is disabled, or the session (begun at `since`) is no longer current (the session
+    must then end). Sessions of one user begun at different times are cached apart."""
     from survey_engine.services import users  # circular at the top, as above
 
-    return await _cached(("session", str(user_id)), lambda: users.load_principal(user_id, via="session"))
+    key = ("session", f"{user_id}@{since.isoformat() if since else '-'}")
+    return await _cached(key, lambda: users.load_principal(user_id, via="session", since=since))

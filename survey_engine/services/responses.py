@@ -27,6 +27,7 @@ from survey_engine.services.questionnaires import family_versions, questionnaire
 from survey_engine.store import sql
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
+from survey_engine.services.views import AnswerChange, AnswersFile, LiveScores, Snapshot
 from survey_engine.text import Text
 from survey_engine.questionnaire.answers import check_answers
 from survey_engine.questionnaire.continuity import continuity_map
@@ -650,26 +651,26 @@ async def reopen_response(response_id: int, *, actor: Principal) -> dict[str, An
     return await _get(response_id)
 
 
-async def latest_snapshot(response_id: int, *, actor: Principal) -> dict[str, Any] | None:
+async def latest_snapshot(response_id: int, *, actor: Principal) -> Snapshot | None:
     """The score snapshot of the latest submission, or None before the first."""
     await _authorized_row(response_id, actor, Action.SCORES_READ)
     return await _latest_snapshot(response_id)
 
 
-async def _latest_snapshot(response_id: int) -> dict[str, Any] | None:
+async def _latest_snapshot(response_id: int) -> Snapshot | None:
     row = await ScoreSnapshot.select().where(ScoreSnapshot.response == response_id).order_by(
         ScoreSnapshot.id, ascending=False).first().output(load_json=True)
     if row is None:
         return None
-    return {"revision": row["revision"], "engine_version": row["engine_version"],
-            "questionnaire_hash": row["questionnaire_hash"], "created_at": row["created_at"],
-            "created_by": row["created_by"], "scores": row["result"]}
+    return Snapshot(revision=row["revision"], engine_version=row["engine_version"],
+                    questionnaire_hash=row["questionnaire_hash"], created_at=row["created_at"],
+                    created_by=row["created_by"], scores=row["result"])
 
 
 # ---------------------------------------------------------------- history, scores
 
 async def answer_history(response_id: int, question_id: str | None = None, limit: int = 100,
-                         offset: int = 0, *, actor: Principal) -> tuple[list[dict[str, Any]], int]:
+                         offset: int = 0, *, actor: Principal) -> tuple[list[AnswerChange], int]:
     limit, offset = page_args(limit, offset)
     await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     where = AnswerHistory.response == response_id
@@ -677,32 +678,31 @@ async def answer_history(response_id: int, question_id: str | None = None, limit
         where = where & (AnswerHistory.question_id == question_id)
     rows = await AnswerHistory.select().where(where).order_by(AnswerHistory.id).limit(limit).offset(offset).output(load_json=True)
     total = await AnswerHistory.count().where(where)
-    return [{
-        "question": r["question_id"], "revision": r["revision"], "old_value": load_value(r["old_value"]),
-        "new_value": load_value(r["new_value"]), "old_comment": r["old_comment"], "new_comment": r["new_comment"],
-        "old_evidence": r["old_evidence"], "new_evidence": r["new_evidence"], "actor": r["actor"],
-        "at": r["changed_at"],
-    } for r in rows], total
+    return [AnswerChange(
+        question=r["question_id"], revision=r["revision"], old_value=load_value(r["old_value"]),
+        new_value=load_value(r["new_value"]), old_comment=r["old_comment"], new_comment=r["new_comment"],
+        old_evidence=r["old_evidence"], new_evidence=r["new_evidence"], actor=r["actor"], at=r["changed_at"],
+    ) for r in rows], total
 
 
-async def live_scores(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def live_scores(response_id: int, *, actor: Principal) -> LiveScores:
     """The engine's result on the response's current answers."""
 
     row = await _authorized_row(response_id, actor, Action.SCORES_READ)
     state = await _get(response_id)
     q = await _questionnaire(row)
-    return {"response_id": response_id, "revision": state["revision"], "engine_version": ENGINE_VERSION,
-            "scores": score_response(q, values_of(state)).to_dict()}
+    return LiveScores(response_id=response_id, revision=state["revision"], engine_version=ENGINE_VERSION,
+                      scores=score_response(q, values_of(state)).to_dict())
 
 
 # ---------------------------------------------------------------- answers files
 
-async def export_answers(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def export_answers(response_id: int, *, actor: Principal) -> AnswersFile:
     """The response as an answers file (docs/questionnaire-format.md)."""
     row = await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     state = await _get(response_id)
     q = await _questionnaire(row)
-    return {"questionnaire": q.id, "version": q.version, "answers": values_of(state)}
+    return AnswersFile(questionnaire=q.id, version=q.version, answers=values_of(state))
 
 
 async def import_answers(response_id: int, document: Any, *, actor: Principal, revision: int | None = None,

@@ -21,6 +21,8 @@ TOKEN_PREFIX_LENGTH = 10  # "se_" and 7 characters of the secret: enough to tell
 # last_used_at is written at most this often per token, so that a busy script does not
 # turn every read into a write.
 TOKEN_TOUCH_INTERVAL = dt.timedelta(seconds=60)
+DEFAULT_LIFETIME = dt.timedelta(days=90)
+MAX_LIFETIME = dt.timedelta(days=365)
 
 @dataclass(frozen=True)
 class TokenInfo:
@@ -75,8 +77,14 @@ async def create_token(
             Text(f"Användaren {row['username']!r} är avstängd och kan inte få nya token.",
             f"The user {row['username']!r} is disabled and cannot get new tokens."),
         )
-    if expires_in is not None and expires_in <= dt.timedelta(0):
-        raise Invalid(Text("Giltighetstiden måste vara positiv.", "The lifetime must be positive."))
+    # Every token expires (docs/security.md, "API tokens"): 90 days unless asked
+    # otherwise, at most a year, so a forgotten or leaked token dies on its own.
+    if expires_in is None:
+        expires_in = DEFAULT_LIFETIME
+    if expires_in <= dt.timedelta(0) or expires_in > MAX_LIFETIME:
+        raise Invalid(Text(f"Giltighetstiden ska vara 1–{MAX_LIFETIME.days} dagar.",
+                           f"The lifetime must be 1 to {MAX_LIFETIME.days} days."),
+                      [{"field": "days", "message": f"1–{MAX_LIFETIME.days}"}])
     plain = "se_" + secrets.token_urlsafe(32)
     now = clock.now()
     async with writing():

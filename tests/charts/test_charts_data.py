@@ -98,9 +98,9 @@ def test_level_colours_and_contrast():
     assert level_colors(0) == level_colors(0)[:1]
     assert text_color_on("#000000") == "#FFFFFF"
     assert text_color_on("#FFFFFF") == "#000000"
-    # the darkest level colour needs white text, the lightest black
-    assert text_color_on(level_colors(4)[0]) == "#FFFFFF"
-    assert text_color_on(level_colors(4)[4]) == "#000000"
+    # sequential: level 0 lightest (black text), the top level darkest (white text)
+    assert text_color_on(level_colors(4)[0]) == "#000000"
+    assert text_color_on(level_colors(4)[4]) == "#FFFFFF"
 
 
 def test_wrap():

@@ -10,7 +10,6 @@ import pytest
 from survey_engine.services import audit
 from test_ui_roles import answered_response
 
-pytestmark = pytest.mark.db
 
 
 async def test_closing_a_round_needs_confirmation_and_lists_who_has_not_submitted(browser, site):
@@ -96,3 +95,21 @@ async def test_api_reopen_and_deadline(browser, site):
     day = dt.date(2099, 3, 1)
     r = await rounds.extend_deadline(site.round_id, day, actor=system())
     assert r["closes_on"] == day
+
+
+async def test_a_draft_in_a_closed_round_offers_no_continue(browser, site):
+    await answered_response(browser, site)
+    admin = await browser("admin")
+    await admin.get("/admin/omgangar")
+    assert (await admin.post(f"/admin/omgangar/{site.round_id}/stang", {"bekraftat": "ja"})).status_code == 303
+    resp = await browser("resp-kultur")
+    r = await resp.get("/mina-enkater")
+    assert "Fortsätt" not in r.text and "svaret skickades inte in" in r.text
+
+
+def test_plan_pdf_times_are_swedish_local_time():
+    from survey_engine.reporting.plans import local_time
+
+    assert local_time(dt.datetime(2026, 12, 1, 7, 28, tzinfo=dt.timezone.utc)) == "2026-12-01 08:28"
+    assert local_time(dt.datetime(2026, 6, 1, 7, 28, tzinfo=dt.timezone.utc)) == "2026-06-01 09:28"
+    assert local_time("2026-12-01T07:28:00+00:00") == "2026-12-01 08:28"

@@ -10,7 +10,10 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from survey_engine.services import audit
+from survey_engine.services import audit, audit_words
+from survey_engine.exports import csv_text
+from survey_engine.web.i18n import local_zone
+from urllib.parse import urlencode
 from survey_engine.services import users as auth_service
 from survey_engine.errors import AppError
 from survey_engine.services.policy import Action, Principal, Role, decide
@@ -335,21 +338,80 @@ async def versions_upload(request: Request) -> Response:
 PAGE = 50
 
 
+def _audit_filters(request: Request) -> tuple[audit.AuditFilter, dict[str, str]]:
+    """The audit page's filters (docs/web-pages.md, "The audit log in Swedish"): who,
+    which event (a code, a group such as `user.`, or words such as "stängd"), and a date
+    range in Swedish local time (`fran` and `till` inclusive)."""
+    q = request.query_params
+    raw = {"vem": q.get("vem", "")[:200].strip(), "handelse": q.get("handelse", "")[:100].strip(),
+           "fran": q.get("fran", "")[:10].strip(), "till": q.get("till", "")[:10].strip()}
+    action, actions = None, None
+    text = raw["handelse"]
+    if text:
+        if text in audit_words.EVENTS or text in audit_words.GROUPS or "." in text:
+            action = text
+        else:
+            needle = text.casefold()
+            actions = tuple(code for code, word in audit_words.EVENTS.items()
+                            if needle in word.sv.casefold() or needle in word.en.casefold())
+    since = until = None
+    zone = local_zone()
+    for key in ("fran", "till"):
+        try:
+            day = dt.date.fromisoformat(raw[key]) if raw[key] else None
+        except ValueError:
+            raw[key] = ""
+            day = None
+        if day is None:
+            continue
+        if key == "fran":
+            since = dt.datetime.combine(day, dt.time(), zone)
+        else:
+            until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
+    return audit.AuditFilter(actor=raw["vem"] or None, action=action, actions=actions, since=since, until=until), raw
+
+
 @get("/granskning/logg", name="ui.audit")
 async def audit_page(request: Request) -> Template:
     need(request, Action.AUDIT_READ)
+    lang = lang_of(request)
     try:
         page = min(max(int(request.query_params.get("sida", "1")), 1), 100000)
     except ValueError:
         page = 1
-    action = request.query_params.get("handelse", "")[:100]
-    actor = request.query_params.get("vem", "")[:200]
-    filters = audit.AuditFilter(actor=actor.strip() or None, action=action.strip() or None)
+    filters, raw = _audit_filters(request)
     events = await audit.list_events(filters, limit=PAGE, offset=(page - 1) * PAGE)
     total = await audit.count_events(filters)
-    return render(request, "admin/audit.html", events=events, total=total, page=page,
-                  pages=max(1, (total + PAGE - 1) // PAGE), action=action, actor=actor)
+    rows = [{"at": e.at, "actor": e.actor, "code": e.action, "word": audit_words.event_word(e.action, lang),
+             "object": f"{audit_words.object_word(e.object_type, lang)} {e.object_id}", "unit": e.unit,
+             "details": audit_words.detail_lines(e.details, lang)} for e in events]
+    query = urlencode({k: v for k, v in raw.items() if v})
+    return render(request, "admin/audit.html", events=rows, total=total, total_words=audit_words.count_words(total, lang),
+                  page=page, pages=max(1, (total + PAGE - 1) // PAGE), f=raw, query=query,
+                  choices=audit_words.choices(lang))
+
+
+@get("/granskning/logg.csv", name="ui.audit.csv")
+async def audit_csv(request: Request) -> Response:
+    """The filtered log for a spreadsheet: Swedish headers, event words beside the
+    codes, local times, readable details; every cell neutralised against formulas."""
+    need(request, Action.AUDIT_READ)
+    lang = lang_of(request)
+    filters, _ = _audit_filters(request)
+    sv = lang != "en"
+    header = (["Nr", "Tid (svensk tid)", "Vem", "Händelse", "Händelsekod", "Objekt", "Förvaltning", "Detaljer"] if sv
+              else ["No", "Time (Swedish time)", "Who", "Event", "Event code", "Object", "Unit", "Details"])
+    rows = []
+    async for e in audit.iter_events(filters):
+        rows.append([e.id, e.at.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S"), e.actor,
+                     audit_words.event_word(e.action, lang), e.action,
+                     f"{audit_words.object_word(e.object_type, lang)} {e.object_id}", e.unit or "",
+                     "; ".join(audit_words.detail_lines(e.details, lang))])
+    body = csv_text(header, rows)
+    name = "granskningslogg.csv" if sv else "audit-log.csv"
+    return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 ROUTES = [admin_home, units_page, units_create, units_import, users_page, users_create, users_change,
-          admin_rounds, rounds_create, round_close_page, round_close_post, rounds_change, versions_page, versions_upload, audit_page]
+          admin_rounds, rounds_create, round_close_page, round_close_post, rounds_change, versions_page, versions_upload, audit_page, audit_csv]

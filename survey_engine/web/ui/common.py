@@ -228,6 +228,53 @@ def _service_error(request: Request, exc: AppError) -> Response:
     return _error_page(request, exc.status_code, "Det gick inte", "That did not work", message)
 
 
+# Machine addresses keep their JSON errors; everything else a browser asks for (Accept:
+# text/html) gets a page in the site's layout (docs/web-pages.md, "Error pages").
+_MACHINE_PREFIXES = ("/api/", "/api", "/schema", "/health", "/static/")
+
+_PAGE_TEXTS = {
+    401: ("Logga in", "Log in", "Du behöver logga in för att se sidan.", "You need to log in to see this page."),
+    403: ("Ingen behörighet", "Not allowed", "Du har inte behörighet att se eller göra detta.",
+          "You are not allowed to see or do this."),
+    404: ("Hittades inte", "Not found", "Sidan finns inte. Kontrollera adressen eller gå till startsidan.",
+          "There is no such page. Check the address or go to the start page."),
+    405: ("Det gick inte", "That did not work", "Sidan kan inte användas på det sättet (fel metod).",
+          "This page cannot be used that way (wrong method)."),
+    413: ("För stort", "Too large", "Det som skickades är för stort.", "What was sent is too large."),
+    429: ("För många försök", "Too many attempts", "För många försök. Vänta en stund och försök igen.",
+          "Too many attempts. Wait a while and try again."),
+    500: ("Något gick fel", "Something went wrong", "Ett oväntat fel inträffade; det är loggat. Försök igen om en stund.",
+          "An unexpected error occurred; it is logged. Try again in a while."),
+}
+
+
+def wants_page(request: Request) -> bool:
+    path = request.url.path
+    if path == "/api" or any(path.startswith(p) for p in _MACHINE_PREFIXES):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page_aware(json_handler):
+    """An app-wide exception handler that answers browsers with an HTML page in Swedish
+    (or English) and everyone else (the API, scripts) with `json_handler`'s JSON."""
+
+    def handler(request: Request, exc: Exception) -> Response:
+        response = json_handler(request, exc)
+        if not wants_page(request):
+            return response
+        status = response.status_code
+        sv_title, en_title, sv_text, en_text = _PAGE_TEXTS.get(
+            status, ("Det gick inte", "That did not work", "Begäran kunde inte utföras.", "The request could not be done."))
+        lang = lang_of(request)
+        message = en_text if lang == "en" else sv_text
+        if isinstance(exc, AppError) and status < 500:
+            message = service_message(exc, lang)
+        return _error_page(request, status, sv_title, en_title, message)
+
+    return handler
+
+
 EXCEPTION_HANDLERS = {
     LoginRequired: _login_redirect,
     NotAuthorizedException: _login_redirect,

@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from survey_engine.services.policy import Action, Principal, decide
+from survey_engine.services import indicators as indicators_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
@@ -103,7 +104,7 @@ async def response_start(request: Request, response_id: FromPath[int]) -> Respon
 
 def _area_context(request: Request, principal: Principal, state, rnd, q, area, *, raw=None, comments=None,
                   evidence=None, errors=None, theirs=None, message=None, message_kind="info",
-                  revision=None, parsed=None) -> dict[str, Any]:
+                  revision=None, parsed=None, measured=None) -> dict[str, Any]:
     lang = lang_of(request)
     values = responses_service.values_of(state)
     shown_values = dict(values)
@@ -142,6 +143,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "theirs": (theirs or {}).get(question.id),
             **_changed_by(saved, principal),
             "max_length": question.max_length or 4000,
+            "measured": (measured or {}).get(question.id),
         })
     index = [a.id for a in q.areas].index(area.id)
     others = {qq.id: v for qq in q.questions() if qq.area != area.id
@@ -163,6 +165,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
         "message": message, "message_kind": message_kind,
         "title_q": sv.text(q.title, lang, q),
         "field": sv.field, "NONE": sv.NONE_OF_THESE,
+        "has_measured": any(item["measured"] for item in questions),
     }
 
 
@@ -192,6 +195,13 @@ def _changed_since(q, area, state: dict[str, Any], principal: Principal, revisio
     return out
 
 
+async def _measured(q, state) -> dict[str, str]:
+    """question id -> "source, period" for the number questions that an indicator
+    links to and that have a measured value for the unit (docs/indicators.md §2.3)."""
+    found = await indicators_service.measured_answers(q, state["unit"])
+    return {qid: f"{m['period']}, {m['indicator']}" for qid, m in found.items()}
+
+
 def _find_area(q, area_id: str):
     area = q.area(area_id)
     if area is None:
@@ -209,8 +219,9 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     message = None
     if saved:
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
+    measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
-                                                         message=message, message_kind="ok"))
+                                                         message=message, message_kind="ok", measured=measured))
 
 
 def _wants_json(request: Request) -> bool:
@@ -326,6 +337,17 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
             "changed": _changed_since(q, area, new_state, principal, revision),
         }, status_code=200)
+    wanted = form_text(form, "measured")[:200]
+    if wanted:  # "Hämta uppmätt värde": the form is saved first, so nothing typed is lost
+        try:
+            await responses_service.fill_measured_value(response_id, wanted, actor=principal,
+                                                        revision=new_state["revision"])
+        except (Conflict, Invalid, Locked, NotFound) as exc:
+            return page(exc.status_code, service_message(exc, lang), state_=new_state,
+                        new_revision=new_state["revision"])
+        return redirect(f"/svar/{response_id}/omrade/{area.id}",
+                        T("uppmätt värde hämtat; ändra det om det inte stämmer",
+                          "measured value fetched; change it if it is not right"))
     go = form_text(form, "go")
     if go == "summary":
         return redirect(f"/svar/{response_id}/sammanfattning")
@@ -395,11 +417,14 @@ async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = 
 
     points = charts.from_score_result(q, result, lang)
 
-    def draw() -> tuple[str, str]:
+    def draw() -> tuple[str, str, str]:
         chart = charts.radar_chart(points, max_level=q.max_level, lang=lang)
-        return charts.to_svg_fragment(chart, id_prefix), chart.alt_text
+        # a second drawing for phones: larger text on a smaller figure (docs/web-pages.md, "Phones")
+        small = charts.radar_chart(points, max_level=q.max_level, lang=lang, compact=True)
+        return (charts.to_svg_fragment(chart, id_prefix), chart.alt_text,
+                charts.to_svg_fragment(small, id_prefix + "m-"))
 
-    svg, alt = await asyncio.to_thread(draw)
+    svg, alt, svg_small = await asyncio.to_thread(draw)
     gaps = sv.next_level_gaps(q, result, lang)
     areas = []
     for a in result["areas"]:
@@ -410,7 +435,8 @@ async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = 
                       "gaps": gaps.get(a["id"], [])})
     overall = result["overall"]
     return {"overall": overall, "overall_level_name": q.level_name(overall["level"], lang) if overall["level"] else "",
-            "result_areas": areas, "radar_svg": svg, "radar_alt": alt, "max_level": q.max_level}
+            "result_areas": areas, "radar_svg": svg, "radar_alt": alt, "max_level": q.max_level,
+            "radar_svg_small": svg_small}
 
 
 @get("/svar/{response_id:int}/resultat", name="ui.result")
