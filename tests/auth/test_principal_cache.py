@@ -38,10 +38,10 @@ async def test_token_revoked_elsewhere_is_refused_after_the_bound(resp):
 async def test_user_disabled_elsewhere_is_refused_after_the_bound(resp):
     plain, _ = await tokens.create_token("cli:test", "resp", "script")
     user_id = (await principals.for_token(plain)).user_id
-    assert (await principals.for_session(user_id)).username == "resp"
+    assert (await principals.for_session(user_id, clock.now())).username == "resp"
     await User.update({User.active: False}).where(User.id == user_id)
     await asyncio.sleep(BOUND * 2)
-    assert await principals.for_session(user_id) is None
+    assert await principals.for_session(user_id, clock.now()) is None
     with pytest.raises(InvalidCredentials):
         await principals.for_token(plain)
 
@@ -55,9 +55,9 @@ async def test_changes_through_this_process_take_effect_at_once(resp, monkeypatc
     await tokens.revoke_token("cli:test", info.id)
     with pytest.raises(InvalidCredentials):
         await principals.for_token(plain)
-    assert (await principals.for_session(user_id)).username == "resp"
+    assert (await principals.for_session(user_id, clock.now())).username == "resp"
     await service.disable_user("cli:test", "resp")
-    assert await principals.for_session(user_id) is None
+    assert await principals.for_session(user_id, clock.now()) is None
 
 
 async def test_failures_are_not_cached(resp):

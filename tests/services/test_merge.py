@@ -89,7 +89,7 @@ async def test_untouched_and_equal_values_do_not_conflict(db):
     state = await responses.save_answers(rid, 0, {"q000": 4}, actor=who("cecilia"))
     assert state["answers"]["q000"]["updated_by"] == "anna"
     history, total = await responses.answer_history(rid, limit=100, actor=ADMIN)
-    assert total == 2 and [h["question"] for h in history] == ["q000", "q004"]
+    assert total == 2 and [h.question for h in history] == ["q000", "q004"]
 
 
 async def test_a_revision_the_response_never_had_is_refused(db):
