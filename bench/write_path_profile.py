@@ -164,21 +164,21 @@ async def count_queries(env: dict[str, str], seats, choices: dict[str, list[Any]
 # Areas of the event loop's work, recognised by function names on the stack (py-spy
 # frames read "name (file:line)"). Inclusive: a sample counts for every area on its stack.
 # Adjust the names when the code moves or is renamed.
-AREAS = [
+AREAS = [  # function names of the code after issue 15 (the "before" names are in docs/benchmarks.md)
     ("request handling (all middleware and the handler)", ["Litestar.__call__"]),
-    ("  token auth (authenticate_token: token + units queries)", ["authenticate_token"]),
+    ("  principal middleware (PrincipalMiddleware.handle, own work + cache)", ["PrincipalMiddleware.handle"]),
+    ("    token looked up in the database (authenticate_token: cache miss)", ["authenticate_token"]),
+    ("  request body: JSON + Pydantic (SaveIn)", ["_parse_values_from_connection_and_handler", "model_validate_json"]),
     ("  save service (_save, all)", ["_save"]),
-    ("    response row reads (_response_row: permission check, in the transaction, read back)", ["_response_row"]),
-    ("    questionnaire version reads (questionnaire_by_id: before the save, read back)", ["questionnaire_by_id"]),
-    ("    the write transaction (write_transaction: lock, BEGIN IMMEDIATE, COMMIT)", ["write_transaction"]),
-    ("    answer + history writes (_write_changes)", ["_write_changes"]),
-    ("    audit row (record)", ["record"]),
-    ("    state read back for the reply (_get)", ["_get"]),
+    ("    statements (store.sql.batch: two round trips to SQLite's thread)", ["batch"]),
+    ("    the write transaction (BEGIN IMMEDIATE, COMMIT, lock)", ["write_transaction"]),
+    ("    checks (validate_batch)", ["validate_batch"]),
+    ("    per-question merge (_merge)", ["_merge"]),
+    ("    answer + history statements built (_change_statements)", ["_change_statements"]),
+    ("    audit row built (insert_statement)", ["insert_statement"]),
+    ("    reply built from what was written (_state)", ["_state"]),
     ("  reply serialisation (Pydantic model_validate, ASGIResponse)", ["BaseModel.model_validate", "ASGIResponse.__call__"]),
-    ("  opening a SQLite connection (aiosqlite connect + its new thread)", ["Connection.__aenter__", "Connection.__await__"]),
-    ("    of which Thread.start (waiting for the new thread)", ["Thread.start"]),
     ("  Piccolo building query strings (Query.querystrings)", ["Query.querystrings"]),
-    ("  Piccolo joined-column access (ForeignKey.__getattribute__)", ["ForeignKey.__getattribute__"]),
     ("  JSON (json.dumps / loads)", ["dumps", "loads"]),
     ("scoring (anything under score_response)", ["score_response"]),
 ]

@@ -155,3 +155,26 @@ class SsoUnavailable(AppError):
 
     status_code = 503
     code = "sso_unavailable"
+
+
+class MfaRequired(AppError):
+    """The password was right; the account also needs its one-time code (`totp`)."""
+
+    status_code = 401
+    code = "mfa_required"
+
+    def __init__(self) -> None:
+        super().__init__(Text("Skriv också engångskoden från din app (fältet totp).",
+                              "Also give the one-time code from your app (the totp field)."))
+
+
+class MfaEnrolmentRequired(AppError):
+    """An administrator without a second factor where REQUIRE_MFA_ADMIN=true."""
+
+    status_code = 403
+    code = "mfa_enrolment_required"
+
+    def __init__(self) -> None:
+        super().__init__(Text(
+            "Administratörer måste ha tvåstegsverifiering här. Logga in på webbsidan en gång för att lägga till den.",
+            "Administrators must use two-step verification here. Log in on the web page once to add it."))

@@ -70,13 +70,16 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "DB_POOL_MIN": "PostgreSQL: connections each worker opens at start (default 1)",
     "DB_POOL_MAX": "PostgreSQL: most connections per worker (default 10); keep "
     "WEB_WORKERS x DB_POOL_MAX below the server's max_connections",
-    "FORWARDED_ALLOW_IPS": "addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
-    "trusted (default 127.0.0.1; * only when the proxy is the sole way in)",
+    "TRUSTED_PROXIES": "comma-separated addresses or networks (CIDR) of the reverse proxies whose "
+    "X-Forwarded-For/-Proto headers are believed; default none: the headers are ignored, so no local "
+    "process can choose the address that login throttling counts",
     "SECURE_COOKIES": "true (default): session cookies only over HTTPS; false for plain-HTTP tests",
     "SURVEY_ENGINE_CSRF_SECRET": "secret of the HTML forms' CSRF tokens; set one random value (32+ characters) "
     "shared by every process, or a form served by one worker is refused by another",
     "SURVEY_ENGINE_REPORT_TEMPLATES": "folder of the report templates (default reports/templates of the source tree)",
     "SURVEY_ENGINE_USER": "the name command-line actions are recorded under (default the login name)",
+    "BACKUP_SIGNING_KEY": "secret (32+ characters) that signs backups (HMAC-SHA256) and that restore checks; "
+    "`survey-engine backup` and `restore` refuse to run without it; keep it apart from the backup files",
     "MIN_GROUP_SIZE": "smallest number of other units an aggregate (the unit report's city median, the "
     "anonymised export) is shown for (default 3, at least 2); fewer: \"för få enheter\"",
     # E-mail reminders (docs/operations.md, "E-mail reminders"); unset SMTP_HOST: messages wait in the outbox
@@ -129,6 +132,25 @@ def _bool_env(env, name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={raw!r}: true eller false / true or false")
 
 
+PRINCIPAL_CACHE_DEFAULT = 5.0
+
+
+def principal_cache_seconds(environ: dict[str, str] | None = None) -> float:
+    """PRINCIPAL_CACHE_SECONDS: how long a worker may keep who a token or session is
+    (services/principals.py); a revocation made in another worker takes effect within
+    it. 0 turns the cache off; at most 300."""
+    raw = (os.environ if environ is None else environ).get("PRINCIPAL_CACHE_SECONDS", "").strip()
+    if not raw:
+        return PRINCIPAL_CACHE_DEFAULT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"PRINCIPAL_CACHE_SECONDS={raw!r}: ett tal krävs / a number is required") from None
+    if not 0 <= value <= 300:
+        raise SettingsError(f"PRINCIPAL_CACHE_SECONDS={raw!r}: mellan 0 och 300 / between 0 and 300")
+    return value
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     """How the web server runs; read from the environment by `server_settings()`."""
@@ -140,8 +162,28 @@ class ServerSettings:
     log_level: str = "info"
     pool_min: int = 1
     pool_max: int = 10
-    forwarded_allow_ips: str = "127.0.0.1"
+    trusted_proxies: tuple[str, ...] = ()
     secure_cookies: bool = True
+
+
+def trusted_proxies(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    """TRUSTED_PROXIES (docs/security.md, "Login throttling"): each entry an IP address
+    or network; empty means no proxy is trusted (the default since issue 14)."""
+    import ipaddress
+
+    env = os.environ if environ is None else environ
+    out = []
+    for part in env.get("TRUSTED_PROXIES", "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise SettingsError(f"TRUSTED_PROXIES: {part!r} är ingen IP-adress eller nätverk / "
+                                "is not an IP address or network") from None
+        out.append(part)
+    return tuple(out)
 
 
 def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
@@ -158,7 +200,7 @@ def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
         log_level=_choice_env(env, "LOG_LEVEL", "info", LOG_LEVELS),
         pool_min=pool_min,
         pool_max=pool_max,
-        forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1",
+        trusted_proxies=trusted_proxies(env),
         secure_cookies=_bool_env(env, "SECURE_COOKIES", True),
     )
 
@@ -185,6 +227,8 @@ ENVIRONMENT_VARIABLES.update({
     "the first rule whose group the person has decides; unset: roles are set here by an administrator",
     "OIDC_SCOPES": "single sign-on: scopes asked for (default 'openid profile email')",
     "LOCAL_LOGIN": "true (default): usernames and passwords work; false: only single sign-on (and API tokens)",
+    "REQUIRE_MFA_ADMIN": "true: administrators logging in with a password must use a one-time code (TOTP); "
+    "default false",
 })
 
 

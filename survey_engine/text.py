@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LANGUAGES = ("sv", "en")
-DEFAULT_LANGUAGE = "sv"
 
 
 @dataclass(frozen=True, slots=True)

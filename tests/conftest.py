@@ -47,6 +47,8 @@ else:
     os.environ["SURVEY_ENGINE_SQLITE"] = str(Path(_tmp) / "test.sqlite")
 
 os.environ.setdefault("PICCOLO_CONF", "survey_engine.piccolo_conf")
+# Backups are signed (docs/security.md, "Backups"); commands started by tests inherit it.
+os.environ.setdefault("BACKUP_SIGNING_KEY", "test-key-" + "0123456789abcdef" * 3)
 
 
 _pg_created = False
@@ -105,7 +107,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """How many of the selected tests carry each marker (scripts/test.sh prints it per pass)."""
     items = _selected
     counts = {name: sum(1 for i in items if i.get_closest_marker(name)) for name in ("db", "browser", "slow")}
-    engine = "PostgreSQL" if _pg_db_name else "SQLite"
+    engine = "SQLite" if _pg_db_name is None else "PostgreSQL" if _pg_created else "PostgreSQL (never connected)"
     terminalreporter.write_line(
         f"{engine} pass: {len(items)} tests selected; marked db {counts['db']}, "
         f"browser {counts['browser']}, slow {counts['slow']}")

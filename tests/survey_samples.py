@@ -1,25 +1,9 @@
 """Small questionnaires for the service and API tests (two versions of one family,
 with a rename, a `comparable: false`, a changed scale and a narrowed number range)."""
 
-V2024 = """
-format: 1
-id: liten
-version: "2024.1"
-title: {sv: Liten enkät, en: Small survey}
-languages: [sv, en]
-levels:
-  - {level: 1, name: {sv: Grundläggande, en: Basic}}
-  - {level: 2, name: {sv: Systematiskt, en: Systematic}}
-  - {level: 3, name: {sv: Kvalificerat, en: Qualified}}
-scales:
-  jdn:
-    options:
-      - {value: ja, label: {sv: Ja, en: Yes}, credit: 1}
-      - {value: delvis, label: {sv: Delvis, en: Partly}, credit: 0.5}
-      - {value: nej, label: {sv: Nej, en: No}, credit: 0}
-      - {value: vet-ej, label: {sv: Vet ej, en: Unknown}, credit: 0, unknown: true}
-      - {value: ej-tillampligt, label: {sv: Ej tillämpligt, en: N/A}, not_applicable: true}
-areas:
+from helpers.questionnaires import jdn_scale, questionnaire_yaml
+
+V2024 = questionnaire_yaml("liten", "2024.1", """
   - id: styr
     title: {sv: Styrning, en: Governance}
     questions:
@@ -47,32 +31,9 @@ areas:
           - {value: b, label: {sv: B, en: B}}
           - {value: c, label: {sv: C, en: C}, weight: 2}
       - {id: kommentar, type: text, required: false, text: {sv: Kommentar, en: Comment}}
-"""
+""", title="{sv: Liten enkät, en: Small survey}")
 
-V2026 = """
-format: 1
-id: liten
-version: "2026.1"
-previous: "2024.1"
-title: {sv: Liten enkät, en: Small survey}
-languages: [sv, en]
-levels:
-  - {level: 1, name: {sv: Grundläggande, en: Basic}}
-  - {level: 2, name: {sv: Systematiskt, en: Systematic}}
-  - {level: 3, name: {sv: Kvalificerat, en: Qualified}}
-scales:
-  jdn:
-    options:
-      - {value: ja, label: {sv: Ja, en: Yes}, credit: 1}
-      - {value: delvis, label: {sv: Delvis, en: Partly}, credit: 0.5}
-      - {value: nej, label: {sv: Nej, en: No}, credit: 0}
-      - {value: vet-ej, label: {sv: Vet ej, en: Unknown}, credit: 0, unknown: true}
-      - {value: ej-tillampligt, label: {sv: Ej tillämpligt, en: N/A}, not_applicable: true}
-  jn:
-    options:
-      - {value: ja, label: {sv: Ja, en: Yes}, credit: 1}
-      - {value: nej, label: {sv: Nej, en: No}, credit: 0}
-areas:
+V2026 = questionnaire_yaml("liten", "2026.1", """
   - id: styr
     title: {sv: Styrning, en: Governance}
     questions:
@@ -100,7 +61,12 @@ areas:
           - {value: b, label: {sv: B, en: B}}
           - {value: c, label: {sv: C, en: C}, weight: 2}
       - {id: kommentar, type: text, required: false, text: {sv: Kommentar, en: Comment}}
-"""
+""", title="{sv: Liten enkät, en: Small survey}",
+                           previous="2024.1", scales=jdn_scale() + """  jn:
+    options:
+      - {value: ja, label: {sv: Ja, en: "Yes"}, credit: 1}
+      - {value: nej, label: {sv: Nej, en: "No"}, credit: 0}
+""")
 
 # A complete, valid answer set for 2024.1
 FULL_2024 = {"policy": "ja", "ansvar": "delvis", "risk": "nej", "mal": "delvis", "antal": 72,
@@ -135,7 +101,7 @@ async def setup_round(source: str = V2024, units=("a", "b"), open_it: bool = Tru
     from survey_engine.services.access import system_actor
     from survey_engine.services.units import UnitInput
 
-    test = system_actor("test")  # services take a Principal (issue 5)
+    test = system_actor("test")  # services take the acting Principal
     summary, _ = await questionnaires.publish_questionnaire(source, actor=test)
     await units_service.import_units([UnitInput(u, f"Enhet {u}", 10.0) for u in units], actor=test)
     rnd = await rounds.create_round(name, summary["family"], summary["version"], list(units), actor=test)

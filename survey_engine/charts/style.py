@@ -42,16 +42,6 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-# Order for series (areas in the trend chart); yellow last, it is weak on white.
-SERIES_COLORS = (
-    OKABE_ITO["blue"],
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["bluish_green"],
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["sky_blue"],
-    OKABE_ITO["black"],
-)
 REACHED_COLOR = OKABE_ITO["blue"]
 TARGET_COLOR = OKABE_ITO["vermillion"]
 STATUS_COLORS = {
@@ -114,11 +104,6 @@ def level_colors(max_level: int) -> list[str]:
     if max_level <= 0:
         return [to_hex(cmap(lo))]
     return [to_hex(cmap(lo + (hi - lo) * level / max_level)) for level in range(max_level + 1)]
-
-
-def level_color(level: int, max_level: int) -> str:
-    colors = level_colors(max_level)
-    return colors[max(0, min(level, len(colors) - 1))]
 
 
 def text_color_on(background: str) -> str:

@@ -19,8 +19,11 @@ COMMAND_MODULES = [
     "reports",
     "ops",
     "plans",
+    "audits",  # after "reports": adds `report statement` to that group
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
+    "security",  # after "db": adds `db prune`
+    "sso",
 ]
 
 

@@ -3,6 +3,8 @@ in the database, from the command line. Every command migrates the database firs
 (idempotent) and exits 2 with a clear message on bad input."""
 from __future__ import annotations
 
+import dataclasses
+
 import asyncio
 import contextlib
 import datetime as dt
@@ -258,7 +260,7 @@ def answers_export_command(round_id: int, unit: str, output: str | None) -> None
         state = await responses.find_response(round_id, unit, actor=cli_actor())
         if state is None:
             raise NotFound(Text(f"{unit} har inget svar i omgång {round_id}", f"{unit} has no response in round {round_id}"))
-        return await responses.export_answers(state["id"], actor=cli_actor())
+        return dataclasses.asdict(await responses.export_answers(state["id"], actor=cli_actor()))
 
     text = _json(run_db(go)) + "\n"
     if output:

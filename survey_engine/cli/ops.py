@@ -3,6 +3,7 @@ rules are in survey_engine.store.backup)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import IO
@@ -33,9 +34,19 @@ def _run_backup(out: IO[str]) -> dict[str, int]:
             fail(f"databasen är inte migrerad till den här versionen / the database is not migrated to this "
                  f"version ({sum(map(len, pending.values()))} migrations pending): back it up with the version "
                  f"that runs it, or run `survey-engine db migrate` first ({_where()})")
-        return await write_backup(out)
+        counts = await write_backup(out)
+        await _audit("backup.create", {"rows": sum(counts.values())})
+        return counts
 
     return _database_call(go)
+
+
+async def _audit(action: str, details: dict) -> None:
+    """Backups and restores are audit events (docs/security.md, "Audit log")."""
+    from survey_engine.services import audit
+    from survey_engine.services.access import system_actor
+
+    await audit.record(system_actor(), action, "database", "-", details=details)
 
 
 def _database_call(make):
@@ -63,7 +74,11 @@ def backup_command(file: str) -> None:
         path = Path(file)
         tmp = path.with_name(path.name + ".partial")
         try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            # Readable by its owner only (0600), whatever the umask: the file holds every
+            # answer and every password hash (docs/security.md, "Backups").
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with open(fd, "w", encoding="utf-8", newline="\n") as out:
                 counts = _run_backup(out)
             tmp.replace(path)  # only a complete backup gets the real name
         except OSError as exc:
@@ -102,7 +117,10 @@ def restore_command(file: str, force: bool) -> None:
         from survey_engine.cli.data import migrate_quietly
 
         await migrate_quietly()  # the target gets every table of this version first
-        return await restore_backup(header, rows, force=force)
+        counts = await restore_backup(header, rows, force=force)
+        await _audit("backup.restore", {"rows": sum(counts.values()), "source": header.get("source"),
+                                        "created_at": header.get("created_at")})
+        return counts
 
     counts = _database_call(go)
     click.echo(f"Återläst / restored: {sum(counts.values())} rader / rows in {len(counts)} tabeller / tables "

@@ -166,6 +166,17 @@ def user_set_password(username: str, password_stdin: bool) -> None:
     click.echo(f"Nytt lösenord satt / password set: {username}")
 
 
+@user_group.command("mfa-reset")
+@click.argument("username")
+def user_mfa_reset(username: str) -> None:
+    """Ta bort användarens andra faktor (tappad telefon) / Remove a user's second factor (a lost phone)."""
+    from survey_engine.services import mfa
+
+    had = _run(lambda: mfa.reset(_actor(), username))
+    click.echo(f"Andra faktorn borttagen / second factor removed: {username}" if had
+               else f"{username} hade ingen andra faktor / had no second factor")
+
+
 # ---------------------------------------------------------------- token
 
 
@@ -177,7 +188,7 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", required=True, help="Vad tokenet är till för / What the token is for")
-@click.option("--days", type=click.IntRange(min=1, max=3650), default=None, help="Giltigt i N dagar / Valid for N days")
+@click.option("--days", type=click.IntRange(min=1, max=365), default=None, help="Giltigt i N dagar (standard 90, högst 365) / Valid for N days (default 90, at most 365)")
 def token_create(username: str, name: str, days: int | None) -> None:
     """Skapa ett token; det visas bara nu / Create a token; it is shown only now."""
     expires = dt.timedelta(days=days) if days else None

@@ -25,6 +25,8 @@ from survey_engine.text import Text
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 500_000
+MAX_COUNT = 2_000_000_000  # numerator and denominator are 32-bit integers in the database
+MAX_VALUE = 1e12
 MAX_PROBLEMS = 200  # every bad row is checked; the first 200 are reported (and the count)
 LAYOUTS = {
     "aggregate-share": ("unit", "period", "numerator", "denominator"),
@@ -118,7 +120,7 @@ def parse_measurements(data: bytes | str, *, kind: str, period_kind: str, units:
     """Read a measurement CSV file for an indicator of `kind` measured per `period_kind`.
 
     `units` are the known unit codes; `period` is required for person rows and refused
-    for aggregate files (D7). Returns every row or every problem (all or nothing is the
+    for aggregate files (§2.1). Returns every row or every problem (all or nothing is the
     caller's job: store only when `ok`)."""
     bad = _Collector()
     text = _decode(data, bad)
@@ -291,6 +293,9 @@ def _aggregate(cell: dict[str, str], layout: str, bad: _Collector, line: int) ->
                 bad.add(line, name, f"{name} ska vara ett heltal, inte {_show(text)}",
                         f"{name} must be a whole number, not {_show(text)}")
                 out.append(None)
+            elif int(text) > MAX_COUNT:
+                bad.add(line, name, f"{name} är för stort (högst {MAX_COUNT})", f"{name} is too large (at most {MAX_COUNT})")
+                out.append(None)
             else:
                 out.append(int(text))
         numerator, denominator = out
@@ -316,7 +321,7 @@ def _aggregate(cell: dict[str, str], layout: str, bad: _Collector, line: int) ->
                 f"value must be a number, not {_show(cell['value'])}")
         return None
     value = float(text)
-    if not math.isfinite(value):
+    if not math.isfinite(value) or value > MAX_VALUE:
         bad.add(line, "value", "value är för stort", "value is too large")
         return None
     return None, None, value

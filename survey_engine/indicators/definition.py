@@ -5,7 +5,7 @@ The file is YAML, read with the questionnaire loader's defensive reader
 checked with its field checker, so problems read exactly like questionnaire problems:
 file, YAML line, path and a Swedish and an English sentence, every problem at once.
 Unknown keys are refused with a "did you mean" hint (docs/questionnaire-format.md §6).
-Texts have exactly the languages `sv` and `en` (D2).
+Texts have exactly the languages `sv` and `en` (§1).
 """
 from __future__ import annotations
 

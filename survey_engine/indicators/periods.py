@@ -1,6 +1,6 @@
 """Periods of measured indicators: `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year).
 
-Rules in docs/indicators.md §2 and D6 (the `valid_months` window) and D11 (inside a
+Rules in docs/indicators.md §2 (the `valid_months` window) and D11 (inside a
 date range). Pure functions of text and dates.
 """
 from __future__ import annotations
@@ -65,14 +65,14 @@ def period_key(label: str) -> tuple:
 
 
 def months_back(last_day: dt.date, months: int) -> dt.date:
-    """The last day of the month `months` months before the month of `last_day` (D6):
+    """The last day of the month `months` months before the month of `last_day` (§2.1):
     2026-02-28 back 24 months is 2024-02-29."""
     index = last_day.year * 12 + (last_day.month - 1) - months
     return _last_of_month(index // 12, index % 12 + 1)
 
 
 def counts_as_completed(completed: dt.date | None, period: Period, valid_months: int | None) -> bool:
-    """Does a completion date count for `period` (docs/indicators.md §2.1, D6)?"""
+    """Does a completion date count for `period` (docs/indicators.md §2.1)?"""
     if completed is None or completed > period.last_day:
         return False
     if valid_months is None:

@@ -1,10 +1,10 @@
 """Figures of parent units and of the kommun from unit measurements (docs/indicators.md
-§2.2, D8, D14), and the `show` series of §3. Pure: plain data in, plain data out.
+§2.2), and the `show` series of §3. Pure: plain data in, plain data out.
 
 A share is always Σ numerator / Σ denominator over the measurements used, never the
 mean of unit shares; a count is Σ value; days are the plain mean of the values.
 Each unit's figure uses the most detailed data available: its own imported
-measurement only when none of its descendants has one in that period (D8).
+measurement only when none of its descendants has one in that period (§2.2).
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ class UnitTree:
         return combine(kind, self._used(code, measured, set()))
 
     def total(self, kind: str, measured: Mapping[str, Figure]) -> Figure | None:
-        """The figure of the top of the tree (all top units together, D14)."""
+        """The figure of the top of the tree (all top units together, §2.2)."""
         used: list[Figure] = []
         for top in self.tops:
             used.extend(self._used(top, measured, set()))

@@ -127,13 +127,6 @@ class Plan:
             "backlog": list(self.backlog),
         }
 
-    def period_of(self, question_id: str) -> str | None:
-        """The period an action is planned in; None when it is in the backlog."""
-        for p in self.periods:
-            if question_id in p.actions:
-                return p.period
-        return None
-
 
 def make_plan(
     questionnaire: Questionnaire,

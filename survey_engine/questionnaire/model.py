@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Text = dict[str, str]
 QuestionType = Literal["choice", "multi", "number", "text"]
-SCORED_TYPES = ("choice", "multi", "number")
 
 
 class _Frozen(BaseModel):
@@ -180,14 +179,6 @@ class Questionnaire(_Frozen):
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
         return self._lines.get("")
-
-    def question_path(self, question_id: str) -> str | None:
-        """`areas[i].questions[j]` of a question, for messages."""
-        for ai, area in enumerate(self.areas):
-            for qi, question in enumerate(area.questions):
-                if question.id == question_id:
-                    return f"areas[{ai}].questions[{qi}]"
-        return None
 
     @property
     def default_language(self) -> str:

@@ -15,6 +15,7 @@ Booleans follow YAML 1.2: only `true`/`false` are booleans, so an option written
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+INT_TAG = "tag:yaml.org,2002:int"
+MAX_NUMBER_CHARS = 30  # an integer written with more characters is refused, naming it
 MAX_NODES = 200_000  # far above any real questionnaire; stops alias expansion bombs
 
 
@@ -106,11 +109,23 @@ class _Builder:
         raise _Abort(YamlIssue(path, "okänd YAML-nod / unknown YAML node", _line(node)))
 
     def _scalar(self, node: ScalarNode, path: str) -> Any:
+        # Numbers are bounded before they are built: a 5,000-digit integer made Python's
+        # int() raise ValueError (a 500 on upload), and no questionnaire needs more than
+        # a few digits (docs/security.md, "Input hardening").
+        if node.tag == INT_TAG and len(node.value) > MAX_NUMBER_CHARS:
+            self.issues.append(YamlIssue(path, f"talet har för många siffror (högst {MAX_NUMBER_CHARS}) / the "
+                                               f"number has too many digits (at most {MAX_NUMBER_CHARS})",
+                                         _line(node)))
+            return None
         try:
             value = self.loader.construct_object(node)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date such as 2024-13-40
             self.issues.append(YamlIssue(path, f"värdet kan inte läsas / the value cannot be read "
                                                f"({getattr(exc, 'problem', None) or exc})", _line(node)))
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.issues.append(YamlIssue(path, "talet är oändligt eller inte ett tal / the number is infinite "
+                                               "or not a number", _line(node)))
             return None
         if not node.style and value is not None and not isinstance(value, str):  # plain: None or ""
             self.result.raw[path] = node.value

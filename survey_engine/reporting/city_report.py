@@ -10,19 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from survey_engine.charts import (
-    ResponseRateData,
-    distribution_chart,
-    distribution_from_heatmap,
-    from_score_result,
-    heatmap_chart,
-    heatmap_from_results,
-    level_scale,
-    radar_chart,
-    response_rate_chart,
-    trend_chart,
-    trend_from_follow_up,
-)
 from survey_engine.planning import area_follow_up, priorities
 from survey_engine.scoring import rollup
 from survey_engine.errors import Invalid
@@ -75,6 +62,7 @@ def build_city_report(
 ) -> Report:
     """The city report of `data.current`. Raises Invalid when no unit has a result to
     combine (no submitted response, or none at all with `include_drafts`)."""
+    from survey_engine.charts import ResponseRateData, distribution_chart, distribution_from_heatmap, from_score_result, heatmap_chart, heatmap_from_results, level_scale, radar_chart, response_rate_chart, trend_chart, trend_from_follow_up  # here, not at the top: matplotlib costs a worker about 90 MB and a report is rare
     check_lang(lang)
     s = strings(lang)
     current = data.current

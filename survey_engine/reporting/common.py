@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TYPE_CHECKING
 
-from survey_engine.charts import Chart
+if TYPE_CHECKING:  # matplotlib only when a chart is drawn (see the imports in the functions)
+    from survey_engine.charts import Chart
+
 from survey_engine.questionnaire.model import Question, Questionnaire, localized
 from survey_engine.reporting.model import RoundData, UnitEntry
 

@@ -48,6 +48,8 @@ class UnitEntry:
     evidence: Mapping[str, str] = field(default_factory=dict)
     submitted_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    response_id: int | None = None
+    revision: int | None = None
 
     @property
     def submitted(self) -> bool:
@@ -56,6 +58,12 @@ class UnitEntry:
     @property
     def started(self) -> bool:
         return self.status != STATUS_NOT_STARTED
+
+    @property
+    def draft(self) -> bool:
+        """Started but not submitted (a draft or a reopened response): shown everywhere
+        as a draft, left out of the city figures unless drafts are asked for."""
+        return self.started and not self.submitted
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib only when a chart is drawn (see the imports in the functions)
+    from survey_engine.charts import Chart
 from xml.sax.saxutils import escape
 
-from survey_engine.charts import Chart, to_png
 
 from .common import Report
 from .text import fmt_level, fmt_number, fmt_percent, fmt_share, strings
@@ -141,6 +143,7 @@ class _Builder:
         limit = max_height or self.height * 0.62
         if height > limit:
             width, height = width * limit / height, limit
+        from survey_engine.charts import to_png  # here, not at the top: matplotlib costs a worker about 90 MB and a report is rare
         self.story.append(Image(io.BytesIO(to_png(chart, dpi=CHART_DPI)), width=width, height=height))
         self.story.append(_p(first_sentence(chart.alt_text), "small"))
         self.story.append(_Spacer(6))

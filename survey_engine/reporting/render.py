@@ -17,11 +17,13 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib only when a chart is drawn (see the imports in the functions)
+    from survey_engine.charts import Chart
 
 from markupsafe import Markup, escape
 
-from survey_engine.charts import Chart, to_svg
 from survey_engine.exports import csv_text, neutralize_cell
 
 from .common import Report
@@ -82,6 +84,7 @@ def inline_svg(chart: Chart, key: str) -> Markup:
     """The chart's SVG for embedding in HTML: no XML prolog or doctype, marked as an
     image whose accessible name is the chart's alt text (also its `<title>`).
     The SVG itself is matplotlib's output, which escapes every text it draws."""
+    from survey_engine.charts import to_svg  # here, not at the top: matplotlib costs a worker about 90 MB and a report is rare
     svg = to_svg(chart)
     start = svg.find("<svg")
     svg = svg[start:]
@@ -129,11 +132,12 @@ def _score_table(report: Report) -> tuple[list[str], list[list[Any]]]:
         rows.append([u["name"], u["code"], s["overall"], "", m["overall"]["level"], m["overall"]["percent"],
                      "", "", "", "", ""])
     else:
-        head += [s["status"]]
+        head += [s["status"], s["in_city_figures"]]
         for u in m["units"]:
             for a in u["areas"]:
                 rows.append([u["name"], u["code"], a["title"], a["id"], a["level"], a["percent"],
-                             a["target_level"], a["gap"], a["next_level_progress"], u["status"]])
+                             a["target_level"], a["gap"], a["next_level_progress"], u["status"],
+                             u["in_city_figures"]])
     return head, rows
 
 

@@ -9,14 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from survey_engine.charts import (
-    from_score_result,
-    level_bars_chart,
-    level_scale,
-    radar_chart,
-    trend_chart,
-    trend_from_follow_up,
-)
 from survey_engine.planning import area_follow_up, priorities
 from survey_engine.errors import Invalid, NotFound
 
@@ -90,6 +82,7 @@ def build_unit_report(
 ) -> Report:
     """The report of unit `unit_code` in `data.current`. Raises NotFound when the unit
     does not take part, Invalid when it has not started answering."""
+    from survey_engine.charts import from_score_result, level_bars_chart, level_scale, radar_chart, trend_chart, trend_from_follow_up  # here, not at the top: matplotlib costs a worker about 90 MB and a report is rare
     check_lang(lang)
     s = strings(lang)
     current = data.current

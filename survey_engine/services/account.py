@@ -1,17 +1,14 @@
 """What a logged-in person does with their own account: change their password
-(docs/security.md, "Lösenord"). The web layer starts a fresh session afterwards; every
-other session of the account ends, so a password that leaked together with a session
-cookie stops working in both ways at once."""
+(docs/security.md, "Lösenord: listor och eget byte"). Every session and token of the
+account ends; the web layer starts a fresh session for the browser that made the change,
+so a password that leaked together with a session cookie stops working both ways."""
 from __future__ import annotations
-
-import json
 
 from survey_engine.errors import InvalidCredentials, Invalid
 from survey_engine.services import login, users
 from survey_engine.services.policy import Action, Principal, require
 from survey_engine.settings import oidc_settings
-from survey_engine.store.auth_tables import SessionRecord, User
-from survey_engine.store.db import writing
+from survey_engine.store.auth_tables import User
 from survey_engine.text import Text
 
 
@@ -43,25 +40,9 @@ async def change_own_password(principal: Principal, current_password: str, new_p
         raise InvalidCredentials(
             Text("Det nuvarande lösenordet stämmer inte.", "The current password is wrong."),
         ) from exc
+    # users.set_password ends every session of the account and revokes its tokens
+    # (docs/security.md, "Sessions"); the web layer starts a new session for this browser.
     await users.set_password(principal, principal.username, new_password)
-    await end_sessions_of(row["id"])
-
-
-async def end_sessions_of(user_id: int) -> int:
-    """End every session of the user; returns how many. The caller that keeps someone
-    logged in (the person who just changed their password) starts a new session."""
-    ended = 0
-    async with writing():
-        rows = await SessionRecord.select(SessionRecord.key, SessionRecord.data)
-        for row in rows:
-            try:
-                data = json.loads(bytes(row["data"]))
-            except (ValueError, TypeError):
-                continue
-            if isinstance(data, dict) and data.get("uid") == user_id:
-                await SessionRecord.delete().where(SessionRecord.key == row["key"])
-                ended += 1
-    return ended
 
 
 async def has_password(username: str) -> bool:

@@ -219,3 +219,18 @@ async def analysts() -> list[dict[str, str]]:
     rows = await User.select().where(User.active == True, User.role == "analyst").order_by(User.id)  # noqa: E712
     return [{"email": r["email"].strip(), "name": r.get("display_name") or r["username"], "language": user_language(r)}
             for r in rows if (r.get("email") or "").strip() and not email_problem(r["email"].strip())]
+
+
+async def load_demo_contacts(unit_codes: Iterable[str], *, actor: Principal) -> int:
+    """The demo's contact addresses: a shared security mailbox per förvaltning, under the
+    reserved .invalid domain so that nothing can ever reach a real person; one bolag's
+    contact reads English, to show the English reminders."""
+    items = []
+    for code in unit_codes:
+        slug = code.lower()
+        items.append(contact_input(code, f"informationssakerhet@{slug}.kommun.example.invalid",
+                                   "Informationssäkerhetssamordnare", "sv"))
+        if code == "MKB":
+            items.append(contact_input(code, f"ciso@{slug}.kommun.example.invalid", "CISO", "en"))
+    result = await replace_contacts(items, actor=actor, event="unit.contacts_demo")
+    return result["contacts"]

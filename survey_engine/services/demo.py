@@ -23,14 +23,18 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine import clock
 from survey_engine.questionnaire.model import Question, Questionnaire
 from survey_engine.errors import Conflict
-from survey_engine.services import plan_demo, questionnaires, responses, rounds, units
+from survey_engine.services import audit_demo, demo_indicators, plan_demo, questionnaires, responses, rounds, units
 from survey_engine.services.units import UnitInput
 from survey_engine.text import Text
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.demo_users import ensure_demo_users
+from survey_engine.store.audit_tables import Audit
+from survey_engine.services import contacts
+from survey_engine.store.mail_tables import OutboxMessage, UnitContact
 from survey_engine.store.tables import Unit
+from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
 
 FAMILY = "mcf-cybersakerhet"
 SEED = "survey-engine-demo-1"
@@ -202,9 +206,15 @@ async def clear_survey_data() -> None:
     async with write_transaction():
         for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
+        for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
+            await table.delete(force=True)
+        # Contacts go with their units; outbox keys name round ids, which a new demo reuses.
+        await UnitContact.delete(force=True)
+        await OutboxMessage.delete(force=True)
         await Unit.update({Unit.parent: None}, force=True)
         await Unit.delete(force=True)
         await QuestionnaireVersion.delete(force=True)
+        await Audit.delete(force=True)  # its recommendations and action links go with it
 
 
 @contextlib.contextmanager
@@ -256,6 +266,8 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     )
     codes = [u.code for u in UNITS]
     log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar och bolag / departments and companies")
+    n_contacts = await contacts.load_demo_contacts(codes, actor=actor)  # e-mail reminders (issue 17)
+    log(f"  kontaktadresser / contact addresses: {n_contacts} (@…example.invalid)")
 
     # The 2024 round happened in 2024: its responses are dated in the spring of 2024,
     # before the deadline (docs/web-pages.md, "Times and states"), not at load time.
@@ -279,6 +291,10 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         move_to(dt.datetime(2024, 6, 3, 8, 30, tzinfo=clock.STOCKHOLM))
         await rounds.close_round(r24["id"], actor=actor)
     log(f"  omgång / round {r24['id']}: {r24['name']} (stängd / closed)")
+
+    # Measured indicators before the 2026 round starts, so its linked number questions
+    # (utb-andel) start from the measured completion (docs/indicators.md §2.3).
+    await demo_indicators.load_demo_indicators(questionnaires_dir, actor=actor, units=UNITS, log=log)
 
     r26 = await rounds.create_round("Cybersäkerhetskollen 2026", FAMILY, "2026.1", codes,
                                     dt.date(2026, 3, 1), dt.date(2026, 12, 18), actor=actor)
@@ -308,7 +324,8 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         if not draft:
             await responses.submit_response(state["id"], actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
-    await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
+    plan_ids = await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
+    await audit_demo.load_demo_audit(questionnaires_dir, actor=actor, plan_ids=plan_ids, log=log)
     logins = await demo_logins(log=log)
     return {"rounds": [r24["id"], r26["id"]], "units": len(UNITS) + 1, "logins": len(logins)}
 

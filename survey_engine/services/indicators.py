@@ -31,18 +31,19 @@ import json
 from typing import Any
 
 from survey_engine import clock
-from survey_engine.errors import Conflict, Invalid, NotFound, problems_to_errors
+from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied, problems_to_errors
 from survey_engine.indicators.csvfile import parse_measurements
 from survey_engine.indicators.definition import (
     IndicatorDef, IndicatorFamily, IndicatorFileError, indicator_from_dict, parse_indicators,
 )
 from survey_engine.indicators.periods import inside, parse_period, period_key
-from survey_engine.indicators.totals import Figure, Measured, UnitTree, by_period, series
+from survey_engine.indicators.totals import Measured, UnitTree, by_period, series
 from survey_engine.questionnaire.load import version_key
 from survey_engine.questionnaire.model import Questionnaire
-from survey_engine.services import audit
+from survey_engine.services import audit, plans
 from survey_engine.services.access import Action, Principal, actor_name, check, check_unit, unit_filter
-from survey_engine.store.auth_tables import User, UserUnit
+from survey_engine.services.policy import allowed_somewhere
+from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
 from survey_engine.store.tables import Unit
@@ -104,6 +105,11 @@ async def family_of(indicator_id: str) -> dict[str, Any] | None:
         if any(i["id"] == indicator_id for i in json.loads(row["content"])):
             return {"family": family, "version": row["version"], "title": row["title"]}
     return None
+
+
+def indicator_gap(indicator: dict[str, Any], value: float | None) -> float | None:
+    """How far `value` falls short of the target of an `IndicatorDef.to_dict()`."""
+    return indicator_from_dict(indicator).gap(value)
 
 
 async def get_definition(indicator_id: str) -> IndicatorDef:
@@ -187,9 +193,6 @@ def _visible(actor: Principal, codes: list[str]) -> set[str] | None:
 
 
 def _check_read(actor: Principal) -> None:
-    from survey_engine.services.policy import allowed_somewhere
-    from survey_engine.errors import PermissionDenied
-
     if not allowed_somewhere(actor, Action.INDICATOR_READ):
         raise PermissionDenied()
 
@@ -394,8 +397,36 @@ async def unit_indicators(unit_code: str, *, actor: Principal) -> list[dict[str,
         latest = await latest_for_unit(iid, unit_code)
         if latest is None:
             continue
-        out.append({"indicator": d.to_dict(), **latest, "meets_target": d.meets(latest["value"]),
+        out.append({**latest, "indicator": d.to_dict(), "meets_target": d.meets(latest["value"]),
                     "gap": d.gap(latest["value"])})
+    return out
+
+
+async def city_summary() -> list[dict[str, Any]]:
+    """For the city report: every indicator with data, its latest period, the kommun
+    figure, the target and whether it is met, and the units below the target there
+    (worst first). Plain numbers; no permission check (the report service checks its
+    own action, and the figures are the city's)."""
+    out = []
+    by_id, tree = await _units()
+    names = {r["code"]: r["name"] for r in by_id.values()}
+    skip = set(tree.tops) if len(tree.tops) == 1 else set()
+    for iid, d in (await definitions()).items():
+        periods = by_period(await _measured(iid, by_id))
+        if not periods:
+            continue
+        period = list(periods)[-1]
+        measured = periods[period]
+        total = tree.total(d.kind, measured)
+        below = []
+        for code in tree.parents:
+            f = tree.figure(d.kind, code, measured)
+            if code not in skip and f is not None and not d.meets(f.value):
+                below.append({"code": code, "name": names.get(code, code), "value": f.value, "gap": d.gap(f.value)})
+        below.sort(key=lambda u: (-(u["gap"] or 0), u["code"]))
+        out.append({"indicator": d.to_dict(), "period": period, "periods": len(periods),
+                    "total": total.to_dict() if total else None,
+                    "meets_target": d.meets(total.value) if total else None, "below": below})
     return out
 
 
@@ -420,7 +451,7 @@ async def _contacts(unit_codes: list[str]) -> dict[str, list[dict[str, str]]]:
 async def lagging_units(indicator_id: str, *, actor: Principal, period: str | None = None) -> dict[str, Any]:
     """Units below the target in `period` (default: the latest period with data), worst
     first, each with its figure, how far below the target and the contacts (name, e-mail)
-    of its respondents. Top units (the kommun) are left out: the list is for acting on
+    of its respondents. The top unit (the kommun) is left out: the list is for acting on
     förvaltningar. Needs indicator.read everywhere (respondents cannot compare units)."""
     check(actor, Action.INDICATOR_READ)
     d = await get_definition(indicator_id)
@@ -435,8 +466,10 @@ async def lagging_units(indicator_id: str, *, actor: Principal, period: str | No
     units = []
     if period is not None:
         measured = periods[period]
+        # the single top unit is the kommun; in a forest (§2.2) every top is a förvaltning
+        skip = set(tree.tops) if len(tree.tops) == 1 else set()
         for code in tree.parents:
-            if code in tree.tops:
+            if code in skip:
                 continue
             f = tree.figure(d.kind, code, measured)
             if f is None or d.meets(f.value):
@@ -463,8 +496,6 @@ async def act_on_lagging(indicator_id: str, unit_code: str, *, actor: Principal,
 
     Conflict (409) when the unit has no plan yet (make one from its response first) or
     when the unit is not below the target; PermissionDenied without plan.write on it."""
-    from survey_engine.services import plans
-
     check_unit(actor, Action.PLAN_WRITE, unit_code)
     d = await get_definition(indicator_id)
     lag = await lagging_units(indicator_id, actor=actor, period=period)

@@ -88,7 +88,8 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         msg = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"E-postservern svarade / the mail server answered {exc.smtp_code} {msg}"[:1000]
-    if isinstance(exc, (socket.timeout, TimeoutError)):
+    if isinstance(exc, (socket.timeout, TimeoutError)) or (
+            isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc)):
         return "E-postservern svarade inte i tid / the mail server timed out"
     if isinstance(exc, ConnectionRefusedError):
         return "E-postservern vägrade anslutningen / the mail server refused the connection"
@@ -96,6 +97,9 @@ def _describe(exc: BaseException) -> str:
         return f"E-postservern stängde anslutningen / the mail server disconnected: {exc}"[:1000]
     if isinstance(exc, ssl.SSLError):
         return f"STARTTLS misslyckades / STARTTLS failed: {exc}"[:1000]
+    if isinstance(exc, UnicodeError):
+        return ("SMTP_USER eller SMTP_PASSWORD har tecken utanför ASCII, som SMTP-inloggning inte klarar / "
+                f"SMTP_USER or SMTP_PASSWORD has non-ASCII characters, which SMTP login cannot send: {exc}")[:1000]
     return f"Kunde inte skicka / could not send: {type(exc).__name__}: {exc}"[:1000]
 
 
@@ -117,7 +121,7 @@ def _deliver_sync(settings: SmtpSettings, rows: list[dict[str, Any]]) -> dict[in
     results: dict[int, str | None] = {}
     try:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    except (OSError, smtplib.SMTPException) as exc:
+    except Exception as exc:  # refused, unknown host, timeout …
         return {r["id"]: _describe(exc) for r in rows}
     try:
         try:
@@ -127,7 +131,7 @@ def _deliver_sync(settings: SmtpSettings, rows: list[dict[str, Any]]) -> dict[in
                 smtp.ehlo()
             if settings.user:
                 smtp.login(settings.user, settings.password)
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # any failure (even a password smtplib cannot encode) leaves them queued
             return {r["id"]: _describe(exc) for r in rows}
         for i, row in enumerate(rows):
             try:
@@ -138,7 +142,7 @@ def _deliver_sync(settings: SmtpSettings, rows: list[dict[str, Any]]) -> dict[in
                 for rest in rows[i:]:
                     results[rest["id"]] = error
                 break
-            except smtplib.SMTPException as exc:
+            except Exception as exc:  # refused, or a message that cannot be encoded: this one waits
                 results[row["id"]] = _describe(exc)
                 try:
                     smtp.rset()

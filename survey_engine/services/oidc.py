@@ -43,6 +43,7 @@ from survey_engine import clock
 from survey_engine.errors import SsoFailed, SsoUnavailable
 from survey_engine.services import audit
 from survey_engine.services.policy import Principal, Role
+from survey_engine.services import users
 from survey_engine.services.users import _units_of, normalize_username
 from survey_engine.settings import OidcSettings, oidc_settings
 from survey_engine.store.auth_tables import User, UserUnit
@@ -53,6 +54,9 @@ from survey_engine.text import Text
 log = logging.getLogger(__name__)
 
 CHALLENGE_LIFETIME = dt.timedelta(minutes=10)
+# Unfinished logins held at once; more means someone is filling the table on purpose
+# (starting a login needs no account), so new ones wait until old ones expire.
+MAX_PENDING = 10_000
 # Clock difference allowed between this server and the provider for exp/iat/nbf.
 LEEWAY_SECONDS = 60
 HTTP_TIMEOUT = 10.0
@@ -202,6 +206,10 @@ async def begin(redirect_uri: str, next_path: str = "/", conf: OidcSettings | No
     async with writing():
         # Old unfinished logins go as new ones come (nobody else prunes this table).
         await SsoChallenge.delete().where(SsoChallenge.expires_at < now)
+        if await SsoChallenge.count() >= MAX_PENDING:
+            log.warning("oidc: %d unfinished logins; refusing new ones until some expire", MAX_PENDING)
+            raise SsoUnavailable(Text("För många påbörjade inloggningar just nu. Försök igen om några minuter.",
+                                      "Too many logins in progress right now. Try again in a few minutes."))
         await SsoChallenge.insert(SsoChallenge(
             state_hash=_sha256(state), browser_hash=_sha256(browser), nonce=nonce, code_verifier=verifier,
             redirect_uri=redirect_uri[:500], next_path=(next_path or "/")[:500], created_at=now,
@@ -230,7 +238,7 @@ async def _take_challenge(state: str) -> dict | None:
     return row
 
 
-async def complete(state: str, code: str, browser_value: str, error: str = "",
+async def complete(state: str, code: str, browser_value: str, error: str = "", iss: str = "",
                    conf: OidcSettings | None = None) -> Completed:
     """Finish a login the provider sent back. Raises SsoFailed (401) for anything that
     must not log someone in, SsoUnavailable (503) when the provider cannot be reached."""
@@ -255,6 +263,12 @@ async def complete(state: str, code: str, browser_value: str, error: str = "",
             "The login was started in another browser. Start again from the login page in this one.",
             "browser_mismatch",
         )
+    if iss and iss != conf.issuer:
+        # RFC 9207: the answer names the provider that sent it; another one is a mix-up attack.
+        await audit.record("-", "login.sso_failed", "sso", "", details={"reason": "iss_parameter"})
+        raise _refused("Svaret kommer från en annan inloggningstjänst än den inställda; inloggningen avbröts.",
+                       "The answer comes from another login service than the configured one; the login was stopped.",
+                       "iss_mismatch")
     if error:
         raise _refused(f"Inloggningstjänsten avbröt inloggningen ({error[:100]}).",
                        f"The login service stopped the login ({error[:100]}).", "provider_error")
@@ -268,6 +282,8 @@ async def complete(state: str, code: str, browser_value: str, error: str = "",
         raise _refused("Inloggningstjänsten skickade ingen ID-token.", "The login service sent no ID token.",
                        "no_id_token")
     claims = await _validated_claims(conf, provider, id_token, row["nonce"], token.get("access_token"))
+    if conf.username_claim not in claims or (conf.group_roles and conf.groups_claim not in claims):
+        claims = await _with_userinfo(provider, claims, token.get("access_token"))
     principal = await _account_for(conf, claims)
     return Completed(principal, row["next_path"] or "/", dict(claims))
 
@@ -310,6 +326,28 @@ async def _validated_claims(conf: OidcSettings, provider: _Provider, id_token: s
             "the login was stopped.", "bad_claims",
         ) from exc
     return dict(claims)
+
+
+async def _with_userinfo(provider: _Provider, claims: dict[str, Any], access_token: Any) -> dict[str, Any]:
+    """Claims the ID token left out (many providers give the username and groups only at
+    the UserInfo endpoint), added from there. Only for the same subject (OpenID Connect
+    Core 5.3.2); the ID token's own claims win."""
+    endpoint = provider.metadata.get("userinfo_endpoint")
+    if not isinstance(endpoint, str) or not isinstance(access_token, str):
+        return claims
+    try:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False) as client:
+            response = await client.get(endpoint, headers={"Authorization": f"Bearer {access_token}",
+                                                           "Accept": "application/json"})
+        info = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError) as exc:
+        log.warning("oidc: userinfo unreachable: %s", exc)
+        info = None
+    if not isinstance(info, dict) or info.get("sub") != claims.get("sub"):
+        if info is not None:
+            log.warning("oidc: userinfo for another subject or unreadable; ignored")
+        return claims
+    return {**info, **claims}
 
 
 # ---------------------------------------------------------------- accounts
@@ -385,6 +423,8 @@ async def _account_for(conf: OidcSettings, claims: dict[str, Any]) -> Principal:
                                details={"role": rule.role, "units": list(rule.units), "via": "sso", "group": rule.group})
         elif rule is not None and row["role"] != rule.role:
             await User.update({User.role: rule.role, User.updated_at: now}).where(User.id == row["id"])
+            # A role change ends the account's other sessions, as when an administrator makes it.
+            await users._end_credentials(row["id"], tokens=False)
             await audit.record(f"sso:{conf.issuer}"[:150], "user.set_role", "user", username,
                                details={"from": row["role"], "to": rule.role, "via": "sso", "group": rule.group})
         if rule is not None:
@@ -404,3 +444,26 @@ async def _account_for(conf: OidcSettings, claims: dict[str, Any]) -> Principal:
         await audit.record(username, "login.sso", "user", username, details={"issuer": conf.issuer})
     fresh = await User.select().where(User.id == row["id"]).first()
     return Principal(username, Role(fresh["role"]), frozenset(await _units_of(row["id"])), "session", row["id"])
+
+
+async def check(conf: OidcSettings | None = None) -> dict[str, Any]:
+    """What an operator wants to know before people log in (`survey-engine sso check`):
+    the provider answers discovery for the configured issuer and publishes keys.
+    Raises SsoUnavailable with the reason otherwise."""
+    conf = conf or settings()
+    if not conf.enabled:
+        raise SsoUnavailable(Text("OIDC_ISSUER är inte satt: ingen inloggning med organisationens konto.",
+                                  "OIDC_ISSUER is not set: no single sign-on."))
+    forget_provider_metadata()
+    provider = await _provider(conf)
+    keys = await _keys(provider, refresh=True)
+    return {
+        "issuer": conf.issuer,
+        "client_id": conf.client_id,
+        "authorization_endpoint": provider.metadata["authorization_endpoint"],
+        "token_endpoint": provider.metadata["token_endpoint"],
+        "keys": len(keys.keys),
+        "pkce_s256": "S256" in (provider.metadata.get("code_challenge_methods_supported") or []),
+        "local_login": conf.local_login,
+        "group_rules": len(conf.group_roles),
+    }

@@ -1,14 +1,18 @@
 """A round at a glance (response rate, completeness per unit) and its whole export."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
+from survey_engine.services.round_results import load_round
 from survey_engine.services.rounds import get_round
 from survey_engine.store.tables import Response, RoundUnit
-from survey_engine.scoring import score_response
 from survey_engine.scoring import ENGINE_VERSION, score_response
 
 
@@ -19,33 +23,64 @@ async def _participants(round_id: int) -> list[dict[str, Any]]:
     ).where(RoundUnit.round == round_id).order_by(RoundUnit.id)
 
 
-async def round_overview(round_id: int, *, actor: Principal) -> dict[str, Any]:
-    """Compares units, so only for roles that read every unit (not respondents)."""
+@dataclass(frozen=True)
+class UnitProgress:
+    """One participating unit's progress in a round (`round_overview`)."""
+
+    unit: str
+    name: str
+    weight: float
+    response_id: int | None
+    status: str  # not_started | draft | submitted | reopened
+    draft: bool  # started, not submitted: scored now, left out of the city figures
+    revision: int | None
+    answered: int
+    completeness: float
+    level: int | None
+    percent: float | None
+    last_activity: dt.datetime | None
+    submitted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class RoundOverview:
+    """A round at a glance: counts and every unit's progress, in round order."""
+
+    round: dict[str, Any]
+    participating: int
+    started: int
+    submitted: int
+    response_rate: float  # submitted / participating
+    units: tuple[UnitProgress, ...]
+
+
+async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
+    """Compares units, so only for roles that read every unit (not respondents).
+    Levels come from the one read path (`round_results`): a submitted response's
+    snapshot, a draft scored now and marked `draft`, as on every page and report."""
 
     check(actor, Action.OVERVIEW_READ)
     rnd = await get_round(round_id)
-    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
-    responses = {r["unit"]: r["id"] for r in await Response.select(Response.id, Response.unit).where(Response.round == round_id)}
+    data = await load_round(round_id, with_notes=False)
     units = []
-    started = submitted = 0
-    for p in await _participants(round_id):
-        rid = responses.get(p["unit_id"])
-        item = {"unit": p["code"], "name": p["name"], "weight": p["weight"], "response_id": rid,
-                "status": "not_started", "revision": None, "answered": 0, "completeness": 0.0,
-                "level": None, "percent": None, "last_activity": None, "submitted_at": None}
-        if rid is not None:
-            started += 1
-            state = await get_response(rid)
-            values = values_of(state)
-            overall = score_response(q, values).to_dict()["overall"]
-            submitted += state["status"] == "submitted"
-            item.update(status=state["status"], revision=state["revision"], answered=len(values),
-                        completeness=overall["completeness"], level=overall["level"], percent=overall["percent"],
-                        last_activity=state["updated_at"], submitted_at=state["submitted_at"])
-        units.append(item)
+    for entry in data.units:
+        overall = entry.result.overall if entry.result is not None else None
+        units.append(UnitProgress(
+            unit=entry.code, name=entry.name, weight=entry.weight, response_id=entry.response_id,
+            status=entry.status, draft=entry.draft, revision=entry.revision, answered=len(entry.answers),
+            completeness=overall.completeness if overall else 0.0,
+            level=overall.level if overall else None, percent=overall.percent if overall else None,
+            last_activity=entry.updated_at, submitted_at=entry.submitted_at,
+        ))
     n = len(units)
-    return {"round": rnd, "participating": n, "started": started, "submitted": submitted,
-            "response_rate": (submitted / n) if n else 0.0, "units": units}
+    started = sum(1 for u in data.units if u.started)
+    submitted = sum(1 for u in data.units if u.submitted)
+    return RoundOverview(round=rnd, participating=n, started=started, submitted=submitted,
+                         response_rate=(submitted / n) if n else 0.0, units=tuple(units))
+
+
+def _plain(value: Any) -> Any:
+    return dataclasses.asdict(value) if value is not None else None
 
 
 async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
@@ -54,6 +89,7 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
 
     check(actor, Action.EXPORT_READ)
     rnd = await get_round(round_id)
+    await audit.record(actor, "export.round", "round", round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id)
     out = []
@@ -68,7 +104,7 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
             "comments": {k: a["comment"] for k, a in state["answers"].items() if a["comment"]},
             "evidence": {k: a["evidence"] for k, a in state["answers"].items() if a["evidence"]},
             "scores": score_response(q, values).to_dict(),
-            "snapshot": await latest_snapshot(r["id"]),
+            "snapshot": _plain(await latest_snapshot(r["id"])),
         })
     units = [{"code": p["code"], "name": p["name"], "weight": p["weight"]} for p in await _participants(round_id)]
     return {"format": "survey-engine-round/1", "engine_version": ENGINE_VERSION, "round": rnd,

@@ -82,7 +82,8 @@ async def load_demo_plans(round_id: int, *, actor: Principal, units: list[Any], 
             status = rng.choice(["done", "in_progress", "planned"])
             plan = await plans.add_action(actor, plan["id"], revision, {
                 "title": title, "owner": owner, "period": "2025H1", "status": status,
-                "due_date": _period_end("2025H1"), "note": ""})
+                "due_date": _period_end("2025H1"), "note": "",
+                **({"done_on": dt.date(2025, 5, 20)} if status == "done" else {})})
             revision = plan["revision"]
             edits += 1
         batch: dict[int, dict[str, Any]] = {}
@@ -93,6 +94,10 @@ async def load_demo_plans(round_id: int, *, actor: Principal, units: list[Any], 
             changes: dict[str, Any] = {"owner": rng.choice(OWNERS), "status": status}
             if action["period"]:
                 changes["due_date"] = _period_end(action["period"])
+                if status == "done":  # finished a few weeks before the half-year ended
+                    # (a generator of its own, so the statuses drawn above stay as they were)
+                    days = random.Random(f"{SEED}:{unit.code}:{action['question']}:done").randint(5, 60)
+                    changes["done_on"] = _period_end(action["period"]) - dt.timedelta(days=days)
             note = rng.choice(NOTES[status])
             if note:
                 changes["note"] = note

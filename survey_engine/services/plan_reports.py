@@ -21,7 +21,8 @@ from survey_engine.reporting.plans import (
     render_summary_xlsx,
 )
 from survey_engine.reporting.text import check_lang
-from survey_engine.services import plans
+from survey_engine.services import audit, plans
+from survey_engine.services.access import system_actor
 from survey_engine.services.questionnaires import get_questionnaire
 from survey_engine.text import Text
 
@@ -62,6 +63,8 @@ async def plan_report(actor, plan_id: int, fmt: str = "pdf", lang: str = "sv") -
     plan = await plans.get_plan(actor, plan_id)
     q = (await get_questionnaire(plan["questionnaire"]["id"], plan["questionnaire"]["version"]))[1]
     content = render_plan_pdf(plan, q, lang) if fmt == "pdf" else render_plan_xlsx(plan, q, lang)
+    await audit.record(actor if actor is not None else system_actor(), "report.plan", "plan", plan_id,
+                       details={"format": fmt})
     return content, MEDIA_TYPES[fmt], f"plan-{plan_id}-{_slug(plan['unit'] or 'stad')}.{fmt}"
 
 

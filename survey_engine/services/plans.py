@@ -45,11 +45,10 @@ MAX_CAPACITY = 10_000
 MAX_TITLE = 500
 MAX_OWNER = 200
 MAX_NOTE = 4000
-KINDS = ("improve", "investigate", "own")
 SCOPE_UNIT, SCOPE_CITY = "unit", "city"
 # Fields a planner may change on an action (question actions keep their question,
 # area and level: they are what the follow-up measures).
-ACTION_FIELDS = ("period", "owner", "status", "due_date", "note", "sort_order", "title", "area", "level")
+ACTION_FIELDS = ("period", "owner", "status", "due_date", "note", "sort_order", "title", "area", "level", "done_on")
 _FREE_ONLY = ("area", "level")
 
 class _Stale(Exception):
@@ -84,7 +83,8 @@ def _action_dict(a: Mapping[str, Any]) -> dict[str, Any]:
         "id": a["id"], "question": a["question_id"], "title": a["title"], "area": a["area"],
         "level": a["level"], "priority": a["priority"], "kind": a["kind"], "credit": a["credit"],
         "effort": a["effort"], "period": a["period"], "owner": a["owner"], "status": a["status"],
-        "due_date": iso(a["due_date"]), "note": a["note"], "sort_order": a["sort_order"],
+        "due_date": iso(a["due_date"]), "done_on": iso(a.get("done_on")), "note": a["note"],
+        "sort_order": a["sort_order"],
         "updated_at": a["updated_at"],
     }
 
@@ -287,7 +287,7 @@ def _clean_action_fields(fields: Mapping[str, Any], plan_periods: list[str], q: 
                 errors.append({"field": field, "message": f"en av {', '.join(ACTION_STATUSES)} / one of "
                                                          f"{', '.join(ACTION_STATUSES)}"})
             out[key] = value
-        elif key == "due_date":
+        elif key in ("due_date", "done_on"):
             out[key] = _parse_date(errors, field, value)
         elif key in ("owner", "note", "title"):
             value = "" if value is None else value
@@ -426,6 +426,17 @@ async def _edit(actor: Principal, plan_id: int, revision: Any, change) -> dict[s
     return (await _load(plan_id))[0]
 
 
+def _stamp_done(old_status: str, clean: dict[str, Any], t: dt.datetime) -> None:
+    """D10 of docs/indicators.md: an action that becomes done gets today's date (in
+    Swedish time) unless a date is given; one that leaves done loses its date."""
+    status = clean.get("status", old_status)
+    if status == "done":
+        if old_status != "done" and not clean.get("done_on"):
+            clean["done_on"] = clock.local(t).date()
+    elif "status" in clean or clean.get("done_on"):
+        clean["done_on"] = None
+
+
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -460,6 +471,7 @@ async def update_actions(actor: Principal, plan_id: int, revision: int,
         t = clock.now()
         for action_id in ids:
             action, clean = actions[action_id], cleaned[action_id]
+            _stamp_done(action["status"], clean, t)
             diff = {k: [_plain(action[k]), _plain(v)] for k, v in clean.items() if action[k] != v}
             if diff:
                 await PlanAction.update({**{getattr(PlanAction, k): v for k, v in clean.items()},
@@ -496,6 +508,7 @@ async def add_action(actor: Principal, plan_id: int, revision: int, fields: Mapp
         base = {"period": None, "owner": "", "status": "planned", "due_date": None, "note": "",
                 "sort_order": (last["sort_order"] if last else 0) + 10, "title": "", "area": "", "level": None}
         base.update(clean)
+        _stamp_done("planned", base, t)
         extra: dict[str, Any] = {"kind": "own", "priority": None, "credit": None, "effort": None}
         if question is not None:
             qq = q.question(question)

@@ -55,6 +55,11 @@ class Action(str, enum.Enum):
     UNIT_READ = "unit.read"  # the list of units (the organisation), not their data
     UNIT_MANAGE = "unit.manage"
     TOKEN_MANAGE_OWN = "token.manage_own"  # create, list and revoke one's own tokens
+    # Audits (granskningar), their recommendations and the follow-up statement
+    # (docs/indicators.md §4-§5): city-level documents, read by the roles that read
+    # across units, recorded and edited by admins and planners.
+    RECOMMENDATION_READ = "recommendation.read"
+    RECOMMENDATION_WRITE = "recommendation.write"
     ACCOUNT_MANAGE_OWN = "account.manage_own"  # change one's own password (docs/security.md)
     # Measured indicators (docs/indicators.md): read the figures of a unit; publish
     # definitions and import measurements.
@@ -96,6 +101,7 @@ _READS = {
     Action.OVERVIEW_READ,
     Action.EXPORT_READ,
     Action.PLAN_READ,
+    Action.RECOMMENDATION_READ,
     Action.INDICATOR_READ,
 }
 
@@ -114,6 +120,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     Role.PLANNER: _row(
         **{a.name.lower(): _A for a in _READS - {Action.EXPORT_READ}},
         plan_write=_A,
+        recommendation_write=_A,
         token_manage_own=_A,
         account_manage_own=_A,
     ),

@@ -16,7 +16,7 @@ from survey_engine.errors import AppError, Conflict, Invalid, NotFound
 from survey_engine.services import audit, contacts
 from survey_engine.services.access import Action, Principal, actor_name, check
 from survey_engine.services.mailer import Outgoing, deliver, enqueue
-from survey_engine.settings import smtp_settings
+from survey_engine.settings import SettingsError, smtp_settings
 from survey_engine.store.mail_tables import OutboxMessage
 from survey_engine.store.tables import Response, Round, RoundUnit
 from survey_engine.text import Text
@@ -175,7 +175,11 @@ async def due_messages(round_id: int | None = None, on: dt.date | None = None) -
     """Every reminder due now (opened notices, deadline reminders, the weekly digest),
     including those already in the outbox (enqueue skips them)."""
     on = on or today()
-    days_before = smtp_settings().days_before
+    try:
+        days_before = smtp_settings().days_before
+    except SettingsError as exc:  # a wrong setting is said plainly, never a traceback
+        raise Invalid(Text(f"E-postinställningarna är fel: {exc}", f"The e-mail settings are wrong: {exc}"),
+                      [{"field": "environment", "message": str(exc)}]) from None
     now = clock.now()
     out: list[Outgoing] = []
     rounds = await _open_rounds(round_id)
@@ -280,12 +284,18 @@ async def remind_unit(round_id: int, unit_code: str, *, actor: Principal) -> dic
                 f"A reminder was sent to {unit['name']} {int((now - last).total_seconds() // 60)} minutes ago. "
                 f"You can send another in {minutes} minutes ({at})."), retry_after=int(wait.total_seconds()) + 1)
     days_left = (rnd["closes_on"] - today()).days if rnd["closes_on"] else None
-    messages = await _unit_messages("manual", rnd, unit, now.strftime("%Y%m%dT%H%M%S"), days_left)
+    # The key names the clock hour too: two clicks at the same moment (which both pass the
+    # check above) queue one reminder, since the outbox stores a key once.
+    messages = await _unit_messages("manual", rnd, unit, now.strftime("%Y%m%dT%H"), days_left)
     if not messages:
         raise Invalid(Text(f"{unit['name']} har ingen kontaktadress. Lägg till en under Administration → Enheter.",
                            f"{unit['name']} has no contact address. Add one under Administration → Units."),
                       [{"field": "unit", "message": "inga kontaktadresser / no contact addresses"}])
     ids = await enqueue(messages, created_by=actor_name(actor))
+    if not ids:
+        raise TooSoon(Text(f"En påminnelse till {unit['name']} skickades nyss. Försök igen om en timme.",
+                           f"A reminder to {unit['name']} was sent just now. Try again in an hour."),
+                      retry_after=3600)
     await audit.record(actor, "reminder.send", "round", round_id, unit=unit_code,
                        details={"recipients": len(ids)})
     summary = await deliver(ids)

@@ -22,6 +22,9 @@ import datetime as dt
 import json
 from typing import AsyncIterator, Callable
 
+from survey_engine.services import audit
+from survey_engine.services.access import system_actor
+from survey_engine.services import indicators
 from survey_engine.services.policy import Action, Principal, require
 from survey_engine.errors import Invalid
 
@@ -63,6 +66,12 @@ def _check(fmt: str, lang: str, csv_table: str = "scores") -> None:
                       [{"field": "table", "message": "|".join(CSV_TABLES)}])
 
 
+async def _downloaded(actor: Principal | None, kind: str, round_id: int, fmt: str, unit: str | None = None) -> None:
+    """A report or export leaving the system is an audit event (docs/security.md)."""
+    await audit.record(actor if actor is not None else system_actor(), f"report.{kind}", "round", round_id,
+                       unit=unit, details={"format": fmt})
+
+
 def unit_file_name(round_id: int, unit_code: str, ext: str) -> str:
     return f"forvaltningsrapport-omgang{round_id}-{unit_code}.{ext}"
 
@@ -85,6 +94,7 @@ async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: st
     report = build_unit_report(data, unit_code, lang, today=today or dt.date.today(),
                                include_drafts_in_median=include_drafts, min_group_size=min_group_size())
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
+    await _downloaded(actor, "unit", round_id, fmt, unit_code)
     return content, media, unit_file_name(round_id, unit_code, ext)
 
 
@@ -111,6 +121,7 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
         report = build_unit_report(data, entry.code, lang, today=today or dt.date.today(),
                                    include_drafts_in_median=include_drafts, min_group_size=min_group_size())
         content, media, ext = await asyncio.to_thread(render, report, fmt)
+        await _downloaded(actor, "unit", round_id, fmt, entry.code)
         yield entry.code, (content, media, unit_file_name(round_id, entry.code, ext))
 
 
@@ -128,7 +139,11 @@ async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, inc
     _check(fmt, lang, csv_table)
     data = await load_report_data(round_id)
     report = build_city_report(data, lang, today=today or dt.date.today(), include_drafts=include_drafts)
+    measured = await indicators.city_summary()  # docs/indicators.md: the measured figures beside the survey
+    if measured:
+        report.model["indicators"] = measured
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
+    await _downloaded(actor, "city", round_id, fmt)
     return content, media, city_file_name(round_id, ext)
 
 
@@ -138,5 +153,6 @@ async def anonymised(round_id: int, *, include_drafts: bool = False, actor: Prin
         require(actor, Action.EXPORT_READ)
     data = await load_report_data(round_id, previous=False, with_notes=False)
     doc = anonymised_export(data, include_drafts=include_drafts, min_group_size=min_group_size())
+    await _downloaded(actor, "anonymised", round_id, "json")
     content = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return content, "application/json", export_file_name(round_id)

@@ -27,6 +27,7 @@ from survey_engine.services.questionnaires import family_versions, questionnaire
 from survey_engine.store import sql
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
+from survey_engine.services.views import AnswerChange, AnswersFile, LiveScores, Snapshot
 from survey_engine.text import Text
 from survey_engine.questionnaire.answers import check_answers
 from survey_engine.questionnaire.continuity import continuity_map
@@ -71,11 +72,14 @@ async def _response_row(response_id: int, lock: bool = False) -> dict[str, Any]:
     return rows[0]
 
 
-async def _answer_rows(response_id: int) -> dict[str, dict[str, Any]]:
-    rows = await sql.fetch(_ANSWERS_SQL, response_id)
+def _by_question(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for r in rows:
         r["value"] = load_value(r["value"])
     return {r["question_id"]: r for r in rows}
+
+
+async def _answer_rows(response_id: int) -> dict[str, dict[str, Any]]:
+    return _by_question(await sql.fetch(_ANSWERS_SQL, response_id))
 
 
 async def _questionnaire(row: dict[str, Any]) -> Questionnaire:
@@ -222,20 +226,23 @@ _HISTORY_INSERT = (
 _CHUNK = 500  # rows per statement: far below both databases' limit of bound parameters
 
 
-async def _insert_rows(template: str, rows: list[tuple]) -> None:
+def _row_statements(template: str, rows: list[tuple]) -> list[tuple[str, tuple]]:
+    out = []
     for start in range(0, len(rows), _CHUNK):
         part = rows[start:start + _CHUNK]
         one = "(" + ", ".join(["{}"] * len(part[0])) + ")"
-        await sql.execute(template.replace("{rows}", ", ".join([one] * len(part))),
-                          *(v for row in part for v in row))
+        out.append((template.replace("{rows}", ", ".join([one] * len(part))), tuple(v for row in part for v in row)))
+    return out
 
 
-async def _write_changes(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
-                         changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> list[str]:
-    """Apply {qid: (value, comment, evidence)} and append history, in two statements
-    (one upsert, one insert). `existing` is updated in place to the written state, so
-    that the caller builds its reply without reading it back. Returns the changed ids."""
-    t = clock.now()
+def _change_statements(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
+                       changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire,
+                       t: Any = None) -> tuple[list[tuple[str, tuple]], list[str]]:
+    """The statements that apply {qid: (value, comment, evidence)} and append their
+    history (one upsert and one insert per 500 rows), and the changed ids. `existing`
+    is updated in place to the written state, so that the caller builds its reply
+    without reading it back."""
+    t = t or clock.now()
     order = _order(q)
     answer_rows: list[tuple] = []
     history_rows: list[tuple] = []
@@ -256,9 +263,15 @@ async def _write_changes(response_id: int, revision: int, existing: dict[str, di
                          "comment": comment, "evidence": evidence, "updated_by": actor, "updated_at": t,
                          "revision": revision}
         changed.append(qid)
-    if answer_rows:
-        await _insert_rows(_ANSWER_UPSERT, answer_rows)
-        await _insert_rows(_HISTORY_INSERT, history_rows)
+    return _row_statements(_ANSWER_UPSERT, answer_rows) + _row_statements(_HISTORY_INSERT, history_rows), changed
+
+
+async def _write_changes(response_id: int, revision: int, existing: dict[str, dict[str, Any]],
+                         changes: dict[str, tuple[Any, str, str]], actor: str, q: Questionnaire) -> list[str]:
+    """Apply the changes now (see _change_statements). Returns the changed ids."""
+    statements, changed = _change_statements(response_id, revision, existing, changes, actor, q)
+    if statements:
+        await sql.batch(statements)
     return changed
 
 
@@ -284,7 +297,7 @@ async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
 
 # ---------------------------------------------------------------- per-question merge
 #
-# A save names the revision its client last saw (docs/concurrency.md). It conflicts only
+# A save names the revision its client last saw (docs/web-pages.md, "Saving answers"). It conflicts only
 # on its own questions that someone else changed after that revision, and only where it
 # really differs: a field the client sends unchanged from what it saw (the page sends
 # the whole area) keeps the newer value; a field equal to the stored one is no change.
@@ -377,14 +390,21 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
     who = actor_name(actor)
     try:
         async with write_transaction():
-            row = await _response_row(response_id, lock=True)
+            # one round trip: the response row (locked on PostgreSQL) and its answers
+            found, answer_rows = await sql.batch([
+                (_RESPONSE_SQL + (" FOR UPDATE OF r" if sql.is_postgres() else ""), (response_id,)),
+                (_ANSWERS_SQL, (response_id,)),
+            ])
+            if not found:
+                raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
+            row = found[0]
             check_unit(actor, Action.RESPONSE_WRITE, row["unit_code"])
             q = await _questionnaire(row)
             validate_batch(q, answers, comments, evidence)
             _check_editable(row)
             if expected is not None and expected > row["revision"]:
                 raise _Stale()  # a revision this response never had
-            existing = await _answer_rows(response_id)
+            existing = _by_question(answer_rows)
             ids = set(answers) | set(comments) | set(evidence)
             if replace:
                 ids |= {qid for qid, a in existing.items() if a["value"] is not None}
@@ -405,12 +425,15 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
                 raise _Conflicting(conflicts, _state(row, existing, q), _conflict_items(existing, conflicts))
             revision = row["revision"] + 1
             t = clock.now()
-            await sql.execute("UPDATE response SET revision = {}, updated_at = {} WHERE id = {}",
-                              revision, t, response_id)
-            await _write_changes(response_id, revision, existing, changes, who, q)
-            await audit.record(actor, audit_action, "response", response_id, unit=row["unit_code"],
-                               details={"revision": revision, "questions": sorted(changes)[:500],
-                                        "replace": replace})
+            # one round trip: the revision bump, the answers, their history, the audit row
+            statements, changed = _change_statements(response_id, revision, existing, changes, who, q, t)
+            await sql.batch([
+                ("UPDATE response SET revision = {}, updated_at = {} WHERE id = {}", (revision, t, response_id)),
+                *statements,
+                audit.insert_statement(actor, audit_action, "response", response_id, unit=row["unit_code"],
+                                       details={"revision": revision, "questions": sorted(changes)[:500],
+                                                "replace": replace}),
+            ])
     except _Stale:
         raise await _stale_conflict(response_id, expected) from None
     except _Conflicting as exc:
@@ -551,7 +574,7 @@ async def fill_measured_value(response_id: int, question_id: str, *, actor: Prin
     and period in its evidence note (so the answer history shows where it came from).
     NotFound when there is no measured value for the question and unit."""
     row = await _authorized_row(response_id, actor, Action.RESPONSE_WRITE)
-    q = await questionnaire_by_id(row["questionnaire_version_id"])
+    q = await _questionnaire(row)
     measured = (await indicators.measured_answers(q, row["unit_code"])).get(question_id)
     if measured is None:
         raise NotFound(Text(f"Det finns inget uppmätt värde för {question_id} och {row['unit_code']}",
@@ -628,26 +651,26 @@ async def reopen_response(response_id: int, *, actor: Principal) -> dict[str, An
     return await _get(response_id)
 
 
-async def latest_snapshot(response_id: int, *, actor: Principal) -> dict[str, Any] | None:
+async def latest_snapshot(response_id: int, *, actor: Principal) -> Snapshot | None:
     """The score snapshot of the latest submission, or None before the first."""
     await _authorized_row(response_id, actor, Action.SCORES_READ)
     return await _latest_snapshot(response_id)
 
 
-async def _latest_snapshot(response_id: int) -> dict[str, Any] | None:
+async def _latest_snapshot(response_id: int) -> Snapshot | None:
     row = await ScoreSnapshot.select().where(ScoreSnapshot.response == response_id).order_by(
         ScoreSnapshot.id, ascending=False).first().output(load_json=True)
     if row is None:
         return None
-    return {"revision": row["revision"], "engine_version": row["engine_version"],
-            "questionnaire_hash": row["questionnaire_hash"], "created_at": row["created_at"],
-            "created_by": row["created_by"], "scores": row["result"]}
+    return Snapshot(revision=row["revision"], engine_version=row["engine_version"],
+                    questionnaire_hash=row["questionnaire_hash"], created_at=row["created_at"],
+                    created_by=row["created_by"], scores=row["result"])
 
 
 # ---------------------------------------------------------------- history, scores
 
 async def answer_history(response_id: int, question_id: str | None = None, limit: int = 100,
-                         offset: int = 0, *, actor: Principal) -> tuple[list[dict[str, Any]], int]:
+                         offset: int = 0, *, actor: Principal) -> tuple[list[AnswerChange], int]:
     limit, offset = page_args(limit, offset)
     await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     where = AnswerHistory.response == response_id
@@ -655,32 +678,31 @@ async def answer_history(response_id: int, question_id: str | None = None, limit
         where = where & (AnswerHistory.question_id == question_id)
     rows = await AnswerHistory.select().where(where).order_by(AnswerHistory.id).limit(limit).offset(offset).output(load_json=True)
     total = await AnswerHistory.count().where(where)
-    return [{
-        "question": r["question_id"], "revision": r["revision"], "old_value": load_value(r["old_value"]),
-        "new_value": load_value(r["new_value"]), "old_comment": r["old_comment"], "new_comment": r["new_comment"],
-        "old_evidence": r["old_evidence"], "new_evidence": r["new_evidence"], "actor": r["actor"],
-        "at": r["changed_at"],
-    } for r in rows], total
+    return [AnswerChange(
+        question=r["question_id"], revision=r["revision"], old_value=load_value(r["old_value"]),
+        new_value=load_value(r["new_value"]), old_comment=r["old_comment"], new_comment=r["new_comment"],
+        old_evidence=r["old_evidence"], new_evidence=r["new_evidence"], actor=r["actor"], at=r["changed_at"],
+    ) for r in rows], total
 
 
-async def live_scores(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def live_scores(response_id: int, *, actor: Principal) -> LiveScores:
     """The engine's result on the response's current answers."""
 
     row = await _authorized_row(response_id, actor, Action.SCORES_READ)
     state = await _get(response_id)
     q = await _questionnaire(row)
-    return {"response_id": response_id, "revision": state["revision"], "engine_version": ENGINE_VERSION,
-            "scores": score_response(q, values_of(state)).to_dict()}
+    return LiveScores(response_id=response_id, revision=state["revision"], engine_version=ENGINE_VERSION,
+                      scores=score_response(q, values_of(state)).to_dict())
 
 
 # ---------------------------------------------------------------- answers files
 
-async def export_answers(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def export_answers(response_id: int, *, actor: Principal) -> AnswersFile:
     """The response as an answers file (docs/questionnaire-format.md)."""
     row = await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     state = await _get(response_id)
     q = await _questionnaire(row)
-    return {"questionnaire": q.id, "version": q.version, "answers": values_of(state)}
+    return AnswersFile(questionnaire=q.id, version=q.version, answers=values_of(state))
 
 
 async def import_answers(response_id: int, document: Any, *, actor: Principal, revision: int | None = None,

@@ -26,6 +26,7 @@ from survey_engine.reporting.model import (
     result_from_dict,
 )
 from survey_engine.scoring import score_response
+from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.common import load, load_value
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.store.tables import Answer, Response, Round, RoundUnit, ScoreSnapshot
@@ -51,7 +52,8 @@ async def load_round(round_id: int, *, with_notes: bool = True) -> RoundData:
     ).where(RoundUnit.round == round_id).order_by(RoundUnit.id)
     responses = {
         r["unit"]: r for r in await Response.select(
-            Response.id, Response.unit, Response.status, Response.submitted_at, Response.updated_at,
+            Response.id, Response.unit, Response.status, Response.revision, Response.submitted_at,
+            Response.updated_at,
         ).where(Response.round == round_id)
     }
     response_ids = [r["id"] for r in responses.values()]
@@ -96,11 +98,18 @@ async def load_round(round_id: int, *, with_notes: bool = True) -> RoundData:
             result=result, source=source, snapshot_revision=revision, snapshot_engine=engine,
             answers=values, comments=comments, evidence=evidence,
             submitted_at=resp["submitted_at"], updated_at=resp["updated_at"],
+            response_id=resp["id"], revision=resp["revision"],
         ))
     return RoundData(
         id=row["id"], name=row["name"], status=row["status"], opens_on=row["opens_on"],
         closes_on=row["closes_on"], questionnaire=q, units=tuple(units),
     )
+
+
+async def compare_units(round_id: int, *, actor: Principal) -> RoundData:
+    """`load_round` (without notes) for a person who compares units: needs overview.read."""
+    check(actor, Action.OVERVIEW_READ)
+    return await load_round(round_id, with_notes=False)
 
 
 async def previous_round_id(round_id: int) -> int | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from survey_engine import clock
 from survey_engine.errors import Invalid, InvalidCredentials, NotFound
-from survey_engine.services import audit
+from survey_engine.services import audit, principals
 from survey_engine.services.policy import Action, Principal, Role, decide, require
 from survey_engine.services.users import _text, _units_of, _user_row
 from survey_engine.store.auth_tables import ApiToken
@@ -21,6 +21,8 @@ TOKEN_PREFIX_LENGTH = 10  # "se_" and 7 characters of the secret: enough to tell
 # last_used_at is written at most this often per token, so that a busy script does not
 # turn every read into a write.
 TOKEN_TOUCH_INTERVAL = dt.timedelta(seconds=60)
+DEFAULT_LIFETIME = dt.timedelta(days=90)
+MAX_LIFETIME = dt.timedelta(days=365)
 
 @dataclass(frozen=True)
 class TokenInfo:
@@ -75,8 +77,14 @@ async def create_token(
             Text(f"Användaren {row['username']!r} är avstängd och kan inte få nya token.",
             f"The user {row['username']!r} is disabled and cannot get new tokens."),
         )
-    if expires_in is not None and expires_in <= dt.timedelta(0):
-        raise Invalid(Text("Giltighetstiden måste vara positiv.", "The lifetime must be positive."))
+    # Every token expires (docs/security.md, "API tokens"): 90 days unless asked
+    # otherwise, at most a year, so a forgotten or leaked token dies on its own.
+    if expires_in is None:
+        expires_in = DEFAULT_LIFETIME
+    if expires_in <= dt.timedelta(0) or expires_in > MAX_LIFETIME:
+        raise Invalid(Text(f"Giltighetstiden ska vara 1–{MAX_LIFETIME.days} dagar.",
+                           f"The lifetime must be 1 to {MAX_LIFETIME.days} days."),
+                      [{"field": "days", "message": f"1–{MAX_LIFETIME.days}"}])
     plain = "se_" + secrets.token_urlsafe(32)
     now = clock.now()
     async with writing():
@@ -138,6 +146,7 @@ async def revoke_token(actor: Principal | str, token_id: int) -> TokenInfo:
         if row["revoked_at"] is None:
             now = clock.now()
             await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == token_id)
+            principals.forget_all()  # refused at once in this process, elsewhere within the bound
             await audit.record(
                 actor, "token.revoke", "token", token_id, details={"user": row["username"], "name": row["name"]}
             )

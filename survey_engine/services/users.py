@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable
 
-from survey_engine.services import audit, passwords
+from survey_engine.services import audit, passwords, principals
 from survey_engine.store.db import writing
 from survey_engine.store.db import engine
 from survey_engine.store.db import is_unique_violation
@@ -34,6 +34,12 @@ from survey_engine.services.policy import Action, Principal, Role, decide, requi
 from survey_engine.store.auth_tables import ApiToken, AuditEvent, LoginAttempt, SessionRecord, User, UserUnit
 from survey_engine.text import Text
 from survey_engine import clock
+
+# Sessions (docs/security.md, "Sessions"): ended after this long whatever the activity
+# (absolute), and after SESSION_IDLE without a request (the store's expiry, renewed on
+# each request: web/security.py).
+SESSION_ABSOLUTE = dt.timedelta(hours=12)
+SESSION_IDLE = dt.timedelta(minutes=60)
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 UNIT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -254,7 +260,11 @@ async def disable_user(actor: Principal | str, username: str) -> UserInfo:
         if row["role"] == Role.ADMIN.value and await _active_admins() <= 1:
             raise _last_admin_error()
         await User.update({User.active: False, User.updated_at: clock.now()}).where(User.id == row["id"])
-        await audit.record(actor, "user.disable", "user", row["username"])
+        principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
+        # Tokens are revoked, not just refused while disabled: re-enabling the user
+        # must not bring them back (issue 14, finding 6).
+        ended = await _end_credentials(row["id"], tokens=True)
+        await audit.record(actor, "user.disable", "user", row["username"], details={"tokens_revoked": ended})
     return await get_user(row["username"])
 
 
@@ -282,6 +292,9 @@ async def set_role(actor: Principal | str, username: str, role: Role | str, unit
         if row["role"] == Role.ADMIN.value and role is not Role.ADMIN and row["active"] and await _active_admins() <= 1:
             raise _last_admin_error()
         await User.update({User.role: role.value, User.updated_at: clock.now()}).where(User.id == row["id"])
+        principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
+        if row["role"] != role.value:
+            await _end_credentials(row["id"], tokens=False)  # sessions began under the old role
         if new_units != old_units:
             await UserUnit.delete().where(UserUnit.user == row["id"])
             for code in new_units:
@@ -306,6 +319,7 @@ async def set_units(actor: Principal | str, username: str, units: Iterable[str])
             for code in units:
                 await UserUnit.insert(UserUnit(user=row["id"], unit_code=code))
             await User.update({User.updated_at: clock.now()}).where(User.id == row["id"])
+            principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
             await audit.record(actor, "user.set_units", "user", row["username"], details={"from": list(old), "to": list(units)})
     return await get_user(row["username"])
 
@@ -319,26 +333,68 @@ async def set_password(actor: Principal | str, username: str, password: str) -> 
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     async with writing():
         await User.update(
-            {User.password_hash: password_hash, User.failed_logins: 0, User.locked_until: None, User.updated_at: clock.now()}
+            # locked_until = now: failures before this moment no longer count (services/login.py)
+            {User.password_hash: password_hash, User.failed_logins: 0, User.locked_until: clock.now(),
+             User.updated_at: clock.now()}
         ).where(User.id == row["id"])
-        await audit.record(actor, "user.set_password", "user", row["username"])
+        # Whoever knew the old password may hold a session or have made a token: both end.
+        ended = await _end_credentials(row["id"], tokens=True)
+        await audit.record(actor, "user.set_password", "user", row["username"], details={"tokens_revoked": ended})
+
+
+async def _end_credentials(user_id: int, *, tokens: bool) -> int:
+    """End every session of the user (those that began before now are refused, see
+    `session_is_current`) and, with `tokens`, revoke every active token. Returns how
+    many tokens were revoked. Call inside the transaction of the change."""
+    now = clock.now()
+    await User.update({User.credentials_changed_at: now}).where(User.id == user_id)
+    if not tokens:
+        return 0
+    active = (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+    count = await ApiToken.count().where(active)
+    await ApiToken.update({ApiToken.revoked_at: now}).where(active)
+    return count
+
+
+async def logout_everywhere(actor: Principal | str, username: str) -> None:
+    """End every session of `username` (oneself, or any user for an administrator)."""
+    if isinstance(actor, Principal) and actor.username != (username or "").strip().lower():
+        require(actor, Action.USER_MANAGE)
+    async with writing():
+        row = await _user_row(username)
+        await _end_credentials(row["id"], tokens=False)
+        await audit.record(actor, "user.logout_everywhere", "user", row["username"])
+
+
+def session_is_current(since: dt.datetime | None, credentials_changed_at: dt.datetime | None,
+                       now: dt.datetime) -> bool:
+    """A session is current when it began within SESSION_ABSOLUTE of `now` and not
+    before the user's credentials last changed (docs/security.md, "Sessions")."""
+    if since is None or now - since > SESSION_ABSOLUTE:
+        return False
+    return credentials_changed_at is None or since >= credentials_changed_at
 
 
 async def unlock_user(actor: Principal | str, username: str) -> UserInfo:
     _authorize_user_manage(actor)
     async with writing():
         row = await _user_row(username)
-        await User.update({User.failed_logins: 0, User.locked_until: None, User.updated_at: clock.now()}).where(
+        await User.update({User.failed_logins: 0, User.locked_until: clock.now(), User.updated_at: clock.now()}).where(
             User.id == row["id"]
         )
         await audit.record(actor, "user.unlock", "user", row["username"])
     return await get_user(row["username"])
 
 
-async def load_principal(user_id: int, via: str = "session", token_id: int | None = None) -> Principal | None:
+async def load_principal(user_id: int, via: str = "session", token_id: int | None = None,
+                         since: dt.datetime | None | object = ...) -> Principal | None:
     """The principal for a user id kept in a session, from the user's current row; None
-    when the user no longer exists or is disabled (the session must then be ended)."""
+    when the user no longer exists or is disabled, or (with `since`, when the session
+    began; None for an unknown start) when the session is no longer current: the
+    session must then be ended. Without `since` no session rule is applied."""
     row = await User.select().where(User.id == user_id).first()
     if row is None or not row["active"]:
+        return None
+    if since is not ... and not session_is_current(since, row["credentials_changed_at"], clock.now()):  # type: ignore[arg-type]
         return None
     return Principal(row["username"], Role(row["role"]), frozenset(await _units_of(row["id"])), via, row["id"], token_id)

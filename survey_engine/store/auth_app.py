@@ -13,7 +13,8 @@ APP_CONFIG = AppConfig(
     app_name="auth",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "auth_migrations"),
     table_classes=table_finder(
-        modules=["survey_engine.store.auth_tables", "survey_engine.store.sso_tables"], exclude_imported=True
+        modules=["survey_engine.store.auth_tables", "survey_engine.store.sso_tables", "survey_engine.store.mfa_tables"],
+        exclude_imported=True,
     ),
     migration_dependencies=[],
     commands=[],

@@ -35,6 +35,9 @@ class User(Table, tablename="auth_user"):
     failed_logins = Integer(default=0)
     locked_until = Timestamptz(null=True, default=None)
     last_login_at = Timestamptz(null=True, default=None)
+    # Sessions that began before this moment are refused: set when the password, the
+    # role or the active flag changes, and by "log out everywhere" (docs/security.md).
+    credentials_changed_at = Timestamptz(null=True, default=None)
 
 
 class UserUnit(Table, tablename="auth_user_unit"):
@@ -55,7 +58,8 @@ class UserUnit(Table, tablename="auth_user_unit"):
 class SessionRecord(Table, tablename="auth_session"):
     """Server-side session data (Litestar's session middleware) shared by all workers."""
 
-    # "<namespace>:<session id>", unique; the namespace alone is kept for bulk deletes.
+    # "<namespace>:<SHA-256 of the session id>", unique (the id itself, a live credential,
+    # is never stored: web/session_store.py); the namespace alone is kept for bulk deletes.
     key = Varchar(length=300, unique=True)
     namespace = Varchar(length=100, index=True)
     data = Bytea()
@@ -88,6 +92,9 @@ class AuditEvent(Table, tablename="auth_audit_event"):
     object_id = Varchar(length=200, default="")
     unit = Varchar(length=64, null=True, default=None, index=True)
     details = JSON(default="{}")
+    # The hash chain (store/audit_chain.py): the previous event's hash, and this one's.
+    prev_hash = Varchar(length=64, default="")
+    hash = Varchar(length=64, default="")
 
 
 class LoginAttempt(Table, tablename="auth_login_attempt"):

@@ -15,6 +15,13 @@ Every table of every Piccolo app in the registry is written, parents before chil
 text, binary columns base64, JSON columns their JSON text. A file without its trailer
 (a backup that was cut short) is refused by restore.
 
+Integrity (docs/security.md, "Backups"): the trailer also holds the SHA-256 of the
+header line and of each table's row lines, and an HMAC-SHA256 signature over them
+with the key of BACKUP_SIGNING_KEY; restore recomputes every digest and checks the
+signature before touching the database, so a changed, added or deleted row (a
+respondent made admin, a history row removed, counts fixed) is refused. Sessions
+(`auth_session`) are never written: a backup must not hold live credentials.
+
 Restore migrates the target database, refuses one that already holds data unless
 --force (which empties every table first), inserts every row in one transaction and,
 on PostgreSQL, moves each id sequence past the highest id restored.
@@ -25,7 +32,10 @@ import asyncio
 import base64
 import datetime as dt
 import decimal
+import hashlib
+import hmac
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -39,10 +49,38 @@ from survey_engine.store.db import engine, write_transaction
 FORMAT = "survey-engine-backup"
 FORMAT_VERSION = 1
 PAGE = 2000
+# Never in a backup: session ids and CSRF tokens are live credentials (issue 14,
+# finding 2: 110 of 117 session ids taken from a backup worked as cookies).
+# auth_sso_challenge: unfinished single sign-on logins, short-lived secrets (store/sso_tables.py).
+EXCLUDED_TABLES = frozenset({"auth_session", "auth_sso_challenge"})
+KEY_VARIABLE = "BACKUP_SIGNING_KEY"
+MIN_KEY_LENGTH = 32
 
 
 class BackupError(Exception):
     """A backup file that cannot be restored here; the message says why and what to do."""
+
+
+def signing_key(environ: dict[str, str] | None = None) -> bytes:
+    """The HMAC key of backups, from BACKUP_SIGNING_KEY (at least 32 characters)."""
+    env = os.environ if environ is None else environ
+    key = env.get(KEY_VARIABLE, "")
+    if len(key) < MIN_KEY_LENGTH:
+        raise BackupError(
+            f"{KEY_VARIABLE} saknas eller är kortare än {MIN_KEY_LENGTH} tecken: sätt en slumpad nyckel (t.ex. "
+            f"`openssl rand -hex 32`) och förvara den skild från säkerhetskopiorna / {KEY_VARIABLE} is missing or "
+            f"shorter than {MIN_KEY_LENGTH} characters: set a random key (e.g. `openssl rand -hex 32`) and keep "
+            "it apart from the backups")
+    return key.encode("utf-8")
+
+
+def _signed_part(trailer: dict) -> bytes:
+    return json.dumps({"header_sha256": trailer.get("header_sha256"), "rows": trailer.get("rows"),
+                       "digests": trailer.get("digests")}, sort_keys=True).encode("utf-8")
+
+
+def _signature(key: bytes, trailer: dict) -> str:
+    return hmac.new(key, _signed_part(trailer), hashlib.sha256).hexdigest()
 
 
 # ---------------------------------------------------------------- tables and values
@@ -53,6 +91,11 @@ def ordered_tables() -> list:
     from piccolo.table import sort_table_classes
 
     return sort_table_classes(Finder().get_table_classes())
+
+
+def backed_up_tables() -> list:
+    """The tables a backup holds: all but EXCLUDED_TABLES."""
+    return [t for t in ordered_tables() if t._meta.tablename not in EXCLUDED_TABLES]
 
 
 def _kind(column) -> str:
@@ -119,13 +162,15 @@ async def applied_migrations() -> dict[str, list[str]]:
     return out
 
 
-async def write_backup(out: IO[str]) -> dict[str, int]:
+async def write_backup(out: IO[str], key: bytes | None = None) -> dict[str, int]:
     """Write the whole database to `out` as backup lines; returns rows per table.
     Runs in one transaction on PostgreSQL (REPEATABLE READ snapshot), in a read
-    transaction on SQLite, so the copy is consistent while the app keeps running."""
+    transaction on SQLite, so the copy is consistent while the app keeps running.
+    `key` signs the digests (default: BACKUP_SIGNING_KEY)."""
 
+    key = signing_key() if key is None else key
     db = engine()
-    tables = ordered_tables()
+    tables = backed_up_tables()
     header = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -134,7 +179,10 @@ async def write_backup(out: IO[str]) -> dict[str, int]:
         "tables": [{"name": t._meta.tablename, "columns": [c._meta.name for c in t._meta.columns]} for t in tables],
     }
     counts: dict[str, int] = {}
-    out.write(json.dumps(header, ensure_ascii=False) + "\n")
+    digests = {t._meta.tablename: hashlib.sha256() for t in tables}
+    line = json.dumps(header, ensure_ascii=False)
+    header_sha256 = hashlib.sha256(line.encode("utf-8")).hexdigest()
+    out.write(line + "\n")
     async with db.transaction():
         if db.engine_type == "postgres":
             # the first statement of the transaction: every table is read from one snapshot
@@ -152,20 +200,30 @@ async def write_backup(out: IO[str]) -> dict[str, int]:
                 rows = await query
                 for row in rows:
                     values = [encode(c, row[c._meta.name]) for c in columns]
-                    out.write(json.dumps({"t": name, "r": values}, ensure_ascii=False) + "\n")
+                    line = json.dumps({"t": name, "r": values}, ensure_ascii=False)
+                    digests[name].update(line.encode("utf-8") + b"\n")
+                    out.write(line + "\n")
                 counts[name] += len(rows)
                 if len(rows) < PAGE:
                     break
                 last = rows[-1][pk._meta.name]
-    out.write(json.dumps({"end": True, "rows": counts}) + "\n")
+    trailer = {"end": True, "rows": counts, "header_sha256": header_sha256,
+               "digests": {name: d.hexdigest() for name, d in digests.items()}}
+    trailer["signature"] = _signature(key, trailer)
+    out.write(json.dumps(trailer) + "\n")
     return counts
 
 
 # ---------------------------------------------------------------- restore
 
-def read_backup(lines: Iterator[str], source: str = "<backup>") -> tuple[dict, dict[str, list[list]]]:
+def read_backup(lines: Iterator[str], source: str = "<backup>",
+                key: bytes | None = None) -> tuple[dict, dict[str, list[list]]]:
     """Parse and check a backup: (header, rows per table). BackupError on anything
-    that is not a complete backup of this format."""
+    that is not a complete backup of this format, or whose digests or signature (made
+    with `key`, default BACKUP_SIGNING_KEY) do not match."""
+    key = signing_key() if key is None else key
+    digests: dict[str, Any] = {}
+    header_sha256 = None
     header = None
     rows: dict[str, list[list]] = {}
     trailer = None
@@ -186,7 +244,9 @@ def read_backup(lines: Iterator[str], source: str = "<backup>") -> tuple[dict, d
                 raise BackupError(f"{source}:1: format_version {item.get('format_version')!r} is not supported "
                                   f"(this version reads {FORMAT_VERSION}) / formatversionen stöds inte")
             header = item
+            header_sha256 = hashlib.sha256(line.rstrip("\r\n").encode("utf-8")).hexdigest()
             columns = {t["name"]: len(t["columns"]) for t in header["tables"]}
+            digests = {name: hashlib.sha256() for name in columns}
             rows = {name: [] for name in columns}
             continue
         if isinstance(item, dict) and item.get("end") is True:
@@ -198,6 +258,7 @@ def read_backup(lines: Iterator[str], source: str = "<backup>") -> tuple[dict, d
             raise BackupError(f"{source}:{number}: {len(item['r'])} values, table {item['t']} has "
                               f"{columns[item['t']]} columns in the header")
         rows[item["t"]].append(item["r"])
+        digests[item["t"]].update(line.rstrip("\r\n").encode("utf-8") + b"\n")
     if header is None:
         raise BackupError(f"{source}: empty file / tom fil")
     if trailer is None:
@@ -206,7 +267,29 @@ def read_backup(lines: Iterator[str], source: str = "<backup>") -> tuple[dict, d
     for name, count in (trailer.get("rows") or {}).items():
         if len(rows.get(name, [])) != count:
             raise BackupError(f"{source}: table {name}: {len(rows.get(name, []))} rows, the end line says {count}")
+    _verify(trailer, header_sha256, digests, key, source)
     return header, rows
+
+
+def _verify(trailer: dict, header_sha256: str | None, digests: dict[str, Any], key: bytes, source: str) -> None:
+    """The trailer's signature first (it covers the digests), then every digest."""
+    signature = trailer.get("signature")
+    if not isinstance(signature, str) or not isinstance(trailer.get("digests"), dict):
+        raise BackupError(f"{source}: the backup is not signed (no digests or signature); it cannot be trusted / "
+                          "säkerhetskopian är inte signerad")
+    if not hmac.compare_digest(signature, _signature(key, trailer)):
+        raise BackupError(f"{source}: the signature does not match: the file was changed, or it was signed with "
+                          f"another {KEY_VARIABLE} / signaturen stämmer inte: filen är ändrad eller signerad med en "
+                          "annan nyckel")
+    if trailer.get("header_sha256") != header_sha256:
+        raise BackupError(f"{source}: the header's digest does not match: the file was changed / "
+                          "huvudradens kontrollsumma stämmer inte")
+    expected = trailer["digests"]
+    for name in sorted(set(digests) | set(expected)):
+        got = digests[name].hexdigest() if name in digests else None
+        if expected.get(name) != got:
+            raise BackupError(f"{source}: table {name}: the SHA-256 digest does not match: rows were changed, "
+                              f"added or deleted / tabellen {name}: kontrollsumman stämmer inte")
 
 
 async def database_is_empty() -> bool:

@@ -1,16 +1,27 @@
 """Database plumbing: migrations, the engine in use, and safe writing transactions."""
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from piccolo.engine import engine_finder
 
 
+_found: tuple[str | None, object] | None = None
+
+
 def engine():
+    """Piccolo's engine (piccolo_conf.DB). Kept once found: engine_finder imports the
+    configuration module on every call, which cost 0.1 ms several times per save."""
+    global _found
+    conf = os.environ.get("PICCOLO_CONF")
+    if _found is not None and _found[0] == conf:
+        return _found[1]
     db = engine_finder()
     if db is None:  # pragma: no cover - piccolo_conf always defines DB
         raise RuntimeError("Piccolo found no database engine (PICCOLO_CONF).")
+    _found = (conf, db)
     return db
 
 

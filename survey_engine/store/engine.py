@@ -155,10 +155,10 @@ class KeptSQLiteEngine(SQLiteEngine):
 
     async def _run_in_existing_connection(self, connection, query: str, args: Optional[list[Any]] = None,
                                           query_type: str = "generic", table=None):
-        # As Piccolo's, without a PRAGMA before every statement (set once at connect:
-        # each call is a round trip to the connection's thread).
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        # As Piccolo's, in one round trip to the connection's thread instead of four
+        # (a PRAGMA before every statement, execute, fetch, close): the PRAGMA is set
+        # once at connect, and execute_fetchall runs and fetches in one call.
+        return await connection.execute_fetchall(query, args or [])
 
     async def _run_outside(self, query: str, args: list[Any], query_type: str):
         conns = await self._conns()

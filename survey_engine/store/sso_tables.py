@@ -8,8 +8,8 @@ from survey_engine.store.auth_tables import User
 
 class SsoChallenge(Table, tablename="auth_sso_challenge"):
     """One login started at the identity provider and not yet finished. Deleted when
-    the provider sends the person back (used once) or when it expires. Not in backups:
-    it is worthless after ten minutes and holds the flow's secrets."""
+    the provider sends the person back (used once) or when it expires. Not in backups
+    (store/backup.py, EXCLUDED_TABLES): it is worthless after ten minutes and holds the flow's secrets."""
 
     # SHA-256 of the `state` sent to the provider, and of the random value in the
     # short-lived cookie of the browser that started the login.

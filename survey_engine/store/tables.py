@@ -165,6 +165,9 @@ class PlanAction(Table, tablename="improvement_plan_action"):
     owner = Varchar(length=200, default="")
     status = Varchar(length=20, default="planned")
     due_date = Date(null=True, default=None)
+    # the day the action was marked done (docs/indicators.md D10): set when the status
+    # becomes done, editable, cleared when it leaves done; the statement reads it
+    done_on = Date(null=True, default=None)
     note = Text(default="")
     sort_order = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -2,42 +2,27 @@
 test, one per worker): state such as connection pools lives on the app."""
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from litestar import Litestar, MediaType, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Tag
 
 from survey_engine import __version__
-from survey_engine.web.api import API_PREFIX, api_router
+from survey_engine.web.api import api_router
 from survey_engine.web import security as auth_web
 from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
-from survey_engine.web import ui
+from survey_engine.web import api_docs, ui
+from survey_engine.web.limits import BoundedRequest
+from survey_engine.web.headers import add_security_headers
 from survey_engine.store.db import engine
 from survey_engine.settings import oidc_settings, server_settings
-
-INDEX = f"""<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><title>survey-engine</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; line-height: 1.5">
-<h1>survey-engine</h1>
-<p>Självskattning av informations- och cybersäkerhet (MCF:s mognadsmodell).<br>
-<em>Self-assessment of information and cyber security maturity.</em></p>
-<ul>
-<li><a href="/schema">API-dokumentation / API documentation</a> (OpenAPI: <a href="/schema/openapi.json">openapi.json</a>)</li>
-<li><a href="{API_PREFIX}/rounds">Omgångar / rounds</a> · <a href="{API_PREFIX}/units">enheter / units</a> ·
-<a href="{API_PREFIX}/questionnaires">enkätversioner / questionnaire versions</a></li>
-</ul>
-</body></html>
-"""
-
 
 # Request bodies larger than this are refused with 413 before they are read whole;
 # publishing a questionnaire (YAML up to 5 MB) raises it on its own route.
 MAX_BODY_BYTES = 1_048_576
-
-
-@get("/", media_type=MediaType.HTML, include_in_schema=False, opt={"public": True})
-async def index() -> str:
-    return INDEX
 
 
 async def _start_pool() -> None:
@@ -47,10 +32,37 @@ async def _start_pool() -> None:
         await db.start_connection_pool(min_size=pool.pool_min, max_size=pool.pool_max)
 
 
+PRUNE_EVERY = 3600  # seconds between retention runs of a server (services/retention.py)
+_log = logging.getLogger("survey_engine.web")
+
+
+async def _prune_loop() -> None:
+    from survey_engine.services.retention import prune
+
+    while True:
+        try:
+            await prune()
+        except Exception:  # never let retention stop the server; try again next time
+            _log.exception("pruning login attempts and sessions failed")
+        await asyncio.sleep(PRUNE_EVERY)
+
+
+async def _start_pruning(app: Litestar) -> None:
+    app.state.pruner = asyncio.create_task(_prune_loop())
+
+
+async def _stop_pruning(app: Litestar) -> None:
+    task = getattr(app.state, "pruner", None)
+    if task is not None:
+        task.cancel()
+
+
 async def _close_pool() -> None:
     db = engine()
     if db.engine_type == "postgres":
         await db.close_connection_pool()
+    elif hasattr(db, "close_connections"):  # SQLite: the connections kept open (store/engine.py)
+        await db.close_connections()
 
 
 def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool: bool = True) -> Litestar:
@@ -65,7 +77,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
     oidc_settings()  # a wrong single sign-on setting stops the start, not the first login
     security_schemes, security = auth_web.openapi_security()
     return Litestar(
-        # "/" is the pages' start page (survey_engine.web.ui); INDEX stays for reference.
+        # "/" is the pages' start page (survey_engine.web.ui)
         route_handlers=[api_router(), health_router(), *ui.route_handlers()],
         template_config=ui.template_config(),
         csrf_config=ui.csrf_config(secure=secure_cookies),
@@ -74,11 +86,15 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         # checks the CSRF header of API changes made with a session cookie.
         stores=auth_web.session_stores(),
         middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
+        before_send=[add_security_headers],  # every response (web/headers.py)
         exception_handlers={k: ui.page_aware(v) for k, v in EXCEPTION_HANDLERS.items()},
         request_max_body_size=MAX_BODY_BYTES,
-        on_startup=[_start_pool] if db_pool else [],
-        on_shutdown=[_close_pool] if db_pool else [],
+        request_class=BoundedRequest,  # JSON nesting bounded (web/limits.py)
+        # A server (db_pool) also prunes old login attempts and expired sessions hourly.
+        on_startup=[_start_pool, _start_pruning] if db_pool else [],
+        on_shutdown=[_stop_pruning, _close_pool] if db_pool else [],
         openapi_config=OpenAPIConfig(
+            render_plugins=api_docs.render_plugins(),  # no third-party CDN (web/api_docs.py)
             title="survey-engine API",
             version=__version__,
             description="Omgångar, svar och poäng för självskattning av cybersäkerhet / rounds, responses "

@@ -7,6 +7,7 @@ every worker process sees the same sessions. It is the app's "sessions" store:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 from litestar.stores.base import NamespacedStore
@@ -37,7 +38,9 @@ class DatabaseStore(NamespacedStore):
         return DatabaseStore(f"{self.namespace}.{namespace}")
 
     def _key(self, key: str) -> str:
-        full = f"{self.namespace}:{key}"
+        # Only a SHA-256 of the session id is stored: the id is a live credential, and
+        # whoever reads the table (or a copy of it) must not be able to use it.
+        full = f"{self.namespace}:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
         if len(full) > 300:
             raise ValueError("store key too long")
         return full

@@ -2,7 +2,7 @@
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_auth import make_token
+from helpers.auth import make_token
 from survey_engine.web import create_app
 from survey_samples import FULL_2024, V2024
 

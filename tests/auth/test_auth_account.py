@@ -60,7 +60,6 @@ async def _login(client: AsyncTestClient, username: str, password: str) -> str:
     return r.json()["csrf_token"]
 
 
-@pytest.mark.db
 async def test_api_change_own_password_ends_other_sessions(db):
     await user_service.create_user("tests", "kerstin", Role.ANALYST, password=OLD)
     app = create_app(secure_cookies=False, db_pool=False)
@@ -120,7 +119,6 @@ async def test_api_change_own_password_ends_other_sessions(db):
         await _login(client, "kerstin", NEW)
 
 
-@pytest.mark.db
 async def test_change_password_anonymous_is_401(db):
     async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as client:
         r = await client.post(f"{API}/auth/password", json={"current_password": OLD, "new_password": NEW})
@@ -135,7 +133,6 @@ async def _form_token(client: AsyncTestClient, url: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.db
 async def test_konto_page_changes_the_password(db):
     await user_service.create_user("tests", "per", Role.AUDITOR, password=OLD)
     async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as client:

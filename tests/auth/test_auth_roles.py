@@ -23,10 +23,12 @@ EXPECTED = {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A", "account.manage_own": "A",
         "indicator.read": "A", "indicator.manage": "A", "reminder.read": "A", "reminder.send": "A",
+        "recommendation.read": "A",
     },
     Role.PLANNER: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "plan.read": "A", "plan.write": "A", "token.manage_own": "A", "account.manage_own": "A",
+        "recommendation.read": "A", "recommendation.write": "A",
         "indicator.read": "A",
     },
     Role.RESPONDENT: {
@@ -38,6 +40,7 @@ EXPECTED = {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "audit.read": "A",
         "token.manage_own": "A", "account.manage_own": "A", "indicator.read": "A", "reminder.read": "A",
+        "recommendation.read": "A",
     },
 }
 
@@ -81,6 +84,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
         "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
         "token.manage_own", "account.manage_own", "indicator.read", "indicator.manage", "reminder.read", "reminder.send",
+        "recommendation.read", "recommendation.write",
     }
     assert set(POLICY) == set(Role)
     for role in Role:

@@ -61,12 +61,9 @@ def _free_port() -> int:
 def fast_hashes(monkeypatch):
     """Users are created with cheap argon2 parameters (the server re-hashes them with
     the real ones at the first login)."""
-    from argon2 import PasswordHasher
+    from helpers.auth import cheap_password_hashing
 
-    from survey_engine.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
+    cheap_password_hashing(monkeypatch)
 
 
 @pytest.fixture

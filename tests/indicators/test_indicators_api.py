@@ -2,39 +2,18 @@
 show, series, lagging, acting, the unit's figures and the measured-value button."""
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from litestar.testing import AsyncTestClient
 
+from helpers.auth import bearer_clients
 from indicator_samples import ADMIN, PERSON_IDS, PERSONS_CSV, SMALL, setup_units
-from survey_engine.services import tokens
-from survey_engine.services import users as auth_service
-from survey_engine.services.policy import Role
-from survey_engine.web import create_app
 
-pytestmark = pytest.mark.db
 API = "/api/v1/indicators"
-_n = itertools.count(1)
 
 
 @pytest.fixture
 async def client_as(db):
-    opened = []
-
-    async def make(role, units=()):
-        name = f"api-{Role(role).value}-{next(_n)}"
-        await auth_service.create_user("tests", name, role, units=units)
-        token, _ = await tokens.create_token("tests", name, "tests")
-        c = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
-        await c.__aenter__()
-        c.headers["Authorization"] = f"Bearer {token}"
-        opened.append(c)
-        return c
-
-    yield make
-    for c in opened:
-        await c.__aexit__(None, None, None)
+    async with bearer_clients() as make:
+        yield make
 
 
 async def test_publish_import_show_over_the_api(client_as):
@@ -77,7 +56,7 @@ async def test_publish_import_show_over_the_api(client_as):
     r = await admin.get(f"{API}/kurs/lagging")
     assert r.status_code == 200 and [u["code"] for u in r.json()["units"]] == ["KF"]
     r = await admin.get(f"{API}/units/KF")
-    assert r.status_code == 200 and r.json()[0]["period"] == "2026-03"
+    assert r.status_code == 200 and r.json()[0]["period"] == "2026-03" and r.json()[0]["indicator"]["id"] == "kurs"
     planner = await client_as("planner")
     r = await planner.post(f"{API}/kurs/lagging/KF/action")
     assert r.status_code == 409 and "plan" in r.json()["detail"]

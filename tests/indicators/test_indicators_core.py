@@ -148,6 +148,8 @@ AGG_CASES = [
     ("KF,2026-03,,2", "numerator", "saknas", "missing"),
     ("KF,2026-03,1", None, "kolumner", "columns"),
     ("KF,2026-03,=1+2,2", "numerator", "heltal", "whole number"),
+    ("KF,2026-03,1,99999999999", "denominator", "för stort", "too large"),
+    ("KF,2026-03,1,9999999999999", "denominator", "heltal", "whole number"),
 ]
 
 

@@ -17,7 +17,6 @@ from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.services import indicators
 from survey_engine.services.policy import Principal, Role
 
-pytestmark = pytest.mark.db
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plans"))
 
 
@@ -226,7 +225,7 @@ async def test_measured_value_prefills_and_button(db):
     assert answer is not None and answer["value"] == 85
     assert "Lärplattformen" in answer["evidence"] and "2026-01" in answer["evidence"]
     history, _ = await responses.answer_history(state["id"], "antal", actor=ADMIN)
-    assert history[0]["actor"] == "indikator:kurs@2026-01" and history[0]["new_value"] == 85
+    assert history[0].actor == "indikator:kurs@2026-01" and history[0].new_value == 85
     # the respondent may change it; the button fetches the newer figure later
     state = await responses.save_answers(state["id"], state["revision"], {"antal": 40}, actor=ADMIN)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\na,2026-02,181,200\n", actor=ADMIN)
@@ -236,3 +235,21 @@ async def test_measured_value_prefills_and_button(db):
         await responses.fill_measured_value(state["id"], "risk", actor=ADMIN)
     other, _ = await responses.start_response(rnd["id"], "b", actor=ADMIN)  # no data for b
     assert (other["answers"].get("antal") or {}).get("value") is None
+
+
+async def test_city_report_shows_the_measured_indicators(db):
+    from plan_samples import setup_rounds
+    from survey_engine.services import reports
+
+    ids = await setup_rounds()  # units K > A, B, C
+    await indicators.publish(SMALL, actor=ADMIN)
+    await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nA,2026-01,50,100\nB,2026-01,95,100\n",
+                                         actor=ADMIN)
+    content, _, _ = await reports.city_report(ids["r24"], "json", actor=ADMIN)
+    model = json.loads(content)
+    row = next(r for r in model["indicators"] if r["indicator"]["id"] == "kurs")
+    assert row["period"] == "2026-01" and row["total"] == {"numerator": 145, "denominator": 200, "value": 0.725}
+    assert [u["code"] for u in row["below"]] == ["A"]
+    html, _, _ = await reports.city_report(ids["r24"], "html", actor=ADMIN)
+    text = html.decode()
+    assert 'id="indicators"' in text and "72,5" in text and "Enhet A 50,0" in text

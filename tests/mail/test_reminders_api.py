@@ -4,20 +4,17 @@ import datetime as dt
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey_engine.services import reminders, tokens
-from survey_engine.services import users as auth_service
+from helpers.auth import make_token
+from survey_engine.services import reminders
 from survey_engine.services.policy import Role
 from survey_engine.store.tables import Round
 from survey_engine.web import create_app
 from survey_samples import V2024, setup_round
 
-pytestmark = pytest.mark.db
 
 
 async def _token(username: str, role: Role, units=()) -> dict[str, str]:
-    await auth_service.create_user("tests", username, role, units=units)
-    plain, _ = await tokens.create_token("tests", username, "tests")
-    return {"Authorization": f"Bearer {plain}"}
+    return {"Authorization": f"Bearer {await make_token(role, units, username)}"}
 
 
 async def test_contacts_send_outbox_and_the_unit_button(db, smtp):

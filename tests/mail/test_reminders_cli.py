@@ -9,7 +9,6 @@ from survey_engine.cli import main
 from survey_engine.services import reminders
 from survey_samples import V2024
 
-pytestmark = pytest.mark.db
 
 
 def run(*args):

@@ -17,7 +17,6 @@ from survey_engine.store.mail_tables import OutboxMessage
 from survey_engine.store.tables import Round
 from survey_samples import FULL_2024, V2024, setup_round
 
-pytestmark = pytest.mark.db
 ADMIN = system_actor("tests")
 
 
@@ -236,3 +235,18 @@ async def test_contacts_are_checked_all_or_nothing(db):
         await contacts.list_contacts(actor=Principal("r", Role.RESPONDENT, frozenset({"a"})))
     with pytest.raises(Invalid):
         await contacts.add_contact("a", "evil@a.example\r\nBcc: x@y.example", actor=ADMIN)
+
+
+async def test_two_clicks_at_once_queue_one_reminder(db, smtp, monkeypatch):
+    """Both clicks pass the hourly check before either has queued (as two requests at the
+    same moment would): the outbox key, which names the hour, lets only one through."""
+    rnd = await _round(closes_in=10)
+
+    async def nobody_reminded_yet(round_id):
+        return {}
+
+    monkeypatch.setattr(reminders, "last_manual", nobody_reminded_yet)
+    assert (await reminders.remind_unit(rnd["id"], "b", actor=ADMIN))["sent"] == 1
+    with pytest.raises(reminders.TooSoon):
+        await reminders.remind_unit(rnd["id"], "b", actor=ADMIN)
+    assert len(smtp.mailbox.received) == 1

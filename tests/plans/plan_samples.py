@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from helpers.questionnaires import jdn_scale, questionnaire_yaml
 from survey_engine.services.policy import Principal, Role
 
 ADMIN = Principal(username="test-admin", role=Role.ADMIN, via="cli")
@@ -15,27 +16,11 @@ ANALYST = Principal(username="ann.analyst", role=Role.ANALYST)
 AUDITOR = Principal(username="ada.auditor", role=Role.AUDITOR)
 RESPONDENT_A = Principal(username="rut.a", role=Role.RESPONDENT, units=frozenset({"A"}))
 
-_HEAD = """
-format: 1
-id: planfam
-title: {sv: Planenkät, en: Plan survey}
-languages: [sv, en]
-levels:
-  - {level: 1, name: {sv: Grundläggande, en: Basic}}
-  - {level: 2, name: {sv: Systematiskt, en: Systematic}}
-  - {level: 3, name: {sv: Kvalificerat, en: Qualified}}
-scales:
-  jdn:
-    options:
-      - {value: ja, label: {sv: Ja, en: "Yes"}, credit: 1}
-      - {value: delvis, label: {sv: Delvis, en: Partly}, credit: 0.5}
-      - {value: nej, label: {sv: Nej, en: "No"}, credit: 0}
-      - {value: vet-ej, label: {sv: Vet ej, en: Unknown}, credit: 0, unknown: true}
-"""
+def _questionnaire(version: str, areas: str, previous: str | None = None) -> str:
+    return questionnaire_yaml("planfam", version, areas, title="{sv: Planenkät, en: Plan survey}", previous=previous,
+                              scales=jdn_scale(not_applicable=None))
 
-V2024 = _HEAD + """
-version: "2024.1"
-areas:
+V2024 = _questionnaire("2024.1", """
   - id: styr
     title: {sv: Styrning, en: Governance}
     target_level: 3
@@ -52,12 +37,9 @@ areas:
       - {id: d-backup, type: choice, scale: jdn, level: 1, effort: 2, text: {sv: Säkerhetskopior, en: Backups}}
       - {id: d-logg, type: choice, scale: jdn, level: 1, effort: 2, text: {sv: Loggning, en: Logging}}
       - {id: d-ovning, type: choice, scale: jdn, level: 2, effort: 2, text: {sv: Övningar, en: Exercises}}
-"""
+""")
 
-V2026 = _HEAD + """
-version: "2026.1"
-previous: "2024.1"
-areas:
+V2026 = _questionnaire("2026.1", """
   - id: styr
     title: {sv: Styrning, en: Governance}
     target_level: 3
@@ -76,7 +58,7 @@ areas:
          text: {sv: Testade säkerhetskopior, en: Tested backups}}
       - {id: d-logg, type: choice, scale: jdn, level: 1, effort: 2, text: {sv: Loggning, en: Logging}}
       - {id: d-ovning, type: choice, scale: jdn, level: 2, effort: 2, text: {sv: Övningar, en: Exercises}}
-"""
+""", previous="2024.1")
 
 ANSWERS_2024 = {"s-policy": "nej", "s-ansvar": "delvis", "s-risk": "nej", "s-mal": "delvis", "s-gammal": "nej",
                 "d-backup": "nej", "d-logg": "delvis", "d-ovning": "nej"}

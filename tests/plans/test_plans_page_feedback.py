@@ -11,7 +11,6 @@ import pytest
 from plan_samples import setup_rounds
 from test_plans_pages import ROW, page_as  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.db
 
 
 async def _plan(pia, ids) -> tuple[str, dict]:

@@ -8,9 +8,9 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
+from helpers.auth import bearer_clients
 from plan_samples import EXPECTED_EFFECTS, PLANNER, setup_rounds
 from survey_engine.services import plans
-from survey_engine.services import tokens
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 ROW = re.compile(r'<tr id="action-(\d+)" data-action="\d+" data-question="([^"]*)" data-status="(\w+)" '
@@ -42,25 +42,12 @@ class Page:
 
 @pytest.fixture
 async def page_as(db):
-    from survey_engine.services import users as auth_service
-    from survey_engine.services.policy import Role
-    from survey_engine.web import create_app
+    """`await page_as("planner", name="pia")` -> a Page with that new user's bearer token."""
+    async with bearer_clients() as client_as:
+        async def make(role, units=(), name=None):
+            return Page(await client_as(role, units, name))
 
-    opened = []
-
-    async def make(role, units=(), name=None):
-        name = name or f"p-{role}-{len(opened)}"
-        await auth_service.create_user("tests", name, role, units=units)
-        token, _ = await tokens.create_token("tests", name, "pages")
-        client = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
-        await client.__aenter__()
-        client.headers["Authorization"] = f"Bearer {token}"
-        opened.append(client)
-        return Page(client)
-
-    yield make
-    for c in opened:
-        await c.__aexit__(None, None, None)
+        yield make
 
 
 async def test_planner_makes_and_edits_a_plan_in_the_pages(page_as):

@@ -11,8 +11,10 @@ from survey_engine.questionnaire.continuity import check_continuity, diff
 from survey_engine.questionnaire.load import check_family
 
 ROOT = Path(__file__).resolve().parents[2] / "questionnaires"
-# questionnaires/indicators holds indicator definitions (docs/indicators.md), not a questionnaire family
-FAMILIES = sorted(p for p in ROOT.iterdir() if p.is_dir() and p.name != "indicators") if ROOT.is_dir() else []
+# questionnaires/indicators and questionnaires/audits hold indicator definitions and audits
+# (docs/indicators.md), not questionnaire families
+FAMILIES = sorted(p for p in ROOT.iterdir() if p.is_dir() and p.name not in ("indicators", "audits")) \
+    if ROOT.is_dir() else []
 
 
 @pytest.mark.parametrize("folder", FAMILIES, ids=[p.name for p in FAMILIES])

@@ -17,32 +17,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict
 
 from survey_engine.cli import main
+from helpers.questionnaires import jdn_scale, questionnaire_yaml
 from survey_engine.planning import make_plan, next_half_year, priorities
 from survey_engine.questionnaire.answers import load_answers
 from survey_engine.questionnaire.load import load_questionnaire, parse_questionnaire
 from survey_engine.scoring import rollup, score_response
 from survey_engine.scoring.synthetic import random_answers
 
-QUESTIONNAIRE_YAML = """\
-format: 1
-id: cli-test
-version: "2026.1"
-title: {sv: Testenkät, en: Test questionnaire}
-languages: [sv, en]
-levels:
-  - {level: 1, name: {sv: Grundläggande, en: Basic}}
-  - {level: 2, name: {sv: Systematiskt, en: Systematic}}
-  - {level: 3, name: {sv: Kvalificerat, en: Qualified}}
-target_level: 2
-scales:
-  jnd:
-    options:
-      - {value: ja, label: {sv: Ja, en: "Yes"}, credit: 1}
-      - {value: delvis, label: {sv: Delvis, en: Partly}, credit: 0.5}
-      - {value: nej, label: {sv: Nej, en: "No"}, credit: 0}
-      - {value: vet-ej, label: {sv: Vet ej, en: Don't know}, credit: 0, unknown: true}
-      - {value: na, label: {sv: Ej tillämpligt, en: Not applicable}, not_applicable: true}
-areas:
+QUESTIONNAIRE_YAML = questionnaire_yaml("cli-test", "2026.1", """
   - id: ledning
     title: {sv: Ledning, en: Management}
     target_level: 3
@@ -65,7 +47,8 @@ areas:
       - {id: i2, type: choice, scale: jnd, level: 2, required: false,
          text: {sv: Övas rutinerna, en: Are the routines practised},
          show_if: {any: [{question: i1, includes: b}, {question: l3, min: 50}]}}
-"""
+""", target_level=2,
+                                        scales=jdn_scale("jnd", not_applicable="na"))
 
 
 class QuestionnaireShape(BaseModel):

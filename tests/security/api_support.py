@@ -1,25 +1,11 @@
 """Data and credentials shared by the security tests (a plain module, not a conftest)."""
 from __future__ import annotations
 
-import itertools
-
-from survey_engine.services import users as auth_service
-from survey_engine.services.policy import Role
 from survey_engine.services import responses
 from survey_engine.services.access import system_actor
 from survey_samples import FULL_2024, V2024, setup_round
-from survey_engine.services import tokens
 
-_names = itertools.count(1)
 SYSTEM = system_actor("tests")
-
-
-async def token_for(role: Role | str, units=(), username: str | None = None) -> str:
-    """A new user of `role` (bound to `units`) with a bearer token; the token."""
-    name = username or f"{Role(role).value}-{next(_names)}"
-    await auth_service.create_user("tests", name, role, units=units)
-    plain, _ = await tokens.create_token("tests", name, "tests")
-    return plain
 
 
 async def seed_round(units=("a", "b")) -> dict:

@@ -15,7 +15,8 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import seed_round, token_for
+from api_support import seed_round
+from helpers.auth import make_token
 from survey_engine.services import users as auth_service
 from survey_engine.services.policy import Action, Principal, Role, allowed_somewhere, decide
 from survey_engine.web.security import route_decisions
@@ -48,6 +49,9 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/tokens", "POST"): {"json": {"name": f"t{n}"}},
         # The matrix's accounts have tokens and no password: an allowed role gets 422 ("no local password").
         (f"{API}/auth/password", "POST"): {"json": {"current_password": "inget alls", "new_password": "nya fraser här"}},
+        # Two-step verification: a code that is wrong (or for no secret) is 422 for an allowed role.
+        (f"{API}/auth/totp/confirm", "POST"): {"json": {"code": "000000"}},
+        (f"{API}/auth/totp/disable", "POST"): {"json": {"code": "000000"}},
         (f"{API}/users", "POST"): {"json": {"username": f"new-{n}", "role": "analyst"}},
         (f"{API}/users/{{username:str}}/role", "PUT"): {"json": {"role": "planner"}},
         (f"{API}/users/{{username:str}}/units", "PUT"): {"json": {"units": []}},
@@ -60,6 +64,10 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/rounds/{{round_id:int}}/deadline", "POST"): {"json": {"closes_on": "2099-12-31"}},
         (f"{API}/responses/{{response_id:int}}/answers", "POST"): {"json": {"revision": 0, "answers": {}}},
         (f"{API}/responses/{{response_id:int}}/submit", "POST"): {"json": {}},
+        (f"{API}/audits", "POST"): {"json": {"source": "format: 1\nid: x\n"}},  # allowed: 422 (incomplete)
+        (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}", "PATCH"): {"json": {"responsible": "x"}},
+        (f"{API}/audits/{{audit_id:str}}/recommendations/{{rec_id:str}}/actions", "POST"): {"json": {"action_id": 1}},
+        (f"{API}/audits/{{audit_id:str}}/statement", "GET"): {"params": {"from": "2025-01-01", "to": "2025-12-31"}},
         # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
         (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
         (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
@@ -80,6 +88,8 @@ def _url(path: str, ctx: dict, who: str) -> str:
         # no plan exists here (unit a has no submitted response): allowed roles get 404
         # from the service, the guard refuses the others (tests/plans check real plans)
         "plan_id": 1, "action_id": 1,
+        # no audit exists here either: allowed roles get 404 (tests/audits check real ones)
+        "audit_id": "ingen-granskning", "rec_id": "ingen",
         # no indicator is published here: allowed roles get 404 from the service
         "indicator_id": "kurs", "question_id": "antal",
         "message_id": 1,  # the outbox is empty: allowed roles get 404
@@ -107,7 +117,7 @@ async def world(db):
     }
     ctx["tokens"], ctx["principals"], ctx["spare_tokens"] = {}, {}, {}
     for name, (role, units) in who.items():
-        ctx["tokens"][name] = await token_for(role, units, username=f"m-{name}")
+        ctx["tokens"][name] = await make_token(role, units, username=f"m-{name}")
         ctx["principals"][name] = await _principal(f"m-{name}")
         _, spare = await tokens.create_token("tests", f"m-{name}", "spare")
         ctx["spare_tokens"][name] = spare.id
@@ -128,7 +138,8 @@ def test_every_route_of_the_app_has_a_decision():
     api = {k: v for k, v in decisions.items() if k[0].startswith(API) and k[1] != "OPTIONS"}
     assert len(api) >= 40
     public = sorted(k for k, v in api.items() if v == "public")
-    assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"), (f"{API}/auth/me", "GET"),
+    assert public == [(f"{API}/auth/login", "POST"), (f"{API}/auth/logout", "POST"),
+                      (f"{API}/auth/logout-everywhere", "POST"), (f"{API}/auth/me", "GET"),
                       # single sign-on: starting and finishing a login (tests/sso)
                       (f"{API}/auth/sso/callback", "POST"), (f"{API}/auth/sso/start", "POST"),
                       (f"{API}/health", "GET")]

@@ -23,7 +23,8 @@ from schemathesis.checks import (
     content_type_conformance, not_a_server_error, response_schema_conformance, status_code_conformance,
 )
 
-from api_support import seed_round, token_for
+from api_support import seed_round
+from helpers.auth import make_token
 from survey_engine.web import create_app
 
 
@@ -48,10 +49,28 @@ def _cases(operation, mode: GenerationMode) -> list:
     return found
 
 
+def _bytes(value) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def _plain_files(files) -> list:
+    """schemathesis' generated multipart parts as (name, (filename, bytes)) pairs: a
+    negative case may hold a number or null where httpx expects file content."""
+    items = files.items() if isinstance(files, dict) else files
+    out = []
+    for name, value in items:
+        if isinstance(value, tuple):
+            filename, content = (value + (None, None))[:2]
+            out.append((str(name), (str(filename or "file"), _bytes(content))))
+        else:
+            out.append((str(name), ("file", _bytes(value))))
+    return out
+
+
 async def test_schemathesis_no_5xx_and_responses_match_the_schema(db):
     logging.getLogger("httpx").setLevel(logging.WARNING)
     await seed_round()
-    token = await token_for("admin", username="fuzz-admin")
+    token = await make_token("admin", username="fuzz-admin")
     app = create_app(secure_cookies=False, db_pool=False)
     started = time.monotonic()
     failures: list[str] = []
@@ -76,7 +95,7 @@ async def test_schemathesis_no_5xx_and_responses_match_the_schema(db):
                         # A multipart upload (the indicator measurement import): encode it here,
                         # so the request is plain bytes that the checks can read back (httpx
                         # sends `files=` as a stream, which cannot be read a second time).
-                        encoded = httpx.Request("POST", url, files=kwargs.pop("files"),
+                        encoded = httpx.Request("POST", url, files=_plain_files(kwargs.pop("files")),
                                                 data=kwargs.pop("data", None) or None)
                         encoded.read()
                         kwargs["content"] = encoded.content
@@ -87,7 +106,7 @@ async def test_schemathesis_no_5xx_and_responses_match_the_schema(db):
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                     if response.status_code == 401 and "Authorization" in headers:
                         # A generated call revoked our own token (or disabled us): take a new one.
-                        token = await token_for("admin")
+                        token = await make_token("admin")
                     try:
                         case.validate_response(response, checks=CHECKS)
                     except (Exception, BaseExceptionGroup) as exc:  # collect every failure, report together

@@ -10,7 +10,8 @@ import io
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import SYSTEM, seed_round, token_for
+from api_support import SYSTEM, seed_round
+from helpers.auth import make_token
 from survey_engine.services import users as auth_service
 from survey_engine.store.auth_tables import User
 from survey_engine.services import responses
@@ -35,7 +36,7 @@ async def anna(db):
 
 
 async def test_passwords_are_stored_hashed_never_in_plain_text(db):
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     async with AsyncTestClient(app=_app()) as c:
         r = await c.post(f"{API}/users", headers={"Authorization": f"Bearer {admin}"},
                          json={"username": "bertil", "role": "planner", "password": PASSWORD})
@@ -112,7 +113,7 @@ async def test_login_throttling_kicks_in_through_the_login_endpoint(anna):
 
 
 async def test_revoked_token_is_refused(db):
-    token = await token_for("analyst", username="skript")
+    token = await make_token("analyst", username="skript")
     async with AsyncTestClient(app=_app()) as c:
         c.headers["Authorization"] = f"Bearer {token}"
         assert (await c.get(f"{API}/rounds")).status_code == 200
@@ -130,7 +131,7 @@ async def test_revoked_token_is_refused(db):
 
 
 async def test_someone_elses_token_cannot_be_revoked_by_a_non_admin(db):
-    mine = await token_for("respondent", ["a"], username="r1")
+    mine = await make_token("respondent", ["a"], username="r1")
     _, theirs = await tokens.create_token("tests", "r1", "x")  # r1's own spare: fine
     await auth_service.create_user("tests", "r2", "analyst")
     _, other = await tokens.create_token("tests", "r2", "their token")
@@ -150,8 +151,8 @@ async def test_xss_payloads_are_data_in_json_and_escaped_in_html(db):
     from survey_engine.services import reports
 
     ctx = await seed_round(("a", "b"))
-    admin = await token_for("admin")
-    token = await token_for("respondent", ["a"])
+    admin = await make_token("admin")
+    token = await make_token("respondent", ["a"])
     rid = ctx["responses"]["a"]
     async with AsyncTestClient(app=_app()) as c:
         r = await c.post(f"{API}/units/import", headers={"Authorization": f"Bearer {admin}"},
@@ -180,7 +181,7 @@ async def test_formula_in_an_exported_cell_is_neutralised(db):
     from survey_engine.services import reports
 
     ctx = await seed_round(("a", "b"))
-    admin = await token_for("admin", username="adm")
+    admin = await make_token("admin", username="adm")
     rid = ctx["responses"]["a"]
     state = await responses.get_response(rid, actor=SYSTEM)
     await responses.save_answers(rid, state["revision"], {}, comments={"policy": FORMULA}, actor=SYSTEM)
@@ -201,7 +202,7 @@ async def test_formula_in_an_exported_cell_is_neutralised(db):
 
 
 async def test_oversized_body_is_413_and_overlong_text_422(db):
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     async with AsyncTestClient(app=_app()) as c:
         c.headers["Authorization"] = f"Bearer {admin}"
         r = await c.post(f"{API}/units", content=b'{"code": "x", "name": "' + b"x" * 2_000_000 + b'"}',
@@ -230,7 +231,7 @@ async def test_oversized_body_is_413_and_overlong_text_422(db):
     "/responses/1/history?question=" + "q" * 101,
 ])
 async def test_bad_parameters_are_4xx_never_500(db, url):
-    admin = await token_for("admin")
+    admin = await make_token("admin")
     async with AsyncTestClient(app=_app()) as c:
         r = await c.get(API + url, headers={"Authorization": f"Bearer {admin}"})
     # a malformed id matches no route (404); everything else is refused as invalid
@@ -241,8 +242,8 @@ async def test_bad_parameters_are_4xx_never_500(db, url):
 
 async def test_audit_log_through_the_api_records_every_kind_of_change(db):
     ctx = await seed_round(("a", "b"))
-    admin = await token_for("admin", username="adm")
-    auditor = await token_for("auditor", username="rev")
+    admin = await make_token("admin", username="adm")
+    auditor = await make_token("auditor", username="rev")
     async with AsyncTestClient(app=_app()) as c:
         c.headers["Authorization"] = f"Bearer {admin}"
         await c.post(f"{API}/responses/{ctx['responses']['b']}/reopen")

@@ -13,7 +13,6 @@ from survey_engine.services import reports, responses
 from survey_engine.services.policy import Principal, Role
 from survey_samples import FULL_2024, V2024, setup_round
 
-pytestmark = pytest.mark.db
 OTHER = {**FULL_2024, "policy": "nej", "ansvar": "nej", "risk": "ja", "mal": "ja", "antal": 10}
 
 

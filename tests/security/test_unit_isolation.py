@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import SYSTEM, seed_round, token_for
+from api_support import SYSTEM, seed_round
+from helpers.auth import make_token
 from survey_engine.services import audit
 from survey_engine.services import responses
 from survey_engine.web import create_app
@@ -17,7 +18,7 @@ API = "/api/v1"
 @pytest.fixture
 async def setup(db):
     ctx = await seed_round(("a", "b"))
-    ctx["token"] = await token_for("respondent", ["a"], username="resp-a")
+    ctx["token"] = await make_token("respondent", ["a"], username="resp-a")
     return ctx
 
 
@@ -71,7 +72,7 @@ async def test_response_list_shows_only_own_units(setup):
     async with await _client(setup["token"]) as c:
         page = (await c.get(f"{API}/rounds/{setup['round']}/responses")).json()
     assert page["total"] == 1 and [i["unit"] for i in page["items"]] == ["a"]
-    async with await _client(await token_for("analyst")) as c:
+    async with await _client(await make_token("analyst")) as c:
         page = (await c.get(f"{API}/rounds/{setup['round']}/responses")).json()
     assert page["total"] == 2
 

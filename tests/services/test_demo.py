@@ -31,9 +31,10 @@ async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_
     assert (r26["status"], r26["questionnaire"]["version"]) == ("open", "2026.1")
 
     ov24 = await overview.round_overview(r24["id"], actor=ADMIN)
-    assert ov24["submitted"] == 14 and ov24["participating"] == 15
+    assert ov24.submitted == 14 and ov24.participating == 15
     ov26 = await overview.round_overview(r26["id"], actor=ADMIN)
-    status26 = {u["unit"]: u["status"] for u in ov26["units"]}
+    status26 = {u.unit: u.status for u in ov26.units}
+    assert {u.unit for u in ov26.units if u.draft} == DRAFT_2026
     assert {u for u, s in status26.items() if s == "draft"} == DRAFT_2026
     assert {u for u, s in status26.items() if s == "not_started"} == NOT_STARTED_2026
 
@@ -45,12 +46,12 @@ async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_
     assert "vet-ej" in values and "ej-tillampligt" in values
     assert any(r["comments"] for r in export24["responses"])
     # 2026 responses were pre-filled from 2024
-    sk = next(u for u in ov26["units"] if u["unit"] == "SK")
-    history, _ = await responses.answer_history(sk["response_id"], limit=1000, actor=ADMIN)
-    assert any(h["actor"] == "prefill" for h in history) and any(h["actor"] == "sk.respondent" for h in history)
+    sk = next(u for u in ov26.units if u.unit == "SK")
+    history, _ = await responses.answer_history(sk.response_id, limit=1000, actor=ADMIN)
+    assert any(h.actor == "prefill" for h in history) and any(h.actor == "sk.respondent" for h in history)
     assert all(r["snapshot"] is not None for r in export26["responses"] if r["status"] == "submitted")
     resp26 = await overview.round_overview(r26["id"], actor=ADMIN)
-    assert sum(1 for u in resp26["units"] if u["response_id"]) == len(UNITS) - len(NOT_STARTED_2026)
+    assert sum(1 for u in resp26.units if u.response_id) == len(UNITS) - len(NOT_STARTED_2026)
 
     with pytest.raises(Conflict):
         await load_demo(questionnaires_dir, log=lambda *_: None)

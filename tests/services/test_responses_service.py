@@ -50,11 +50,11 @@ async def test_save_history_submit_close(db):
     assert "antal" not in responses.values_of(state)
     history, total = await responses.answer_history(state["id"], actor=ADMIN)
     assert total == 4
-    assert [(h["question"], h["old_value"], h["new_value"], h["actor"]) for h in history] == [
+    assert [(h.question, h.old_value, h.new_value, h.actor) for h in history] == [
         ("policy", None, "ja", "anna"), ("antal", None, 50, "anna"),
         ("policy", "ja", "delvis", "bertil"), ("antal", 50, None, "bertil"),
     ]
-    assert all(h["at"] is not None for h in history)
+    assert all(h.at is not None for h in history)
 
     with pytest.raises(Invalid) as exc:
         await responses.submit_response(state["id"], actor=who("anna"))
@@ -65,8 +65,8 @@ async def test_save_history_submit_close(db):
     assert state["status"] == "submitted" and state["submitted_at"] is not None
     snap = await responses.latest_snapshot(state["id"], actor=ADMIN)
     q = parse_questionnaire(V2024)
-    assert snap["scores"] == score_response(q, FULL_2024).to_dict()
-    assert snap["engine_version"] == ENGINE_VERSION and snap["questionnaire_hash"] == q.hash
+    assert snap.scores == score_response(q, FULL_2024).to_dict()
+    assert snap.engine_version == ENGINE_VERSION and snap.questionnaire_hash == q.hash
 
     with pytest.raises(Conflict):
         await responses.save_answers(state["id"], state["revision"], {"policy": "nej"}, actor=who("anna"))
@@ -130,8 +130,8 @@ async def test_hundred_concurrent_autosaves_lose_nothing(db):
         assert final["revision"] == 10
         assert responses.values_of(final) == {f"q{i:03d}": i for i in range(10)}
         history, total = await responses.answer_history(ids[unit], limit=1000, actor=ADMIN)
-        assert total == 10 and sorted(h["revision"] for h in history) == list(range(1, 11))
-        assert {h["actor"] for h in history} == {f"{unit}-user{i}" for i in range(10)}
+        assert total == 10 and sorted(h.revision for h in history) == list(range(1, 11))
+        assert {h.actor for h in history} == {f"{unit}-user{i}" for i in range(10)}
 
 
 async def test_prefill_carries_exactly_the_continued_questions(db):
@@ -148,7 +148,7 @@ async def test_prefill_carries_exactly_the_continued_questions(db):
     assert responses.values_of(new) == {"policy": "ja", "roller": "delvis", "typer": ["a", "c"], "kommentar": "bra"}
     assert new["answers"]["policy"]["evidence"] == "https://intra/policy"
     history, total = await responses.answer_history(new["id"], actor=ADMIN)
-    assert total == 4 and {h["actor"] for h in history} == {"prefill"}
+    assert total == 4 and {h.actor for h in history} == {"prefill"}
 
     # unit b never answered before: nothing to carry
     other, _ = await responses.start_response(new_round["id"], "b", actor=who("bertil"))

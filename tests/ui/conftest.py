@@ -7,10 +7,9 @@ import re
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 
-from survey_engine.services import passwords
+from helpers.auth import cheap_password_hashing
 from survey_engine.web import create_app
 from ui_site import PASSWORD, build_site
 
@@ -19,8 +18,7 @@ CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch):
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
+    cheap_password_hashing(monkeypatch)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 
 from test_ui_roles import answered_response
 
-pytestmark = pytest.mark.db
 
 
 async def test_closing_a_round_needs_confirmation_and_lists_who_has_not_submitted(browser, site):

@@ -5,28 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpers.questionnaires import questionnaire_yaml
+
 PASSWORD = "rätt-häst-batteri-7"
 
-QUESTIONNAIRE = """
-format: 1
-id: ui-test
-version: "2026.1"
-title: {sv: Testenkät om informationssäkerhet, en: Information security test survey}
-languages: [sv, en]
-levels:
-  - {level: 1, name: {sv: Grundläggande, en: Basic}}
-  - {level: 2, name: {sv: Systematiskt, en: Systematic}}
-  - {level: 3, name: {sv: Kvalificerat, en: Qualified}}
-target_level: 2
-scales:
-  jdn:
-    options:
-      - {value: ja, label: {sv: Ja, en: "Yes"}, credit: 1}
-      - {value: delvis, label: {sv: Delvis, en: Partly}, credit: 0.5}
-      - {value: nej, label: {sv: Nej, en: "No"}, credit: 0}
-      - {value: vet-ej, label: {sv: Vet ej, en: Don't know}, credit: 0, unknown: true}
-      - {value: ej-tillampligt, label: {sv: Ej tillämpligt, en: Not applicable}, not_applicable: true}
-areas:
+QUESTIONNAIRE = questionnaire_yaml("ui-test", "2026.1", """
   - id: styrning
     title: {sv: Ledning och styrning, en: Governance}
     questions:
@@ -68,7 +51,8 @@ areas:
           - {value: aterstallning, label: {sv: Återställning av säkerhetskopior, en: Backup restore}}
           - {value: phishing, label: {sv: Nätfiskeövning, en: Phishing exercise}}
       - {id: kommentar, type: text, required: false, max_length: 500, text: {sv: Övriga kommentarer, en: Other comments}}
-"""
+""", target_level=2,
+                                   title="{sv: Testenkät om informationssäkerhet, en: Information security test survey}")
 
 UNITS = [("kultur", "Kulturförvaltningen"), ("miljo", "Miljöförvaltningen"), ("skola", "Skolförvaltningen")]
 USERS = [

@@ -6,6 +6,7 @@ from litestar import Router, get
 from litestar.di import Provide
 
 from survey_engine.web.api.audit import AuditController
+from survey_engine.web.api.audits import AuditsController
 from survey_engine.web.api.auth import AuthController, TokenController
 from survey_engine.web.api.common import provide_actor
 from survey_engine.web.api.indicators import IndicatorController, MeasuredAnswerController
@@ -25,6 +26,7 @@ API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
     PlanController, SsoController, IndicatorController, MeasuredAnswerController, *REMINDER_HANDLERS,
+    AuditsController,
 ]
 
 

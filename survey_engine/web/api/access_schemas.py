@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from survey_engine.web.api.schemas import _Input as PlainTextInput
 
 RoleName = Literal["admin", "analyst", "planner", "respondent", "auditor"]
-UNIT_CODE = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
 class _Input(PlainTextInput):  # control characters refused (schemas._Input)
@@ -23,6 +22,8 @@ class _Model(BaseModel):
 class LoginIn(_Input):
     username: str = Field(min_length=1, max_length=64, examples=["demo-admin"])
     password: str = Field(min_length=1, max_length=1024)
+    totp: str | None = Field(None, max_length=12, description="the one-time code, for accounts with "
+                             "two-step verification (else 401 with code mfa_required)")
 
 
 class PasswordChangeIn(_Input):
@@ -35,6 +36,15 @@ class PasswordChangedOut(_Model):
     detail: str
     csrf_token: str | None = Field(None, description="the new session's CSRF token (a session login only: every "
                                    "session of the account ended and this request got a new one)")
+
+
+class TotpStartOut(_Model):
+    secret: str = Field(description="base32 secret to type into an authenticator app")
+    uri: str = Field(description="otpauth:// URI with the same secret (for a QR code)")
+
+
+class TotpCodeIn(_Input):
+    code: str = Field(min_length=6, max_length=12, examples=["123456"])
 
 
 class MeOut(_Model):
@@ -52,7 +62,7 @@ class LoginOut(_Model):
 
 class TokenIn(_Input):
     name: str = Field(min_length=1, max_length=100, examples=["rapportskript"])
-    days: int | None = Field(None, ge=1, le=3650, description="lifetime in days; omitted = until revoked")
+    days: int | None = Field(None, ge=1, le=365, description="lifetime in days (1–365); omitted = 90")
 
 
 class TokenOut(_Model):

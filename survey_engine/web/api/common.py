@@ -55,6 +55,7 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
         404: "finns inte / not found",
         409: "krock med nuvarande läge / conflict with the current state",
         413: "begäran är för stor / request body too large",
+        415: "fel innehållstyp: skicka application/json / wrong content type: send application/json",
         422: "ogiltig indata / invalid input (see `errors`)",
         423: "låst: omgången är stängd eller inte öppen / locked: the round is closed or not open",
         429: "för många försök / too many attempts (see Retry-After)",

@@ -65,6 +65,7 @@ class ActionOut(_Out):
     owner: str
     status: Literal["planned", "in_progress", "done", "dropped"]
     due_date: dt.date | None
+    done_on: dt.date | None = Field(None, description="the day it was marked done (docs/indicators.md D10)")
     note: str
     sort_order: int
     updated_at: dt.datetime | None = None
@@ -146,6 +147,8 @@ class ActionFields(_In):
     owner: str | None = Field(None, max_length=service.MAX_OWNER)
     status: Literal["planned", "in_progress", "done", "dropped"] | None = None
     due_date: dt.date | None = None
+    done_on: dt.date | None = Field(None, description="when it was done; set to today when the status becomes "
+                                    "done unless given, cleared when it leaves done")
     note: str | None = Field(None, max_length=service.MAX_NOTE)
     sort_order: int | None = Field(None, ge=-1_000_000, le=1_000_000)
     title: str | None = Field(None, max_length=service.MAX_TITLE, description="free-standing actions")

@@ -60,7 +60,8 @@ class ResponseController(Controller):
     async def history(self, response_id: Id, actor: Actor, question: QuestionFilter = None,
                       limit: Limit = 100, offset: Offset = 0) -> HistoryPage:
         items, total = await service.answer_history(response_id, question, limit, offset, actor=actor)
-        return HistoryPage(items=[HistoryEntry.model_validate(i) for i in items], total=total, limit=limit, offset=offset)
+        return HistoryPage(items=[HistoryEntry.model_validate(i, from_attributes=True) for i in items], total=total,
+                           limit=limit, offset=offset)
 
     @post("/{response_id:int}/submit", summary="Submit the response",
           description="Refused (422) with `missing`, the required questions still unanswered. Stores a score "
@@ -78,7 +79,7 @@ class ResponseController(Controller):
     @get("/{response_id:int}/scores", summary="Live scores on the current answers", responses=errors(404),
          guards=_on_unit(Action.SCORES_READ))
     async def scores(self, response_id: Id, actor: Actor) -> ScoresOut:
-        return ScoresOut.model_validate(await service.live_scores(response_id, actor=actor))
+        return ScoresOut.model_validate(await service.live_scores(response_id, actor=actor), from_attributes=True)
 
     @get("/{response_id:int}/snapshot", summary="The score snapshot stored at the latest submission",
          responses=errors(404), guards=_on_unit(Action.SCORES_READ))
@@ -86,12 +87,12 @@ class ResponseController(Controller):
         snap = await service.latest_snapshot(response_id, actor=actor)
         if snap is None:
             raise NotFound(Text("Svaret har inte skickats in än", "the response has not been submitted yet"))
-        return SnapshotOut.model_validate(snap)
+        return SnapshotOut.model_validate(snap, from_attributes=True)
 
     @get("/{response_id:int}/answers-file", summary="Export the answers (answers-file format)", responses=errors(404),
          guards=_on_unit(Action.RESPONSE_READ))
     async def export_answers(self, response_id: Id, actor: Actor) -> AnswersFile:
-        return AnswersFile.model_validate(await service.export_answers(response_id, actor=actor))
+        return AnswersFile.model_validate(await service.export_answers(response_id, actor=actor), from_attributes=True)
 
     @put("/{response_id:int}/answers-file", summary="Import an answers file (replaces the answers)",
          description="Questions absent from the file become unanswered; comments and evidence notes stay. "

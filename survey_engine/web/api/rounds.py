@@ -59,7 +59,7 @@ class RoundController(Controller):
     @get("/{round_id:int}/overview", summary="Response rate and completeness per unit", responses=errors(404),
          guards=[requires(Action.OVERVIEW_READ)])
     async def round_overview(self, round_id: Id, actor: Actor) -> OverviewOut:
-        return OverviewOut.model_validate(await overview.round_overview(round_id, actor=actor))
+        return OverviewOut.model_validate(await overview.round_overview(round_id, actor=actor), from_attributes=True)
 
     @get("/{round_id:int}/export", summary="The whole round as one JSON document", responses=errors(404),
          description="The round, the questionnaire identity, and per unit its answers (answers-file format), "

@@ -90,10 +90,6 @@ class UnitPage(_Model):
 
 # ------------------------------------------------------------------ questionnaires
 
-class PublishIn(_Input):
-    source: str = Field(description="the questionnaire YAML text", examples=["format: 1\nid: mcf-cybersakerhet\n…"])
-
-
 class VersionOut(_Model):
     id: int
     family: str = Field(examples=["mcf-cybersakerhet"])
@@ -167,10 +163,12 @@ class UnitProgress(_Model):
     weight: float
     response_id: int | None
     status: Literal["not_started", "draft", "submitted", "reopened"]
+    draft: bool = Field(description="started but not submitted: its level is scored on the answers so far and "
+                                    "left out of the city figures")
     revision: int | None
     answered: int
     completeness: float = Field(description="share of the visible required questions answered (0–1)")
-    level: int | None
+    level: int | None = Field(description="a submitted response's level from its score snapshot; a draft's scored now")
     percent: float | None
     last_activity: dt.datetime | None
     submitted_at: dt.datetime | None

@@ -34,6 +34,7 @@ class SsoCallbackIn(BaseModel):
     state: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=2000)
     error: str = Field("", max_length=200, description="the provider's `error` parameter, if it sent one")
+    iss: str = Field("", max_length=500, description="the provider's `iss` parameter (RFC 9207), if it sent one")
 
 
 class SsoController(Controller):
@@ -52,7 +53,8 @@ class SsoController(Controller):
           "audience, issuer, nonce or expiry is wrong, or the account may not log in.",
           status_code=HTTP_200_OK, responses=errors(401), opt={"public": True}, security=[{}])
     async def callback(self, request: Request, data: JSONBody[SsoCallbackIn]) -> Response[LoginOut]:
-        done = await oidc.complete(data.state, data.code, request.cookies.get(SSO_COOKIE, ""), error=data.error)
+        done = await oidc.complete(data.state, data.code, request.cookies.get(SSO_COOKIE, ""), error=data.error,
+                                   iss=data.iss)
         csrf = auth_web.start_session(request, done.principal)
         user = await user_service.get_user(done.principal.username)
         return Response(LoginOut(csrf_token=csrf, user=me_of(done.principal, user.display_name)),

@@ -7,6 +7,7 @@ from litestar import Controller, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from survey_engine.services import mfa
 from survey_engine.services import users as auth_service
 from survey_engine.web.api.access_schemas import RoleIn, UnitsIn, UserIn, UserOut, UserPage
 from survey_engine.web.api.common import Action, Name, Actor, errors, requires
@@ -47,6 +48,19 @@ class UserController(Controller):
           status_code=HTTP_200_OK, responses=errors(404, 422))
     async def disable_user(self, username: Name, actor: Actor) -> UserOut:
         return user_out(await auth_service.disable_user(actor, username))
+
+    @post("/{username:str}/logout-everywhere", summary="End every session of a user (administrator)",
+          status_code=HTTP_200_OK, responses=errors(404))
+    async def logout_everywhere(self, username: Name, actor: Actor) -> UserOut:
+        await auth_service.logout_everywhere(actor, username)
+        return user_out(await auth_service.get_user(username))
+
+    @post("/{username:str}/mfa-reset", summary="Remove a user's second factor (a lost phone)",
+          description="The user adds a new one from /konto, or at the next login when REQUIRE_MFA_ADMIN applies.",
+          status_code=HTTP_200_OK, responses=errors(404))
+    async def mfa_reset(self, username: Name, actor: Actor) -> UserOut:
+        await mfa.reset(actor, username)
+        return user_out(await auth_service.get_user(username))
 
     @post("/{username:str}/enable", summary="Enable a disabled user", status_code=HTTP_200_OK, responses=errors(404))
     async def enable_user(self, username: Name, actor: Actor) -> UserOut:

@@ -3,8 +3,8 @@
      here the same way as on the server: a condition on a hidden or unanswered
      question is false);
    - autosave of the area form through the same form endpoint (header X-Autosave),
-     with the response's revision; a 409 shows the other person's values and keeps
-     the user's input;
+     with the response's revision, merged per question on the server; a 409 shows the
+     other person's values and keeps the user's input (details at "autosave" below);
    - "none of these" unticks the other boxes of a multi question and back;
    - a confirmation before submitting. */
 (function () {
@@ -91,12 +91,20 @@
     }
   }
 
-  /* ------------------------------------------------------------ autosave */
+  /* ------------------------------------------------------------ autosave
+     A choice is saved at once, typed text after a short pause; leaving the page (an
+     area link, another page, closing the tab) sends what is not saved yet with a
+     keepalive request, which the browser finishes after the page is gone, and warns
+     only while something is unsaved. Answers are merged per question on the server:
+     questions someone else changed are put into the form with "Ändrad av X", and an
+     invalid answer is shown at its question while the rest of the area is saved. */
 
   var status = document.getElementById("save-status");
   var conflict = document.getElementById("conflict");
   var revision = document.getElementById("revision");
   var timer = null, saving = false, again = false, blocked = false;
+  var edits = 0, savedEdits = 0, sentEdits = 0;  // counters: changes made, saved, sent
+  var touched = {};  // question id -> edit number of its last change
 
   function state(value) { if (form) form.setAttribute("data-save-state", value); }
 
@@ -104,6 +112,28 @@
     if (!status) return;
     status.textContent = message;
     status.classList.toggle("is-error", !!isError);
+  }
+
+  function questionOf(qid) {
+    return (data && data.questions || []).filter(function (x) { return x.id === qid; })[0];
+  }
+
+  function qidOf(element) {
+    var section = element && element.closest ? element.closest("section.question") : null;
+    return section ? section.getAttribute("data-qid") : null;
+  }
+
+  function noteAt(section, className, id) {
+    var note = document.getElementById(id);
+    if (!note) {
+      note = document.createElement("p");
+      note.id = id;
+      note.className = className;
+      var anchor = section.querySelector("legend, label");
+      (anchor && anchor.parentNode === section.firstElementChild ? anchor.parentNode : section)
+        .insertBefore(note, anchor ? anchor.nextSibling : section.firstChild);
+    }
+    return note;
   }
 
   function showConflict(body) {
@@ -115,15 +145,11 @@
     conflict.appendChild(p);
     document.querySelectorAll(".theirs.js").forEach(function (n) { n.remove(); });
     Object.keys(body.theirs || {}).forEach(function (qid) {
-      var q = (data && data.questions || []).filter(function (x) { return x.id === qid; })[0];
+      var q = questionOf(qid);
       var section = q && document.getElementById(q.dom);
       if (!section) return;
-      var note = document.createElement("p");
-      note.className = "theirs js";
+      var note = noteAt(section, "theirs js", q.dom + "-theirs-js");
       note.textContent = (text.theirs || "") + " " + body.theirs[qid];
-      var anchor = section.querySelector("legend, label");
-      (anchor && anchor.parentNode === section.firstElementChild ? anchor.parentNode : section)
-        .insertBefore(note, anchor ? anchor.nextSibling : section.firstChild);
     });
     var keep = document.createElement("button");
     keep.type = "button";
@@ -152,26 +178,103 @@
     });
   }
 
-  function save() {
+  /* Someone else's newer answers, kept by the merge: into the form (unless the user has
+     changed that question since this save was sent), with who and when. */
+  function applyChanged(changed, sentAt) {
+    Object.keys(changed || {}).forEach(function (qid) {
+      var c = changed[qid];
+      var section = document.getElementById(c.dom);
+      if (!section) return;
+      var by = document.getElementById(c.dom + "-changed");
+      if (by) { by.textContent = (text.changed || "") + " " + c.by + " " + c.at; by.hidden = false; }
+      if ((touched[qid] || 0) > sentAt) return;
+      var name = "a:" + qid;
+      var inputs = form.querySelectorAll('[name="' + cssEscape(name) + '"]');
+      if (c.type === "choice") {
+        inputs.forEach(function (i) { i.checked = (i.value === c.value); });
+      } else if (c.type === "multi") {
+        inputs.forEach(function (i) {
+          i.checked = i.hasAttribute("data-none-of-these") ? (Array.isArray(c.value) && !c.value.length)
+            : (Array.isArray(c.value) && c.value.indexOf(i.value) >= 0);
+        });
+      } else if (inputs.length) {
+        inputs[0].value = c.input === null ? "" : String(c.input);
+      }
+      var comment = form.querySelector('[name="' + cssEscape("c:" + qid) + '"]');
+      var evidence = form.querySelector('[name="' + cssEscape("e:" + qid) + '"]');
+      if (comment) comment.value = c.comment;
+      if (evidence) evidence.value = c.evidence;
+    });
+    updateVisibility();
+  }
+
+  /* Invalid answers: shown at each question (with its text in the status line); the
+     marks of questions that are now saved are removed. */
+  function showErrors(errors, questions) {
+    document.querySelectorAll(".field-error.js").forEach(function (n) {
+      var qid = qidOf(n);
+      if (!errors || !(qid in errors)) {
+        n.remove();
+        var section = document.getElementById((questionOf(qid) || {}).dom || "");
+        if (section) section.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+      }
+    });
+    if (!errors) {
+      form.querySelectorAll(".field-error:not(.js)").forEach(function (n) { n.hidden = true; });
+      form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+      return [];
+    }
+    var lines = [];
+    Object.keys(errors).forEach(function (qid) {
+      var q = questionOf(qid);
+      var section = q && document.getElementById(q.dom);
+      lines.push("«" + ((questions || {})[qid] || qid) + "»: " + errors[qid]);
+      if (!section) return;
+      var old = document.getElementById(q.dom + "-error");
+      if (old && !old.classList.contains("js")) old.remove();
+      var note = noteAt(section, "field-error js", q.dom + "-error");
+      note.textContent = (text.error || "") + " " + errors[qid];
+      var input = section.querySelector("input[type=text], textarea:not([name^='c:']):not([name^='e:'])");
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (described.indexOf(note.id) < 0) described.push(note.id);
+        input.setAttribute("aria-describedby", described.join(" "));
+      }
+    });
+    return lines;
+  }
+
+  function save(keepalive) {
     if (!form || blocked) return;
-    if (saving) { again = true; return; }
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (saving && !keepalive) { again = true; return; }
+    var sentAt = edits;
+    sentEdits = Math.max(sentEdits, sentAt);
     saving = true;
     state("saving");
     say(text.saving || "…");
     var body = new FormData(form);
     body.delete("go");
-    fetch(form.action, {
-      method: "POST", body: body, credentials: "same-origin",
+    var options = {
+      method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,
       headers: { "X-Autosave": "1", "Accept": "application/json" }
-    }).then(function (res) {
+    };
+    var request;
+    try { request = fetch(form.action, options); }
+    catch (e) { options.keepalive = false; request = fetch(form.action, options); }  // body too large for keepalive
+    request.then(function (res) {
       return res.json().then(function (json) { return { status: res.status, body: json }; });
     }).then(function (r) {
-      if (r.status >= 200 && r.status < 300) {
+      var ok = r.status >= 200 && r.status < 300;
+      if (ok || (r.status === 422 && r.body.revision !== undefined)) {
         revision.value = String(r.body.revision);
-        say(r.body.message);
+        savedEdits = Math.max(savedEdits, sentAt);
         showProgress(r.body.progress || {});
-        state(again || timer ? "pending" : "saved");
-        form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+        applyChanged(r.body.changed, sentAt);
+        var lines = showErrors(ok ? null : r.body.errors, r.body.questions);
+        say(ok ? r.body.message : r.body.message + " " + lines.join("; "), !ok);
+        state(!ok ? "invalid" : (again || timer || edits > savedEdits ? "pending" : "saved"));
       } else if (r.status === 409 && r.body.revision !== undefined) {
         say("");
         showConflict(r.body);
@@ -195,19 +298,58 @@
     timer = setTimeout(function () { timer = null; save(); }, delay);
   }
 
+  function edited(event) {
+    edits += 1;
+    var qid = qidOf(event.target);
+    if (qid) touched[qid] = edits;
+  }
+
+  /* Leaving: send what is not saved yet; the browser completes a keepalive request
+     after the page is gone. */
+  function flush() {
+    if (!form || blocked || form.getAttribute("data-autosave") !== "on") return;
+    if (edits > sentEdits || timer) save(true);
+  }
+
   if (form) {
     updateVisibility();
+    var autosave = form.getAttribute("data-autosave") === "on";
     form.addEventListener("change", function (event) {
       noneOfThese(event);
       updateVisibility();
-      if (form.getAttribute("data-autosave") === "on") scheduleSave(400);
+      var t = event.target;
+      var typed = t && (t.tagName === "TEXTAREA" || t.type === "text");
+      if (!typed) edited(event);
+      if (autosave) { if (typed) scheduleSave(300); else save(); }
     });
     form.addEventListener("input", function (event) {
-      if (event.target && (event.target.tagName === "TEXTAREA" || event.target.type === "text")) {
+      var t = event.target;
+      if (t && (t.tagName === "TEXTAREA" || t.type === "text")) {
+        edited(event);
         updateVisibility();
-        if (form.getAttribute("data-autosave") === "on") scheduleSave(1500);
+        if (autosave) scheduleSave(800);
       }
     });
+    form.addEventListener("submit", function () {
+      if (timer) { clearTimeout(timer); timer = null; }  // the form itself carries every answer
+    });
+    if (autosave) {
+      document.addEventListener("click", function (event) {
+        var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+        if (link && !event.defaultPrevented) flush();
+      });
+      window.addEventListener("pagehide", flush);
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState === "hidden") flush();
+      });
+      /* A warning only while something cannot be saved on the way out: a conflict to
+         resolve, or a save that failed or was refused. */
+      window.addEventListener("beforeunload", function (event) {
+        flush();
+        var stuck = blocked || /^(error|invalid|conflict)$/.test(form.getAttribute("data-save-state") || "");
+        if (stuck && edits > savedEdits) { event.preventDefault(); event.returnValue = ""; }
+      });
+    }
   }
 
   /* ------------------------------------------------------------ confirm before submitting */

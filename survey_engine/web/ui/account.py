@@ -5,7 +5,7 @@ from litestar import Request, get, post
 from litestar.response import Response, Template
 
 from survey_engine.errors import AppError, LoginThrottled
-from survey_engine.services import account
+from survey_engine.services import account, mfa
 from survey_engine.services import users as user_service
 from survey_engine.services.passwords import MIN_LENGTH
 from survey_engine.services.policy import Action
@@ -17,7 +17,8 @@ async def _page(request: Request, status: int = 200, error: str = "") -> Templat
     principal = need(request, Action.ACCOUNT_MANAGE_OWN)
     info = await user_service.get_user(principal.username)
     return render(request, "account.html", status=status, error=error, info=info, min_length=MIN_LENGTH,
-                  has_password=await account.has_password(principal.username))
+                  has_password=await account.has_password(principal.username),
+                  mfa_on=await mfa.enabled(principal.user_id), mfa_required=mfa.required_for(principal.role))
 
 
 @get("/konto", name="ui.account")

@@ -13,23 +13,21 @@ from litestar.response import Response, Template
 from survey_engine.services.policy import Action, Principal
 from survey_engine.services import overview as overview_service
 from survey_engine.services import responses as responses_service
+from survey_engine.services import indicators as indicators_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import NotFound
-from survey_engine.services.questionnaires import questionnaire_by_id
+from survey_engine.services import round_results
 from survey_engine.web.ui import reminders as reminders_ui
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui.common import lang_of, need, render
 from survey_engine.web.ui.respondent import result_context
 from survey_engine.text import Text
-from survey_engine.scoring import score_response
 from survey_engine.services.units import get_unit
 from survey_engine.services import reports
 from survey_engine.services import level_progress
 from survey_engine.services.units import list_units
 
 
-def _score(q, values: dict[str, Any]) -> dict[str, Any]:
-    return score_response(q, values).to_dict()
 
 
 @get("/analys", name="ui.rounds")
@@ -43,32 +41,25 @@ async def rounds_page(request: Request) -> Template:
 async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     principal = need(request, Action.OVERVIEW_READ)
     data = await overview_service.round_overview(round_id, actor=principal)
-    waiting = [u for u in data["units"] if u["status"] != "submitted"]
-    q = await questionnaire_by_id(data["round"]["questionnaire_version_id"])
-    progress = {}
-    for unit in data["units"]:
-        if unit["response_id"] is not None:
-            state = await responses_service.get_response(unit["response_id"], actor=principal)
-            progress[unit["unit"]] = level_progress.unit_progress(_score(q, responses_service.values_of(state)),
-                                                                  q.max_level)
+    waiting = [u for u in data.units if u.status != "submitted"]
+    # progress inside the levels, from the one read path the reports use (round_results)
+    results = await round_results.compare_units(round_id, actor=principal)
+    progress = {u.code: level_progress.unit_progress(u.result.to_dict(), results.questionnaire.max_level)
+                for u in results.units if u.result is not None}
     reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
-    return render(request, "analysis/overview.html", data=data, round=data["round"], waiting=waiting,
+    return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting,
                   reminder=reminder, progress=progress)
 
 
 async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any, list[dict[str, Any]]]:
-    """(round, questionnaire, [{unit, name, status, result}]) of every started response."""
-    data = await overview_service.round_overview(round_id, actor=principal)
-    rnd = data["round"]
-    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
-    rows = []
-    for unit in data["units"]:
-        if unit["response_id"] is None:
-            continue
-        state = await responses_service.get_response(unit["response_id"], actor=principal)
-        rows.append({"unit": unit["unit"], "name": unit["name"], "status": state["status"],
-                     "result": _score(q, responses_service.values_of(state))})
-    return rnd, q, rows
+    """(round, questionnaire, [{unit, name, status, draft, result}]) of every started
+    response, through the one read path the reports use (`round_results`): a submitted
+    response's snapshot, a draft scored now and marked as a draft."""
+    rnd = await rounds_service.get_round(round_id)
+    data = await round_results.compare_units(round_id, actor=principal)
+    rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "result": u.result.to_dict()}
+            for u in data.units if u.result is not None]
+    return rnd, data.questionnaire, rows
 
 
 SORT_KEYS = ("name", "level", "percent")
@@ -104,24 +95,29 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     present.sort(key=sort_value, reverse=descending)
     rows = present + absent
 
+    # The heat map holds the units the city figures count, as the city report's does:
+    # the submitted responses. Drafts stay in the table, marked as drafts.
+    counted = [r for r in rows if not r["draft"]]
+
     def draw() -> tuple[str, str]:
-        data = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in rows], lang)
+        data = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in counted], lang)
         max_level, names = charts.level_scale(q, lang)
         chart = charts.heatmap_chart(data, max_level=max_level, lang=lang, level_names=names)
         return charts.to_svg_fragment(chart, "heat-"), chart.alt_text
 
-    svg, alt = await asyncio.to_thread(draw)
+    svg, alt = await asyncio.to_thread(draw) if counted else ("", "")
     columns = [{"id": a.id, "title": sv.text(a.title, lang, q)} for a in q.areas]
     table = []
     for r in rows:
         by_area = {a["id"]: a for a in r["result"]["areas"]}
-        table.append({"unit": r["unit"], "name": r["name"], "status": r["status"],
+        table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
                       "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
                       "progress": level_progress.unit_progress(r["result"], q.max_level),
                       "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
                                 for c in columns]})
     return render(request, "analysis/compare.html", round=rnd, columns=columns, table=table,
-                  sort_key=key, descending=descending, heat_svg=svg, heat_alt=alt)
+                  sort_key=key, descending=descending, heat_svg=svg, heat_alt=alt,
+                  counted=len(counted), drafts=len(rows) - len(counted))
 
 
 @get("/analys/omgang/{round_id:int}/enhet/{code:str}", name="ui.unit")
@@ -132,15 +128,34 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
     rnd = await rounds_service.get_round(round_id)
     if code not in rnd["units"]:
         raise NotFound(Text(f"Enheten {code} deltar inte i omgången", f"unit {code} does not take part in the round"))
-    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     state = await responses_service.find_response(round_id, code, actor=principal)
+    data = await round_results.load_round(round_id, with_notes=False)
+    q = data.questionnaire
+    entry = data.unit(code)
     ctx: dict[str, Any] = {}
-    if state is not None:
-        ctx = await result_context(q, _score(q, responses_service.values_of(state)), lang)
+    if state is not None and entry is not None and entry.result is not None:
+        # the same result the comparison and the reports show: the snapshot when submitted
+        ctx = await result_context(q, entry.result.to_dict(), lang)
+        ctx["draft"] = entry.draft
 
     unit = await get_unit(code)
+    figures = []
+    if principal.can(Action.INDICATOR_READ, code):
+        for f in await indicators_service.unit_indicators(code, actor=principal):
+            ind = f["indicator"]
+            figures.append({"id": ind["id"], "title": ind["title"], "period": f["period"], "direction": ind["direction"],
+                            "value": _ind_fmt(ind["kind"], f["value"], lang), "target": _ind_fmt(ind["kind"], ind["target"], lang),
+                            "meets": f["meets_target"], "gap": _ind_fmt(ind["kind"], f["gap"], lang) if f["gap"] else ""})
     return render(request, "analysis/unit.html", round=rnd, q=q, unit=unit, state=state,
-                  title_q=sv.text(q.title, lang, q), **ctx)
+                  title_q=sv.text(q.title, lang, q), indicator_figures=figures, **ctx)
+
+
+def _ind_fmt(kind: str, value: float, lang: str) -> str:
+    """A measured figure for the förvaltning page: a share as percent (docs/indicators.md)."""
+    if kind == "share":
+        text = f"{value * 100:.1f}"
+        return (text.replace(".", ",") + " %") if lang == "sv" else text + "%"
+    return f"{value:g}".replace(".", ",") if lang == "sv" else f"{value:g}"
 
 
 REPORT_FORMATS = ("html", "pdf", "xlsx")
@@ -195,15 +210,15 @@ async def trends_page(request: Request) -> Template:
     if not picked and codes:
         picked = codes[:1]
     names = {u["code"]: u["name"] for u in units}
-    qs = {r["id"]: await questionnaire_by_id(r["questionnaire_version_id"]) for r in chosen}
+    # one read path (round_results): a submitted response's snapshot, a draft scored now
+    qs = {}
     results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
     for r in chosen:
-        for code in codes:
-            if code not in r["units"]:
-                continue
-            state = await responses_service.find_response(r["id"], code, actor=principal)
-            if state is not None:
-                results[code][r["id"]] = (_score(qs[r["id"]], responses_service.values_of(state)), state["status"])
+        data = await round_results.compare_units(r["id"], actor=principal)
+        qs[r["id"]] = data.questionnaire
+        for entry in data.units:
+            if entry.code in results and entry.result is not None:
+                results[entry.code][r["id"]] = (entry.result.to_dict(), entry.status)
     shares: dict[str, float | None] = {}
     latest_q = qs[chosen[-1]["id"]] if chosen else None
     if latest_q is not None:

@@ -12,7 +12,14 @@ from survey_engine.errors import AppError, LoginThrottled
 from survey_engine.services.policy import Role
 from survey_engine.web.ui.common import current, form_text, lang_of, principal_of, redirect, render
 from survey_engine.services import login as login_service
+from survey_engine.services import audit
 from survey_engine.settings import oidc_settings
+from survey_engine import clock
+from survey_engine.services import mfa
+
+# A login waiting for its one-time code (web/ui/mfa.py): kept in the session, which has no
+# user id yet, so the person is still anonymous everywhere.
+PENDING_KEY, PENDING_SINCE, PENDING_NEXT = "mfa_uid", "mfa_since", "mfa_next"
 
 HOME_BY_ROLE = {
     Role.RESPONDENT: "/mina-enkater",
@@ -79,6 +86,11 @@ async def login(request: Request) -> Response:
         status = 401 if exc.code == "invalid_credentials" else 403
         return render(request, "login.html", status=status, next=target, username=username, **options,
                       error=exc.text.get(lang))
+    if await mfa.enabled(principal.user_id) or mfa.required_for(principal.role):
+        # The password was right; the one-time code comes next (web/ui/mfa.py).
+        request.set_session({PENDING_KEY: principal.user_id, PENDING_SINCE: clock.now().isoformat(),
+                             PENDING_NEXT: target})
+        return redirect("/logga-in/kod")
     auth_web.start_session(request, principal)
     if target == "/":
         target = HOME_BY_ROLE.get(principal.role, "/")
@@ -87,7 +99,9 @@ async def login(request: Request) -> Response:
 
 @post("/logga-ut", name="ui.logout")
 async def logout(request: Request) -> Response:
-    if principal_of(request) is not None:
+    principal = principal_of(request)
+    if principal is not None:
+        await audit.record(principal, "logout", "user", principal.username)
         auth_web.end_session(request)
     return redirect("/logga-in?ut=1")
 

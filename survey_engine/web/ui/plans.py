@@ -19,6 +19,7 @@ from survey_engine.services.policy import Action, Principal
 from survey_engine.planning import ACTION_STATUSES
 from survey_engine.planning.vocabulary import effect_text, status_text
 from survey_engine.services import plans as service
+from survey_engine.services import recommendations as rec_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, AppError
 from survey_engine.services.questionnaires import get_questionnaire
@@ -33,7 +34,7 @@ from urllib.parse import quote
 
 register_nav(NavItem("plans", "/planer", "Handlingsplaner", "Improvement plans", Action.PLAN_READ, None, 40))
 
-EDIT_FIELDS = ("period", "owner", "status", "due_date", "note")
+EDIT_FIELDS = ("period", "owner", "status", "due_date", "done_on", "note")
 
 
 def _words(lang: str) -> dict[str, Any]:
@@ -163,7 +164,11 @@ async def _plan_page(request: Request, plan_id: int, status: int = 200, **extra:
                    "actions": [a for a in shown if a["period"] is None]})
     owners = sorted({(a["owner"] or "").strip() for a in plan["actions"]} - {""}, key=str.casefold)
     saved = _saved_id(request)
+    # the audit recommendations each action answers, and those it can be linked to
+    recs = await rec_service.recommendation_choices(principal) if principal.can(Action.RECOMMENDATION_READ) else []
+    rec_links = await rec_service.links_of_actions([a["id"] for a in plan["actions"]]) if recs else {}
     return render(request, "plans/plan.html", status=status, plan=plan, groups=groups, texts=_texts(q, plan, lang),
+                  recommendations=recs, rec_links=rec_links,
                   filters=filters, owners=owners, hidden=len(plan["actions"]) - len(shown),
                   saved_id=saved, saved_message=request.query_params.get("ok", "")[:200] if saved else "",
                   areas=_area_titles([q], lang), area_ids=[a.id for a in q.areas], levels=[lv.level for lv in q.levels],
@@ -239,7 +244,7 @@ async def action_update(request: Request, plan_id: FromPath[int], action_id: Fro
     for key in EDIT_FIELDS:
         if key in form:
             value = form_text(form, key).strip()
-            changes[key] = (value or None) if key in ("period", "due_date") else value
+            changes[key] = (value or None) if key in ("period", "due_date", "done_on") else value
     kept = {"action": action_id, **changes}
     try:
         plan = await service.update_action(principal, plan_id, action_id, _revision(form), changes)

@@ -4,12 +4,14 @@ docs/operations.md, "E-mail reminders"."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.params import FromPath
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
 
-from survey_engine.errors import AppError
+from survey_engine.errors import AppError, NotFound
+from survey_engine.text import Text
 from survey_engine.services import contacts as contacts_service
 from survey_engine.services import mailer, reminders
 from survey_engine.services import units as units_service
@@ -42,6 +44,8 @@ def _message(exc: Exception, lang: str) -> str:
 async def send_reminder(request: Request, round_id: FromPath[int], code: FromPath[str]) -> Response:
     principal = need(request, Action.REMINDER_SEND)
     lang = lang_of(request)
+    if not 1 <= round_id <= MAX_ID:  # ids are 32-bit in PostgreSQL
+        raise NotFound(Text("Omgången finns inte", "No such round"))
     back = f"/analys/omgang/{round_id}"
     try:
         result = await reminders.remind_unit(round_id, code[:64], actor=principal)
@@ -57,7 +61,8 @@ async def send_reminder(request: Request, round_id: FromPath[int], code: FromPat
         text = (f"påminnelsen till {code} ligger i kön och skickas vid nästa försök: {'; '.join(result['errors'])}"
                 if lang == "sv" else
                 f"the reminder to {code} is queued and will be tried again: {'; '.join(result['errors'])}")
-    return redirect(back + "#paminnelser", text[:200])
+    # the notice before the fragment, so that the page shows it and scrolls to the section
+    return Redirect(path=f"{back}?ok={quote(text[:200])}#paminnelser", status_code=303)
 
 
 @get("/utskick", name="ui.outbox")
@@ -75,8 +80,7 @@ async def retry_message(request: Request, message_id: FromPath[int]) -> Response
     principal = need(request, Action.REMINDER_SEND)
     lang = lang_of(request)
     if not 1 <= message_id <= MAX_ID:
-        return render(request, "reminders/refused.html", status=404, back="/utskick",
-                      message="Meddelandet finns inte." if lang == "sv" else "No such message.")
+        raise NotFound(Text("Meddelandet finns inte", "No such message"))
     try:
         result = await mailer.retry(message_id, actor=principal)
     except AppError as exc:

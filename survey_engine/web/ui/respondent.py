@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from survey_engine.services.policy import Action, Principal, decide
+from survey_engine.services import indicators as indicators_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
@@ -103,7 +104,7 @@ async def response_start(request: Request, response_id: FromPath[int]) -> Respon
 
 def _area_context(request: Request, principal: Principal, state, rnd, q, area, *, raw=None, comments=None,
                   evidence=None, errors=None, theirs=None, message=None, message_kind="info",
-                  revision=None, parsed=None) -> dict[str, Any]:
+                  revision=None, parsed=None, measured=None) -> dict[str, Any]:
     lang = lang_of(request)
     values = responses_service.values_of(state)
     shown_values = dict(values)
@@ -140,7 +141,9 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "show_if": sv.condition_json(question.show_if),
             "error": (errors or {}).get(question.id),
             "theirs": (theirs or {}).get(question.id),
+            **_changed_by(saved, principal),
             "max_length": question.max_length or 4000,
+            "measured": (measured or {}).get(question.id),
         })
     index = [a.id for a in q.areas].index(area.id)
     others = {qq.id: v for qq in q.questions() if qq.area != area.id
@@ -162,7 +165,41 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
         "message": message, "message_kind": message_kind,
         "title_q": sv.text(q.title, lang, q),
         "field": sv.field, "NONE": sv.NONE_OF_THESE,
+        "has_measured": any(item["measured"] for item in questions),
     }
+
+
+def _changed_by(saved: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """"Ändrad av X": who else last changed a question (not the reader, not the pre-fill)."""
+    by = saved.get("updated_by") or ""
+    if not by or by in (principal.username, responses_service.PREFILL_ACTOR):
+        return {"changed_by": None, "changed_at": None}
+    return {"changed_by": by, "changed_at": clock(saved["updated_at"])}
+
+
+def _changed_since(q, area, state: dict[str, Any], principal: Principal, revision: int) -> dict[str, Any]:
+    """Questions of the area that someone else changed after `revision` (the merge kept
+    their values): the page puts them into its form, so that its next autosave does
+    not send back what it had before, and shows who changed them."""
+    out = {}
+    for question in area.questions:
+        saved = state["answers"].get(question.id)
+        if not saved or (saved.get("revision") or 0) <= revision:
+            continue
+        note = _changed_by(saved, principal)
+        if note["changed_by"] is None:
+            continue
+        out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved["value"],
+                            "input": sv.input_value(question, saved["value"]), "comment": saved.get("comment") or "",
+                            "evidence": saved.get("evidence") or "", "by": note["changed_by"], "at": note["changed_at"]}
+    return out
+
+
+async def _measured(q, state) -> dict[str, str]:
+    """question id -> "source, period" for the number questions that an indicator
+    links to and that have a measured value for the unit (docs/indicators.md §2.3)."""
+    found = await indicators_service.measured_answers(q, state["unit"])
+    return {qid: f"{m['period']}, {m['indicator']}" for qid, m in found.items()}
 
 
 def _find_area(q, area_id: str):
@@ -182,8 +219,9 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     message = None
     if saved:
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
+    measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
-                                                         message=message, message_kind="ok"))
+                                                         message=message, message_kind="ok", measured=measured))
 
 
 def _wants_json(request: Request) -> bool:
@@ -211,15 +249,25 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                             message_kind=kind, revision=new_revision if new_revision is not None else revision)
         return render(request, "area.html", status=status, **ctx)
 
-    if errors:
-        if as_json:
-            return Response({"message": T("Rätta de markerade frågorna.", "Correct the marked questions."),
-                             "errors": errors}, status_code=422)
-        return page(422, T("Svaren sparades inte: rätta de markerade frågorna.",
-                           "The answers were not saved: correct the marked questions."))
+    # One invalid answer never blocks the rest of the area (issue 13): the questions
+    # that cannot be read or that the service refuses are left out of the save and
+    # shown at the question; everything else is saved.
+    def without(qids) -> tuple[dict, dict, dict]:
+        return ({k: v for k, v in answers.items() if k not in qids}, comments, evidence)
+
+    new_state = None
     try:
-        new_state = await responses_service.save_answers(
-            response_id, revision, answers, comments, evidence, actor=principal)
+        to_save = without(errors)
+        try:
+            new_state = await responses_service.save_answers(response_id, revision, *to_save, actor=principal)
+        except Invalid as exc:
+            refused = {err.get("question") for err in exc.errors if err.get("question")}
+            if not refused or refused - set(answers):
+                raise
+            for err in exc.errors:
+                message = err.get("message", "")
+                errors[err["question"]] = message.partition(" / ")[2 if lang == "en" else 0] if " / " in message else message
+            new_state = await responses_service.save_answers(response_id, revision, *without(errors), actor=principal)
     except Conflict as exc:
         current_state = exc.extra.get("current")
         if not current_state:
@@ -227,9 +275,11 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                 return Response({"message": service_message(exc, lang)}, status_code=409)
             return page(409, service_message(exc, lang))
         theirs = {}
+        # Per-question merge: exactly the questions of this save that someone else changed.
+        conflicting = {c["question"] for c in exc.extra.get("conflicts") or []}
         for question in area.questions:
             theirs_value = current_state["answers"].get(question.id, {}).get("value")
-            if theirs_value != answers.get(question.id):
+            if (question.id in conflicting if conflicting else theirs_value != answers.get(question.id)):
                 theirs[question.id] = sv.display_value(q, question, theirs_value, lang)
         message = T(
             "Någon annan har sparat ändringar i det här svaret sedan du öppnade sidan. Dina ändringar finns kvar "
@@ -265,6 +315,19 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             return Response({"message": service_message(exc, lang)}, status_code=423)
         return page(423, service_message(exc, lang))
 
+    if errors:
+        texts = {question.id: sv.text(question.text, lang, q) for question in area.questions}
+        message = T(f"{len(errors)} svar kunde inte sparas; övriga svar i området är sparade.",
+                    f"{len(errors)} answers could not be saved; the other answers of the area are saved.")
+        if as_json:
+            result = _score(q, responses_service.values_of(new_state))
+            return Response({
+                "message": message, "revision": new_state["revision"], "saved_at": clock(new_state["updated_at"]),
+                "errors": errors, "questions": {qid: texts.get(qid, qid) for qid in errors},
+                "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
+                "changed": _changed_since(q, area, new_state, principal, revision),
+            }, status_code=422)
+        return page(422, message, new_revision=new_state["revision"], state_=new_state)
     if as_json:
         result = _score(q, responses_service.values_of(new_state))
         return Response({
@@ -272,7 +335,19 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             "saved_at": clock(new_state["updated_at"]),
             "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state["updated_at"]),
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
+            "changed": _changed_since(q, area, new_state, principal, revision),
         }, status_code=200)
+    wanted = form_text(form, "measured")[:200]
+    if wanted:  # "Hämta uppmätt värde": the form is saved first, so nothing typed is lost
+        try:
+            await responses_service.fill_measured_value(response_id, wanted, actor=principal,
+                                                        revision=new_state["revision"])
+        except (Conflict, Invalid, Locked, NotFound) as exc:
+            return page(exc.status_code, service_message(exc, lang), state_=new_state,
+                        new_revision=new_state["revision"])
+        return redirect(f"/svar/{response_id}/omrade/{area.id}",
+                        T("uppmätt värde hämtat; ändra det om det inte stämmer",
+                          "measured value fetched; change it if it is not right"))
     go = form_text(form, "go")
     if go == "summary":
         return redirect(f"/svar/{response_id}/sammanfattning")

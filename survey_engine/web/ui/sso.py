@@ -36,7 +36,7 @@ async def sso_callback(request: Request) -> Response:
     q = request.query_params
     try:
         done = await oidc.complete(q.get("state", ""), q.get("code", ""), request.cookies.get(SSO_COOKIE, ""),
-                                   error=q.get("error", ""))
+                                   error=q.get("error", ""), iss=q.get("iss", ""))
     except (SsoFailed, SsoUnavailable) as exc:
         return _failure(request, exc)
     auth_web.start_session(request, done.principal)

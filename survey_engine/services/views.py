@@ -1,0 +1,59 @@
+"""Typed results of the services (issue 12, item 4): what a use case returns, as frozen
+dataclasses, so callers read attributes instead of indexing dicts by strings. The API
+schemas (web/api/schemas.py) validate from them with `from_attributes=True`; the JSON
+shapes stay as they were.
+
+Moved here one use case at a time; the response state itself (`services/responses.py`,
+the save path) is still a dict."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The scores stored when a response was submitted (its latest submission)."""
+
+    revision: int
+    engine_version: str
+    questionnaire_hash: str
+    created_at: dt.datetime
+    created_by: str
+    scores: dict[str, Any]  # ScoreResult.to_dict()
+
+
+@dataclass(frozen=True)
+class LiveScores:
+    """The engine's result on a response's current answers."""
+
+    response_id: int
+    revision: int
+    engine_version: str
+    scores: dict[str, Any]  # ScoreResult.to_dict()
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One change to one answer (a row of the answer history)."""
+
+    question: str
+    revision: int
+    old_value: Any
+    new_value: Any
+    old_comment: str
+    new_comment: str
+    old_evidence: str
+    new_evidence: str
+    actor: str  # who; "prefill" for answers carried over from the previous round
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    """A response as an answers file (docs/questionnaire-format.md)."""
+
+    questionnaire: str
+    version: str
+    answers: dict[str, Any]

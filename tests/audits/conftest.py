@@ -1,0 +1,40 @@
+"""Audits, recommendations and the follow-up statement (issue 16): the plan tests'
+small questionnaire and rounds serve here too."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plans"))
+sys.path.insert(0, str(Path(__file__).parent))
+
+import itertools  # noqa: E402
+
+import pytest  # noqa: E402
+
+_names = itertools.count(1)
+
+
+@pytest.fixture
+async def client_as(db):
+    """`await client_as("planner")` -> an AsyncTestClient with that user's bearer token."""
+    from litestar.testing import AsyncTestClient
+
+    from survey_engine.services import tokens
+    from survey_engine.services import users as auth_service
+    from survey_engine.services.policy import Role
+    from survey_engine.web import create_app
+
+    opened = []
+
+    async def make(role, units=()):
+        name = f"a-{Role(role).value}-{next(_names)}"
+        await auth_service.create_user("tests", name, role, units=units)
+        token, _ = await tokens.create_token("tests", name, "tests")
+        c = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
+        await c.__aenter__()
+        c.headers["Authorization"] = f"Bearer {token}"
+        opened.append(c)
+        return c
+
+    yield make
+    for c in opened:
+        await c.__aexit__(None, None, None)
