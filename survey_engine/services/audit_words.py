@@ -51,6 +51,18 @@ EVENTS: dict[str, Text] = {
     "indicator.import": Text("Indikatorvärden importerade", "Indicator values imported"),
     "indicator.import.rejected": Text("Import av indikatorvärden avvisad", "Indicator import rejected"),
     "indicator.act": Text("Åtgärd tillagd från indikator", "Action added from an indicator"),
+    "login.success": Text("Inloggning", "Login"),
+    "user.logout_everywhere": Text("Utloggad överallt", "Logged out everywhere"),
+    "user.mfa_enabled": Text("Tvåstegsverifiering påslagen", "Two-step verification enabled"),
+    "user.mfa_disabled": Text("Tvåstegsverifiering avslagen", "Two-step verification disabled"),
+    "user.mfa_reset": Text("Tvåstegsverifiering återställd", "Two-step verification reset"),
+    "audit.export": Text("Granskningsloggen exporterad", "Audit log exported"),
+    "audit.import": Text("Revisionsrapport importerad", "Audit report imported"),
+    "audit.recommendation.update": Text("Revisionsrekommendation ändrad", "Audit recommendation changed"),
+    "audit.action.link": Text("Åtgärd kopplad till rekommendation", "Action linked to a recommendation"),
+    "audit.action.unlink": Text("Åtgärd bortkopplad från rekommendation", "Action unlinked from a recommendation"),
+    "export.round": Text("Omgång exporterad", "Round exported"),
+    "retention.prune": Text("Gamla uppgifter gallrade", "Old data pruned"),
 }
 
 GROUPS: dict[str, Text] = {
@@ -64,6 +76,9 @@ GROUPS: dict[str, Text] = {
     "plan.": Text("Handlingsplaner", "Improvement plans"),
     "reminder.": Text("Påminnelser", "Reminders"),
     "indicator.": Text("Indikatorer", "Indicators"),
+    "audit.": Text("Granskningslogg och revisionsrapporter", "Audit log and audit reports"),
+    "export.": Text("Exporter", "Exports"),
+    "retention.": Text("Gallring", "Retention"),
 }
 
 OBJECTS: dict[str, Text] = {
