@@ -240,7 +240,10 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     try:
         revision = int(form_text(form, "revision"))
     except ValueError:
-        revision = state["revision"]
+        # No revision: the save cannot prove it saw the current answers, so it goes
+        # through the conflict check as a stale copy (issue 14, finding 11: it used to
+        # overwrite without one). The page's form always sends it.
+        revision = 0
     as_json = _wants_json(request)
 
     def page(status: int, message: str, kind: str = "error", theirs=None, new_revision=None, state_=None):
