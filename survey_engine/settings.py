@@ -70,8 +70,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "DB_POOL_MIN": "PostgreSQL: connections each worker opens at start (default 1)",
     "DB_POOL_MAX": "PostgreSQL: most connections per worker (default 10); keep "
     "WEB_WORKERS x DB_POOL_MAX below the server's max_connections",
-    "FORWARDED_ALLOW_IPS": "addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
-    "trusted (default 127.0.0.1; * only when the proxy is the sole way in)",
+    "TRUSTED_PROXIES": "comma-separated addresses or networks (CIDR) of the reverse proxies whose "
+    "X-Forwarded-For/-Proto headers are believed; default none: the headers are ignored, so no local "
+    "process can choose the address that login throttling counts",
     "SECURE_COOKIES": "true (default): session cookies only over HTTPS; false for plain-HTTP tests",
     "SURVEY_ENGINE_CSRF_SECRET": "secret of the HTML forms' CSRF tokens; set one random value (32+ characters) "
     "shared by every process, or a form served by one worker is refused by another",
@@ -142,8 +143,28 @@ class ServerSettings:
     log_level: str = "info"
     pool_min: int = 1
     pool_max: int = 10
-    forwarded_allow_ips: str = "127.0.0.1"
+    trusted_proxies: tuple[str, ...] = ()
     secure_cookies: bool = True
+
+
+def trusted_proxies(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    """TRUSTED_PROXIES (docs/security.md, "Login throttling"): each entry an IP address
+    or network; empty means no proxy is trusted (the default since issue 14)."""
+    import ipaddress
+
+    env = os.environ if environ is None else environ
+    out = []
+    for part in env.get("TRUSTED_PROXIES", "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise SettingsError(f"TRUSTED_PROXIES: {part!r} är ingen IP-adress eller nätverk / "
+                                "is not an IP address or network") from None
+        out.append(part)
+    return tuple(out)
 
 
 def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
@@ -160,7 +181,7 @@ def server_settings(environ: dict[str, str] | None = None) -> ServerSettings:
         log_level=_choice_env(env, "LOG_LEVEL", "info", LOG_LEVELS),
         pool_min=pool_min,
         pool_max=pool_max,
-        forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1",
+        trusted_proxies=trusted_proxies(env),
         secure_cookies=_bool_env(env, "SECURE_COOKIES", True),
     )
 

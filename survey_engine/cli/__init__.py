@@ -19,9 +19,9 @@ COMMAND_MODULES = [
     "reports",
     "ops",
     "plans",
+    "security",  # after "db": adds `db prune`
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
-    "security",  # after "db": adds `db prune`
     "sso",
 ]
 

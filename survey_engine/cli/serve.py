@@ -62,7 +62,9 @@ def serve_app(host: str, port: int, workers: int = 1, log_level: str | None = No
         os.environ["SURVEY_ENGINE_CSRF_SECRET"] = secrets.token_urlsafe(32)
     uvicorn.run("survey_engine.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=level, log_config=log_config(settings.log_format, level),
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                # Forwarded headers only from TRUSTED_PROXIES; none trusted by default.
+                proxy_headers=bool(settings.trusted_proxies),
+                forwarded_allow_ips=",".join(settings.trusted_proxies) or None)
 
 
 @click.command("serve")

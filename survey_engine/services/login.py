@@ -1,4 +1,8 @@
-"""Password login with throttling per account and per address (docs/security.md)."""
+"""Password login with throttling per account-and-address pair and per address (docs/security.md).
+
+Failures lock the pair (this username from this address), not the account: an attacker
+guessing from one address cannot lock the owner out of their own (issue 14, finding 9).
+A global limit per address stops one address from trying many usernames."""
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +21,7 @@ from survey_engine.text import Text
 WINDOW = dt.timedelta(minutes=15)
 ACCOUNT_FAILURES_BEFORE_LOCK = 5
 LOCK_FOR = dt.timedelta(minutes=15)
-ADDRESS_FAILURES_LIMIT = 20
+ADDRESS_FAILURES_LIMIT = 50
 # Attempts that count as failures for throttling. Attempts refused because the address
 # was already blocked are recorded but not counted, so that a blocked address is let in
 # again once its earlier failures age out of the window.
@@ -49,27 +53,38 @@ async def _address_retry_after(address: str, now: dt.datetime) -> int:
     return max(1, int((rows[-1]["at"] + WINDOW - now).total_seconds()) + 1)
 
 
-async def _recent_unknown_user_failures(name: str, now: dt.datetime) -> list[dict]:
-    return (
-        await LoginAttempt.select(LoginAttempt.at)
-        .where(
-            (LoginAttempt.username == name)
-            & (LoginAttempt.reason == "unknown_user")
-            & (LoginAttempt.at > now - WINDOW)
-        )
-        .order_by(LoginAttempt.at, ascending=False)
-        .limit(ACCOUNT_FAILURES_BEFORE_LOCK)
+async def _pair_failures(name: str, address: str | None, since: dt.datetime) -> list[dict]:
+    """The latest counted failures (at most ACCOUNT_FAILURES_BEFORE_LOCK) of this
+    username from this address after `since`."""
+    where = (
+        (LoginAttempt.username == name)
+        & LoginAttempt.reason.is_in(["password", "unknown_user"])
+        & (LoginAttempt.at > since)
+    )
+    where = where & ((LoginAttempt.address == address) if address else LoginAttempt.address.is_null())
+    return await (
+        LoginAttempt.select(LoginAttempt.at).where(where)
+        .order_by(LoginAttempt.at, ascending=False).limit(ACCOUNT_FAILURES_BEFORE_LOCK)
     )
 
 
-async def _unknown_user_retry_after(name: str, now: dt.datetime) -> int:
-    """For a username that does not exist: seconds until it is "unlocked" again, the way
-    a real account would be (approximately: until its fifth-latest failure leaves the
-    window); 0 when not "locked"."""
-    rows = await _recent_unknown_user_failures(name, now)
+async def _pair_retry_after(name: str, address: str | None, since: dt.datetime, now: dt.datetime) -> int:
+    """Seconds until this username may be tried again from this address (until the
+    fifth-latest failure leaves the window); 0 when the pair is not locked. Unknown
+    usernames "lock" the same way, so locking tells nothing about who exists."""
+    rows = await _pair_failures(name, address, since)
     if len(rows) < ACCOUNT_FAILURES_BEFORE_LOCK:
         return 0
     return max(1, int((rows[-1]["at"] + WINDOW - now).total_seconds()) + 1)
+
+
+def _count_since(row: dict, now: dt.datetime) -> dt.datetime:
+    """Failures count from the window's start, the last success, or the end of the last
+    lock / an unlock (`locked_until` in the past), whichever is latest."""
+    bounds = [now - WINDOW, row["last_login_at"]]
+    if row["locked_until"] is not None and row["locked_until"] <= now:
+        bounds.append(row["locked_until"])
+    return max(t for t in bounds if t is not None)
 
 
 async def authenticate(username: str, password: str, address: str | None = None) -> Principal:
@@ -100,7 +115,7 @@ async def authenticate(username: str, password: str, address: str | None = None)
         # An unknown username behaves like a known one with a wrong password: it costs a
         # password check (timing), and it "locks" after as many failures (otherwise
         # locking would tell which usernames exist).
-        retry = await _unknown_user_retry_after(name, now)
+        retry = await _pair_retry_after(name, address, now - WINDOW, now)
         if retry:
             async with writing():
                 await _record_attempt(name, address, False, "locked", now)
@@ -109,15 +124,16 @@ async def authenticate(username: str, password: str, address: str | None = None)
         async with writing():
             await _record_attempt(name, address, False, "unknown_user", now)
             await audit.record(name or "-", "login.failed", "user", name, details={"reason": "unknown_user", "address": address})
-            failures = await _recent_unknown_user_failures(name, now)
+            failures = await _pair_failures(name, address, now - WINDOW)
         if len(failures) >= ACCOUNT_FAILURES_BEFORE_LOCK:
             raise LoginThrottled(int(LOCK_FOR.total_seconds()))
         raise InvalidCredentials()
 
-    if row["locked_until"] is not None and row["locked_until"] > now:
+    retry = await _pair_retry_after(name, address, _count_since(row, now), now)
+    if retry:
         async with writing():
             await _record_attempt(name, address, False, "locked", now)
-        raise LoginThrottled(int((row["locked_until"] - now).total_seconds()) + 1)
+        raise LoginThrottled(retry)
 
     if not row["password_hash"]:
         # A token-only account: one argon2 verification, as for a wrong password.
@@ -132,32 +148,23 @@ async def authenticate(username: str, password: str, address: str | None = None)
             # COMMITTED); the row lock queues them. SQLite writers are serialised anyway.
             fresh = await _lock_user_row(row["id"])
             await _record_attempt(name, address, False, "password", now)
-            if fresh["locked_until"] is not None and fresh["locked_until"] > now:
-                failures = ACCOUNT_FAILURES_BEFORE_LOCK  # locked meanwhile by a parallel attempt
-                locked_until = fresh["locked_until"]
-            else:
-                # Failures since the window began, the last success and the end of the last lock.
-                since = max(t for t in (now - WINDOW, fresh["last_login_at"], fresh["locked_until"]) if t is not None)
-                failures = await LoginAttempt.count().where(
-                    (LoginAttempt.username == name)
-                    & (LoginAttempt.success == False)  # noqa: E712
-                    & (LoginAttempt.reason == "password")
-                    & (LoginAttempt.at > since)
+            failures = len(await _pair_failures(name, address, _count_since(fresh, now)))
+            details = {"reason": "password", "address": address, "failures": failures}
+            await audit.record(name, "login.failed", "user", name, details=details)
+            locked_until = None
+            values: dict = {User.failed_logins: failures}
+            if failures >= ACCOUNT_FAILURES_BEFORE_LOCK:
+                # The pair is locked; locked_until on the user only shows when (the
+                # attempts decide, for this address alone).
+                locked_until = now + LOCK_FOR
+                values[User.locked_until] = locked_until
+                await audit.record(
+                    name, "login.locked", "user", name,
+                    details={"address": address, "until": locked_until.isoformat(), "failures": failures},
                 )
-                details = {"reason": "password", "address": address, "failures": failures}
-                await audit.record(name, "login.failed", "user", name, details=details)
-                locked_until = None
-                if failures >= ACCOUNT_FAILURES_BEFORE_LOCK:
-                    locked_until = now + LOCK_FOR
-                    await audit.record(
-                        name, "login.locked", "user", name,
-                        details={"address": address, "until": locked_until.isoformat(), "failures": failures},
-                    )
-                await User.update({User.failed_logins: failures, User.locked_until: locked_until}).where(
-                    User.id == row["id"]
-                )
+            await User.update(values).where(User.id == row["id"])
         if locked_until is not None:
-            raise LoginThrottled(int((locked_until - now).total_seconds()))
+            raise LoginThrottled(int(LOCK_FOR.total_seconds()))
         raise InvalidCredentials()
 
     if not row["active"]:
@@ -174,8 +181,9 @@ async def authenticate(username: str, password: str, address: str | None = None)
         values[User.password_hash] = await asyncio.to_thread(passwords.hash_password, password)
     async with writing():
         fresh = await _lock_user_row(row["id"])
-        # A parallel failure may have locked the account while this password was checked.
-        locked_until = fresh["locked_until"] if fresh["locked_until"] and fresh["locked_until"] > now else None
+        # A parallel failure from this address may have locked the pair meanwhile.
+        retry = await _pair_retry_after(name, address, _count_since(fresh, now), now)
+        locked_until = now + dt.timedelta(seconds=retry) if retry else None
         if locked_until is not None:
             await _record_attempt(name, address, False, "locked", now)
         else:
@@ -183,7 +191,7 @@ async def authenticate(username: str, password: str, address: str | None = None)
             await User.update(values).where(User.id == row["id"])
             await audit.record(name, "login.success", "user", name, details={"address": address})
     if locked_until is not None:
-        raise LoginThrottled(int((locked_until - now).total_seconds()) + 1)
+        raise LoginThrottled(retry)
     return Principal(name, Role(row["role"]), frozenset(await _units_of(row["id"])), "session", row["id"])
 
 

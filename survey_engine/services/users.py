@@ -328,7 +328,9 @@ async def set_password(actor: Principal | str, username: str, password: str) -> 
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     async with writing():
         await User.update(
-            {User.password_hash: password_hash, User.failed_logins: 0, User.locked_until: None, User.updated_at: clock.now()}
+            # locked_until = now: failures before this moment no longer count (services/login.py)
+            {User.password_hash: password_hash, User.failed_logins: 0, User.locked_until: clock.now(),
+             User.updated_at: clock.now()}
         ).where(User.id == row["id"])
         # Whoever knew the old password may hold a session or have made a token: both end.
         ended = await _end_credentials(row["id"], tokens=True)
@@ -372,7 +374,7 @@ async def unlock_user(actor: Principal | str, username: str) -> UserInfo:
     _authorize_user_manage(actor)
     async with writing():
         row = await _user_row(username)
-        await User.update({User.failed_logins: 0, User.locked_until: None, User.updated_at: clock.now()}).where(
+        await User.update({User.failed_logins: 0, User.locked_until: clock.now(), User.updated_at: clock.now()}).where(
             User.id == row["id"]
         )
         await audit.record(actor, "user.unlock", "user", row["username"])

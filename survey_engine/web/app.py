@@ -14,8 +14,9 @@ from survey_engine.web.api import API_PREFIX, api_router
 from survey_engine.web import security as auth_web
 from survey_engine.web.api.errors import EXCEPTION_HANDLERS
 from survey_engine.web.health import health_router
-from survey_engine.web import ui
+from survey_engine.web import api_docs, ui
 from survey_engine.web.limits import BoundedRequest
+from survey_engine.web.headers import add_security_headers
 from survey_engine.store.db import engine
 from survey_engine.settings import oidc_settings, server_settings
 
@@ -103,6 +104,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         # checks the CSRF header of API changes made with a session cookie.
         stores=auth_web.session_stores(),
         middleware=[auth_web.session_config(secure=secure_cookies).middleware, auth_web.PrincipalMiddleware()],
+        before_send=[add_security_headers],  # every response (web/headers.py)
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         request_class=BoundedRequest,  # JSON nesting bounded (web/limits.py)
@@ -110,6 +112,7 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
         on_startup=[_start_pool, _start_pruning] if db_pool else [],
         on_shutdown=[_stop_pruning, _close_pool] if db_pool else [],
         openapi_config=OpenAPIConfig(
+            render_plugins=api_docs.render_plugins(),  # no third-party CDN (web/api_docs.py)
             title="survey-engine API",
             version=__version__,
             description="Omgångar, svar och poäng för självskattning av cybersäkerhet / rounds, responses "
