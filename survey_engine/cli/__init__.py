@@ -20,9 +20,9 @@ COMMAND_MODULES = [
     "ops",
     "plans",
     "audits",  # after "reports": adds `report statement` to that group
+    "security",  # after "db": adds `db prune`
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
-    "security",  # after "db": adds `db prune`
     "sso",
 ]
 

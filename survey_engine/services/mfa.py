@@ -47,12 +47,12 @@ async def start_enrolment(user_id: int, username: str) -> tuple[str, str]:
     now = clock.now()
     row = await TotpSecret.select().where(TotpSecret.user == user_id).first()
     if row is not None and row["created_at"] > now - ENROLMENT_LIFETIME:
-        secret = row["secret"]
+        secret = row["seed"]
     else:
         secret = pyotp.random_base32()
         async with writing():
             await TotpSecret.delete().where(TotpSecret.user == user_id)
-            await TotpSecret.insert(TotpSecret(user=user_id, secret=secret, created_at=now))
+            await TotpSecret.insert(TotpSecret(user=user_id, seed=secret, created_at=now))
     return secret, pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER_NAME)
 
 
@@ -75,7 +75,7 @@ async def _check(user_id: int, code: str, confirmed: bool) -> bool:
         now = clock.now()
         if row["locked_until"] is not None and row["locked_until"] > now:
             raise LoginThrottled(int((row["locked_until"] - now).total_seconds()) + 1)
-        totp = pyotp.TOTP(row["secret"])
+        totp = pyotp.TOTP(row["seed"])
         current = totp.timecode(now)
         if code.isdigit() and len(code) == 6:
             for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):

@@ -11,7 +11,7 @@ class TotpSecret(Table, tablename="auth_totp"):
     from their app; only a confirmed secret is asked for at login."""
 
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True, index=True)
-    secret = Varchar(length=64, secret=True)  # base32
+    seed = Varchar(length=64, secret=True)  # the shared TOTP key, base32
     created_at = Timestamptz()
     confirmed_at = Timestamptz(null=True, default=None)
     # The 30-second step of the last accepted code: a code is accepted once.

@@ -53,10 +53,6 @@ class AuthController(Controller):
           "this session. Repeated failures lock the account or the address for a while (429 with Retry-After).",
           status_code=HTTP_200_OK, responses=errors(415, 422, 429), opt={"public": True}, security=[{}])
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> LoginOut:
-        if not oidc_settings().local_login:
-            raise PermissionDenied(Text(
-                "Inloggning med lösenord är avstängd här; logga in med organisationens konto (/api/v1/auth/sso/start).",
-                "Password login is turned off here; use single sign-on (/api/v1/auth/sso/start)."))
         # Login CSRF (issue 14, finding 7): a cross-site form can post text/plain that
         # parses as JSON, and log the victim's browser into the attacker's account. Only
         # application/json (which a cross-site page cannot send without CORS) from this
@@ -68,6 +64,10 @@ class AuthController(Controller):
         if auth_web.cross_site(request):
             raise PermissionDeniedException(detail="Inloggning från en annan webbplats nekas / "
                                             "a login from another site is refused")
+        if not oidc_settings().local_login:
+            raise PermissionDenied(Text(
+                "Inloggning med lösenord är avstängd här; logga in med organisationens konto (/api/v1/auth/sso/start).",
+                "Password login is turned off here; use single sign-on (/api/v1/auth/sso/start)."))
         if "\x00" in data.username:  # no username has one; answer like any wrong login
             raise InvalidCredentials()
         # Behind a proxy, uvicorn's --forwarded-allow-ips already puts the real client here.

@@ -24,7 +24,7 @@ class User(Table, tablename="auth_user", schema=None):
     )
 
 
-ID = "2026-12-02T02:50:50:220735"
+ID = "2026-12-02T03:51:22:845460"
 VERSION = "1.38.0"
 DESCRIPTION = "True"
 
@@ -65,8 +65,8 @@ async def forwards():
     manager.add_column(
         table_class_name="TotpSecret",
         tablename="auth_totp",
-        column_name="secret",
-        db_column_name="secret",
+        column_name="seed",
+        db_column_name="seed",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
