@@ -34,4 +34,4 @@ async def test_demo_has_the_indicator_story(db, questionnaires_dir):
     rounds = await overview.round_overview(2, actor=ADMIN)
     sk = next(u for u in rounds["units"] if u["unit"] == "SK")
     history, _ = await responses.answer_history(sk["response_id"], "utb-andel", actor=ADMIN)
-    assert history and history[0]["actor"].startswith("indikator:utbildning-grund@")
+    assert history and history[0].actor.startswith("indikator:utbildning-grund@")

@@ -91,7 +91,7 @@ async def test_measured_value_prefills_a_started_response(browser, site):
     state, _ = await responses.start_response(site.round_id, "kultur", actor=admin)
     assert state["answers"]["utbildade"]["value"] == 85.5
     history, _ = await responses.answer_history(state["id"], "utbildade", actor=admin)
-    assert history[0]["actor"] == "indikator:kurs@2026-02"
+    assert history[0].actor == "indikator:kurs@2026-02"
     # a newer figure arrives (prepared before the browser: with PostgreSQL the app owns the pool)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nkultur,2026-03,180,200\n",
                                          actor=admin)
