@@ -22,6 +22,7 @@ import hashlib
 import time
 from typing import Awaitable, Callable
 
+from survey_engine import clock
 from survey_engine.services.policy import Principal
 from survey_engine.settings import principal_cache_seconds
 
@@ -70,5 +71,8 @@ async def for_session(user_id: int, since: dt.datetime | None) -> Principal | No
     must then end). Sessions of one user begun at different times are cached apart."""
     from survey_engine.services import users  # circular at the top, as above
 
+    # The absolute lifetime needs no database: checked on every request, cached or not.
+    if not users.session_is_current(since, None, clock.now()):
+        return None
     key = ("session", f"{user_id}@{since.isoformat() if since else '-'}")
     return await _cached(key, lambda: users.load_principal(user_id, via="session", since=since))

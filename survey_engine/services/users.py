@@ -348,6 +348,7 @@ async def _end_credentials(user_id: int, *, tokens: bool) -> int:
     many tokens were revoked. Call inside the transaction of the change."""
     now = clock.now()
     await User.update({User.credentials_changed_at: now}).where(User.id == user_id)
+    principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
     if not tokens:
         return 0
     active = (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
