@@ -46,16 +46,32 @@ def event_row(actor: Principal | str, action: str, object_type: str, object_id: 
     return row
 
 
-_INSERT = ("INSERT INTO auth_audit_event (at, actor, action, object_type, object_id, unit, details) "
-           "VALUES ({}, {}, {}, {}, {}, {}, {})")
+_INSERT = ("INSERT INTO auth_audit_event (at, actor, action, object_type, object_id, unit, details, prev_hash, hash) "
+           "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})")
+# Run inside the writing transaction just before `insert_statement`: takes the chain's
+# turn (PostgreSQL: the advisory lock `record` takes; SQLite serialises writers) and
+# reads the hash the new event chains to.
+CHAIN_HEAD_SQL = "SELECT hash FROM auth_audit_event ORDER BY id DESC LIMIT 1"
+
+
+def chain_head_statements(postgres: bool) -> list[tuple[str, tuple]]:
+    """Statements for store.sql.batch whose last result is the chain's head (zero or
+    one row with `hash`)."""
+    lock = [(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})", ())] if postgres else []
+    return [*lock, (CHAIN_HEAD_SQL, ())]
 
 
 def insert_statement(actor: Principal | str, action: str, object_type: str, object_id: Any,
-                     unit: str | None = None, details: dict[str, Any] | None = None) -> tuple[str, tuple]:
-    """(SQL, parameters) appending the event, for store.sql.batch: the autosave writes
-    its changes and their audit event in one round trip (issue 15). Same row as `record`."""
+                     unit: str | None = None, details: dict[str, Any] | None = None,
+                     *, prev_hash: str) -> tuple[str, tuple]:
+    """(SQL, parameters) appending the event chained to `prev_hash` (from
+    `chain_head_statements`), for store.sql.batch: the autosave writes its changes and
+    their audit event in one round trip (issue 15). Same row and hash as `record`."""
     row = event_row(actor, action, object_type, object_id, unit, details)
-    return _INSERT, (row.at, row.actor, row.action, row.object_type, row.object_id, row.unit, row.details)
+    digest = event_hash(prev_hash, row.at, row.actor, row.action, row.object_type, row.object_id,
+                        row.unit, row.details)
+    return _INSERT, (row.at, row.actor, row.action, row.object_type, row.object_id, row.unit, row.details,
+                     prev_hash, digest)
 
 
 async def record(

@@ -427,12 +427,15 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
             t = clock.now()
             # one round trip: the revision bump, the answers, their history, the audit row
             statements, changed = _change_statements(response_id, revision, existing, changes, who, q, t)
+            # the audit chain's head, read at the chain's turn (services/audit.py)
+            head = (await sql.batch(audit.chain_head_statements(sql.is_postgres())))[-1]
+            prev_hash = head[0]["hash"] if head else ""
             await sql.batch([
                 ("UPDATE response SET revision = {}, updated_at = {} WHERE id = {}", (revision, t, response_id)),
                 *statements,
                 audit.insert_statement(actor, audit_action, "response", response_id, unit=row["unit_code"],
                                        details={"revision": revision, "questions": sorted(changes)[:500],
-                                                "replace": replace}),
+                                                "replace": replace}, prev_hash=prev_hash),
             ])
     except _Stale:
         raise await _stale_conflict(response_id, expected) from None
