@@ -157,6 +157,14 @@ class SsoUnavailable(AppError):
     code = "sso_unavailable"
 
 
+class SsoNotConfigured(AppError):
+    """Single sign-on is not set up on this installation: for the client the route does
+    not exist (404), which is not a failure of the server."""
+
+    status_code = 404
+    code = "sso_not_configured"
+
+
 class MfaRequired(AppError):
     """The password was right; the account also needs its one-time code (`totp`)."""
 

@@ -40,7 +40,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from survey_engine import clock
-from survey_engine.errors import SsoFailed, SsoUnavailable
+from survey_engine.errors import SsoFailed, SsoNotConfigured, SsoUnavailable
 from survey_engine.services import audit
 from survey_engine.services.policy import Principal, Role
 from survey_engine.services import users
@@ -192,7 +192,7 @@ async def begin(redirect_uri: str, next_path: str = "/", conf: OidcSettings | No
     """Start a login: store a challenge and give the provider's authorization URL."""
     conf = conf or settings()
     if not conf.enabled:
-        raise SsoUnavailable(Text("Inloggning med organisationens konto är inte inställd här.",
+        raise SsoNotConfigured(Text("Inloggning med organisationens konto är inte inställd här.",
                                   "Single sign-on is not configured here."))
     provider = await _provider(conf)
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -244,7 +244,7 @@ async def complete(state: str, code: str, browser_value: str, error: str = "", i
     must not log someone in, SsoUnavailable (503) when the provider cannot be reached."""
     conf = conf or settings()
     if not conf.enabled:
-        raise SsoUnavailable(Text("Inloggning med organisationens konto är inte inställd här.",
+        raise SsoNotConfigured(Text("Inloggning med organisationens konto är inte inställd här.",
                                   "Single sign-on is not configured here."))
     if not state or len(state) > 200:
         raise _refused("Svaret från inloggningstjänsten saknar giltigt state. Börja om inloggningen.",

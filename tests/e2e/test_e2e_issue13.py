@@ -142,12 +142,14 @@ async def test_saving_one_plan_action_keeps_another_forms_input(browser_page, li
     await page.locator(f"#a{second}-owner").fill("Halvskriven text")  # typed, not saved
     await page.locator(f"#a{first}-owner").fill("IT-chefen")
     await page.locator(f"form[data-plan-action='{first}'] button[type=submit]").click()
-    await page.wait_for_function(f"document.getElementById('a{first}-state').textContent.includes('Sparat')")
+    await page.wait_for_function(  # a function, not an expression: the page's CSP forbids eval
+        "(id) => document.getElementById(id).textContent.includes('Sparat')", arg=f"a{first}-state")
     assert await page.evaluate("window.__sameDocument === true")  # no reload
     assert await page.locator(f"#a{second}-owner").input_value() == "Halvskriven text"
     # the other form got the new revision: saving it now works too
     await page.locator(f"form[data-plan-action='{second}'] button[type=submit]").click()
-    await page.wait_for_function(f"document.getElementById('a{second}-state').textContent.includes('Sparat')")
+    await page.wait_for_function(  # a function, not an expression: the page's CSP forbids eval
+        "(id) => document.getElementById(id).textContent.includes('Sparat')", arg=f"a{second}-state")
     await page.screenshot(path=str(SHOTS / "1280-planerare-plan-sparad.png"), full_page=False)
     from survey_engine.services import plans
     from ui_site import system

@@ -32,6 +32,6 @@ async def test_demo_has_the_indicator_story(db, questionnaires_dir):
     assert phishing["series"][1]["total"]["value"] < phishing["series"][0]["total"]["value"]
     # the 2026 round started from the measured completion
     rounds = await overview.round_overview(2, actor=ADMIN)
-    sk = next(u for u in rounds["units"] if u["unit"] == "SK")
-    history, _ = await responses.answer_history(sk["response_id"], "utb-andel", actor=ADMIN)
+    sk = next(u for u in rounds.units if u.unit == "SK")
+    history, _ = await responses.answer_history(sk.response_id, "utb-andel", actor=ADMIN)
     assert history and history[0].actor.startswith("indikator:utbildning-grund@")

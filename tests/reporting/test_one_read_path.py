@@ -94,7 +94,9 @@ async def test_pages_reports_and_plans_agree_on_units_and_levels(demo):
     assert scores[0][-2:] == ("Status", "Räknas i stadens siffror")
     for name, code, _, area, level, *_, status, counted in scores[1:]:
         assert level == started[code].result.area(area).level
-        assert counted == (code in submitted) and (status == "submitted") == (code in submitted)
+        # the spreadsheet speaks Swedish (issue 13, item 9): "ja"/"nej", "inskickad"
+        assert counted == ("ja" if code in submitted else "nej")
+        assert (status == "inskickad") == (code in submitted), (code, status)
     # PDF: every started unit in the response table, the drafts with their status
     pdf = (await service.city_report(r26, "pdf", today=TODAY))[0]
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages[:3])

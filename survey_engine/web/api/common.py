@@ -59,6 +59,8 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
         422: "ogiltig indata / invalid input (see `errors`)",
         423: "låst: omgången är stängd eller inte öppen / locked: the round is closed or not open",
         429: "för många försök / too many attempts (see Retry-After)",
+        503: "tjänsten är inte inställd här (t.ex. inloggning via organisationen) / not configured here "
+             "(e.g. single sign-on)",
     }
     return {
         code: ResponseSpec(data_container=ConflictOut if code == 409 else ErrorOut, description=text[code])

@@ -42,7 +42,7 @@ class SsoController(Controller):
     tags = ["auth"]
 
     @post("/start", summary="Start a single sign-on login (sets the flow's short-lived cookie)",
-          status_code=HTTP_200_OK, responses=errors(), opt={"public": True}, security=[{}])
+          status_code=HTTP_200_OK, responses=errors(404, 422, 503), opt={"public": True}, security=[{}])
     async def start(self, request: Request, data: JSONBody[SsoStartIn]) -> Response[SsoStartOut]:
         started = await oidc.begin(callback_url(request), data.next if data.next.startswith("/") else "/")
         return Response(SsoStartOut(authorization_url=started.authorization_url, state=started.state),
@@ -51,7 +51,7 @@ class SsoController(Controller):
     @post("/callback", summary="Finish a single sign-on login with the provider's code and state",
           description="401 with the reason when the state is unknown or used, the ID token's signature, "
           "audience, issuer, nonce or expiry is wrong, or the account may not log in.",
-          status_code=HTTP_200_OK, responses=errors(401), opt={"public": True}, security=[{}])
+          status_code=HTTP_200_OK, responses=errors(401, 404, 422, 503), opt={"public": True}, security=[{}])
     async def callback(self, request: Request, data: JSONBody[SsoCallbackIn]) -> Response[LoginOut]:
         done = await oidc.complete(data.state, data.code, request.cookies.get(SSO_COOKIE, ""), error=data.error,
                                    iss=data.iss)
