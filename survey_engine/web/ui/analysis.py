@@ -26,6 +26,9 @@ from survey_engine.services.units import get_unit
 from survey_engine.services import reports
 from survey_engine.services import level_progress
 from survey_engine.services.units import list_units
+from survey_engine.services import audit
+from survey_engine.web import i18n
+from survey_engine.exports import csv_text, neutralize_cell
 
 
 
@@ -65,11 +68,9 @@ async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any
 SORT_KEYS = ("name", "level", "percent")
 
 
-@get("/analys/omgang/{round_id:int}/jamforelse", name="ui.compare")
-async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
-    from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
-
-    principal = need(request, Action.OVERVIEW_READ)
+async def _compare_table(request: Request, principal: Principal, round_id: int) -> dict[str, Any]:
+    """The comparison table as the page shows it (sorted by `?sort=`): the page and its
+    CSV/Excel downloads are built from this one function, so they hold the same rows."""
     lang = lang_of(request)
     sort = request.query_params.get("sort", "name")[:100]
     rnd, q, rows = await _round_results(principal, round_id)
@@ -95,17 +96,6 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     present.sort(key=sort_value, reverse=descending)
     rows = present + absent
 
-    # The heat map holds the units the city figures count, as the city report's does:
-    # the submitted responses. Drafts stay in the table, marked as drafts.
-    counted = [r for r in rows if not r["draft"]]
-
-    def draw() -> tuple[str, str]:
-        data = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in counted], lang)
-        max_level, names = charts.level_scale(q, lang)
-        chart = charts.heatmap_chart(data, max_level=max_level, lang=lang, level_names=names)
-        return charts.to_svg_fragment(chart, "heat-"), chart.alt_text
-
-    svg, alt = await asyncio.to_thread(draw) if counted else ("", "")
     columns = [{"id": a.id, "title": sv.text(a.title, lang, q)} for a in q.areas]
     table = []
     for r in rows:
@@ -115,9 +105,116 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
                       "progress": level_progress.unit_progress(r["result"], q.max_level),
                       "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
                                 for c in columns]})
-    return render(request, "analysis/compare.html", round=rnd, columns=columns, table=table,
-                  sort_key=key, descending=descending, heat_svg=svg, heat_alt=alt,
-                  counted=len(counted), drafts=len(rows) - len(counted))
+    return {"round": rnd, "q": q, "rows": rows, "columns": columns, "table": table,
+            "sort_key": key, "descending": descending}
+
+
+@get("/analys/omgang/{round_id:int}/jamforelse", name="ui.compare")
+async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
+    from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
+
+    principal = need(request, Action.OVERVIEW_READ)
+    lang = lang_of(request)
+    data = await _compare_table(request, principal, round_id)
+    q, rows = data["q"], data["rows"]
+    # The heat map holds the units the city figures count, as the city report's does:
+    # the submitted responses. Drafts stay in the table, marked as drafts.
+    counted = [r for r in rows if not r["draft"]]
+
+    def draw() -> tuple[str, str]:
+        heat = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in counted], lang)
+        max_level, names = charts.level_scale(q, lang)
+        chart = charts.heatmap_chart(heat, max_level=max_level, lang=lang, level_names=names)
+        return charts.to_svg_fragment(chart, "heat-"), chart.alt_text
+
+    svg, alt = await asyncio.to_thread(draw) if counted else ("", "")
+    return render(request, "analysis/compare.html", round=data["round"], columns=data["columns"], table=data["table"],
+                  sort_key=data["sort_key"], descending=data["descending"], heat_svg=svg, heat_alt=alt,
+                  counted=len(counted), drafts=len(rows) - len(counted),
+                  may_export=principal.can(Action.EXPORT_READ))
+
+
+COMPARE_FORMATS = ("csv", "xlsx")
+
+
+def compare_rows(data: dict[str, Any], lang: str, *, ids: bool) -> tuple[list[str], list[list[Any]]]:
+    """(header, rows) of the comparison table for a download (docs/web-pages.md,
+    "Comparison export"): one row per unit in the page's order, with its level, share
+    towards the next level, overall percent and each area's percent and level; the
+    status and whether the row is a draft. The CSV (`ids=True`) keeps codes and status
+    codes as headers and values; the Excel file has Swedish (or English) headers."""
+    T = lambda sv_, en: sv_ if lang == "sv" else en  # noqa: E731
+    if ids:
+        head = ["unit", "name", "status", "draft", "level", "next_level", "progress", "percent"]
+        for c in data["columns"]:
+            head += [f"{c['id']}.percent", f"{c['id']}.level"]
+    else:
+        head = [T("Förvaltningskod", "Unit code"), T("Förvaltning", "Unit"), T("Status", "Status"),
+                T("Utkast", "Draft"), T("Nivå", "Level"), T("Nästa nivå", "Next level"),
+                T("Andel mot nästa nivå (%)", "Share towards next level (%)"), T("Totalt uppfyllt (%)", "Overall fulfilled (%)")]
+        for c in data["columns"]:
+            head += [f"{c['title']} (%)", f"{c['title']} – {T('nivå', 'level')}"]
+    out = []
+    for r in data["table"]:
+        progress = r["progress"].get("progress")
+        status = r["status"] if ids else i18n.word(r["status"], lang)
+        draft: Any = r["draft"] if ids else (T("Ja", "Yes") if r["draft"] else T("Nej", "No"))
+        row = [r["unit"], r["name"], status, "true" if ids and r["draft"] else ("false" if ids else draft),
+               r["level"], r["progress"].get("next_level"),
+               None if progress is None else round(progress * 100, 1), r["percent"]]
+        for a in r["areas"]:
+            row += [a.get("percent"), a.get("level")]
+        out.append(row)
+    return head, out
+
+
+@get("/analys/omgang/{round_id:int}/jamforelse/{fmt:str}", name="ui.compare.export")
+async def compare_export(request: Request, round_id: FromPath[int], fmt: FromPath[str]) -> Response:
+    """The comparison table as CSV or Excel: the same permission as the city export
+    (overview and export), recorded in the audit log like every report leaving the system."""
+    principal = need(request, Action.OVERVIEW_READ)
+    need(request, Action.EXPORT_READ)
+    if fmt not in COMPARE_FORMATS:
+        raise NotFound(Text(f"Okänt format {fmt}", f"unknown format {fmt}"))
+    lang = lang_of(request)
+    data = await _compare_table(request, principal, round_id)
+    name = f"jamforelse-omgang{round_id}.{fmt}"
+    if fmt == "csv":
+        head, rows = compare_rows(data, lang, ids=True)
+        content: bytes = ("\ufeff" + csv_text(head, rows)).encode("utf-8")
+        media = "text/csv; charset=utf-8"
+    else:
+        head, rows = compare_rows(data, lang, ids=False)
+        content = await asyncio.to_thread(_xlsx, T_sheet(lang), head, rows)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    await audit.record(principal, "report.compare", "round", round_id, details={"format": fmt})
+    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def T_sheet(lang: str) -> str:
+    return "Jämförelse" if lang == "sv" else "Comparison"
+
+
+def _xlsx(title: str, head: list[str], rows: list[list[Any]]) -> bytes:
+    """One sheet, bold frozen header; every text cell neutralised (survey_engine/exports.py)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append([neutralize_cell(h) for h in head])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([v if v is None or isinstance(v, (bool, int, float)) else neutralize_cell(str(v)) for v in row])
+    ws.freeze_panes = "A2"
+    wb.properties.creator = "survey-engine"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 @get("/analys/omgang/{round_id:int}/enhet/{code:str}", name="ui.unit")
@@ -252,4 +349,4 @@ async def trends_page(request: Request) -> Template:
                   rounds=chosen, grid=grid, area_shares=area_shares, max_charts=MAX_TREND_CHARTS)
 
 
-ROUTES = [rounds_page, overview_page, compare_page, unit_page, unit_report, city_report, trends_page]
+ROUTES = [rounds_page, overview_page, compare_page, compare_export, unit_page, unit_report, city_report, trends_page]
