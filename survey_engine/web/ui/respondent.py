@@ -375,8 +375,17 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
         missing.append({"id": qid, "dom": sv.dom_id(qid), "area": question.area,
                         "area_title": sv.text(q.area(question.area).title, lang, q),
                         "text": sv.text(question.text, lang, q)})
+    # "Vet ej" answers (an option marked unknown): listed with links so they can be found
+    # out before submitting (docs/web-pages.md, "Vet ej in the summary")
+    unknown = []
+    for outcome in result["questions"]:
+        if outcome.get("unknown"):
+            question = q.question(outcome["id"])
+            unknown.append({"id": outcome["id"], "dom": sv.dom_id(outcome["id"]), "area": question.area,
+                            "area_title": sv.text(q.area(question.area).title, lang, q),
+                            "text": sv.text(question.text, lang, q)})
     progress = sv.area_progress(q, result, values)
-    return render(request, "summary.html", status=status, state=state, round=rnd, q=q, missing=missing,
+    return render(request, "summary.html", status=status, state=state, round=rnd, q=q, missing=missing, unknown=unknown,
                   areas=[{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
                   overall=result["overall"], editable=_editable(principal, state, rnd),
                   can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state["unit"]).allowed,
