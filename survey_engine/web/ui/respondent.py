@@ -463,4 +463,29 @@ async def result_page(request: Request, response_id: FromPath[int]) -> Template:
                   preview=state["status"] != "submitted", **ctx)
 
 
-ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page]
+@get("/svar/{response_id:int}/utskrift", name="ui.print")
+async def print_page(request: Request, response_id: FromPath[int]) -> Template:
+    """A printable copy of one response (docs/web-pages.md, "Printable answers"): every
+    question in questionnaire order with the answer, the comment and the evidence; a
+    question hidden by its condition is marked so. Read rights on the unit are checked by
+    the service (a respondent sees only their own units)."""
+    principal = current(request)
+    state, rnd, q = await _load(principal, response_id)
+    need(request, Action.RESPONSE_READ, state["unit"])
+    lang = lang_of(request)
+    values = responses_service.values_of(state)
+    visible = sv.visibility(_score(q, values))
+    areas = []
+    for area in q.areas:
+        rows = []
+        for question in area.questions:
+            saved = state["answers"].get(question.id, {})
+            rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
+                         "answer": sv.display_value(q, question, values.get(question.id), lang),
+                         "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or "",
+                         "visible": visible.get(question.id, True)})
+        areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
+    return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
+
+
+ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page, print_page]
