@@ -62,6 +62,10 @@ EVENTS: dict[str, Text] = {
     "audit.action.link": Text("Åtgärd kopplad till rekommendation", "Action linked to a recommendation"),
     "audit.action.unlink": Text("Åtgärd bortkopplad från rekommendation", "Action unlinked from a recommendation"),
     "export.round": Text("Omgång exporterad", "Round exported"),
+    "report.unit": Text("Förvaltningsrapport hämtad", "Unit report downloaded"),
+    "report.city": Text("Stadsrapport hämtad", "City report downloaded"),
+    "report.anonymised": Text("Avidentifierad export hämtad", "Anonymised export downloaded"),
+    "report.compare": Text("Jämförelsetabell hämtad", "Comparison table downloaded"),
     "retention.prune": Text("Gamla uppgifter gallrade", "Old data pruned"),
 }
 
@@ -78,6 +82,7 @@ GROUPS: dict[str, Text] = {
     "indicator.": Text("Indikatorer", "Indicators"),
     "audit.": Text("Granskningslogg och revisionsrapporter", "Audit log and audit reports"),
     "export.": Text("Exporter", "Exports"),
+    "report.": Text("Rapporter och nedladdningar", "Reports and downloads"),
     "retention.": Text("Gallring", "Retention"),
 }
 
