@@ -52,7 +52,8 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
     rid = seeded["miljo"]
     pages = {
         "resp-miljo": [("mina-enkater", "/mina-enkater"), ("omrade", f"/svar/{rid}/omrade/styrning"),
-                       ("sammanfattning", f"/svar/{rid}/sammanfattning"), ("resultat", f"/svar/{rid}/resultat")],
+                       ("sammanfattning", f"/svar/{rid}/sammanfattning"), ("resultat", f"/svar/{rid}/resultat"),
+                       ("utskrift", f"/svar/{rid}/utskrift")],
         "analytiker": [("omgangar", "/analys"), ("oversikt", f"/analys/omgang/{site.round_id}"),
                        ("jamforelse", f"/analys/omgang/{site.round_id}/jamforelse"),
                        ("forvaltning", f"/analys/omgang/{site.round_id}/enhet/kultur"),
