@@ -18,12 +18,14 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.store.auth_tables import LoginAttempt, User
 from survey_engine import clock
 from survey_engine.services import login
+from helpers.auth import ensure_units
 
 
 PW = "långt och hemligt lösen"
 
 
 async def make(username="anna", role="admin", units=(), password=PW):
+    await ensure_units(*units)
     return await service.create_user("cli:test", username, role, password=password, units=units)
 
 
