@@ -61,6 +61,7 @@ async def test_duplicate_and_bad_input_are_refused(db):
 
 async def test_respondent_units_and_role_changes(db):
     await make("root")
+    await ensure_units("KS", "MILJ")
     user = await make("resp", role="respondent", units=["SOC", "UTB", "SOC"])
     assert user.units == ("SOC", "UTB")
     user = await service.set_units("cli:test", "resp", ["KS"])

@@ -21,7 +21,7 @@ BOUND = 0.3
 async def resp(db, monkeypatch):
     monkeypatch.setenv("PRINCIPAL_CACHE_SECONDS", str(BOUND))
     principals.forget_all()
-    await ensure_units("SOC")
+    await ensure_units("SOC", "GRF")
     await service.create_user("cli:test", "resp", "respondent", password=None, units=["SOC"])
     yield
     principals.forget_all()
