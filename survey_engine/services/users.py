@@ -124,6 +124,27 @@ def _check_units_for_role(role: Role, units: tuple[str, ...]) -> None:
         )
 
 
+async def _check_units_exist(units: tuple[str, ...]) -> None:
+    """Refuse a binding to a unit code that no unit has (issue 14, finding 11): such a
+    respondent could not answer, and would silently gain access if the code were later
+    created for another organisation. Called inside the write transaction."""
+    if not units:
+        return
+    from survey_engine.store.tables import Unit
+
+    rows = await Unit.select(Unit.code).where(Unit.code.is_in(list(units)))
+    known = {r["code"] for r in rows}
+    unknown = [code for code in units if code not in known]
+    if unknown:
+        codes = ", ".join(unknown)
+        raise Invalid(
+            Text(f"Okänd enhetskod: {codes}. Skapa enheten först (survey-engine units import) eller välj en befintlig.",
+            f"Unknown unit code: {codes}. Create the unit first (survey-engine units import) or choose an existing one."),
+            [{"field": "units", "unknown": unknown,
+              "message": f"okända enhetskoder / unknown unit codes: {codes}"}],
+        )
+
+
 def _authorize_user_manage(actor: Principal | str) -> None:
     if isinstance(actor, Principal):
         require(actor, Action.USER_MANAGE)
@@ -211,6 +232,7 @@ async def create_user(
     async with writing():
         if await User.exists().where(User.username == name):
             raise UserExists(Text(f"Användaren {name!r} finns redan.", f"The user {name!r} already exists."))
+        await _check_units_exist(units)
         try:
             row = (
                 await User.insert(
@@ -289,6 +311,8 @@ async def set_role(actor: Principal | str, username: str, role: Role | str, unit
         old_units = await _units_of(row["id"])
         new_units = normalize_units(units) if units is not None else (old_units if role is Role.RESPONDENT else ())
         _check_units_for_role(role, new_units)
+        if new_units != old_units:
+            await _check_units_exist(new_units)
         if row["role"] == Role.ADMIN.value and role is not Role.ADMIN and row["active"] and await _active_admins() <= 1:
             raise _last_admin_error()
         await User.update({User.role: role.value, User.updated_at: clock.now()}).where(User.id == row["id"])
@@ -315,6 +339,7 @@ async def set_units(actor: Principal | str, username: str, units: Iterable[str])
         _check_units_for_role(Role(row["role"]), units)
         old = await _units_of(row["id"])
         if old != units:
+            await _check_units_exist(units)
             await UserUnit.delete().where(UserUnit.user == row["id"])
             for code in units:
                 await UserUnit.insert(UserUnit(user=row["id"], unit_code=code))

@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import itertools  # noqa: E402
 
 import pytest  # noqa: E402
+from helpers.auth import ensure_units
 
 _names = itertools.count(1)
 
@@ -27,6 +28,7 @@ async def client_as(db):
 
     async def make(role, units=()):
         name = f"a-{Role(role).value}-{next(_names)}"
+        await ensure_units(*units)
         await auth_service.create_user("tests", name, role, units=units)
         token, _ = await tokens.create_token("tests", name, "tests")
         c = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from audit_samples import AUDIT, setup_audit
 from survey_engine.services import tokens
+from helpers.auth import ensure_units
 
 pytestmark = pytest.mark.db
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -46,6 +47,7 @@ async def page_as(db):
 
     async def make(role, units=()):
         name = f"pg-{role}-{len(opened)}"
+        await ensure_units(*units)
         await auth_service.create_user("tests", name, role, units=units)
         token, _ = await tokens.create_token("tests", name, "pages")
         client = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))

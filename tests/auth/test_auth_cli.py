@@ -14,7 +14,15 @@ def run(*args, input=None):
     return CliRunner().invoke(main, list(args), input=input)
 
 
-def test_user_commands(db):
+def _units_csv(tmp_path, *codes):
+    path = tmp_path / "units.csv"
+    path.write_text("code,name,weight,parent\n" + "".join(f"{c},{c},1,\n" for c in codes), encoding="utf-8")
+    r = run("units", "import", str(path))
+    assert r.exit_code == 0, r.output
+
+
+def test_user_commands(db, tmp_path):
+    _units_csv(tmp_path, "SOC", "UTB")
     r = run("user", "create", "Anna", "--role", "admin", "--password-stdin", input=PW)
     assert r.exit_code == 0, r.output
     assert "anna (admin)" in r.output

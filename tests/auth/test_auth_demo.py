@@ -5,10 +5,12 @@ from survey_engine.services import users as service
 from survey_engine.services.demo_users import ensure_demo_users
 from survey_engine.services.policy import Role
 from survey_engine.services import login as login_service
+from helpers.auth import ensure_units
 
 
 
 async def test_demo_users_can_log_in_and_rerun_refreshes_them(db):
+    await ensure_units("SOC", "KS")  # the demo loader creates the units before the logins
     first = await ensure_demo_users(["SOC", "KS"])
     assert sorted(login.role.value for login in first) == sorted(
         ["admin", "analyst", "planner", "auditor", "respondent", "respondent"]

@@ -12,12 +12,14 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.store.auth_tables import ApiToken
 from survey_engine import clock
 from survey_engine.services import tokens
+from helpers.auth import ensure_units
 
 
 
 @pytest.fixture
 async def users(db):
     await service.create_user("cli:test", "root", "admin", password=None)
+    await ensure_units("SOC")
     await service.create_user("cli:test", "resp", "respondent", password=None, units=["SOC"])
     await service.create_user("cli:test", "ann", "analyst", password=None)
 

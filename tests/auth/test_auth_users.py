@@ -18,12 +18,14 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.store.auth_tables import LoginAttempt, User
 from survey_engine import clock
 from survey_engine.services import login
+from helpers.auth import ensure_units
 
 
 PW = "långt och hemligt lösen"
 
 
 async def make(username="anna", role="admin", units=(), password=PW):
+    await ensure_units(*units)
     return await service.create_user("cli:test", username, role, password=password, units=units)
 
 
@@ -59,6 +61,7 @@ async def test_duplicate_and_bad_input_are_refused(db):
 
 async def test_respondent_units_and_role_changes(db):
     await make("root")
+    await ensure_units("KS", "MILJ")
     user = await make("resp", role="respondent", units=["SOC", "UTB", "SOC"])
     assert user.units == ("SOC", "UTB")
     user = await service.set_units("cli:test", "resp", ["KS"])

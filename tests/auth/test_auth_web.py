@@ -12,6 +12,7 @@ from survey_engine.services.policy import Action, require
 from survey_engine.store.auth_tables import SessionRecord
 from survey_engine.services import login as login_service
 from survey_engine.services import tokens
+from helpers.auth import ensure_units
 
 
 PW = "ett långt lösenord här"
@@ -62,6 +63,7 @@ def make_app(secure: bool = False) -> Litestar:
 @pytest.fixture
 async def people(db):
     await service.create_user("cli:test", "root", "admin", password=PW)
+    await ensure_units("SOC")
     await service.create_user("cli:test", "resp", "respondent", password=PW, units=["SOC"])
 
 

@@ -11,6 +11,7 @@ from survey_engine.errors import InvalidCredentials
 from survey_engine.services import principals, tokens, users as service
 from survey_engine.settings import SettingsError, principal_cache_seconds
 from survey_engine.store.auth_tables import ApiToken, User
+from helpers.auth import ensure_units
 
 pytestmark = pytest.mark.db
 BOUND = 0.3
@@ -20,6 +21,7 @@ BOUND = 0.3
 async def resp(db, monkeypatch):
     monkeypatch.setenv("PRINCIPAL_CACHE_SECONDS", str(BOUND))
     principals.forget_all()
+    await ensure_units("SOC", "GRF")
     await service.create_user("cli:test", "resp", "respondent", password=None, units=["SOC"])
     yield
     principals.forget_all()

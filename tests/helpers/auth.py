@@ -13,9 +13,24 @@ from survey_engine.services.policy import Role
 _names = itertools.count(1)
 
 
+async def ensure_units(*codes: str) -> None:
+    """Create each unit code that does not exist yet (name = code, weight 1), so a test
+    can bind a respondent to it: binding to an unknown code is refused (issue 14,
+    finding 11; tests/auth/test_unknown_units.py)."""
+    from survey_engine.store.db import writing
+    from survey_engine.store.tables import Unit
+
+    async with writing():
+        for code in codes:
+            if not await Unit.exists().where(Unit.code == code):
+                await Unit.insert(Unit(code=code, name=code, weight=1.0))
+
+
 async def make_token(role: Role | str, units=(), username: str | None = None) -> str:
-    """A new user of `role` (bound to `units`) and a bearer token for it; the token."""
+    """A new user of `role` (bound to `units`, created first when missing) and a bearer
+    token for it; the token."""
     name = username or f"{Role(role).value}-{next(_names)}"
+    await ensure_units(*units)
     await users_service.create_user("tests", name, role, units=units)
     plain, _ = await tokens.create_token("tests", name, "tests")
     return plain

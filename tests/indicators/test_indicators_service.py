@@ -16,6 +16,7 @@ from survey_engine.cli import main
 from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.services import indicators
 from survey_engine.services.policy import Principal, Role
+from helpers.auth import ensure_units
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plans"))
 
@@ -189,6 +190,7 @@ async def test_lagging_units_and_acting_on_them(db):
 
     ids = await setup_rounds()  # units K > A, B, C (questionnaire family planfam)
     await indicators.publish(SMALL, actor=ADMIN)
+    await ensure_units("A")
     await users.create_user("tests", "rut", Role.RESPONDENT, units=("A",), email="rut@example.se", display_name="Rut A")
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nA,2026-01,50,100\nB,2026-01,95,100\n"
                                          "C,2026-01,80,100\nA,2026-02,60,100\n", actor=ADMIN)

@@ -16,6 +16,7 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.store.mail_tables import OutboxMessage
 from survey_engine.store.tables import Round
 from survey_samples import FULL_2024, V2024, setup_round
+from helpers.auth import ensure_units
 
 ADMIN = system_actor("tests")
 
@@ -195,6 +196,7 @@ async def test_a_unit_without_addresses_gets_a_clear_message(db, smtp):
 
 async def test_respondents_with_addresses_are_reminded_too(db, smtp):
     rnd = await _round(closes_in=10)
+    await ensure_units("a")
     await auth_service.create_user(ADMIN, "resp-a", Role.RESPONDENT, units=["a"], email="resp@a.example.invalid")
     await reminders.remind_unit(rnd["id"], "a", actor=ADMIN)
     assert len(smtp.mailbox.to("resp@a.example.invalid")) == 1

@@ -19,6 +19,7 @@ from survey_engine.services import users as auth_service
 from survey_engine.store import backup
 from survey_engine.store.auth_tables import SessionRecord, User
 from survey_engine.services import sessions
+from helpers.auth import ensure_units
 
 pytestmark = pytest.mark.db
 SURVEY_ENGINE = str(Path(sys.executable).with_name("survey-engine"))
@@ -27,6 +28,7 @@ KEY = b"k" * 40
 
 async def _data():
     await seed_round(units=("a", "b"))
+    await ensure_units("a")
     await auth_service.create_user("tests", "resp", "respondent", units=["a"], password="en lång fras med ord")
     await sessions.put("sessions:abc123", "sessions", b'{"uid": 1, "csrf": "secret"}', None)
     assert await SessionRecord.count() == 1

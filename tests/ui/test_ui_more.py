@@ -9,6 +9,7 @@ import pytest
 from test_ui_respondent import revision_of, start
 from test_ui_roles import answered_response
 from ui_site import PASSWORD, system
+from helpers.auth import ensure_units
 
 
 
@@ -62,6 +63,7 @@ async def test_flagship_areas_render_and_save(browser, db, questionnaires_dir):
     await units.create_unit("stad", "Stadskontoret", actor=actor)
     rnd = await rounds.create_round("MCF 2026", "mcf-cybersakerhet", "2026.1", ["stad"], actor=actor)
     await rounds.open_round(rnd["id"], actor=actor)
+    await ensure_units("stad")
     await auth_service.create_user(actor, "resp-stad", "respondent", password=PASSWORD, units=["stad"])
     b = await browser("resp-stad")
     await b.get("/mina-enkater")

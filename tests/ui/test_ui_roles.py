@@ -205,7 +205,8 @@ async def test_auditor_reads_everything_changes_nothing(browser, site):
     r = await b.get("/granskning/logg")
     assert "Användare skapad" in r.text and "user.create" not in r.text.replace('"user.create"', "")
     for url, data in (("/admin/enheter", {"code": "x", "name": "X"}), ("/admin/anvandare", {"username": "y", "role": "admin"}),
-                      (f"/admin/omgangar/{site.round_id}/stang", {}), ("/admin/enheter/import", {"csv": "code,name\nz,Z\n"})):
+                      (f"/admin/omgangar/{site.round_id}/stang", {}), ("/admin/enheter/import", {"csv": "code,name\nz,Z\n"}),
+                      ("/admin/anvandare/admin", {"do": "logout_everywhere"})):
         r = await b.post(url, data)
         assert r.status_code == 403, url
     r = await b.post("/admin/enkater", files={"file": ("a.yaml", b"x: 1", "application/x-yaml")})

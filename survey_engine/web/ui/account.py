@@ -54,4 +54,14 @@ async def change_password(request: Request) -> Response:
                     else "Password changed. Other sessions have been ended.")
 
 
-ROUTES = [account_page, change_password]
+@post("/konto/logga-ut-overallt", name="ui.account.logout_everywhere")
+async def logout_everywhere(request: Request) -> Response:
+    """End every session of one's own account, this one included (docs/security.md,
+    "Sessions"); the browser then lands on the login page. The button asks first."""
+    principal = need(request, Action.ACCOUNT_MANAGE_OWN)
+    await user_service.logout_everywhere(principal, principal.username)
+    auth_web.end_session(request)
+    return redirect("/logga-in?ut=1")
+
+
+ROUTES = [account_page, change_password, logout_everywhere]

@@ -172,6 +172,8 @@ async def users_change(request: Request, username: FromPath[str]) -> Response:
             await auth_service.disable_user(principal, username)
         elif what == "enable":
             await auth_service.enable_user(principal, username)
+        elif what == "logout_everywhere":
+            await auth_service.logout_everywhere(principal, username)
         elif what == "role":
             await auth_service.set_role(principal, username, form_text(form, "role"), units=form_list(form, "units"))
         else:
