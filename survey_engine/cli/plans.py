@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -54,29 +55,36 @@ async def _round_id(ref: str) -> int:
     return await find_round_id(ref)
 
 
+def _plain(data):
+    """A typed view (services/views.py) or a list of them as plain JSON values."""
+    if isinstance(data, list):
+        return [_plain(d) for d in data]
+    return dataclasses.asdict(data) if dataclasses.is_dataclass(data) else data
+
+
 def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json.dumps(_plain(data), ensure_ascii=False, indent=2, default=str))
 
 
-def _print_plan(plan: dict, lang: str) -> None:
+def _print_plan(plan, lang: str) -> None:  # a PlanView
     from survey_engine.planning.vocabulary import status_text
 
     en = lang == "en"
-    who = plan["unit_name"] or plan["unit"] or ("The city (roll-up)" if en else "Staden (sammanvägning)")
-    click.echo(f"{'Plan' if en else 'Plan'} {plan['id']}: {plan['title']}")
-    click.echo(f"  {'Unit' if en else 'Förvaltning'}: {who} · {'Round' if en else 'Omgång'}: {plan['round_name']} · "
-               f"{'revision'} {plan['revision']}")
-    groups = [(p["period"], f"{p['period']} ({p['effort']}/{plan['capacity']})") for p in plan["periods"]]
+    who = plan.unit_name or plan.unit or ("The city (roll-up)" if en else "Staden (sammanvägning)")
+    click.echo(f"{'Plan' if en else 'Plan'} {plan.id}: {plan.title}")
+    click.echo(f"  {'Unit' if en else 'Förvaltning'}: {who} · {'Round' if en else 'Omgång'}: {plan.round_name} · "
+               f"{'revision'} {plan.revision}")
+    groups = [(p.period, f"{p.period} ({p.effort}/{plan.capacity})") for p in plan.periods]
     groups.append((None, "Backlog" if en else "Ej inplanerat (backlog)"))
     for period, label in groups:
-        items = [a for a in plan["actions"] if a["period"] == period]
+        items = [a for a in plan.actions if a.period == period]
         click.echo(f"\n{label}")
         if not items:
             click.echo("  –")
         for a in items:
-            what = f"{a['question']}: {a['title']}" if a["question"] else a["title"]
-            extra = " · ".join(x for x in (a["owner"], a["due_date"] or "") if x)
-            click.echo(f"  [{a['id']}] {what} — {status_text(a['status'], lang)}" + (f" ({extra})" if extra else ""))
+            what = f"{a.question}: {a.title}" if a.question else a.title
+            extra = " · ".join(x for x in (a.owner, a.due_date or "") if x)
+            click.echo(f"  [{a.id}] {what} — {status_text(a.status, lang)}" + (f" ({extra})" if extra else ""))
 
 
 def register(main: click.Group) -> None:
@@ -125,8 +133,8 @@ def register(main: click.Group) -> None:
         if not items:
             click.echo("Inga planer / no plans")
         for p in items:
-            c = p["status_counts"]
-            click.echo(f"{p['id']:>4}  {p['unit'] or 'STAD/CITY':<8} {p['round_name']:<28} {p['start']} rev {p['revision']}  "
+            c = p.status_counts
+            click.echo(f"{p.id:>4}  {p.unit or 'STAD/CITY':<8} {p.round_name:<28} {p.start} rev {p.revision}  "
                        f"planned {c['planned']} · in progress {c['in_progress']} · done {c['done']} · dropped {c['dropped']}")
 
     @plans_group.command("show")

@@ -54,9 +54,9 @@ async def load_demo_audit(questionnaires_dir: Path, *, actor: Principal, plan_id
                                       "due_date": due, "note": ""}
             if done_on is not None:
                 fields["done_on"] = done_on
-            plan = await plans.add_action(actor, city, plan["revision"], fields)
-            action = max(plan["actions"], key=lambda a: a["id"])
-            await recommendations.link_action(actor, AUDIT_ID, rec_id, action["id"])
+            plan = await plans.add_action(actor, city, plan.revision, fields)
+            action = max(plan.actions, key=lambda a: a.id)
+            await recommendations.link_action(actor, AUDIT_ID, rec_id, action.id)
             links += 1
     # The förvaltningar's own actions on the questions a recommendation names answer it too.
     by_question = {q: rec["id"] for rec in audit["recommendations"] for q in rec["questions"]}
@@ -64,10 +64,10 @@ async def load_demo_audit(questionnaires_dir: Path, *, actor: Principal, plan_id
         if code == "city":
             continue
         plan = await plans.get_plan(actor, plan_id)
-        for action in plan["actions"]:
-            rec_id = by_question.get(action["question"] or "")
-            if rec_id and action["status"] in ("done", "in_progress"):
-                await recommendations.link_action(actor, AUDIT_ID, rec_id, action["id"])
+        for action in plan.actions:
+            rec_id = by_question.get(action.question or "")
+            if rec_id and action.status in ("done", "in_progress"):
+                await recommendations.link_action(actor, AUDIT_ID, rec_id, action.id)
                 links += 1
     log(f"  granskning / audit: {audit['title']} ({len(audit['recommendations'])} rekommendationer, "
         f"{links} kopplade åtgärder / linked actions)")

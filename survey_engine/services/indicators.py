@@ -504,7 +504,7 @@ async def act_on_lagging(indicator_id: str, unit_code: str, *, actor: Principal,
         raise Conflict(Text(f"{unit_code} ligger inte under målet för {indicator_id} ({lag['period'] or 'inga mätvärden'})",
                             f"{unit_code} is not below the target of {indicator_id} ({lag['period'] or 'no measurements'})"),
                        [{"field": "unit", "message": "not lagging"}])
-    unit_plans = [p for p in await plans.list_plans(actor, unit=unit_code) if p["unit"] == unit_code]
+    unit_plans = [p for p in await plans.list_plans(actor, unit=unit_code) if p.unit == unit_code]
     if not unit_plans:
         raise Conflict(Text(f"{unit_code} har ingen handlingsplan än. Skapa en plan från förvaltningens svar "
                             f"(Handlingsplaner) och försök igen.",
@@ -523,13 +523,13 @@ async def act_on_lagging(indicator_id: str, unit_code: str, *, actor: Principal,
     }
     if due_date:
         fields["due_date"] = due_date
-    before = {a["id"] for a in (await plans.get_plan(actor, plan["id"]))["actions"]}
-    result = await plans.add_action(actor, plan["id"], plan["revision"], fields)
-    new = [a for a in result["actions"] if a["id"] not in before]
+    before = {a.id for a in (await plans.get_plan(actor, plan.id)).actions}
+    result = await plans.add_action(actor, plan.id, plan.revision, fields)
+    new = [a for a in result.actions if a.id not in before]
     await audit.record(actor, "indicator.act", "indicator", indicator_id, unit=unit_code,
-                       details={"plan_id": plan["id"], "action_id": new[0]["id"] if new else None,
+                       details={"plan_id": plan.id, "action_id": new[0].id if new else None,
                                 "period": lag["period"], "value": entry["value"]})
-    return {"plan_id": plan["id"], "action_id": new[0]["id"] if new else None, "plan": result}
+    return {"plan_id": plan.id, "action_id": new[0].id if new else None, "plan": result}
 
 
 # ---------------------------------------------------------------- answers from measured data

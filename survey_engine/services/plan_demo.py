@@ -76,44 +76,44 @@ async def load_demo_plans(round_id: int, *, actor: Principal, units: list[Any], 
             continue
         rng = random.Random(f"{SEED}:{unit.code}")
         diligence = max(0.0, min(1.0, unit.growth / 0.6))
-        revision = plan["revision"]
+        revision = plan.revision
         if rng.random() < 0.6:
             title, owner = rng.choice(OWN_ACTIONS)
             status = rng.choice(["done", "in_progress", "planned"])
-            plan = await plans.add_action(actor, plan["id"], revision, {
+            plan = await plans.add_action(actor, plan.id, revision, {
                 "title": title, "owner": owner, "period": "2025H1", "status": status,
                 "due_date": _period_end("2025H1"), "note": "",
                 **({"done_on": dt.date(2025, 5, 20)} if status == "done" else {})})
-            revision = plan["revision"]
+            revision = plan.revision
             edits += 1
         batch: dict[int, dict[str, Any]] = {}
-        for action in plan["actions"]:
-            if action["question"] is None:
+        for action in plan.actions:
+            if action.question is None:
                 continue
-            status = _status(action["period"], rng, diligence)
+            status = _status(action.period, rng, diligence)
             changes: dict[str, Any] = {"owner": rng.choice(OWNERS), "status": status}
-            if action["period"]:
-                changes["due_date"] = _period_end(action["period"])
+            if action.period:
+                changes["due_date"] = _period_end(action.period)
                 if status == "done":  # finished a few weeks before the half-year ended
                     # (a generator of its own, so the statuses drawn above stay as they were)
-                    days = random.Random(f"{SEED}:{unit.code}:{action['question']}:done").randint(5, 60)
-                    changes["done_on"] = _period_end(action["period"]) - dt.timedelta(days=days)
+                    days = random.Random(f"{SEED}:{unit.code}:{action.question}:done").randint(5, 60)
+                    changes["done_on"] = _period_end(action.period) - dt.timedelta(days=days)
             note = rng.choice(NOTES[status])
             if note:
                 changes["note"] = note
-            batch[action["id"]] = changes
+            batch[action.id] = changes
         if batch:
-            plan = await plans.update_actions(actor, plan["id"], revision, batch)
+            plan = await plans.update_actions(actor, plan.id, revision, batch)
             edits += len(batch)
-        made[unit.code] = plan["id"]
+        made[unit.code] = plan.id
     city = await plans.create_plan(actor, round_id, None, start=START, periods=PERIODS, capacity=CAPACITY * 2,
                                    title="Stadens gemensamma handlingsplan 2024–2026")
     rng = random.Random(f"{SEED}:city")
-    batch = {a["id"]: {"owner": "Stadskontoret", "status": _status(a["period"], rng, 0.5)}
-             for a in city["actions"]}
+    batch = {a.id: {"owner": "Stadskontoret", "status": _status(a.period, rng, 0.5)}
+             for a in city.actions}
     if batch:
-        city = await plans.update_actions(actor, city["id"], city["revision"], batch)
+        city = await plans.update_actions(actor, city.id, city.revision, batch)
         edits += len(batch)
-    made["city"] = city["id"]
+    made["city"] = city.id
     log(f"  handlingsplaner / plans: {len(made) - 1} förvaltningar + staden ({edits} ändringar / changes)")
     return made

@@ -3,6 +3,7 @@ the plan service (which checks the actor's permissions), then render it with
 `reporting.plans` (pure)."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Iterable, Mapping, Sequence
 
 from survey_engine.errors import Invalid
@@ -61,11 +62,12 @@ async def plan_report(actor, plan_id: int, fmt: str = "pdf", lang: str = "sv") -
     _check_format(fmt, PLAN_FORMATS)
     _check_lang(lang)
     plan = await plans.get_plan(actor, plan_id)
-    q = (await get_questionnaire(plan["questionnaire"]["id"], plan["questionnaire"]["version"]))[1]
-    content = render_plan_pdf(plan, q, lang) if fmt == "pdf" else render_plan_xlsx(plan, q, lang)
+    q = (await get_questionnaire(plan.questionnaire.id, plan.questionnaire.version))[1]
+    model = asdict(plan)  # reporting renders plain values (it sits below services)
+    content = render_plan_pdf(model, q, lang) if fmt == "pdf" else render_plan_xlsx(model, q, lang)
     await audit.record(actor if actor is not None else system_actor(), "report.plan", "plan", plan_id,
                        details={"format": fmt})
-    return content, MEDIA_TYPES[fmt], f"plan-{plan_id}-{_slug(plan['unit'] or 'stad')}.{fmt}"
+    return content, MEDIA_TYPES[fmt], f"plan-{plan_id}-{_slug(plan.unit or 'stad')}.{fmt}"
 
 
 async def follow_up_report(actor, plan_id: int, fmt: str = "html", lang: str = "sv",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from survey_engine import plaintext
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Mapping
 
 from survey_engine.services import audit
@@ -38,6 +38,7 @@ from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Plan, PlanAction, Response, Round, Unit
 from survey_engine.text import Text
 from survey_engine.services.round_results import load_round
+from survey_engine.services.views import PlanActionView, PlanPeriod, PlanSummary, PlanView, QuestionnaireRef
 from survey_engine.questionnaire.continuity import successor_map
 
 MAX_PERIODS = 12
@@ -78,57 +79,57 @@ async def _action_rows(plan_id: int) -> list[dict[str, Any]]:
         PlanAction.id)
 
 
-def _action_dict(a: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": a["id"], "question": a["question_id"], "title": a["title"], "area": a["area"],
-        "level": a["level"], "priority": a["priority"], "kind": a["kind"], "credit": a["credit"],
-        "effort": a["effort"], "period": a["period"], "owner": a["owner"], "status": a["status"],
-        "due_date": iso(a["due_date"]), "done_on": iso(a.get("done_on")), "note": a["note"],
-        "sort_order": a["sort_order"],
-        "updated_at": a["updated_at"],
-    }
+def _action_view(a: Mapping[str, Any]) -> PlanActionView:
+    return PlanActionView(
+        id=a["id"], question=a["question_id"], title=a["title"], area=a["area"],
+        level=a["level"], priority=a["priority"], kind=a["kind"], credit=a["credit"],
+        effort=a["effort"], period=a["period"], owner=a["owner"], status=a["status"],
+        due_date=iso(a["due_date"]), done_on=iso(a.get("done_on")), note=a["note"],
+        sort_order=a["sort_order"],
+        updated_at=a["updated_at"],
+    )
 
 
-def _plan_dict(row: Mapping[str, Any], actions: Iterable[Mapping[str, Any]], q: Questionnaire) -> dict[str, Any]:
+def _plan_view(row: Mapping[str, Any], actions: Iterable[Mapping[str, Any]], q: Questionnaire) -> PlanView:
     names = period_sequence(row["start_period"], row["periods"])
-    items = [_action_dict(a) for a in actions]
+    items = [_action_view(a) for a in actions]
     rank = {name: i for i, name in enumerate(names)}
-    items.sort(key=lambda a: (rank.get(a["period"], len(names)) if a["period"] else len(names) + 1,
-                              a["sort_order"], a["id"]))
+    items.sort(key=lambda a: (rank.get(a.period, len(names)) if a.period else len(names) + 1,
+                              a.sort_order, a.id))
     efforts = {name: 0 for name in names}
     for a in items:
-        if a["period"] in efforts and a["status"] != "dropped":
-            efforts[a["period"]] += a["effort"] or 0
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "scope": SCOPE_UNIT if row["unit"] is not None else SCOPE_CITY,
-        "unit": row["unit_code"],
-        "unit_name": row["unit_name"],
-        "round_id": row["round"],
-        "round_name": row["round_name"],
-        "response_id": row["response"],
-        "questionnaire": {"id": q.id, "version": q.version},
-        "method": row["rollup_method"] or None,
-        "start": row["start_period"],
-        "periods": [{"period": n, "effort": efforts[n]} for n in names],
-        "capacity": row["capacity"],
-        "revision": row["revision"],
-        "created_by": row["created_by"],
-        "created_at": row["created_at"],
-        "updated_by": row["updated_by"],
-        "updated_at": row["updated_at"],
-        "actions": items,
-    }
+        if a.period in efforts and a.status != "dropped":
+            efforts[a.period] += a.effort or 0
+    return PlanView(
+        id=row["id"],
+        title=row["title"],
+        scope=SCOPE_UNIT if row["unit"] is not None else SCOPE_CITY,
+        unit=row["unit_code"],
+        unit_name=row["unit_name"],
+        round_id=row["round"],
+        round_name=row["round_name"],
+        response_id=row["response"],
+        questionnaire=QuestionnaireRef(id=q.id, version=q.version),
+        method=row["rollup_method"] or None,
+        start=row["start_period"],
+        periods=[PlanPeriod(period=n, effort=efforts[n]) for n in names],
+        capacity=row["capacity"],
+        revision=row["revision"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        updated_by=row["updated_by"],
+        updated_at=row["updated_at"],
+        actions=items,
+    )
 
 
-async def _load(plan_id: int) -> tuple[dict[str, Any], Questionnaire]:
+async def _load(plan_id: int) -> tuple[PlanView, Questionnaire]:
     row = await _plan_row(plan_id)
     q = await questionnaire_by_id(row["questionnaire"])
-    return _plan_dict(row, await _action_rows(plan_id), q), q
+    return _plan_view(row, await _action_rows(plan_id), q), q
 
 
-async def get_plan(actor: Principal, plan_id: int) -> dict[str, Any]:
+async def get_plan(actor: Principal, plan_id: int) -> PlanView:
     """The plan with its actions (in period order, then the backlog)."""
     row = await _plan_row(plan_id)
     require(actor, Action.PLAN_READ, row["unit_code"])
@@ -136,7 +137,7 @@ async def get_plan(actor: Principal, plan_id: int) -> dict[str, Any]:
 
 
 async def list_plans(actor: Principal, unit: str | None = None, round_id: int | None = None,
-                     scope: str | None = None) -> list[dict[str, Any]]:
+                     scope: str | None = None) -> list[PlanSummary]:
     """Summaries of the plans `actor` may read, newest first."""
     where = None
 
@@ -163,13 +164,13 @@ async def list_plans(actor: Principal, unit: str | None = None, round_id: int | 
         for a in await PlanAction.select(PlanAction.plan, PlanAction.status).where(
                 PlanAction.plan.is_in(list(counts))):
             counts[a["plan"]][a["status"]] = counts[a["plan"]].get(a["status"], 0) + 1
-    return [{
-        "id": r["id"], "title": r["title"], "scope": SCOPE_UNIT if r["unit"] is not None else SCOPE_CITY,
-        "unit": r["unit_code"], "unit_name": r["unit_name"], "round_id": r["round"], "round_name": r["round_name"],
-        "start": r["start_period"], "periods": r["periods"], "capacity": r["capacity"], "revision": r["revision"],
-        "created_by": r["created_by"], "created_at": r["created_at"], "updated_at": r["updated_at"],
-        "status_counts": counts[r["id"]],
-    } for r in rows]
+    return [PlanSummary(
+        id=r["id"], title=r["title"], scope=SCOPE_UNIT if r["unit"] is not None else SCOPE_CITY,
+        unit=r["unit_code"], unit_name=r["unit_name"], round_id=r["round"], round_name=r["round_name"],
+        start=r["start_period"], periods=r["periods"], capacity=r["capacity"], revision=r["revision"],
+        created_by=r["created_by"], created_at=r["created_at"], updated_at=r["updated_at"],
+        status_counts=counts[r["id"]],
+    ) for r in rows]
 
 
 # ---------------------------------------------------------------- sources
@@ -324,7 +325,7 @@ def _actor_name(actor: Principal) -> str:
 
 async def create_plan(actor: Principal, round_id: int, unit: str | None = None, *, start: str | None = None,
                       periods: int = 4, capacity: int = 10, method: str = "weakest", title: str | None = None,
-                      today: dt.date | None = None) -> dict[str, Any]:
+                      today: dt.date | None = None) -> PlanView:
     """Generate a plan from the unit's submitted response in the round (or from the
     city roll-up when `unit` is None) and save it with its actions."""
     require(actor, Action.PLAN_WRITE, unit)
@@ -391,8 +392,8 @@ async def create_plan(actor: Principal, round_id: int, unit: str | None = None, 
 async def _stale_conflict(plan_id: int, expected: int | None) -> Conflict:
     state, _ = await _load(plan_id)
     return Conflict(
-        Text(f"Planen har ändrats av någon annan (revision {state['revision']}, du hade {expected}); läs in den igen " f"och gör ändringen på nytt", f"the plan changed meanwhile (revision {state['revision']}, yours {expected}): " f"reload it and make your change again"),
-        [{"field": "revision", "message": f"current revision is {state['revision']}"}],
+        Text(f"Planen har ändrats av någon annan (revision {state.revision}, du hade {expected}); läs in den igen " f"och gör ändringen på nytt", f"the plan changed meanwhile (revision {state.revision}, yours {expected}): " f"reload it and make your change again"),
+        [{"field": "revision", "message": f"current revision is {state.revision}"}],
         current=state,
     )
 
@@ -407,7 +408,7 @@ async def _bump(plan_id: int, current: int, actor: Principal) -> int:
     return current + 1
 
 
-async def _edit(actor: Principal, plan_id: int, revision: Any, change) -> dict[str, Any]:
+async def _edit(actor: Principal, plan_id: int, revision: Any, change) -> PlanView:
     """Run `change(row, q, new_revision)` in a write transaction after checking the
     permission and the revision; a stale revision becomes 409 with the current plan."""
     revision = _check_revision(revision)
@@ -442,7 +443,7 @@ def _plain(value: Any) -> Any:
 
 
 async def update_action(actor: Principal, plan_id: int, action_id: int, revision: int,
-                        changes: Mapping[str, Any]) -> dict[str, Any]:
+                        changes: Mapping[str, Any]) -> PlanView:
     """Change an action's half-year (None = backlog), owner, status, due date, note,
     order (and title, area, level of a free-standing action). Returns the plan."""
     if not changes:
@@ -451,7 +452,7 @@ async def update_action(actor: Principal, plan_id: int, action_id: int, revision
 
 
 async def update_actions(actor: Principal, plan_id: int, revision: int,
-                         changes: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
+                         changes: Mapping[int, Mapping[str, Any]]) -> PlanView:
     """Change several actions at once (one revision, one audit event per action): all
     or nothing. `changes` maps action ids to fields as for `update_action`."""
     if not changes:
@@ -484,7 +485,7 @@ async def update_actions(actor: Principal, plan_id: int, revision: int,
 
 
 async def add_action(actor: Principal, plan_id: int, revision: int, fields: Mapping[str, Any],
-                     question: str | None = None) -> dict[str, Any]:
+                     question: str | None = None) -> PlanView:
     """Add an action: a question of the plan's questionnaire (area and level come from
     it) or a free-standing one with its own title. Returns the plan."""
 
@@ -529,7 +530,7 @@ async def add_action(actor: Principal, plan_id: int, revision: int, fields: Mapp
 
 
 async def update_plan(actor: Principal, plan_id: int, revision: int, *, title: str | None = None,
-                      periods: int | None = None) -> dict[str, Any]:
+                      periods: int | None = None) -> PlanView:
     """Rename the plan or change its number of half-years (never below a half-year
     that still holds an action)."""
 
@@ -577,13 +578,15 @@ def successor_of(question_id: str, q1: Questionnaire, q2: Questionnaire) -> str 
     return successor_map(q2, q1).get(question_id)
 
 
-def compute_follow_up(plan: Mapping[str, Any], before: Source, after: Source | None) -> dict[str, Any]:
+def compute_follow_up(plan: PlanView, before: Source, after: Source | None) -> dict[str, Any]:
     """The follow-up of a plan (docs/planning.md, "Follow-up"): each action's effect as
     measured by `after` (None: no later response yet), the flag for `done` without an
-    effect, and each area in both rounds. Pure."""
+    effect, and each area in both rounds. Pure. The follow-up is a report model (the
+    plan's fields as plain values) that reporting/plans.py renders."""
     q1, r1 = before.questionnaire, before.result
     actions = []
-    for a in plan["actions"]:
+    for view in plan.actions:
+        a = asdict(view)
         effect = None
         credit_after = None
         successor = None
@@ -609,7 +612,7 @@ def compute_follow_up(plan: Mapping[str, Any], before: Source, after: Source | N
         areas = [{"area": x.id, "level_before": x.level, "level_after": None, "percent_before": x.percent,
                   "percent_after": None, "comparable_share": None} for x in r1.areas]
     return {
-        "plan": {k: v for k, v in plan.items() if k != "actions"},
+        "plan": {k: v for k, v in asdict(plan).items() if k != "actions"},
         "before": before.describe(),
         "after": after.describe() if after is not None else None,
         "actions": actions,
@@ -653,33 +656,33 @@ async def _later_round_ids(round_id: int) -> list[int]:
     return [r["id"] for r in sorted((r for r in rows if key(r)[0] >= mine), key=key, reverse=True)]
 
 
-async def _follow_up_round(plan: Mapping[str, Any], later_round_id: int | None) -> int | None:
+async def _follow_up_round(plan: PlanView, later_round_id: int | None) -> int | None:
     """The round to follow the plan up with: the one asked for (checked), else the
     latest later round where the unit (for the city: any unit) has submitted."""
-    later = await _later_round_ids(plan["round_id"])
+    later = await _later_round_ids(plan.round_id)
     if later_round_id is not None:
         if later_round_id not in later:
             await _round_version(later_round_id)  # 404 for an unknown round
-            raise Invalid(Text(f"Omgång {later_round_id} är ingen senare omgång av samma enkät som omgång " f"{plan['round_id']}", f"round {later_round_id} is not a later round of the same " f"questionnaire as round {plan['round_id']}"),
+            raise Invalid(Text(f"Omgång {later_round_id} är ingen senare omgång av samma enkät som omgång " f"{plan.round_id}", f"round {later_round_id} is not a later round of the same " f"questionnaire as round {plan.round_id}"),
                           [{"field": "round_id", "message": "not a later round"}])
         return later_round_id
     if not later:
         return None
     where = (Response.round.is_in(later)) & (Response.status == "submitted")
-    if plan["unit"] is not None:
-        where = where & (Response.unit.code == plan["unit"])
+    if plan.unit is not None:
+        where = where & (Response.unit.code == plan.unit)
     have = {r["round"] for r in await Response.select(Response.round).where(where)}
     return next((rid for rid in later if rid in have), None)
 
 
-async def _follow_up(plan: dict[str, Any], later_round_id: int | None, cache: dict[int, Any]) -> dict[str, Any]:
-    method = plan["method"] or "weakest"
-    before = await load_source(plan["round_id"], plan["unit"], method, cache)
+async def _follow_up(plan: PlanView, later_round_id: int | None, cache: dict[int, Any]) -> dict[str, Any]:
+    method = plan.method or "weakest"
+    before = await load_source(plan.round_id, plan.unit, method, cache)
     rid = await _follow_up_round(plan, later_round_id)
     after = None
     if rid is not None:
         try:
-            after = await load_source(rid, plan["unit"], method, cache)
+            after = await load_source(rid, plan.unit, method, cache)
         except Invalid:
             if later_round_id is not None:
                 raise

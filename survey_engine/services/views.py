@@ -91,3 +91,89 @@ class ResponseState:
     def values(self) -> dict[str, Any]:
         """{question id: value} of the answered questions."""
         return {qid: a.value for qid, a in self.answers.items() if a.value is not None}
+
+
+@dataclass(frozen=True)
+class QuestionnaireRef:
+    """A questionnaire version by identity."""
+
+    id: str
+    version: str
+
+
+@dataclass(frozen=True)
+class PlanPeriod:
+    """A half-year of a plan and the effort planned in it (dropped actions excluded)."""
+
+    period: str
+    effort: int
+
+
+@dataclass(frozen=True)
+class PlanActionView:
+    """One action of an improvement plan (docs/planning.md)."""
+
+    id: int
+    question: str | None  # None: a free-standing action
+    title: str
+    area: str
+    level: int | None
+    priority: float | None
+    kind: str  # improve | investigate | own
+    credit: float | None
+    effort: int | None
+    period: str | None  # None: the backlog
+    owner: str
+    status: str  # planned | in_progress | done | dropped
+    due_date: str | None  # ISO date
+    done_on: str | None  # ISO date
+    note: str
+    sort_order: int
+    updated_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """An improvement plan with its actions (in period order, then the backlog). A
+    stale change carries the current one in its Conflict (`extra["current"]`)."""
+
+    id: int
+    title: str
+    scope: str  # unit | city
+    unit: str | None
+    unit_name: str | None
+    round_id: int
+    round_name: str
+    response_id: int | None
+    questionnaire: QuestionnaireRef
+    method: str | None  # city plans: the roll-up method
+    start: str
+    periods: list[PlanPeriod]
+    capacity: int
+    revision: int
+    created_by: str
+    created_at: dt.datetime
+    updated_by: str
+    updated_at: dt.datetime
+    actions: list[PlanActionView]
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan in the list of plans: its head and its actions counted by status."""
+
+    id: int
+    title: str
+    scope: str
+    unit: str | None
+    unit_name: str | None
+    round_id: int
+    round_name: str
+    start: str
+    periods: int
+    capacity: int
+    revision: int
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    status_counts: dict[str, int]

@@ -33,14 +33,14 @@ async def setup_audit() -> dict:
 
     ids = await setup_rounds()
     plan = await plans.create_plan(ADMIN, ids["r24"], "A", start="2024H2")
-    by_q = {a["question"]: a for a in plan["actions"]}
-    plan = await plans.update_actions(ADMIN, plan["id"], plan["revision"], {
-        by_q["s-policy"]["id"]: {"status": "done", "done_on": dt.date(2025, 3, 14), "owner": "IT-chefen"},
-        by_q["s-risk"]["id"]: {"status": "in_progress", "owner": "Säkerhetschefen"},
-        by_q["d-logg"]["id"]: {"status": "done", "done_on": dt.date(2024, 11, 1)},
+    by_q = {a.question: a for a in plan.actions}
+    plan = await plans.update_actions(ADMIN, plan.id, plan.revision, {
+        by_q["s-policy"].id: {"status": "done", "done_on": dt.date(2025, 3, 14), "owner": "IT-chefen"},
+        by_q["s-risk"].id: {"status": "in_progress", "owner": "Säkerhetschefen"},
+        by_q["d-logg"].id: {"status": "done", "done_on": dt.date(2024, 11, 1)},
     })
     await recommendations.import_audit(AUDIT, actor=ADMIN, source="granskning.yaml")
-    await recommendations.link_action(ADMIN, "granskning-test", "policy", by_q["s-policy"]["id"])
-    await recommendations.link_action(ADMIN, "granskning-test", "policy", by_q["s-risk"]["id"])
-    await recommendations.link_action(ADMIN, "granskning-test", "ovning", by_q["d-logg"]["id"])
-    return {**ids, "plan": plan["id"], "actions": {q: a["id"] for q, a in by_q.items()}}
+    await recommendations.link_action(ADMIN, "granskning-test", "policy", by_q["s-policy"].id)
+    await recommendations.link_action(ADMIN, "granskning-test", "policy", by_q["s-risk"].id)
+    await recommendations.link_action(ADMIN, "granskning-test", "ovning", by_q["d-logg"].id)
+    return {**ids, "plan": plan.id, "actions": {q: a.id for q, a in by_q.items()}}

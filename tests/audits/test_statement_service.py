@@ -108,11 +108,11 @@ async def test_done_on_is_set_when_done_and_cleared_when_not(db):
     ids = await setup_audit()
     plan = await plans.get_plan(ADMIN, ids["plan"])
     aid = ids["actions"]["s-ansvar"]
-    plan = await plans.update_action(ADMIN, ids["plan"], aid, plan["revision"], {"status": "done"})
-    action = next(a for a in plan["actions"] if a["id"] == aid)
-    assert action["done_on"] is not None
-    plan = await plans.update_action(ADMIN, ids["plan"], aid, plan["revision"], {"status": "in_progress"})
-    assert next(a for a in plan["actions"] if a["id"] == aid)["done_on"] is None
+    plan = await plans.update_action(ADMIN, ids["plan"], aid, plan.revision, {"status": "done"})
+    action = next(a for a in plan.actions if a.id == aid)
+    assert action.done_on is not None
+    plan = await plans.update_action(ADMIN, ids["plan"], aid, plan.revision, {"status": "in_progress"})
+    assert next(a for a in plan.actions if a.id == aid).done_on is None
 
 
 async def test_recommendations_import_edit_link_and_audit_log(db):

@@ -35,8 +35,8 @@ async def _seed(site) -> dict:
             await responses.submit_response(state.id, actor=actor, revision=state.revision)
         out[unit] = state.id
     plan = await plans.create_plan(actor, site.round_id, "kultur", start="2026H1", periods=4, capacity=2)
-    out["plan"] = plan["id"]
-    out["actions"] = [a["id"] for a in plan["actions"]]
+    out["plan"] = plan.id
+    out["actions"] = [a.id for a in plan.actions]
     return out
 
 
@@ -155,5 +155,5 @@ async def test_saving_one_plan_action_keeps_another_forms_input(browser_page, li
     from survey_engine.services import plans
     from ui_site import system
 
-    saved = {a["id"]: a["owner"] for a in (await plans.get_plan(system(), seeded["plan"]))["actions"]}
+    saved = {a.id: a.owner for a in (await plans.get_plan(system(), seeded["plan"])).actions}
     assert saved[first] == "IT-chefen" and saved[second] == "Halvskriven text"

@@ -205,9 +205,9 @@ async def test_lagging_units_and_acting_on_them(db):
     assert "plan" in info.value.message
     plan = await plans.create_plan(ADMIN, ids["r24"], "A", start="2024H2")
     out = await indicators.act_on_lagging("kurs", "A", actor=PLANNER, owner="Förvaltningschefen")
-    assert out["plan_id"] == plan["id"]
-    action = next(a for a in out["plan"]["actions"] if a["id"] == out["action_id"])
-    assert "60,0 %" in action["title"] and action["owner"] == "Förvaltningschefen"
+    assert out["plan_id"] == plan.id
+    action = next(a for a in out["plan"].actions if a.id == out["action_id"])
+    assert "60,0 %" in action.title and action.owner == "Förvaltningschefen"
     with pytest.raises(Conflict):  # B meets the target in January
         await indicators.act_on_lagging("kurs", "B", actor=PLANNER, period="2026-01")
     with pytest.raises(PermissionDenied):

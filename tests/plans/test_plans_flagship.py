@@ -64,7 +64,7 @@ async def test_flagship_plan_followed_up_across_versions(db, questionnaires_dir)
     await _submit(r2["id"], unit.code, a26)
 
     plan = await plans.create_plan(PLANNER, r1["id"], unit.code, start="2024H2", periods=4, capacity=200)
-    fu = await plans.follow_up(PLANNER, plan["id"])
+    fu = await plans.follow_up(PLANNER, plan.id)
     s24, s26 = score_response(q24, a24), score_response(q26, a26)
     got = {a["question"]: a["effect"] for a in fu["actions"]}
     want = {qid: expected_effect(qid, q24, s24, q26, s26) for qid in got}

@@ -82,14 +82,14 @@ async def test_planner_makes_and_edits_a_plan_in_the_pages(page_as):
     assert r.status_code == 409
     assert "Någon annan ändrade planen" in r.text and 'value="Pers ägare"' in r.text and 'value="min text"' in r.text
     now = await plans.get_plan(PLANNER, plan_id)
-    assert {a["question"]: a for a in now["actions"]}["d-logg"]["owner"] == ""  # nothing saved silently
-    assert f'name="revision" value="{now["revision"]}"' in r.text
-    r = await per.post(f"{plan_url}/atgarder/{other}", {"revision": str(now["revision"]), "period": "2026H1",
+    assert {a.question: a for a in now.actions}["d-logg"].owner == ""  # nothing saved silently
+    assert f'name="revision" value="{now.revision}"' in r.text
+    r = await per.post(f"{plan_url}/atgarder/{other}", {"revision": str(now.revision), "period": "2026H1",
                                                        "owner": "Pers ägare", "status": "in_progress",
                                                        "due_date": "", "note": "min text"})
     assert r.status_code == 303
-    final = {a["question"]: a for a in (await plans.get_plan(PLANNER, plan_id))["actions"]}
-    assert final["s-ansvar"]["owner"] == "<b>IT</b>" and final["d-logg"]["owner"] == "Pers ägare"
+    final = {a.question: a for a in (await plans.get_plan(PLANNER, plan_id)).actions}
+    assert final["s-ansvar"].owner == "<b>IT</b>" and final["d-logg"].owner == "Pers ägare"
 
     # an own action, then a bad one
     r = await pia.get(plan_url)
@@ -115,18 +115,18 @@ async def test_planner_makes_and_edits_a_plan_in_the_pages(page_as):
 async def test_plan_pages_by_role(page_as):
     ids = await setup_rounds()
     plan = await plans.create_plan(PLANNER, ids["r24"], "A", start="2024H2")
-    url = f"/planer/{plan['id']}"
+    url = f"/planer/{plan.id}"
     own = await page_as("respondent", units=("A",))
     r = await own.get(url)
     assert r.status_code == 200 and "<form method=\"post\" action=\"/planer/" not in r.text  # read only
     r = await own.get("/planer")
-    assert "Gör en ny plan" not in r.text and f'data-plan="{plan["id"]}"' in r.text
+    assert "Gör en ny plan" not in r.text and f'data-plan="{plan.id}"' in r.text
     other = await page_as("respondent", units=("B",))
     assert (await other.get(url)).status_code == 403
     assert (await other.get(f"{url}/uppfoljning")).status_code == 403
     analyst = await page_as("analyst")
     assert (await analyst.get(url)).status_code == 200
     await analyst.get(url)
-    r = await analyst.post(f"{url}/atgarder/{plan['actions'][0]['id']}", {"revision": "0", "owner": "x"})
+    r = await analyst.post(f"{url}/atgarder/{plan.actions[0].id}", {"revision": "0", "owner": "x"})
     assert r.status_code == 403
-    assert (await plans.get_plan(PLANNER, plan["id"]))["revision"] == 0
+    assert (await plans.get_plan(PLANNER, plan.id)).revision == 0

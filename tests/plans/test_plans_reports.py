@@ -38,10 +38,10 @@ def parse_actions(html: str) -> list[dict]:
 
 async def _plan_with_statuses(ids):
     plan = await plans.create_plan(PLANNER, ids["r24"], "A", start="2024H2", capacity=20)
-    by_q = {a["question"]: a for a in plan["actions"]}
-    plan = await plans.update_action(PLANNER, plan["id"], by_q["s-ansvar"]["id"], 0,
+    by_q = {a.question: a for a in plan.actions}
+    plan = await plans.update_action(PLANNER, plan.id, by_q["s-ansvar"].id, 0,
                                      {"status": "done", "owner": "=HYPERLINK(\"x\")", "note": "<b>fet</b>"})
-    plan = await plans.add_action(PLANNER, plan["id"], 1, {"title": "+Egen <script>", "period": "2025H1"})
+    plan = await plans.add_action(PLANNER, plan.id, 1, {"title": "+Egen <script>", "period": "2025H1"})
     return plan
 
 
@@ -51,25 +51,25 @@ async def test_plan_pdf_and_xlsx(db):
 
     ids = await setup_rounds()
     plan = await _plan_with_statuses(ids)
-    pdf, media, name = await reports.plan_report(ANALYST, plan["id"], "pdf", "sv")
+    pdf, media, name = await reports.plan_report(ANALYST, plan.id, "pdf", "sv")
     assert media == "application/pdf" and name.endswith(".pdf")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    for a in plan["actions"]:
-        if a["question"]:
-            assert a["question"] in text
+    for a in plan.actions:
+        if a.question:
+            assert a.question in text
     assert "+Egen <script>" in text and "2024H2" in text and "klar" in text
 
-    xlsx, media, _ = await reports.plan_report(ANALYST, plan["id"], "xlsx", "en")
+    xlsx, media, _ = await reports.plan_report(ANALYST, plan.id, "xlsx", "en")
     wb = load_workbook(io.BytesIO(xlsx))
     rows = list(wb["Actions"].iter_rows(values_only=True))
     assert rows[0][:4] == ("Half-year", "Area", "Level", "Question")
-    assert len(rows) == 1 + len(plan["actions"])
+    assert len(rows) == 1 + len(plan.actions)
     owners = {r[3]: r[8] for r in rows[1:]}
     assert owners["s-ansvar"] == "'=HYPERLINK(\"x\")"  # neutralised, not a formula
     titles = [r[4] for r in rows[1:]]
     assert "'+Egen <script>" in titles
     periods = list(wb["Half-years"].iter_rows(values_only=True))
-    assert [p[0] for p in periods[1:]] == [p["period"] for p in plan["periods"]]
+    assert [p[0] for p in periods[1:]] == [p.period for p in plan.periods]
 
 
 async def test_follow_up_report_html_and_xlsx(db):
@@ -77,17 +77,17 @@ async def test_follow_up_report_html_and_xlsx(db):
 
     ids = await setup_rounds()
     plan = await _plan_with_statuses(ids)
-    html, media, _ = await reports.follow_up_report(ANALYST, plan["id"], "html", "sv")
+    html, media, _ = await reports.follow_up_report(ANALYST, plan.id, "html", "sv")
     html = html.decode()
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;fet&lt;/b&gt;" in html
     rows = parse_actions(html)
-    assert len(rows) == len(plan["actions"])
+    assert len(rows) == len(plan.actions)
     effects = {r["data-question"]: r["data-effect"] for r in rows if r["data-question"]}
     assert effects == EXPECTED_EFFECTS
     assert {r["data-question"] for r in rows if r["data-flagged"] == "true"} == {"s-ansvar"}
     assert [r["data-effect"] for r in rows if not r["data-question"]] == ["not_measured"]
 
-    xlsx, _, _ = await reports.follow_up_report(ANALYST, plan["id"], "xlsx", "en")
+    xlsx, _, _ = await reports.follow_up_report(ANALYST, plan.id, "xlsx", "en")
     wb = load_workbook(io.BytesIO(xlsx))
     sheet = list(wb["Actions"].iter_rows(values_only=True))
     head = sheet[0]
@@ -105,6 +105,6 @@ async def test_report_inputs_are_checked(db):
     ids = await setup_rounds()
     plan = await plans.create_plan(PLANNER, ids["r24"], "A", start="2024H2")
     with pytest.raises(Invalid):
-        await reports.plan_report(ANALYST, plan["id"], "docx")
+        await reports.plan_report(ANALYST, plan.id, "docx")
     with pytest.raises(Invalid):
-        await reports.follow_up_report(ANALYST, plan["id"], "html", "fi")
+        await reports.follow_up_report(ANALYST, plan.id, "html", "fi")

@@ -38,7 +38,8 @@ ScopeFilter = Annotated[Literal["unit", "city"] | None, QueryParameter(name="sco
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # from_attributes: the services return typed views (services/views.py)
+    model_config = ConfigDict(extra="ignore", from_attributes=True)
 
 
 class _In(PlainTextInput):  # control characters refused (schemas._Input)

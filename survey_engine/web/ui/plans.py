@@ -23,6 +23,7 @@ from survey_engine.services import recommendations as rec_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, AppError
 from survey_engine.services.questionnaires import get_questionnaire
+from survey_engine.services.views import PlanActionView, PlanView, QuestionnaireRef
 from survey_engine.web.ui.common import (
     NavItem, error_items, form_text, lang_of, need, redirect, register_nav, render, service_message,
 )
@@ -46,17 +47,21 @@ def _words(lang: str) -> dict[str, Any]:
     }
 
 
-async def _questionnaire(ref: dict[str, str]):
+async def _questionnaire(ref):
+    """The questionnaire of a QuestionnaireRef (a plan) or of {"id", "version"} (a follow-up)."""
+    if isinstance(ref, QuestionnaireRef):
+        return (await get_questionnaire(ref.id, ref.version))[1]
     return (await get_questionnaire(ref["id"], ref["version"]))[1]
 
 
-def _texts(q, plan: dict[str, Any], lang: str) -> dict[int, str]:
-    """Action id -> the question's text in the page's language (own actions: title)."""
+def _texts(q, actions: list[tuple[int, str | None, str]], lang: str) -> dict[int, str]:
+    """Action id -> the question's text in the page's language (own actions: title), for
+    (id, question, title) of each action."""
 
     out = {}
-    for a in plan["actions"]:
-        question = q.question(a["question"]) if a["question"] else None
-        out[a["id"]] = localized(question.text, lang, q.default_language) if question else a["title"]
+    for action_id, question_id, title in actions:
+        question = q.question(question_id) if question_id else None
+        out[action_id] = localized(question.text, lang, q.default_language) if question else title
     return out
 
 
@@ -83,7 +88,7 @@ async def _list_page(request: Request, status: int = 200, **extra: Any) -> Templ
     units: list[dict[str, Any]] = []
     if rounds:
         units, _ = await units_service.list_units(limit=1000)
-    from_rounds = sorted({(p["round_id"], p["round_name"]) for p in items}, reverse=True)
+    from_rounds = sorted({(p.round_id, p.round_name) for p in items}, reverse=True)
     return render(request, "plans/list.html", status=status, plans=items, rounds=rounds, units=units,
                   from_rounds=from_rounds, form=extra.pop("form", {}), **extra)
 
@@ -124,7 +129,7 @@ async def plans_create(request: Request) -> Response:
     except AppError as exc:
         return await _list_page(request, exc.status_code, form=values, create_message=service_message(exc, lang),
                                 create_errors=error_items(exc, lang))
-    return redirect(f"/planer/{plan['id']}", "plan" if lang == "en" else "planen är sparad")
+    return redirect(f"/planer/{plan.id}", "plan" if lang == "en" else "planen är sparad")
 
 
 # ---------------------------------------------------------------- one plan
@@ -137,13 +142,13 @@ def _filters(request: Request) -> dict[str, str]:
     return {"status": status if status in ACTION_STATUSES else "", "owner": owner}
 
 
-def _shown(action: dict[str, Any], filters: dict[str, str]) -> bool:
-    if filters["status"] and action["status"] != filters["status"]:
+def _shown(action: PlanActionView, filters: dict[str, str]) -> bool:
+    if filters["status"] and action.status != filters["status"]:
         return False
     if filters["owner"]:
         if filters["owner"] == "-":
-            return not (action["owner"] or "").strip()
-        return (action["owner"] or "").strip() == filters["owner"]
+            return not (action.owner or "").strip()
+        return (action.owner or "").strip() == filters["owner"]
     return True
 
 
@@ -155,24 +160,25 @@ async def _plan_page(request: Request, plan_id: int, status: int = 200, **extra:
     principal = need(request, Action.PLAN_READ, somewhere=True)
     plan = await service.get_plan(principal, plan_id)
     lang = lang_of(request)
-    q = await _questionnaire(plan["questionnaire"])
+    q = await _questionnaire(plan.questionnaire)
     filters = _filters(request)
-    shown = [a for a in plan["actions"] if _shown(a, filters)]
-    groups = [{"period": p["period"], "effort": p["effort"], "over": p["effort"] > plan["capacity"],
-               "actions": [a for a in shown if a["period"] == p["period"]]} for p in plan["periods"]]
+    shown = [a for a in plan.actions if _shown(a, filters)]
+    groups = [{"period": p.period, "effort": p.effort, "over": p.effort > plan.capacity,
+               "actions": [a for a in shown if a.period == p.period]} for p in plan.periods]
     groups.append({"period": None, "effort": None, "over": False,
-                   "actions": [a for a in shown if a["period"] is None]})
-    owners = sorted({(a["owner"] or "").strip() for a in plan["actions"]} - {""}, key=str.casefold)
+                   "actions": [a for a in shown if a.period is None]})
+    owners = sorted({(a.owner or "").strip() for a in plan.actions} - {""}, key=str.casefold)
     saved = _saved_id(request)
     # the audit recommendations each action answers, and those it can be linked to
     recs = await rec_service.recommendation_choices(principal) if principal.can(Action.RECOMMENDATION_READ) else []
-    rec_links = await rec_service.links_of_actions([a["id"] for a in plan["actions"]]) if recs else {}
-    return render(request, "plans/plan.html", status=status, plan=plan, groups=groups, texts=_texts(q, plan, lang),
+    rec_links = await rec_service.links_of_actions([a.id for a in plan.actions]) if recs else {}
+    texts = _texts(q, [(a.id, a.question, a.title) for a in plan.actions], lang)
+    return render(request, "plans/plan.html", status=status, plan=plan, groups=groups, texts=texts,
                   recommendations=recs, rec_links=rec_links,
-                  filters=filters, owners=owners, hidden=len(plan["actions"]) - len(shown),
+                  filters=filters, owners=owners, hidden=len(plan.actions) - len(shown),
                   saved_id=saved, saved_message=request.query_params.get("ok", "")[:200] if saved else "",
                   areas=_area_titles([q], lang), area_ids=[a.id for a in q.areas], levels=[lv.level for lv in q.levels],
-                  may_edit=principal.can(Action.PLAN_WRITE, plan["unit"]), words=_words(lang),
+                  may_edit=principal.can(Action.PLAN_WRITE, plan.unit), words=_words(lang),
                   statuses=ACTION_STATUSES, kept=extra.pop("kept", {}), **extra)
 
 
@@ -203,15 +209,16 @@ def _wants_json(request: Request) -> bool:
     return request.headers.get("x-plan-save") == "1"
 
 
-def _saved_json(plan: dict[str, Any], action_id: int, lang: str) -> Response:
-    action = next((a for a in plan["actions"] if a["id"] == action_id), None)
+def _saved_json(plan: PlanView, action_id: int, lang: str) -> Response:
+    action = next((a for a in plan.actions if a.id == action_id), None)
     stamp = when(clock.now(), lang)[-5:]
     message = (f"Sparat {stamp}" if lang == "sv" else f"Saved {stamp}")
     return Response({
-        "ok": True, "message": message, "revision": plan["revision"],
-        "action": {k: action[k] for k in ("id", "period", "owner", "status", "due_date", "note")} if action else None,
-        "periods": [{**p, "over": p["effort"] > plan["capacity"]} for p in plan["periods"]],
-        "capacity": plan["capacity"],
+        "ok": True, "message": message, "revision": plan.revision,
+        "action": {k: getattr(action, k) for k in ("id", "period", "owner", "status", "due_date", "note")}
+        if action else None,
+        "periods": [{"period": p.period, "effort": p.effort, "over": p.effort > plan.capacity} for p in plan.periods],
+        "capacity": plan.capacity,
     }, status_code=200, media_type="application/json")
 
 
@@ -225,7 +232,7 @@ async def _refused_json(plan_id: int, exc: AppError, principal: Principal, lang:
                    "Someone else changed the plan meanwhile, so your change was not saved. Your values are kept: "
                    "save again if they still hold.")
     try:
-        revision = (await service.get_plan(principal, plan_id))["revision"]
+        revision = (await service.get_plan(principal, plan_id)).revision
     except AppError:
         revision = None
     return Response({"ok": False, "message": message, "errors": error_items(exc, lang), "revision": revision},
@@ -297,7 +304,7 @@ async def action_add(request: Request, plan_id: FromPath[int]) -> Response:
 async def _follow_up_context(fu: dict[str, Any], lang: str) -> dict[str, Any]:
     q1 = await _questionnaire(fu["before"]["questionnaire"])
     q2 = await _questionnaire(fu["after"]["questionnaire"]) if fu["after"] else None
-    texts = _texts(q1, {"actions": fu["actions"]}, lang)
+    texts = _texts(q1, [(a["id"], a["question"], a["title"]) for a in fu["actions"]], lang)
     return {"fu": fu, "texts": texts, "areas": _area_titles([x for x in (q2, q1) if x], lang)}
 
 
@@ -314,7 +321,7 @@ async def summary_page(request: Request) -> Template:
     principal = need(request, Action.PLAN_READ, somewhere=True)
     lang = lang_of(request)
     round_id = _int(request.query_params.get("omgang", "")[:12])
-    rounds = sorted({(p["round_id"], p["round_name"]) for p in await service.list_plans(principal)}, reverse=True)
+    rounds = sorted({(p.round_id, p.round_name) for p in await service.list_plans(principal)}, reverse=True)
     if round_id is None and rounds:
         round_id = rounds[0][0]
     summary = None
