@@ -213,7 +213,7 @@ def answers_export_command(round_id: int, unit: str, output: str | None) -> None
         state = await responses.find_response(round_id, unit, actor=cli_actor())
         if state is None:
             raise NotFound(Text(f"{unit} har inget svar i omgång {round_id}", f"{unit} has no response in round {round_id}"))
-        return dataclasses.asdict(await responses.export_answers(state["id"], actor=cli_actor()))
+        return dataclasses.asdict(await responses.export_answers(state.id, actor=cli_actor()))
 
     text = _json(run_db(go)) + "\n"
     if output:
@@ -242,9 +242,9 @@ def answers_import_command(file: str, round_id: int, unit: str, submit: bool) ->
 
     async def go():
         state, _ = await responses.start_response(round_id, unit, actor=cli_actor(), prefill=False)
-        state = await responses.import_answers(state["id"], document, actor=cli_actor(), source=file)
+        state = await responses.import_answers(state.id, document, actor=cli_actor(), source=file)
         if submit:
-            state = await responses.submit_response(state["id"], actor=cli_actor())
+            state = await responses.submit_response(state.id, actor=cli_actor())
         return state
 
     try:
@@ -253,7 +253,7 @@ def answers_import_command(file: str, round_id: int, unit: str, submit: bool) ->
         fail(str(exc))
     answered = len(responses.values_of(state))
     click.echo(f"{file}: {answered} svar inlästa för {unit} i omgång {round_id} / answers imported "
-               f"(status {state['status']}, revision {state['revision']})")
+               f"(status {state.status}, revision {state.revision})")
 
 
 def register(main: click.Group) -> None:
