@@ -177,7 +177,7 @@ def test_cli_errors_exit_2_with_lines(db, tmp_path):
     assert run("indicators", "publish", tmp_path / "small.yaml").exit_code == 0
     (tmp_path / "bad.csv").write_text("unit,period,numerator,denominator\nKF,2026-1,1,2\n", encoding="utf-8")
     r = run("indicators", "import", tmp_path / "bad.csv", "--indicator", "kurs")
-    assert r.exit_code == 2 and "rad/line 2, period" in r.output
+    assert r.exit_code == 2 and "period (rad/line 2)" in r.output
     r = run("indicators", "import", tmp_path / "missing.csv", "--indicator", "kurs")
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = run("indicators", "show", "okand", "--format", "json")
