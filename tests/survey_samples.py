@@ -106,5 +106,5 @@ async def setup_round(source: str = V2024, units=("a", "b"), open_it: bool = Tru
     await units_service.import_units([UnitInput(u, f"Enhet {u}", 10.0) for u in units], actor=test)
     rnd = await rounds.create_round(name, summary["family"], summary["version"], list(units), actor=test)
     if open_it:
-        rnd = await rounds.open_round(rnd["id"], actor=test)
+        rnd = await rounds.open_round(rnd.id, actor=test)
     return rnd

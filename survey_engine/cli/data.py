@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from survey_engine.cli.common import cli_actor, fail, read_input_text, run_db
+from survey_engine.services.views import RoundView
 from survey_engine.text import Text
 
 
@@ -105,9 +106,9 @@ def _date(value: str | None, name: str) -> dt.date | None:
         fail(f"--{name} {value!r}: ange ett datum som ÅÅÅÅ-MM-DD / give a date as YYYY-MM-DD")
 
 
-def _round_line(r: dict[str, Any]) -> list[Any]:
-    q = r["questionnaire"]
-    return [r["id"], r["status"], f"{q['id']} {q['version']}", len(r["units"]), r["opens_on"], r["closes_on"], r["name"]]
+def _round_line(r: RoundView) -> list[Any]:
+    q = r.questionnaire
+    return [r.id, r.status, f"{q.id} {q.version}", len(r.units), r.opens_on, r.closes_on, r.name]
 
 
 ROUND_HEADERS = ["id", "status", "questionnaire", "units", "opens", "closes", "name"]
@@ -130,7 +131,7 @@ def round_create_command(name, family, version, unit_codes, opens, closes, open_
     async def go():
         r = await rounds.create_round(name, family, version, list(unit_codes) or None, opens_on, closes_on,
                                       actor=cli_actor())
-        return await rounds.open_round(r["id"], actor=cli_actor()) if open_now else r
+        return await rounds.open_round(r.id, actor=cli_actor()) if open_now else r
 
     r = run_db(go)
     click.echo(_table(ROUND_HEADERS, [_round_line(r)]))
@@ -143,7 +144,7 @@ def round_open_command(round_id: int) -> None:
     from survey_engine.services import rounds
 
     r = run_db(lambda: rounds.open_round(round_id, actor=cli_actor()))
-    click.echo(f"omgång / round {r['id']}: {r['status']}")
+    click.echo(f"omgång / round {r.id}: {r.status}")
 
 
 @round_group.command("close")
@@ -153,7 +154,7 @@ def round_close_command(round_id: int) -> None:
     from survey_engine.services import rounds
 
     r = run_db(lambda: rounds.close_round(round_id, actor=cli_actor()))
-    click.echo(f"omgång / round {r['id']}: {r['status']}")
+    click.echo(f"omgång / round {r.id}: {r.status}")
 
 
 @round_group.command("reopen")
@@ -163,7 +164,7 @@ def round_reopen_command(round_id: int) -> None:
     from survey_engine.services import rounds
 
     r = run_db(lambda: rounds.reopen_round(round_id, actor=cli_actor()))
-    click.echo(f"omgång / round {r['id']}: {r['status']}")
+    click.echo(f"omgång / round {r.id}: {r.status}")
 
 
 @round_group.command("deadline")
@@ -175,7 +176,7 @@ def round_deadline_command(round_id: int, closes: str) -> None:
 
     closes_on = _date(closes, "closes")
     r = run_db(lambda: rounds.extend_deadline(round_id, closes_on, actor=cli_actor()))
-    click.echo(f"omgång / round {r['id']}: {r['status']}, {r['closes_on']}")
+    click.echo(f"omgång / round {r.id}: {r.status}, {r.closes_on}")
 
 
 @round_group.command("list")
@@ -188,7 +189,7 @@ def round_list_command(status: str | None, fmt: str) -> None:
 
     items, total = run_db(lambda: rounds.list_rounds(status, limit=1000))
     if fmt == "json":
-        click.echo(_json({"items": items, "total": total}))
+        click.echo(_json({"items": [dataclasses.asdict(r) for r in items], "total": total}))
         return
     click.echo(_table(ROUND_HEADERS, [_round_line(r) for r in items]))
 

@@ -275,12 +275,12 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         r24 = await rounds.create_round("Cybersäkerhetskollen 2024", FAMILY, "2024.1", codes,
                                         dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=actor)
         move_to(dt.datetime(2024, 3, 1, 8, 0, tzinfo=clock.STOCKHOLM))
-        await rounds.open_round(r24["id"], actor=actor)
+        await rounds.open_round(r24.id, actor=actor)
         for i, unit in enumerate(UNITS):
             # each förvaltning starts on its own day in March–April and answers over ~3 weeks
             move_to(dt.datetime(2024, 3, 4, 9, 15, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=7 * i))
             who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
-            state, _ = await responses.start_response(r24["id"], unit.code, actor=who)
+            state, _ = await responses.start_response(r24.id, unit.code, actor=who)
             values, comments, evidence = answers_for(q24, unit, 2024, unit.maturity,
                                                      completeness=0.7 if unit.code in DRAFT_2024 else 1.0)
             move_to(dt.datetime(2024, 3, 18, 13, 40, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=11 * i))
@@ -289,8 +289,8 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
                 move_to(dt.datetime(2024, 3, 25, 10, 5, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=13 * i))
                 await responses.submit_response(state.id, actor=who, revision=revision)
         move_to(dt.datetime(2024, 6, 3, 8, 30, tzinfo=clock.STOCKHOLM))
-        await rounds.close_round(r24["id"], actor=actor)
-    log(f"  omgång / round {r24['id']}: {r24['name']} (stängd / closed)")
+        await rounds.close_round(r24.id, actor=actor)
+    log(f"  omgång / round {r24.id}: {r24.name} (stängd / closed)")
 
     # Measured indicators before the 2026 round starts, so its linked number questions
     # (utb-andel) start from the measured completion (docs/indicators.md §2.3).
@@ -298,12 +298,12 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
 
     r26 = await rounds.create_round("Cybersäkerhetskollen 2026", FAMILY, "2026.1", codes,
                                     dt.date(2026, 3, 1), dt.date(2026, 12, 18), actor=actor)
-    await rounds.open_round(r26["id"], actor=actor)
+    await rounds.open_round(r26.id, actor=actor)
     for unit in UNITS:
         if unit.code in NOT_STARTED_2026:
             continue
         who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
-        state, _ = await responses.start_response(r26["id"], unit.code, actor=who, prefill=True)
+        state, _ = await responses.start_response(r26.id, unit.code, actor=who, prefill=True)
         carried = responses.values_of(state)
         draft = unit.code in DRAFT_2026
         values, comments, evidence = answers_for(q26, unit, 2026, unit.maturity + unit.growth,
@@ -323,11 +323,11 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         revision = await _answer(state.id, changes, comments, evidence, who, state.revision)
         if not draft:
             await responses.submit_response(state.id, actor=who, revision=revision)
-    log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
-    plan_ids = await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
+    log(f"  omgång / round {r26.id}: {r26.name} (öppen / open)")
+    plan_ids = await plan_demo.load_demo_plans(r24.id, actor=actor, units=UNITS, log=log)
     await audit_demo.load_demo_audit(questionnaires_dir, actor=actor, plan_ids=plan_ids, log=log)
     logins = await demo_logins(log=log)
-    return {"rounds": [r24["id"], r26["id"]], "units": len(UNITS) + 1, "logins": len(logins)}
+    return {"rounds": [r24.id, r26.id], "units": len(UNITS) + 1, "logins": len(logins)}
 
 
 async def demo_logins(log=print):

@@ -90,7 +90,7 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     check(actor, Action.EXPORT_READ)
     rnd = await get_round(round_id)
     await audit.record(actor, "export.round", "round", round_id)
-    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
+    q = await questionnaire_by_id(rnd.questionnaire_version_id)
     ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id)
     out = []
     for r in ids:
@@ -107,6 +107,6 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
             "snapshot": _plain(await latest_snapshot(r["id"])),
         })
     units = [{"code": p["code"], "name": p["name"], "weight": p["weight"]} for p in await _participants(round_id)]
-    return {"format": "survey-engine-round/1", "engine_version": ENGINE_VERSION, "round": rnd,
+    return {"format": "survey-engine-round/1", "engine_version": ENGINE_VERSION, "round": dataclasses.asdict(rnd),
             "questionnaire": {"id": q.id, "version": q.version, "hash": q.hash},
             "units": units, "responses": out}

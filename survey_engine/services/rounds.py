@@ -14,6 +14,7 @@ from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import QuestionnaireVersion, Response, Round, RoundUnit, Unit
 from survey_engine.text import Text
+from survey_engine.services.views import QuestionnaireIdentity, RoundView
 
 ROUND_STATUSES = ("draft", "open", "closed")
 STATUS_SV = {"draft": "ett utkast", "open": "öppen", "closed": "stängd"}
@@ -37,20 +38,20 @@ async def _unit_codes(round_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def _round_dict(row: dict[str, Any], units: list[str]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "questionnaire": {"id": row["q_family"], "version": row["q_version"], "hash": row["q_hash"]},
-        "questionnaire_version_id": row["questionnaire"],
-        "status": row["status"],
-        "opens_on": row["opens_on"],
-        "closes_on": row["closes_on"],
-        "created_at": row["created_at"],
-        "opened_at": row["opened_at"],
-        "closed_at": row["closed_at"],
-        "units": units,
-    }
+def _round_view(row: dict[str, Any], units: list[str]) -> RoundView:
+    return RoundView(
+        id=row["id"],
+        name=row["name"],
+        questionnaire=QuestionnaireIdentity(id=row["q_family"], version=row["q_version"], hash=row["q_hash"]),
+        questionnaire_version_id=row["questionnaire"],
+        status=row["status"],
+        opens_on=row["opens_on"],
+        closes_on=row["closes_on"],
+        created_at=row["created_at"],
+        opened_at=row["opened_at"],
+        closed_at=row["closed_at"],
+        units=units,
+    )
 
 
 async def round_row(round_id: int) -> dict[str, Any]:
@@ -60,12 +61,12 @@ async def round_row(round_id: int) -> dict[str, Any]:
     return row
 
 
-async def get_round(round_id: int) -> dict[str, Any]:
+async def get_round(round_id: int) -> RoundView:
     row = await round_row(round_id)
-    return _round_dict(row, (await _unit_codes([round_id]))[round_id])
+    return _round_view(row, (await _unit_codes([round_id]))[round_id])
 
 
-async def list_rounds(status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+async def list_rounds(status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[RoundView], int]:
     limit, offset = page_args(limit, offset)
     query = Round.select(*_ROUND_COLUMNS)
     count = Round.count()
@@ -75,7 +76,7 @@ async def list_rounds(status: str | None = None, limit: int = 50, offset: int = 
         query, count = query.where(Round.status == status), count.where(Round.status == status)
     rows = await query.order_by(Round.id).limit(limit).offset(offset)
     codes = await _unit_codes([r["id"] for r in rows])
-    return [_round_dict(r, codes[r["id"]]) for r in rows], await count
+    return [_round_view(r, codes[r["id"]]) for r in rows], await count
 
 
 async def create_round(
@@ -87,7 +88,7 @@ async def create_round(
     closes_on: dt.date | None = None,
     *,
     actor: Principal,
-) -> dict[str, Any]:
+) -> RoundView:
     """A draft round on a published version; `units` None means every unit there is."""
     check(actor, Action.ROUND_MANAGE)
     errors = []
@@ -128,7 +129,7 @@ async def create_round(
 
 
 async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, stamp, actor: Principal,
-                      event: str) -> dict[str, Any]:
+                      event: str) -> RoundView:
     check(actor, Action.ROUND_MANAGE)
     async with write_transaction():
         row = await Round.select(Round.id, Round.status).where(Round.id == round_id).first()
@@ -147,11 +148,11 @@ async def _transition(round_id: int, allowed_from: tuple[str, ...], to: str, sta
     return await get_round(round_id)
 
 
-async def open_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
+async def open_round(round_id: int, *, actor: Principal) -> RoundView:
     return await _transition(round_id, ("draft",), "open", Round.opened_at, actor, "round.open")
 
 
-async def close_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
+async def close_round(round_id: int, *, actor: Principal) -> RoundView:
     """Close the round: every response is locked from now on."""
     return await _transition(round_id, ("open", "draft"), "closed", Round.closed_at, actor, "round.close")
 
@@ -182,13 +183,13 @@ async def close_summary(round_id: int, *, actor: Principal) -> dict[str, Any]:
             "not_started": not_started}
 
 
-async def reopen_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
+async def reopen_round(round_id: int, *, actor: Principal) -> RoundView:
     """Open a closed round again (its responses can be changed and submitted again).
     Audited as round.reopen; an open round stays as it is."""
     return await _transition(round_id, ("closed",), "open", Round.opened_at, actor, "round.reopen")
 
 
-async def extend_deadline(round_id: int, closes_on: dt.date, *, actor: Principal) -> dict[str, Any]:
+async def extend_deadline(round_id: int, closes_on: dt.date, *, actor: Principal) -> RoundView:
     """Move the round's last day (closes_on). Not before it opens, not in the past; a
     closed round must be reopened first. Audited as round.deadline with old and new day."""
     check(actor, Action.ROUND_MANAGE)

@@ -177,3 +177,29 @@ class PlanSummary:
     created_at: dt.datetime
     updated_at: dt.datetime
     status_counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class QuestionnaireIdentity:
+    """A published questionnaire version: family id, version and content hash."""
+
+    id: str
+    version: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """A survey round with the codes of its participating units."""
+
+    id: int
+    name: str
+    questionnaire: QuestionnaireIdentity
+    questionnaire_version_id: int  # the questionnaire_version row
+    status: str  # draft | open | closed
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    created_at: dt.datetime
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    units: list[str]

@@ -221,7 +221,7 @@ async def test_measured_value_prefills_and_button(db):
     rnd = await setup_round(units=("a", "b"))
     await indicators.publish(SMALL, actor=ADMIN)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\na,2026-01,170,200\n", actor=ADMIN)
-    state, created = await responses.start_response(rnd["id"], "a", actor=ADMIN)
+    state, created = await responses.start_response(rnd.id, "a", actor=ADMIN)
     assert created
     answer = state.answers.get("antal")
     assert answer is not None and answer.value == 85
@@ -235,7 +235,7 @@ async def test_measured_value_prefills_and_button(db):
     assert state.answers["antal"].value == 90.5 and "2026-02" in state.answers["antal"].evidence
     with pytest.raises(NotFound):
         await responses.fill_measured_value(state.id, "risk", actor=ADMIN)
-    other, _ = await responses.start_response(rnd["id"], "b", actor=ADMIN)  # no data for b
+    other, _ = await responses.start_response(rnd.id, "b", actor=ADMIN)  # no data for b
     assert other.answers.get("antal") is None or other.answers["antal"].value is None
 
 

@@ -19,7 +19,7 @@ async def _token(username: str, role: Role, units=()) -> dict[str, str]:
 
 async def test_contacts_send_outbox_and_the_unit_button(db, smtp):
     rnd = await setup_round(V2024, ("a", "b"), name="Omgång API")
-    await Round.update({Round.closes_on: reminders.today() + dt.timedelta(days=1)}).where(Round.id == rnd["id"])
+    await Round.update({Round.closes_on: reminders.today() + dt.timedelta(days=1)}).where(Round.id == rnd.id)
     admin = await _token("adm", Role.ADMIN)
     analyst = await _token("ana", Role.ANALYST)
     auditor = await _token("rev", Role.AUDITOR)
@@ -42,7 +42,7 @@ async def test_contacts_send_outbox_and_the_unit_button(db, smtp):
         assert r.status_code == 200 and len(r.json()["would_queue"]) == 4 and smtp.mailbox.received == []
         assert (await client.post("/api/v1/reminders/send", headers=auditor, json={})).status_code == 403
         smtp.mailbox.refuse = "554 5.7.1 go away"
-        r = await client.post("/api/v1/reminders/send", headers=analyst, json={"round": rnd["id"]})
+        r = await client.post("/api/v1/reminders/send", headers=analyst, json={"round": rnd.id})
         assert r.status_code == 200 and r.json()["retry_later"] == 4 and "554" in r.json()["errors"][0]
         page = (await client.get("/api/v1/reminders/outbox?problems=true", headers=auditor)).json()
         assert page["total"] == 4 and all("554" in m["last_error"] for m in page["items"])
@@ -54,12 +54,12 @@ async def test_contacts_send_outbox_and_the_unit_button(db, smtp):
         assert (await client.post(f"/api/v1/reminders/outbox/{page['items'][0]['id']}/retry",
                                   headers=analyst)).status_code == 409
 
-        url = f"/api/v1/rounds/{rnd['id']}/units/a/reminder"
+        url = f"/api/v1/rounds/{rnd.id}/units/a/reminder"
         r = await client.post(url, headers=analyst)
         assert r.status_code == 200 and r.json()["sent"] == 2, r.text
         r = await client.post(url, headers=analyst)
         assert r.status_code == 429 and int(r.headers["Retry-After"]) > 3000 and "minuter" in r.json()["detail"]
-        r = await client.post(f"/api/v1/rounds/{rnd['id']}/units/b/reminder", headers=analyst)
+        r = await client.post(f"/api/v1/rounds/{rnd.id}/units/b/reminder", headers=analyst)
         assert r.status_code == 422 and "kontaktadress" in r.json()["detail"]
         assert (await client.post(url, headers=respondent)).status_code == 403
         assert (await client.get("/api/v1/reminders/outbox?status=bogus", headers=admin)).status_code == 400

@@ -26,14 +26,14 @@ async def _round(closes_in: int | None = 5, units=("a", "b", "c")) -> dict:
     rnd = await setup_round(V2024, units, name="Självskattning 2026")
     if closes_in is not None:
         await Round.update({Round.closes_on: reminders.today() + dt.timedelta(days=closes_in)}).where(
-            Round.id == rnd["id"])
+            Round.id == rnd.id)
     await contacts.replace_contacts([
         contacts.contact_input("a", "registrator@a.example.invalid", "Registrator A", "sv"),
         contacts.contact_input("a", "samordnare@a.example.invalid", "", "sv"),
         contacts.contact_input("b", "contact@b.example.invalid", "Contact B", "en"),
         contacts.contact_input("c", "kansli@c.example.invalid", "", "sv"),
     ], actor=ADMIN)
-    state, _ = await responses.start_response(rnd["id"], "c", actor=ADMIN)
+    state, _ = await responses.start_response(rnd.id, "c", actor=ADMIN)
     state = await responses.save_answers(state.id, state.revision, FULL_2024, actor=ADMIN)
     await responses.submit_response(state.id, actor=ADMIN)
     return rnd
@@ -76,7 +76,7 @@ async def test_deadline_reminders_reach_units_not_submitted_in_their_language(db
     assert all("i morgon" in m.body for m in box.received[before:] if m.language == "sv")
     assert all("tomorrow" in m.body for m in box.received[before:] if m.language == "en")
     assert (await reminders.send_due(actor=ADMIN))["sent"] == 0
-    assert {m["round_id"] for m in (await mailer.list_outbox(actor=ADMIN))[0]} == {rnd["id"]}
+    assert {m["round_id"] for m in (await mailer.list_outbox(actor=ADMIN))[0]} == {rnd.id}
 
 
 async def test_no_reminder_before_the_first_step_or_after_the_deadline(db, smtp):
@@ -164,26 +164,26 @@ async def test_unset_smtp_host_keeps_messages_queued(db, monkeypatch):
 async def test_the_button_reminds_once_an_hour_per_unit(db, smtp, monkeypatch):
     rnd = await _round(closes_in=10)
     analyst = Principal("analytiker", Role.ANALYST)
-    out = await reminders.remind_unit(rnd["id"], "a", actor=analyst)
+    out = await reminders.remind_unit(rnd.id, "a", actor=analyst)
     assert out["sent"] == 2 and len(smtp.mailbox.received) == 2
     assert smtp.mailbox.received[0].subject.startswith("Påminnelse: Självskattning 2026")
     with pytest.raises(reminders.TooSoon) as info:
-        await reminders.remind_unit(rnd["id"], "a", actor=analyst)
+        await reminders.remind_unit(rnd.id, "a", actor=analyst)
     assert info.value.status_code == 429 and "Du kan skicka en ny om" in info.value.text.sv
     # another unit is not held back
-    assert (await reminders.remind_unit(rnd["id"], "b", actor=analyst))["sent"] == 1
+    assert (await reminders.remind_unit(rnd.id, "b", actor=analyst))["sent"] == 1
     # a unit that has submitted, or is not in the round: a clear refusal
     with pytest.raises(Exception, match="redan skickat in"):
-        await reminders.remind_unit(rnd["id"], "c", actor=analyst)
+        await reminders.remind_unit(rnd.id, "c", actor=analyst)
     with pytest.raises(Exception, match="deltar inte"):
-        await reminders.remind_unit(rnd["id"], "zz", actor=analyst)
+        await reminders.remind_unit(rnd.id, "zz", actor=analyst)
     # respondents and planners may not
     for who in (Principal("r", Role.RESPONDENT, frozenset({"a"})), Principal("p", Role.PLANNER)):
         with pytest.raises(PermissionDenied):
-            await reminders.remind_unit(rnd["id"], "a", actor=who)
+            await reminders.remind_unit(rnd.id, "a", actor=who)
     later = clock.now() + dt.timedelta(minutes=61)
     monkeypatch.setattr(clock, "now", lambda: later)
-    assert (await reminders.remind_unit(rnd["id"], "a", actor=analyst))["sent"] == 2
+    assert (await reminders.remind_unit(rnd.id, "a", actor=analyst))["sent"] == 2
     events = await audit.list_events(audit.AuditFilter(action="reminder.send"))
     assert sorted((e.actor, e.unit) for e in events) == [("analytiker", "a"), ("analytiker", "a"), ("analytiker", "b")]
 
@@ -191,21 +191,21 @@ async def test_the_button_reminds_once_an_hour_per_unit(db, smtp, monkeypatch):
 async def test_a_unit_without_addresses_gets_a_clear_message(db, smtp):
     rnd = await _round(closes_in=10, units=("a", "b", "c", "d"))
     with pytest.raises(Invalid, match="ingen kontaktadress"):
-        await reminders.remind_unit(rnd["id"], "d", actor=ADMIN)
+        await reminders.remind_unit(rnd.id, "d", actor=ADMIN)
 
 
 async def test_respondents_with_addresses_are_reminded_too(db, smtp):
     rnd = await _round(closes_in=10)
     await ensure_units("a")
     await auth_service.create_user(ADMIN, "resp-a", Role.RESPONDENT, units=["a"], email="resp@a.example.invalid")
-    await reminders.remind_unit(rnd["id"], "a", actor=ADMIN)
+    await reminders.remind_unit(rnd.id, "a", actor=ADMIN)
     assert len(smtp.mailbox.to("resp@a.example.invalid")) == 1
 
 
 async def test_returned_response_and_weekly_digest(db, smtp):
     rnd = await _round(closes_in=10)
     await auth_service.create_user(ADMIN, "analytiker", Role.ANALYST, email="analys@stad.example.invalid")
-    resp = await responses.find_response(rnd["id"], "c", actor=ADMIN)
+    resp = await responses.find_response(rnd.id, "c", actor=ADMIN)
     out = await reminders.notify_response_returned(resp.id, "Fråga 3 saknar belägg.", actor=ADMIN)
     assert out["sent"] == 1
     returned = smtp.mailbox.to("kansli@c.example.invalid")[0]
@@ -248,7 +248,7 @@ async def test_two_clicks_at_once_queue_one_reminder(db, smtp, monkeypatch):
         return {}
 
     monkeypatch.setattr(reminders, "last_manual", nobody_reminded_yet)
-    assert (await reminders.remind_unit(rnd["id"], "b", actor=ADMIN))["sent"] == 1
+    assert (await reminders.remind_unit(rnd.id, "b", actor=ADMIN))["sent"] == 1
     with pytest.raises(reminders.TooSoon):
-        await reminders.remind_unit(rnd["id"], "b", actor=ADMIN)
+        await reminders.remind_unit(rnd.id, "b", actor=ADMIN)
     assert len(smtp.mailbox.received) == 1

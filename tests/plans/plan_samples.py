@@ -94,16 +94,16 @@ async def setup_rounds() -> dict:
                              actor=ADMIN)
     r24 = await rounds.create_round("Plan 2024", "planfam", "2024.1", ["A", "B", "C"],
                                     dt.date(2024, 3, 1), dt.date(2024, 5, 31), actor=ADMIN)
-    await rounds.open_round(r24["id"], actor=ADMIN)
+    await rounds.open_round(r24.id, actor=ADMIN)
     for code, answers in (("A", ANSWERS_2024), ("B", ANSWERS_B_2024), ("C", ANSWERS_C_2024)):
-        await _answer_and_submit(r24["id"], code, answers)
-    await rounds.close_round(r24["id"], actor=ADMIN)
+        await _answer_and_submit(r24.id, code, answers)
+    await rounds.close_round(r24.id, actor=ADMIN)
     r26 = await rounds.create_round("Plan 2026", "planfam", "2026.1", ["A", "B", "C"],
                                     dt.date(2026, 3, 1), dt.date(2026, 12, 18), actor=ADMIN)
-    await rounds.open_round(r26["id"], actor=ADMIN)
+    await rounds.open_round(r26.id, actor=ADMIN)
     for code, answers in (("A", ANSWERS_2026), ("B", ANSWERS_B_2026)):
-        await _answer_and_submit(r26["id"], code, answers, prefill=False)
-    return {"r24": r24["id"], "r26": r26["id"]}
+        await _answer_and_submit(r26.id, code, answers, prefill=False)
+    return {"r24": r24.id, "r26": r26.id}
 
 
 async def _answer_and_submit(round_id: int, code: str, answers: dict, prefill: bool = True) -> None:

@@ -52,7 +52,7 @@ class Report(HTMLParser):
 async def test_demo_plans_and_their_follow_up_report(db, questionnaires_dir):
     await load_demo(questionnaires_dir, log=lambda *_: None)
     items, _ = await rounds.list_rounds()
-    r24, r26 = items[0]["id"], items[1]["id"]
+    r24, r26 = items[0].id, items[1].id
     listed = await plans.list_plans(AUDITOR, round_id=r24)
     unit_plans = [p for p in listed if p.scope == "unit"]
     # every unit that submitted in 2024 (all but Malmö Stadsteater AB) has a plan, and the city one

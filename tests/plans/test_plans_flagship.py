@@ -55,15 +55,15 @@ async def test_flagship_plan_followed_up_across_versions(db, questionnaires_dir)
     a26, _, _ = answers_for(q26, unit, 2026, unit.maturity + 0.8)
     r1 = await rounds.create_round("F 2024", "mcf-cybersakerhet", "2024.1", [unit.code], dt.date(2024, 3, 1),
                                    None, actor=ADMIN)
-    await rounds.open_round(r1["id"], actor=ADMIN)
-    await _submit(r1["id"], unit.code, a24)
-    await rounds.close_round(r1["id"], actor=ADMIN)
+    await rounds.open_round(r1.id, actor=ADMIN)
+    await _submit(r1.id, unit.code, a24)
+    await rounds.close_round(r1.id, actor=ADMIN)
     r2 = await rounds.create_round("F 2026", "mcf-cybersakerhet", "2026.1", [unit.code], dt.date(2026, 3, 1),
                                    None, actor=ADMIN)
-    await rounds.open_round(r2["id"], actor=ADMIN)
-    await _submit(r2["id"], unit.code, a26)
+    await rounds.open_round(r2.id, actor=ADMIN)
+    await _submit(r2.id, unit.code, a26)
 
-    plan = await plans.create_plan(PLANNER, r1["id"], unit.code, start="2024H2", periods=4, capacity=200)
+    plan = await plans.create_plan(PLANNER, r1.id, unit.code, start="2024H2", periods=4, capacity=200)
     fu = await plans.follow_up(PLANNER, plan.id)
     s24, s26 = score_response(q24, a24), score_response(q26, a26)
     got = {a["question"]: a["effect"] for a in fu["actions"]}

@@ -35,10 +35,10 @@ async def _setup(questionnaires_dir, submit: bool = True):
     await units.import_units([UnitInput("XSS", XSS_NAME, 10.0), UnitInput("FORM", FORMULA_NAME, 30.0),
                               UnitInput("NONE", "Ej påbörjad", 5.0)], actor=ACTOR)
     rnd = await rounds.create_round("Test <2026>", "mcf-cybersakerhet", "2026.1", ["XSS", "FORM", "NONE"], actor=ACTOR)
-    await rounds.open_round(rnd["id"], actor=ACTOR)
+    await rounds.open_round(rnd.id, actor=ACTOR)
     results = {}
     for code, demo_unit in (("XSS", UNITS[0]), ("FORM", UNITS[7])):
-        state, _ = await responses.start_response(rnd["id"], code, actor=ACTOR)
+        state, _ = await responses.start_response(rnd.id, code, actor=ACTOR)
         values, _, _ = answers_for(q, demo_unit, 2026, demo_unit.maturity)
         first = next(iter(k for k in values if q.question(k).type == "choice"))
         state = await responses.save_answers(
@@ -48,7 +48,7 @@ async def _setup(questionnaires_dir, submit: bool = True):
         if submit:
             await responses.submit_response(state.id, actor=ACTOR, revision=state.revision)
         results[code] = score_response(q, values)
-    return rnd["id"], q, results
+    return rnd.id, q, results
 
 
 async def test_xss_in_names_and_comments_is_escaped_in_html(db, questionnaires_dir):
@@ -126,17 +126,17 @@ async def test_empty_round_and_unknown_things(db, questionnaires_dir):
     await units.import_units([UnitInput("A", "Enhet A", 1.0)], actor=ACTOR)
     rnd = await rounds.create_round("Tom", "mcf-cybersakerhet", "2026.1", ["A"], actor=ACTOR)
     with pytest.raises(Invalid, match="inga inskickade svar"):
-        await service.city_report(rnd["id"], "html")
+        await service.city_report(rnd.id, "html")
     with pytest.raises(Invalid, match="har inte börjat svara"):
-        await service.unit_report(rnd["id"], "A", "html")
+        await service.unit_report(rnd.id, "A", "html")
     with pytest.raises(NotFound):
-        await service.unit_report(rnd["id"], "B", "html")
+        await service.unit_report(rnd.id, "B", "html")
     with pytest.raises(NotFound):
-        await service.city_report(rnd["id"] + 100, "html")
+        await service.city_report(rnd.id + 100, "html")
     with pytest.raises(Invalid, match="format"):
-        await service.city_report(rnd["id"], "docx")
+        await service.city_report(rnd.id, "docx")
     with pytest.raises(Invalid, match="språk"):
-        await service.city_report(rnd["id"], "html", lang="de")
+        await service.city_report(rnd.id, "html", lang="de")
 
 
 def test_cli_empty_round_exits_2(db, tmp_path):

@@ -27,19 +27,19 @@ async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_
     assert 26_000 <= departments <= 28_000
     items, _ = await rounds.list_rounds()
     r24, r26 = items
-    assert (r24["status"], r24["questionnaire"]["version"]) == ("closed", "2024.1")
-    assert (r26["status"], r26["questionnaire"]["version"]) == ("open", "2026.1")
+    assert (r24.status, r24.questionnaire.version) == ("closed", "2024.1")
+    assert (r26.status, r26.questionnaire.version) == ("open", "2026.1")
 
-    ov24 = await overview.round_overview(r24["id"], actor=ADMIN)
+    ov24 = await overview.round_overview(r24.id, actor=ADMIN)
     assert ov24.submitted == 14 and ov24.participating == 15
-    ov26 = await overview.round_overview(r26["id"], actor=ADMIN)
+    ov26 = await overview.round_overview(r26.id, actor=ADMIN)
     status26 = {u.unit: u.status for u in ov26.units}
     assert {u.unit for u in ov26.units if u.draft} == DRAFT_2026
     assert {u for u, s in status26.items() if s == "draft"} == DRAFT_2026
     assert {u for u, s in status26.items() if s == "not_started"} == NOT_STARTED_2026
 
-    export24 = await overview.export_round(r24["id"], actor=ADMIN)
-    export26 = await overview.export_round(r26["id"], actor=ADMIN)
+    export24 = await overview.export_round(r24.id, actor=ADMIN)
+    export26 = await overview.export_round(r26.id, actor=ADMIN)
     levels = [a["level"] for r in export24["responses"] + export26["responses"] for a in r["scores"]["areas"]]
     assert 0 in levels and max(levels) >= 3
     values = [v for r in export24["responses"] + export26["responses"] for v in r["answers"]["answers"].values()]
@@ -50,7 +50,7 @@ async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_
     history, _ = await responses.answer_history(sk.response_id, limit=1000, actor=ADMIN)
     assert any(h.actor == "prefill" for h in history) and any(h.actor == "sk.respondent" for h in history)
     assert all(r["snapshot"] is not None for r in export26["responses"] if r["status"] == "submitted")
-    resp26 = await overview.round_overview(r26["id"], actor=ADMIN)
+    resp26 = await overview.round_overview(r26.id, actor=ADMIN)
     assert sum(1 for u in resp26.units if u.response_id) == len(UNITS) - len(NOT_STARTED_2026)
 
     with pytest.raises(Conflict):
@@ -59,6 +59,6 @@ async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_
     await load_demo(questionnaires_dir, reset=True, log=lambda *_: None)
     items, total = await rounds.list_rounds()
     assert total == 2
-    again24 = await overview.export_round(items[0]["id"], actor=ADMIN)
-    again26 = await overview.export_round(items[1]["id"], actor=ADMIN)
+    again24 = await overview.export_round(items[0].id, actor=ADMIN)
+    again26 = await overview.export_round(items[1].id, actor=ADMIN)
     assert _answers(again24) == _answers(export24) and _answers(again26) == _answers(export26)

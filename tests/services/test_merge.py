@@ -22,7 +22,7 @@ def who(name: str) -> Principal:
 
 async def _response():
     rnd = await setup_round(many_questions(6), units=("a",))
-    state, _ = await responses.start_response(rnd["id"], "a", actor=who("anna"))
+    state, _ = await responses.start_response(rnd.id, "a", actor=who("anna"))
     return state.id
 
 

@@ -40,7 +40,7 @@ async def test_publish_invalid_lists_problems(db):
 
 async def test_save_history_submit_close(db):
     rnd = await setup_round()
-    state, created = await responses.start_response(rnd["id"], "a", actor=who("anna"))
+    state, created = await responses.start_response(rnd.id, "a", actor=who("anna"))
     assert created and state.revision == 0 and state.answers == {}
     state = await responses.save_answers(state.id, 0, {"policy": "ja", "antal": 50},
                                          comments={"policy": "finns sedan 2019"}, actor=who("anna"))
@@ -75,7 +75,7 @@ async def test_save_history_submit_close(db):
     assert state.status == "reopened"
     state = await responses.save_answers(state.id, state.revision, {"policy": "nej"}, actor=who("anna"))
 
-    await rounds.close_round(rnd["id"], actor=who("admin"))
+    await rounds.close_round(rnd.id, actor=who("admin"))
     with pytest.raises(Locked):
         await responses.save_answers(state.id, state.revision, {"policy": "ja"}, actor=who("anna"))
     with pytest.raises(Locked):
@@ -86,7 +86,7 @@ async def test_save_history_submit_close(db):
 
 async def test_invalid_values_name_the_questions(db):
     rnd = await setup_round()
-    state, _ = await responses.start_response(rnd["id"], "a", actor=who("anna"))
+    state, _ = await responses.start_response(rnd.id, "a", actor=who("anna"))
     with pytest.raises(Invalid) as exc:
         await responses.save_answers(state.id, 0, {"policy": "kanske", "antal": 500, "okand": "ja"}, actor=who("anna"))
     assert {e["question"] for e in exc.value.errors} == {"policy", "antal", "okand"}
@@ -95,7 +95,7 @@ async def test_invalid_values_name_the_questions(db):
 
 async def test_same_revision_twice_one_wins(db):
     rnd = await setup_round()
-    state, _ = await responses.start_response(rnd["id"], "a", actor=who("anna"))
+    state, _ = await responses.start_response(rnd.id, "a", actor=who("anna"))
     results = await asyncio.gather(
         responses.save_answers(state.id, 0, {"policy": "ja"}, actor=who("anna")),
         responses.save_answers(state.id, 0, {"policy": "nej"}, actor=who("bertil")),
@@ -114,7 +114,7 @@ async def test_hundred_concurrent_autosaves_lose_nothing(db):
     writer that meets a 409 reloads the revision and saves again, as the browser does."""
     units = tuple(f"u{n}" for n in range(10))
     rnd = await setup_round(many_questions(10), units=units)
-    ids = {u: (await responses.start_response(rnd["id"], u, actor=who("anna")))[0].id for u in units}
+    ids = {u: (await responses.start_response(rnd.id, u, actor=who("anna")))[0].id for u in units}
 
     async def autosave(unit: str, i: int) -> None:
         revision = 0
@@ -137,12 +137,12 @@ async def test_hundred_concurrent_autosaves_lose_nothing(db):
 
 async def test_prefill_carries_exactly_the_continued_questions(db):
     old_round = await setup_round(V2024, name="2024")
-    old, _ = await responses.start_response(old_round["id"], "a", actor=who("anna"))
+    old, _ = await responses.start_response(old_round.id, "a", actor=who("anna"))
     await responses.save_answers(old.id, 0, FULL_2024, evidence={"policy": "https://intra/policy"}, actor=who("anna"))
-    await rounds.close_round(old_round["id"], actor=who("admin"))
+    await rounds.close_round(old_round.id, actor=who("admin"))
 
     new_round = await setup_round(V2026, name="2026")
-    new, created = await responses.start_response(new_round["id"], "a", actor=who("bertil"))
+    new, created = await responses.start_response(new_round.id, "a", actor=who("bertil"))
     assert created and new.prefilled_from == old.id
     # policy: same id; roller: renamed from ansvar; typer, kommentar: same id.
     # risk: comparable false; mal: "delvis" not in the new scale; antal: 72 > new max 50.
@@ -152,7 +152,7 @@ async def test_prefill_carries_exactly_the_continued_questions(db):
     assert total == 4 and {h.actor for h in history} == {"prefill"}
 
     # unit b never answered before: nothing to carry
-    other, _ = await responses.start_response(new_round["id"], "b", actor=who("bertil"))
+    other, _ = await responses.start_response(new_round.id, "b", actor=who("bertil"))
     assert other.answers == {} and other.prefilled_from is None
     # without prefill
     await rounds.create_round("x", "liten", "2026.1", ["a"], actor=who("t"))
@@ -174,10 +174,10 @@ async def test_prefill_across_a_skipped_version_follows_the_chain(db):
              .replace("{id: policy,", "{id: dokument, previous_ids: [styrdok],")
              .replace("{id: risk,", "{id: risk, comparable: false,"))
     old_round = await setup_round(V2024, units=("a",), name="2024")
-    old, _ = await responses.start_response(old_round["id"], "a", actor=who("anna"))
+    old, _ = await responses.start_response(old_round.id, "a", actor=who("anna"))
     await responses.save_answers(old.id, 0, FULL_2024, actor=who("anna"))
     await questionnaires.publish_questionnaire(v2025, actor=who("t"))  # published, never used by this unit
     new_round = await setup_round(v2026, units=("a",), name="2026")
-    new, _ = await responses.start_response(new_round["id"], "a", actor=who("anna"))
+    new, _ = await responses.start_response(new_round.id, "a", actor=who("anna"))
     expected = {k: v for k, v in FULL_2024.items() if k not in ("policy", "risk")} | {"dokument": "ja"}
     assert responses.values_of(new) == expected

@@ -50,15 +50,15 @@ async def test_round_lifecycle(db):
     await questionnaires.publish_questionnaire(V2024, actor=who("t"))
     await units.import_units([UnitInput("A", "A", 1), UnitInput("B", "B", 2)], actor=who("t"))
     rnd = await rounds.create_round("R", "liten", "2024.1", None, dt.date(2024, 3, 1), dt.date(2024, 4, 1), actor=who("t"))
-    assert rnd["status"] == "draft" and rnd["units"] == ["A", "B"] and rnd["opens_on"] == dt.date(2024, 3, 1)
-    assert (await rounds.open_round(rnd["id"], actor=who("t")))["status"] == "open"
-    assert (await rounds.open_round(rnd["id"], actor=who("t")))["status"] == "open"  # idempotent
-    closed = await rounds.close_round(rnd["id"], actor=who("t"))
-    assert closed["status"] == "closed" and closed["closed_at"] is not None
+    assert rnd.status == "draft" and rnd.units == ["A", "B"] and rnd.opens_on == dt.date(2024, 3, 1)
+    assert (await rounds.open_round(rnd.id, actor=who("t"))).status == "open"
+    assert (await rounds.open_round(rnd.id, actor=who("t"))).status == "open"  # idempotent
+    closed = await rounds.close_round(rnd.id, actor=who("t"))
+    assert closed.status == "closed" and closed.closed_at is not None
     with pytest.raises(Conflict):
-        await rounds.open_round(rnd["id"], actor=who("t"))
+        await rounds.open_round(rnd.id, actor=who("t"))
     items, total = await rounds.list_rounds(status="closed")
-    assert total == 1 and items[0]["id"] == rnd["id"]
+    assert total == 1 and items[0].id == rnd.id
     assert (await rounds.list_rounds(status="open"))[1] == 0
     with pytest.raises(Invalid):
         await rounds.create_round("R", "liten", "2024.1", ["A", "Q"], actor=who("t"))

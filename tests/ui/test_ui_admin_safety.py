@@ -92,10 +92,10 @@ async def test_api_reopen_and_deadline(browser, site):
 
     await rounds.close_round(site.round_id, actor=system())
     r = await rounds.reopen_round(site.round_id, actor=system())
-    assert r["status"] == "open"
+    assert r.status == "open"
     day = dt.date(2099, 3, 1)
     r = await rounds.extend_deadline(site.round_id, day, actor=system())
-    assert r["closes_on"] == day
+    assert r.closes_on == day
 
 
 async def test_a_draft_in_a_closed_round_offers_no_continue(browser, site):

@@ -37,11 +37,11 @@ async def test_trends_over_two_rounds(browser, site):
     from survey_engine.services import rounds
 
     second = await rounds.create_round("Omgång 2028", "ui-test", "2026.1", ["kultur"], actor=system())
-    await rounds.open_round(second["id"], actor=system())
+    await rounds.open_round(second.id, actor=system())
     await answered_response(browser, site, "kultur", "resp-kultur", submit=True)
     b = await browser("resp-kultur")
     await b.get("/mina-enkater")
-    r = await b.post("/mina-enkater/starta", {"round": str(second["id"]), "unit": "kultur"})
+    r = await b.post("/mina-enkater/starta", {"round": str(second.id), "unit": "kultur"})
     rid = int(re.search(r"/svar/(\d+)", r.headers["location"]).group(1))
     page = await b.get(f"/svar/{rid}/omrade/styrning")
     await b.post(f"/svar/{rid}/omrade/styrning", {"revision": revision_of(page.text), "a:policy": "ja",
@@ -62,12 +62,12 @@ async def test_flagship_areas_render_and_save(browser, db, questionnaires_dir):
     await questionnaires.publish_questionnaire(text, actor=actor, source="2026.1.yaml")
     await units.create_unit("stad", "Stadskontoret", actor=actor)
     rnd = await rounds.create_round("MCF 2026", "mcf-cybersakerhet", "2026.1", ["stad"], actor=actor)
-    await rounds.open_round(rnd["id"], actor=actor)
+    await rounds.open_round(rnd.id, actor=actor)
     await ensure_units("stad")
     await auth_service.create_user(actor, "resp-stad", "respondent", password=PASSWORD, units=["stad"])
     b = await browser("resp-stad")
     await b.get("/mina-enkater")
-    r = await b.post("/mina-enkater/starta", {"round": str(rnd["id"]), "unit": "stad"})
+    r = await b.post("/mina-enkater/starta", {"round": str(rnd.id), "unit": "stad"})
     rid = int(re.search(r"/svar/(\d+)", r.headers["location"]).group(1))
     q = questionnaires.parse_source(text)
     for area in q.areas:

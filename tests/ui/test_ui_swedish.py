@@ -149,12 +149,12 @@ async def test_trends_show_the_comparable_share_and_several_units(browser, site)
     from ui_site import system
 
     second = await rounds.create_round("Omgång 2028", "ui-test", "2026.1", ["kultur", "miljo"], actor=system())
-    await rounds.open_round(second["id"], actor=system())
+    await rounds.open_round(second.id, actor=system())
     await answered_response(browser, site, "kultur", "resp-kultur", submit=True)
     await answered_response(browser, site, "miljo", "resp-miljo")
     b = await browser("resp-kultur")
     await b.get("/mina-enkater")
-    await b.post("/mina-enkater/starta", {"round": str(second["id"]), "unit": "kultur"})
+    await b.post("/mina-enkater/starta", {"round": str(second.id), "unit": "kultur"})
     analyst = await browser("analytiker")
     r = await analyst.get("/analys/trender?enkat=ui-test&enhet=kultur&enhet=miljo&enhet=%3Cscript%3E")
     assert r.status_code == 200

@@ -92,7 +92,7 @@ async def build_site() -> Site:
     for code, name in UNITS:
         await units.create_unit(code, name, actor=actor)
     rnd = await rounds.create_round("Omgång 2026", "ui-test", "2026.1", [c for c, _ in UNITS], actor=actor)
-    await rounds.open_round(rnd["id"], actor=actor)
+    await rounds.open_round(rnd.id, actor=actor)
     for username, role, unit_codes in USERS:
         await auth_service.create_user(actor, username, role, password=PASSWORD, units=unit_codes)
-    return Site(round_id=rnd["id"])
+    return Site(round_id=rnd.id)

@@ -23,38 +23,40 @@ class RoundController(Controller):
     @get("/", summary="List rounds", responses=errors(422), guards=[requires(Action.ROUND_READ)])
     async def list_rounds(self, status: StatusFilter = None, limit: Limit = 50, offset: Offset = 0) -> RoundPage:
         items, total = await service.list_rounds(status, limit, offset)
-        return RoundPage(items=[RoundOut.model_validate(i) for i in items], total=total, limit=limit, offset=offset)
+        return RoundPage(items=[RoundOut.model_validate(i, from_attributes=True) for i in items], total=total, limit=limit,
+                         offset=offset)
 
     @post("/", summary="Create a round (draft) on a published questionnaire version", responses=errors(404, 422),
           guards=[requires(Action.ROUND_MANAGE)])
     async def create_round(self, data: JSONBody[RoundIn], actor: Actor) -> RoundOut:
         rnd = await service.create_round(data.name, data.questionnaire, data.version, data.units,
                                          data.opens_on, data.closes_on, actor=actor)
-        return RoundOut.model_validate(rnd)
+        return RoundOut.model_validate(rnd, from_attributes=True)
 
     @get("/{round_id:int}", summary="Get a round", responses=errors(404), guards=[requires(Action.ROUND_READ)])
     async def get_round(self, round_id: Id) -> RoundOut:
-        return RoundOut.model_validate(await service.get_round(round_id))
+        return RoundOut.model_validate(await service.get_round(round_id), from_attributes=True)
 
     @post("/{round_id:int}/open", summary="Open a round for answers", status_code=HTTP_200_OK, responses=errors(404, 409),
           guards=[requires(Action.ROUND_MANAGE)])
     async def open_round(self, round_id: Id, actor: Actor) -> RoundOut:
-        return RoundOut.model_validate(await service.open_round(round_id, actor=actor))
+        return RoundOut.model_validate(await service.open_round(round_id, actor=actor), from_attributes=True)
 
     @post("/{round_id:int}/close", summary="Close a round: its responses are locked", status_code=HTTP_200_OK,
           responses=errors(404, 409), guards=[requires(Action.ROUND_MANAGE)])
     async def close_round(self, round_id: Id, actor: Actor) -> RoundOut:
-        return RoundOut.model_validate(await service.close_round(round_id, actor=actor))
+        return RoundOut.model_validate(await service.close_round(round_id, actor=actor), from_attributes=True)
 
     @post("/{round_id:int}/reopen", summary="Open a closed round again", status_code=HTTP_200_OK,
           responses=errors(404, 409), guards=[requires(Action.ROUND_MANAGE)])
     async def reopen_round(self, round_id: Id, actor: Actor) -> RoundOut:
-        return RoundOut.model_validate(await service.reopen_round(round_id, actor=actor))
+        return RoundOut.model_validate(await service.reopen_round(round_id, actor=actor), from_attributes=True)
 
     @post("/{round_id:int}/deadline", summary="Move the round's last day (closes_on)", status_code=HTTP_200_OK,
           responses=errors(404, 409, 422), guards=[requires(Action.ROUND_MANAGE)])
     async def round_deadline(self, round_id: Id, data: JSONBody[DeadlineIn], actor: Actor) -> RoundOut:
-        return RoundOut.model_validate(await service.extend_deadline(round_id, data.closes_on, actor=actor))
+        return RoundOut.model_validate(await service.extend_deadline(round_id, data.closes_on, actor=actor),
+                                       from_attributes=True)
 
     @get("/{round_id:int}/overview", summary="Response rate and completeness per unit", responses=errors(404),
          guards=[requires(Action.OVERVIEW_READ)])

@@ -225,7 +225,7 @@ async def rounds_create(request: Request) -> Response:
         message, items = _problems(exc, lang)
         return await _rounds_page(request, exc.status_code, create=values, create_message=message,
                                   create_errors=items)
-    return redirect("/admin/omgangar", str(rnd["id"]))
+    return redirect("/admin/omgangar", str(rnd.id))
 
 
 async def _close_page(request: Request, round_id: int, status: int = 200, **ctx: Any) -> Template:
@@ -265,10 +265,10 @@ async def _round_change(request: Request, round_id: int, what: str) -> Response:
                     "Kryssa i rutan för att bekräfta att omgången ska stängas." if lang == "sv"
                     else "Tick the box to confirm that the round is to be closed."))
             rnd = await rounds_service.close_round(round_id, actor=principal)
-            notice = ("stängd: " if lang == "sv" else "closed: ") + rnd["name"]
+            notice = ("stängd: " if lang == "sv" else "closed: ") + rnd.name
         elif what == "ateroppna":
             rnd = await rounds_service.reopen_round(round_id, actor=principal)
-            notice = ("öppen igen: " if lang == "sv" else "open again: ") + rnd["name"]
+            notice = ("öppen igen: " if lang == "sv" else "open again: ") + rnd.name
         elif what == "sista-dag":
             try:
                 closes = _date(form_text(form, "closes_on"))
@@ -278,7 +278,7 @@ async def _round_change(request: Request, round_id: int, what: str) -> Response:
                 return await _rounds_page(request, 422, change_message=(
                     "Skriv den nya sista dagen som ÅÅÅÅ-MM-DD." if lang == "sv" else "Write the new deadline as YYYY-MM-DD."))
             rnd = await rounds_service.extend_deadline(round_id, closes, actor=principal)
-            notice = ("sista dag " if lang == "sv" else "deadline ") + f"{rnd['closes_on']}: {rnd['name']}"
+            notice = ("sista dag " if lang == "sv" else "deadline ") + f"{rnd.closes_on}: {rnd.name}"
         else:
             raise NotFound(Text(f"Okänd åtgärd {what}", f"unknown action {what}"))
     except AppError as exc:

@@ -223,7 +223,7 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
     need(request, Action.RESPONSE_READ, code)
     lang = lang_of(request)
     rnd = await rounds_service.get_round(round_id)
-    if code not in rnd["units"]:
+    if code not in rnd.units:
         raise NotFound(Text(f"Enheten {code} deltar inte i omgången", f"unit {code} does not take part in the round"))
     state = await responses_service.find_response(round_id, code, actor=principal)
     data = await round_results.load_round(round_id, with_notes=False)
@@ -297,12 +297,12 @@ async def trends_page(request: Request) -> Template:
         request.query_params, "getall") else [request.query_params.get("enhet", "")]
     family = request.query_params.get("enkat", "")
     rows, _ = await rounds_service.list_rounds(limit=1000)
-    families = sorted({r["questionnaire"]["id"] for r in rows})
+    families = sorted({r.questionnaire.id for r in rows})
     if family not in families:
         family = families[-1] if families else ""
-    chosen = [r for r in rows if r["questionnaire"]["id"] == family and r["status"] != "draft"]
+    chosen = [r for r in rows if r.questionnaire.id == family and r.status != "draft"]
     units, _ = await list_units(limit=1000)
-    codes = [u["code"] for u in units if any(u["code"] in r["units"] for r in chosen)]
+    codes = [u["code"] for u in units if any(u["code"] in r.units for r in chosen)]
     picked = [c for c in dict.fromkeys(asked) if c in codes][:MAX_TREND_CHARTS]
     if not picked and codes:
         picked = codes[:1]
@@ -311,19 +311,19 @@ async def trends_page(request: Request) -> Template:
     qs = {}
     results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
     for r in chosen:
-        data = await round_results.compare_units(r["id"], actor=principal)
-        qs[r["id"]] = data.questionnaire
+        data = await round_results.compare_units(r.id, actor=principal)
+        qs[r.id] = data.questionnaire
         for entry in data.units:
             if entry.code in results and entry.result is not None:
-                results[entry.code][r["id"]] = (entry.result.to_dict(), entry.status)
+                results[entry.code][r.id] = (entry.result.to_dict(), entry.status)
     shares: dict[str, float | None] = {}
-    latest_q = qs[chosen[-1]["id"]] if chosen else None
+    latest_q = qs[chosen[-1].id] if chosen else None
     if latest_q is not None:
-        first_q = qs[chosen[0]["id"]]
+        first_q = qs[chosen[0].id]
         shares = {a.id: comparable_share(first_q, latest_q, a.id) for a in latest_q.areas}
     figures = []
     for code in picked:
-        series = [(r["name"], results[code][r["id"]][0]) for r in chosen if r["id"] in results[code]]
+        series = [(r.name, results[code][r.id][0]) for r in chosen if r.id in results[code]]
         if latest_q is None or not series:
             continue
 
@@ -338,7 +338,7 @@ async def trends_page(request: Request) -> Template:
     for code in codes:
         cells = []
         for r in chosen:
-            found = results[code].get(r["id"])
+            found = results[code].get(r.id)
             cells.append({"level": found[0]["overall"]["level"], "percent": found[0]["overall"]["percent"],
                           "status": found[1]} if found else None)
         grid.append({"unit": code, "name": names.get(code, code), "cells": cells})

@@ -34,13 +34,13 @@ from survey_engine.web.i18n import clock
 async def _load(principal: Principal, response_id: int) -> tuple[ResponseState, dict[str, Any], Any]:
     state = await responses_service.get_response(response_id, actor=principal)
     rnd = await rounds_service.get_round(state.round_id)
-    q = await questionnaire_by_id(rnd["questionnaire_version_id"])
+    q = await questionnaire_by_id(rnd.questionnaire_version_id)
     return state, rnd, q
 
 
 def _editable(principal: Principal, state: ResponseState, rnd: dict[str, Any]) -> bool:
     return (decide(principal, Action.RESPONSE_WRITE, state.unit).allowed
-            and state.status != "submitted" and rnd["status"] == "open")
+            and state.status != "submitted" and rnd.status == "open")
 
 
 def _score(q, values: dict[str, Any]) -> dict[str, Any]:
@@ -59,19 +59,19 @@ async def my_surveys(request: Request) -> Template:
     items = []
     for rnd in reversed(rows):  # newest first
         q = None
-        for unit in rnd["units"]:
+        for unit in rnd.units:
             if not decide(principal, Action.RESPONSE_READ, unit).allowed:
                 continue
             if principal.units and unit not in principal.units:
                 continue
-            state = await responses_service.find_response(rnd["id"], unit, actor=principal)
+            state = await responses_service.find_response(rnd.id, unit, actor=principal)
             completeness = None
             if state is not None:
-                q = q or await questionnaire_by_id(rnd["questionnaire_version_id"])
+                q = q or await questionnaire_by_id(rnd.questionnaire_version_id)
                 completeness = _score(q, responses_service.values_of(state))["overall"]["completeness"]
             items.append({
                 "round": rnd, "unit": unit, "unit_name": names.get(unit, unit), "state": state, "completeness": completeness,
-                "can_start": state is None and rnd["status"] == "open"
+                "can_start": state is None and rnd.status == "open"
                 and decide(principal, Action.RESPONSE_WRITE, unit).allowed,
             })
     return render(request, "mine.html", items=items)
