@@ -84,10 +84,10 @@ def units_list_command(fmt: str) -> None:
 
     items, total = run_db(lambda: units.list_units(limit=1000))
     if fmt == "json":
-        click.echo(_json({"items": items, "total": total}))
+        click.echo(_json({"items": [dataclasses.asdict(u) for u in items], "total": total}))
         return
     click.echo(_table(["code", "name", "weight", "parent"],
-                      [[u["code"], u["name"], f"{u['weight']:g}", u["parent"]] for u in items]))
+                      [[u.code, u.name, f"{u.weight:g}", u.parent] for u in items]))
 
 
 # ---------------------------------------------------------------- rounds

@@ -18,6 +18,7 @@ from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Unit
 from survey_engine.text import Text
+from survey_engine.services.views import UnitView
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")
 MIN_WEIGHT = 0.001
@@ -128,9 +129,8 @@ def parse_units_csv(text: str, source: str = "<csv>") -> list[UnitInput]:
     return items
 
 
-def unit_dict(row: dict[str, Any], parent_code: str | None = None) -> dict[str, Any]:
-    return {"id": row["id"], "code": row["code"], "name": row["name"], "weight": row["weight"],
-            "parent": parent_code}
+def _unit_view(row: dict[str, Any], parent_code: str | None = None) -> UnitView:
+    return UnitView(id=row["id"], code=row["code"], name=row["name"], weight=row["weight"], parent=parent_code)
 
 
 async def _codes_by_id() -> dict[int, str]:
@@ -182,7 +182,7 @@ async def import_units(items: list[UnitInput], actor: Principal, event: str = "u
 
 
 async def create_unit(code: str, name: str, weight: float = 1.0, parent: str | None = None, *,
-                      actor: Principal) -> dict[str, Any]:
+                      actor: Principal) -> UnitView:
     check(actor, Action.UNIT_MANAGE)
     existing = await Unit.exists().where(Unit.code == code)
     if existing:
@@ -192,18 +192,18 @@ async def create_unit(code: str, name: str, weight: float = 1.0, parent: str | N
     return await get_unit(code)
 
 
-async def list_units(limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+async def list_units(limit: int = 100, offset: int = 0) -> tuple[list[UnitView], int]:
     limit, offset = page_args(limit, offset)
     rows = await Unit.select(Unit.id, Unit.code, Unit.name, Unit.weight, Unit.parent).order_by(Unit.id).limit(limit).offset(offset)
     codes = await _codes_by_id()
-    return [unit_dict(r, codes.get(r["parent"])) for r in rows], await Unit.count()
+    return [_unit_view(r, codes.get(r["parent"])) for r in rows], await Unit.count()
 
 
-async def get_unit(code: str) -> dict[str, Any]:
+async def get_unit(code: str) -> UnitView:
     row = await Unit.select(Unit.id, Unit.code, Unit.name, Unit.weight, Unit.parent).where(Unit.code == code).first()
     if row is None:
         raise NotFound(Text(f"Enheten {code} finns inte", f"unit {code} not found"))
     parent = None
     if row["parent"] is not None:
         parent = (await Unit.select(Unit.code).where(Unit.id == row["parent"]).first())["code"]
-    return unit_dict(row, parent)
+    return _unit_view(row, parent)

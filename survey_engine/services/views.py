@@ -203,3 +203,14 @@ class RoundView:
     opened_at: dt.datetime | None
     closed_at: dt.datetime | None
     units: list[str]
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit (förvaltning): code, name, weight in roll-ups and its parent's code."""
+
+    id: int
+    code: str
+    name: str
+    weight: float
+    parent: str | None

@@ -18,8 +18,8 @@ async def test_demo_loads_refuses_twice_and_is_deterministic(db, questionnaires_
     await load_demo(questionnaires_dir, log=lambda *_: None)
     unit_list, total = await units.list_units()
     # Malmö stad, 13 förvaltningar and 2 bolag (Stadsrevisionen is not a respondent)
-    assert total == 16 and sum(1 for u in unit_list if u["parent"] == "MALMO") == 15
-    names = {u["code"]: u["name"] for u in unit_list}
+    assert total == 16 and sum(1 for u in unit_list if u.parent == "MALMO") == 15
+    names = {u.code: u.name for u in unit_list}
     assert names["HVOF"] == "Hälsa-, vård- och omsorgsförvaltningen"
     assert names["KUF"] == "Kulturförvaltningen" and "KF" not in names and "REV" not in names
     assert {"MKB", "MST"} <= names.keys()

@@ -34,12 +34,12 @@ async def test_units_import_updates_and_checks_parents(db):
         "created": 2, "updated": 0}
     assert await units.import_units([UnitInput("A", "A ny", 6, "K")], actor=who("t")) == {"created": 0, "updated": 1}
     a = await units.get_unit("A")
-    assert (a["name"], a["weight"], a["parent"]) == ("A ny", 6.0, "K")
+    assert (a.name, a.weight, a.parent) == ("A ny", 6.0, "K")
     with pytest.raises(Invalid):
         await units.import_units([UnitInput("B", "B", 1, "NOPE")], actor=who("t"))
     with pytest.raises(Invalid):  # a cycle through the database: K under A, A under K
         await units.import_units([UnitInput("K", "Kommun", 10, "A")], actor=who("t"))
-    assert (await units.get_unit("K"))["parent"] is None
+    assert (await units.get_unit("K")).parent is None
     with pytest.raises(Conflict):
         await units.create_unit("A", "again", actor=who("t"))
     with pytest.raises(NotFound):

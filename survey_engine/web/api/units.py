@@ -17,12 +17,13 @@ class UnitController(Controller):
     @get("/", summary="List units", responses=errors(422), guards=[requires(Action.UNIT_READ)])
     async def list_units(self, limit: Limit = 100, offset: Offset = 0) -> UnitPage:
         items, total = await service.list_units(limit, offset)
-        return UnitPage(items=[UnitOut.model_validate(i) for i in items], total=total, limit=limit, offset=offset)
+        return UnitPage(items=[UnitOut.model_validate(i, from_attributes=True) for i in items], total=total, limit=limit,
+                        offset=offset)
 
     @post("/", summary="Create a unit", responses=errors(409, 422), guards=[requires(Action.UNIT_MANAGE)])
     async def create_unit(self, data: JSONBody[UnitIn], actor: Actor) -> UnitOut:
         unit = await service.create_unit(data.code, data.name, data.weight, data.parent, actor=actor)
-        return UnitOut.model_validate(unit)
+        return UnitOut.model_validate(unit, from_attributes=True)
 
     @post("/import", summary="Create or update several units (matched by code)", responses=errors(409, 422),
           guards=[requires(Action.UNIT_MANAGE)])
@@ -32,4 +33,4 @@ class UnitController(Controller):
 
     @get("/{code:str}", summary="Get a unit", responses=errors(404), guards=[requires(Action.UNIT_READ)])
     async def get_unit(self, code: Code) -> UnitOut:
-        return UnitOut.model_validate(await service.get_unit(code))
+        return UnitOut.model_validate(await service.get_unit(code), from_attributes=True)

@@ -302,11 +302,11 @@ async def trends_page(request: Request) -> Template:
         family = families[-1] if families else ""
     chosen = [r for r in rows if r.questionnaire.id == family and r.status != "draft"]
     units, _ = await list_units(limit=1000)
-    codes = [u["code"] for u in units if any(u["code"] in r.units for r in chosen)]
+    codes = [u.code for u in units if any(u.code in r.units for r in chosen)]
     picked = [c for c in dict.fromkeys(asked) if c in codes][:MAX_TREND_CHARTS]
     if not picked and codes:
         picked = codes[:1]
-    names = {u["code"]: u["name"] for u in units}
+    names = {u.code: u.name for u in units}
     # one read path (round_results): a submitted response's snapshot, a draft scored now
     qs = {}
     results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
@@ -345,7 +345,7 @@ async def trends_page(request: Request) -> Template:
     area_shares = [{"title": sv.text(a.title, lang, latest_q), "share": shares.get(a.id)}
                    for a in (latest_q.areas if latest_q else [])]
     return render(request, "analysis/trends.html", families=families, family=family,
-                  units=[u for u in units if u["code"] in codes], picked=picked, figures=figures,
+                  units=[u for u in units if u.code in codes], picked=picked, figures=figures,
                   rounds=chosen, grid=grid, area_shares=area_shares, max_charts=MAX_TREND_CHARTS)
 
 

@@ -23,7 +23,7 @@ from survey_engine.services import recommendations as rec_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, AppError
 from survey_engine.services.questionnaires import get_questionnaire
-from survey_engine.services.views import PlanActionView, PlanView, QuestionnaireRef
+from survey_engine.services.views import PlanActionView, PlanView, QuestionnaireRef, UnitView
 from survey_engine.web.ui.common import (
     NavItem, error_items, form_text, lang_of, need, redirect, register_nav, render, service_message,
 )
@@ -85,7 +85,7 @@ async def _list_page(request: Request, status: int = 200, **extra: Any) -> Templ
     principal = need(request, Action.PLAN_READ, somewhere=True)
     items = await service.list_plans(principal)
     rounds = await _plannable_rounds(principal) if principal.can(Action.PLAN_WRITE) else []
-    units: list[dict[str, Any]] = []
+    units: list[UnitView] = []
     if rounds:
         units, _ = await units_service.list_units(limit=1000)
     from_rounds = sorted({(p.round_id, p.round_name) for p in items}, reverse=True)

@@ -103,7 +103,7 @@ async def retry_message(request: Request, message_id: FromPath[int]) -> Response
 async def _contacts_page(request: Request, code: str, status: int = 200, **ctx: Any) -> Template:
     principal = need(request, Action.REMINDER_READ)
     unit = await units_service.get_unit(code[:64])
-    items = await contacts_service.list_contacts(unit["code"], actor=principal)
+    items = await contacts_service.list_contacts(unit.code, actor=principal)
     return render(request, "reminders/contacts.html", status=status, unit=unit, contacts=items,
                   may_manage=decide(principal, Action.UNIT_MANAGE).allowed, **ctx)
 

@@ -55,7 +55,7 @@ async def my_surveys(request: Request) -> Template:
     principal = need(request, Action.RESPONSE_READ, somewhere=True)
 
     rows, _ = await rounds_service.list_rounds(limit=1000)
-    names = {u["code"]: u["name"] for u in (await list_units(limit=1000))[0]}
+    names = {u.code: u.name for u in (await list_units(limit=1000))[0]}
     items = []
     for rnd in reversed(rows):  # newest first
         q = None
