@@ -24,7 +24,7 @@ async def main():
     rnd = await setup_round(many_questions(6), units=("a",))
     await users.create_user("cli:p", "resp", "respondent", password=None, units=["a"])
     plain, _ = await tokens.create_token("cli:p", "resp", "bench")
-    state, _ = await responses.start_response(rnd["id"], "a", actor=Principal("resp", Role.RESPONDENT, frozenset({"a"}), via="cli"))
+    state, _ = await responses.start_response(rnd.id, "a", actor=Principal("resp", Role.RESPONDENT, frozenset({"a"}), via="cli"))
     N = int(sys.argv[1]) if len(sys.argv) > 1 else 400
     import httpx
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(secure_cookies=False, db_pool=False)), base_url="http://t") as c:
