@@ -14,7 +14,7 @@ from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import QuestionnaireVersion, Response, Round, RoundUnit, Unit
 from survey_engine.text import Text
-from survey_engine.services.views import QuestionnaireIdentity, RoundView
+from survey_engine.services.views import CloseSummary, CloseUnit, QuestionnaireIdentity, RoundView
 
 ROUND_STATUSES = ("draft", "open", "closed")
 STATUS_SV = {"draft": "ett utkast", "open": "öppen", "closed": "stängd"}
@@ -157,7 +157,7 @@ async def close_round(round_id: int, *, actor: Principal) -> RoundView:
     return await _transition(round_id, ("open", "draft"), "closed", Round.closed_at, actor, "round.close")
 
 
-async def close_summary(round_id: int, *, actor: Principal) -> dict[str, Any]:
+async def close_summary(round_id: int, *, actor: Principal) -> CloseSummary:
     """What closing would leave behind (docs/web-pages.md, "Closing a round"): the
     units that have submitted, those with a draft (locked unsubmitted on closing), and
     those that have not started."""
@@ -172,15 +172,15 @@ async def close_summary(round_id: int, *, actor: Principal) -> dict[str, Any]:
     submitted, drafts, not_started = [], [], []
     for u in units:
         resp = status.get(u["unit_id"])
-        item = {"code": u["code"], "name": u["name"], "updated_at": resp["updated_at"] if resp else None}
+        item = CloseUnit(code=u["code"], name=u["name"], updated_at=resp["updated_at"] if resp else None)
         if resp is None:
             not_started.append(item)
         elif resp["status"] == "submitted":
             submitted.append(item)
         else:
             drafts.append(item)
-    return {"round": rnd, "participating": len(units), "submitted": submitted, "drafts": drafts,
-            "not_started": not_started}
+    return CloseSummary(round=rnd, participating=len(units), submitted=submitted, drafts=drafts,
+                        not_started=not_started)
 
 
 async def reopen_round(round_id: int, *, actor: Principal) -> RoundView:

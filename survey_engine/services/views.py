@@ -214,3 +214,23 @@ class UnitView:
     name: str
     weight: float
     parent: str | None
+
+
+@dataclass(frozen=True)
+class CloseUnit:
+    """A participating unit as the close page lists it."""
+
+    code: str
+    name: str
+    updated_at: dt.datetime | None  # its response's last change; None when not started
+
+
+@dataclass(frozen=True)
+class CloseSummary:
+    """What closing a round would leave behind (docs/web-pages.md, "Closing a round")."""
+
+    round: RoundView
+    participating: int
+    submitted: list[CloseUnit]
+    drafts: list[CloseUnit]  # locked unsubmitted on closing
+    not_started: list[CloseUnit]

@@ -231,7 +231,7 @@ async def rounds_create(request: Request) -> Response:
 async def _close_page(request: Request, round_id: int, status: int = 200, **ctx: Any) -> Template:
     principal = need(request, Action.ROUND_MANAGE)
     summary = await rounds_service.close_summary(round_id, actor=principal)
-    return render(request, "admin/round_close.html", status=status, s=summary, r=summary["round"], **ctx)
+    return render(request, "admin/round_close.html", status=status, s=summary, r=summary.round, **ctx)
 
 
 @get("/admin/omgangar/{round_id:int}/stang", name="ui.admin.rounds.close")
