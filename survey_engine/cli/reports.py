@@ -177,7 +177,9 @@ def all_command(round_ref, fmt, lang, include_drafts, out) -> None:
         units = await service.round_unit_codes(rid)
         if not units:
             fail(f"omgång {rid} har inga deltagande enheter / round {rid} has no units")
-        today = dt.date.today()
+        from survey_engine import clock
+
+        today = clock.today()
         with click.progressbar(length=len(units), label="Rapporter / reports", file=sys.stderr,
                                show_pos=True) as bar:
             async for code, (content, _media, name) in service.unit_reports(

@@ -102,7 +102,10 @@ def answer_text(q: Questionnaire, question: Question, value: Any, lang: str) -> 
         labels = {o.value: text_of(q, o.label, lang) for o in question.options or []}
         return "; ".join(labels.get(v, str(v)) for v in value) if value else "–"
     if question.type == "number":
-        return f"{value} {question.unit}".strip() if question.unit else str(value)
+        shown = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if lang == "sv":  # decimal comma for people (the CSV and JSON keep the value itself)
+            shown = shown.replace(".", ",")
+        return f"{shown} {question.unit}".strip() if question.unit else shown
     return str(value)
 
 

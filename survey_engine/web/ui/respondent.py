@@ -133,7 +133,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "text": sv.text(question.text, lang, q),
             "guidance": sv.text(question.guidance, lang, q) if question.guidance else "",
             "options": sv.options_of(q, question, lang),
-            "value": value if raw is not None and question.id in raw else sv.input_value(question, value),
+            "value": value if raw is not None and question.id in raw else sv.input_value(question, value, lang),
             "shown": sv.display_value(q, question, values.get(question.id), lang),
             "comment": (comments or {}).get(question.id, saved.get("comment", "")),
             "evidence": (evidence or {}).get(question.id, saved.get("evidence", "")),
@@ -177,7 +177,8 @@ def _changed_by(saved: dict[str, Any], principal: Principal) -> dict[str, Any]:
     return {"changed_by": by, "changed_at": clock(saved["updated_at"])}
 
 
-def _changed_since(q, area, state: dict[str, Any], principal: Principal, revision: int) -> dict[str, Any]:
+def _changed_since(q, area, state: dict[str, Any], principal: Principal, revision: int,
+                   lang: str = "sv") -> dict[str, Any]:
     """Questions of the area that someone else changed after `revision` (the merge kept
     their values): the page puts them into its form, so that its next autosave does
     not send back what it had before, and shows who changed them."""
@@ -190,7 +191,7 @@ def _changed_since(q, area, state: dict[str, Any], principal: Principal, revisio
         if note["changed_by"] is None:
             continue
         out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved["value"],
-                            "input": sv.input_value(question, saved["value"]), "comment": saved.get("comment") or "",
+                            "input": sv.input_value(question, saved["value"], lang), "comment": saved.get("comment") or "",
                             "evidence": saved.get("evidence") or "", "by": note["changed_by"], "at": note["changed_at"]}
     return out
 
@@ -328,7 +329,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                 "message": message, "revision": new_state["revision"], "saved_at": clock(new_state["updated_at"]),
                 "errors": errors, "questions": {qid: texts.get(qid, qid) for qid in errors},
                 "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
-                "changed": _changed_since(q, area, new_state, principal, revision),
+                "changed": _changed_since(q, area, new_state, principal, revision, lang),
             }, status_code=422)
         return page(422, message, new_revision=new_state["revision"], state_=new_state)
     if as_json:
@@ -338,7 +339,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             "saved_at": clock(new_state["updated_at"]),
             "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state["updated_at"]),
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
-            "changed": _changed_since(q, area, new_state, principal, revision),
+            "changed": _changed_since(q, area, new_state, principal, revision, lang),
         }, status_code=200)
     wanted = form_text(form, "measured")[:200]
     if wanted:  # "Hämta uppmätt värde": the form is saved first, so nothing typed is lost
@@ -482,6 +483,7 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
             saved = state["answers"].get(question.id, {})
             rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
                          "answer": sv.display_value(q, question, values.get(question.id), lang),
+                         "answered": values.get(question.id) is not None,
                          "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or "",
                          "visible": visible.get(question.id, True)})
         areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
