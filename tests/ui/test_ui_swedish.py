@@ -161,7 +161,15 @@ async def test_trends_show_the_comparable_share_and_several_units(browser, site)
     text = visible(r.text)
     assert "jämförbarhet okänd" not in text
     assert "Jämförbar andel" in text and re.search(r"100\s%", text)  # the same version: everything continues
-    assert r.text.count('<svg role="img"') == 2  # one chart per chosen förvaltning
+    assert r.text.count('<svg role="img"') == 3  # the city line, then one chart per chosen förvaltning
+    charts = r.text.split('class="small-multiples"', 1)[1].split("</div>", 1)[0]
+    assert "Staden (medelvärde" in charts and charts.index("Staden (medelvärde") < charts.index("Kulturförvaltningen")
     table = r.text.split('id="trend-table"', 1)[1]
     assert 'data-unit="kultur"' in table and 'data-unit="miljo"' in table and "(Utkast)" in table
+    # the city row: the mean roll-up of the submitted responses only (here kultur's alone)
+    rows = {m.group(1): visible(m.group(2)) for m in re.finditer(r'<tr data-unit="([^"]+)"[^>]*>(.*?)</tr>', table, re.S)}
+    assert list(rows)[0] == "staden"
+    city_cells = re.findall(r"nivå \S+ · [\d,]+\s%", rows["staden"])
+    assert city_cells and city_cells[0] == re.findall(r"nivå \S+ · [\d,]+\s%", rows["kultur"])[0]
+    assert len(re.findall(r"nivå", rows["staden"])) == 1  # nobody has submitted in the second round yet
     assert not leaks(r.text)

@@ -284,10 +284,11 @@ MAX_TREND_CHARTS = 6
 
 @get("/analys/trender", name="ui.trends")
 async def trends_page(request: Request) -> Template:
-    """Trends of a questionnaire family (docs/web-pages.md, "Trends"): a chart per chosen
-    förvaltning (up to six, `?enhet=A&enhet=B`) with the comparable share per area
-    between the first and the latest questionnaire version, and a table of every
-    förvaltning's level and share fulfilled in every round."""
+    """Trends of a questionnaire family (docs/web-pages.md, "Trends"): the city line
+    (the city report's mean roll-up of the submitted responses in each round) and a
+    chart per chosen förvaltning (up to six, `?enhet=A&enhet=B`), with the comparable
+    share per area between the first and the latest questionnaire version, and a table
+    of the city and every förvaltning's level and share fulfilled in every round."""
     from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
     from survey_engine.planning import comparable_share
 
@@ -310,9 +311,13 @@ async def trends_page(request: Request) -> Template:
     # one read path (round_results): a submitted response's snapshot, a draft scored now
     qs = {}
     results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
+    city: dict[int, dict] = {}  # round id -> the city's mean roll-up (submitted responses)
     for r in chosen:
         data = await round_results.compare_units(r["id"], actor=principal)
         qs[r["id"]] = data.questionnaire
+        combined = await asyncio.to_thread(round_results.city_result, data, "mean")
+        if combined is not None:
+            city[r["id"]] = combined
         for entry in data.units:
             if entry.code in results and entry.result is not None:
                 results[entry.code][r["id"]] = (entry.result.to_dict(), entry.status)
@@ -321,20 +326,26 @@ async def trends_page(request: Request) -> Template:
     if latest_q is not None:
         first_q = qs[chosen[0]["id"]]
         shares = {a.id: comparable_share(first_q, latest_q, a.id) for a in latest_q.areas}
+    city_name = "Staden (medelvärde, inskickade svar)" if lang == "sv" else "The city (mean, submitted responses)"
+    lines = [("", city_name, [(r["name"], city[r["id"]]) for r in chosen if r["id"] in city])]
+    lines += [(code, names.get(code, code), [(r["name"], results[code][r["id"]][0]) for r in chosen
+                                             if r["id"] in results[code]]) for code in picked]
     figures = []
-    for code in picked:
-        series = [(r["name"], results[code][r["id"]][0]) for r in chosen if r["id"] in results[code]]
+    for code, title, series in lines:
         if latest_q is None or not series:
             continue
 
-        def draw(series=series, code=code) -> tuple[str, str]:
+        def draw(series=series, title=title) -> tuple[str, str]:
             data = charts.trend_from_results(latest_q, series, lang, comparable_share=shares)
-            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=names.get(code, code))
+            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=title)
             return charts.to_svg_fragment(chart, f"trend-{len(figures)}-"), chart.alt_text
 
         svg, alt = await asyncio.to_thread(draw)
-        figures.append({"unit": code, "name": names.get(code, code), "svg": svg, "alt": alt})
-    grid = []
+        figures.append({"unit": code, "name": title, "svg": svg, "alt": alt, "city": not code})
+    city_row = {"unit": "", "name": city_name, "city": True,
+                "cells": [{"level": city[r["id"]]["overall"]["level"], "percent": city[r["id"]]["overall"]["percent"],
+                           "status": "submitted"} if r["id"] in city else None for r in chosen]}
+    grid = [city_row] if city else []
     for code in codes:
         cells = []
         for r in chosen:
