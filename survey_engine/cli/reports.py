@@ -159,6 +159,33 @@ def export_command(round_ref, anonymised, include_drafts, out) -> None:
     click.echo(str(path))
 
 
+@report_group.command("compare")
+@_round_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True,
+              help="csv: koder för vidare bearbetning; xlsx: svenska rubriker / csv: codes; xlsx: words")
+@click.option("--sort", default="name", show_default=True, metavar="KEY",
+              help="name, level, percent eller ett områdes id; - först: fallande / "
+                   "name, level, percent or an area id; a leading - sorts descending")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="språk / language")
+@click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
+def compare_command(round_ref, fmt, sort, lang, out) -> None:
+    """Jämförelsetabellen mellan förvaltningar (som sidan) / the comparison table across units.
+
+    The same rows as the comparison page: every started response, drafts marked.
+    """
+    from survey_engine.services import comparison
+    from survey_engine.services.access import system_actor
+
+    async def go():
+        rid = await _round_id(round_ref)
+        return await comparison.compare_export(rid, fmt, actor=system_actor(), lang=lang, sort=sort)
+
+    content, _media, name = _run(go)
+    path = _target(out, name)
+    _write(path, content)
+    click.echo(str(path))
+
+
 @report_group.command("all")
 @_round_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)

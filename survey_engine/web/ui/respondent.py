@@ -15,6 +15,7 @@ from litestar.response import Response, Template
 
 from survey_engine.services.policy import Action, Principal, decide
 from survey_engine.services import indicators as indicators_service
+from survey_engine.services import printable
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
@@ -474,20 +475,9 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     state, rnd, q = await _load(principal, response_id)
     need(request, Action.RESPONSE_READ, state["unit"])
     lang = lang_of(request)
-    values = responses_service.values_of(state)
-    visible = sv.visibility(_score(q, values))
-    areas = []
-    for area in q.areas:
-        rows = []
-        for question in area.questions:
-            saved = state["answers"].get(question.id, {})
-            rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
-                         "answer": sv.display_value(q, question, values.get(question.id), lang),
-                         "answered": values.get(question.id) is not None,
-                         "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or "",
-                         "visible": visible.get(question.id, True)})
-        areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
-    return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
+    copy = await printable.printable_answers(response_id, actor=principal, lang=lang)
+    return render(request, "print.html", state=state, round=rnd, title_q=copy["questionnaire"]["title"],
+                  areas=copy["areas"])
 
 
 ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page, print_page]
