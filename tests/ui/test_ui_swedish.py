@@ -259,3 +259,11 @@ async def test_every_other_page_type_in_swedish_leaks_nothing(browser, site):
     b = await browser("resp-kultur")
     r = await b.get(f"/svar/{rid}/utskrift")
     assert "72,5" in visible(r.text)
+
+
+async def test_favicon_on_every_page(browser, site):
+    b = await browser(None)
+    r = await b.get("/logga-in")
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in r.text
+    r = await b.client.get("/static/favicon.svg")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml") and b"<svg" in r.content
