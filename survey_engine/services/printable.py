@@ -28,8 +28,8 @@ async def printable_answers(response_id: int, *, actor: Principal, lang: str = "
         raise Invalid(Text(f"Okänt språk {lang!r}", f"unknown language {lang!r}"),
                       [{"field": "lang", "message": "sv|en"}])
     state = await responses.get_response(response_id, actor=actor)
-    check_unit(actor, Action.RESPONSE_READ, state["unit"])
-    rnd = await get_round(state["round_id"])
+    check_unit(actor, Action.RESPONSE_READ, state.unit)
+    rnd = await get_round(state.round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     values = responses.values_of(state)
     hidden = {item["id"] for item in score_response(q, values).to_dict()["questions"] if item["status"] == "hidden"}
@@ -37,16 +37,16 @@ async def printable_answers(response_id: int, *, actor: Principal, lang: str = "
     for area in q.areas:
         rows = []
         for question in area.questions:
-            saved = state["answers"].get(question.id, {})
+            saved = state.answers.get(question.id)
             value = values.get(question.id)
             rows.append({"id": question.id, "text": localized(question.text, lang, q.default_language),
                          "answered": value is not None, "answer": answer_for_people(q, question, value, lang),
                          "visible": question.id not in hidden,
-                         "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or ""})
+                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else ""})
         areas.append({"id": area.id, "title": localized(area.title, lang, q.default_language), "questions": rows})
     return {
-        "response": {"id": state["id"], "unit": state["unit"], "unit_name": state.get("unit_name") or state["unit"],
-                     "status": state["status"], "revision": state["revision"]},
+        "response": {"id": state.id, "unit": state.unit, "unit_name": state.unit_name or state.unit,
+                     "status": state.status, "revision": state.revision},
         "round": {"id": rnd["id"], "name": rnd["name"], "status": rnd["status"]},
         "questionnaire": {"id": q.id, "version": q.version, "title": localized(q.title, lang, q.default_language)},
         "lang": lang,

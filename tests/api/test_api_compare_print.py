@@ -25,9 +25,9 @@ async def _seed() -> dict:
         answers = dict(FULL_2024, antal=72.5) if code == "a" else FULL_2024
         if code == "a":
             answers.pop("mal")
-        state = await responses.save_answers(state["id"], state["revision"], answers,
+        state = await responses.save_answers(state.id, state.revision, answers,
                                              comments={"policy": "=HYPERLINK(\"x\")"}, actor=SYSTEM)
-        ids[code] = state["id"]
+        ids[code] = state.id
     await responses.submit_response(ids["b"], actor=SYSTEM)
     return {"round": rnd["id"], "responses": ids}
 

@@ -42,8 +42,8 @@ async def test_report_generated_on_is_the_swedish_date(db, monkeypatch):
     actor = system_actor("tests")
     rnd = await setup_round(V2024, ("a",))
     state, _ = await responses.start_response(rnd["id"], "a", actor=actor)
-    state = await responses.save_answers(state["id"], state["revision"], FULL_2024, actor=actor)
-    await responses.submit_response(state["id"], actor=actor)
+    state = await responses.save_answers(state.id, state.revision, FULL_2024, actor=actor)
+    await responses.submit_response(state.id, actor=actor)
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
     content, _, _ = await reports.unit_report(rnd["id"], "a", "json")
     assert json.loads(content)["generated_on"] == "2027-01-01"

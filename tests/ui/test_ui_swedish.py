@@ -219,16 +219,16 @@ async def test_every_other_page_type_in_swedish_leaks_nothing(browser, site):
 
     actor = system()
     state, _ = await responses.start_response(site.round_id, "kultur", actor=actor)
-    state = await responses.save_answers(state["id"], state["revision"], {
+    state = await responses.save_answers(state.id, state.revision, {
         "policy": "ja", "policy-oversyn": "delvis", "risk": "nej", "utbildade": 72.5, "ovningar": ["kris"],
     }, actor=actor)
-    await responses.submit_response(state["id"], actor=actor, revision=state["revision"])
+    await responses.submit_response(state.id, actor=actor, revision=state.revision)
     plan = await plans.create_plan(actor, site.round_id, "kultur", start="2026H1", periods=4, capacity=2)
     await indicators.publish(INDICATORS, actor=actor)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nkultur,2026-01,171,200\n",
                                          actor=actor)
     await recommendations.import_audit(AUDIT, actor=actor)
-    rid, pid, r0 = state["id"], plan["id"], site.round_id
+    rid, pid, r0 = state.id, plan["id"], site.round_id
     pages = {
         None: ["/logga-in"],
         "resp-kultur": [f"/svar/{rid}/utskrift", f"/svar/{rid}/resultat", "/konto", "/om", "/indikatorer",
