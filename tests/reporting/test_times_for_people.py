@@ -47,3 +47,12 @@ async def test_report_generated_on_is_the_swedish_date(db, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
     content, _, _ = await reports.unit_report(rnd["id"], "a", "json")
     assert json.loads(content)["generated_on"] == "2027-01-01"
+
+
+def test_audit_details_show_times_in_swedish_time():
+    from survey_engine.services import audit_words
+
+    lines = audit_words.detail_lines({"until": "2026-12-02T13:05:00+00:00", "closes_on": "2026-12-31",
+                                      "at": dt.datetime(2026, 7, 1, 10, 0, tzinfo=UTC)})
+    assert "2026-12-02 14:05" in " ".join(lines) and "2026-07-01 12:00" in " ".join(lines)
+    assert any(line.endswith("2026-12-31") for line in lines)
