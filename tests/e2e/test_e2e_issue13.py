@@ -117,6 +117,22 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
                .filter(h => h > 0); }""")
     assert await page.locator("figure.chart svg[role=img]:visible").count() == 1
     assert sizes and sorted(sizes)[len(sizes) // 2] >= 11, sizes
+    # the trends' small multiples (the city line first) are drawn compact: legible on a phone
+    await page.context.clear_cookies()
+    await login(page, base, "analytiker")
+    await page.goto(f"{base}/analys/trender?enhet=kultur&enhet=miljo")
+    heights = await page.evaluate("""() => [...document.querySelectorAll('.small-multiples figure.chart svg')].map(svg =>
+        [...svg.querySelectorAll('text, g[id^="text"]')].map(t => t.getBoundingClientRect().height).filter(h => h > 0))""")
+    assert len(heights) == 3, heights
+    for found in heights:
+        assert found and sorted(found)[len(found) // 2] >= 11, found
+    # the heat map and an indicator's lines keep their size and scroll in their own box
+    for url in (f"/analys/omgang/{site.round_id}/jamforelse", "/indikatorer/kurs"):
+        await page.goto(base + url)
+        found = await page.evaluate("""() => [...document.querySelector('.chart-scroll svg').querySelectorAll('text, g[id^="text"]')]
+            .map(t => t.getBoundingClientRect().height).filter(h => h > 0)""")
+        assert found and sorted(found)[len(found) // 2] >= 11, (url, found)
+        assert await _no_sideways_scroll(page) <= 0, url
     assert not wide, "\n".join(wide)
     details = "\n".join(f"{k}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
                         for k, found in problems.items() for v in found)

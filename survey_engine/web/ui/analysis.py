@@ -217,7 +217,8 @@ async def trends_page(request: Request) -> Template:
 
         def draw(series=series, title=title) -> tuple[str, str]:
             data = charts.trend_from_results(latest_q, series, lang, comparable_share=shares)
-            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=title)
+            # compact: each small multiple is a phone-sized box at every width (labels ≥ 11 px)
+            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=title, compact=True)
             return charts.to_svg_fragment(chart, f"trend-{len(figures)}-"), chart.alt_text
 
         svg, alt = await asyncio.to_thread(draw)
