@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers.questionnaires import questionnaire_yaml
+from helpers.provided import DELAD, DELAD_NEXT
 from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.scoring import score_response
 from survey_engine.services import provided, reports, responses, rounds
@@ -18,21 +18,6 @@ from survey_engine.store.provided_tables import ProvidedOverride
 from survey_samples import setup_round
 
 ADMIN = system_actor("tests")
-
-DELAD = questionnaire_yaml("delad", "2026.1", """
-  - id: styr
-    title: {sv: Styrning, en: Governance}
-    questions:
-      - {id: policy, type: choice, scale: jdn, level: 1, text: {sv: Policy, en: Policy}}
-      - {id: backup, type: choice, scale: jdn, level: 1, tags: [it-drift], text: {sv: Säkerhetskopior, en: Backups}}
-  - id: drift
-    title: {sv: Drift, en: Operations}
-    questions:
-      - {id: patchar, type: choice, scale: jdn, level: 1, tags: [it-drift], text: {sv: Uppdateringar, en: Updates}}
-      - {id: logg, type: choice, scale: jdn, level: 2, tags: [it-drift], text: {sv: Övervakning, en: Monitoring}}
-""")
-DELAD_NEXT = DELAD.replace('version: "2026.1"', 'version: "2027.1"\nprevious: "2026.1"')
-
 
 def resp(unit: str) -> Principal:
     return Principal(f"{unit}.svarande", Role.RESPONDENT, frozenset({unit}), via="cli")
