@@ -9,7 +9,7 @@ import pytest
 from helpers.provided import DELAD, DELAD_NEXT
 from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.scoring import score_response
-from survey_engine.services import provided, reports, responses, rounds
+from survey_engine.services import overview, provided, reports, responses, rounds
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
 from survey_engine.services.round_results import load_round
@@ -132,6 +132,16 @@ async def test_provider_change_flows_with_history_except_overrides(db):
     assert rows[("a", "logg")]["source"] == "override" and rows[("a", "policy")]["source"] == "own"
     csv_bytes, _, _ = await reports.city_report(rnd["id"], "csv", csv_table="answers", include_drafts=True)
     assert "Besvaras av Enhet it" in csv_bytes.decode("utf-8")
+    # the round export (JSON) too
+    export = await overview.export_round(rnd["id"], actor=ADMIN)
+    by_unit = {r["unit"]: r for r in export["responses"]}
+    assert by_unit["b"]["sources"]["logg"]["source"] == "provided" and by_unit["b"]["answers"]["answers"]["logg"] == "delvis"
+    assert by_unit["a"]["sources"]["logg"]["source"] == "override" and by_unit["it"]["sources"] == {}
+    xlsx, _, _ = await reports.unit_report(rnd["id"], "a", "xlsx", include_drafts=True)
+    from openpyxl import load_workbook
+    import io
+    cells = [c.value for ws in load_workbook(io.BytesIO(xlsx)).worksheets for row in ws.iter_rows() for c in row]
+    assert "Källa" in cells and "Eget svar (avviker från Enhet it)" in cells
 
 
 async def test_configuration_is_checked_and_audited(db):

@@ -50,6 +50,8 @@ async def test_served_unit_sees_provided_answer_and_overrides_with_a_reason(site
     assert page.text.count("Besvaras av Skolförvaltningen") == 2
     assert "Eget svar" in page.text and "egen personal" in page.text and 'name="a:utbildade"' in page.text
     assert 'value="40"' in page.text
+    printed = await b.get(f"/svar/{rid}/utskrift")
+    assert "Eget svar i stället för Skolförvaltningens" in printed.text and "Besvaras av Skolförvaltningen" in printed.text
     # another unit's respondent can neither override nor go back for kultur
     other = await browser("resp-miljo")
     await other.get("/mina-enkater")

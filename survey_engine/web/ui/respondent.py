@@ -485,6 +485,7 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     lang = lang_of(request)
     values = responses_service.values_of(state)
     visible = sv.visibility(_score(q, values))
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     areas = []
     for area in q.areas:
         rows = []
@@ -493,7 +494,7 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
             rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
                          "answer": sv.display_value(q, question, values.get(question.id), lang),
                          "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or "",
-                         "visible": visible.get(question.id, True)})
+                         "visible": visible.get(question.id, True), "provided": shared.get(question.id)})
         areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
     return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
 
