@@ -347,23 +347,30 @@ class SaveLinks:
 
 
 _SAVE_LINKS_SQL = """
-SELECT l.selector, p.code AS provider_code, p.name AS provider_name, s.code AS served_code
-FROM provider_link l JOIN unit p ON p.id = l.provider JOIN unit s ON s.id = l.served
-WHERE l.round = {} AND (p.code = {} OR s.code = {})"""
+SELECT l.round, l.selector, p.code AS provider_code, p.name AS provider_name, s.code AS served_code
+FROM response r JOIN provider_link l ON l.round = r.round AND (l.provider = r.unit OR l.served = r.unit)
+JOIN unit p ON p.id = l.provider JOIN unit s ON s.id = l.served
+WHERE r.id = {}"""
+_SAVE_OVERRIDES_SQL = "SELECT question_id FROM provided_override WHERE response = {}"
 
 
-async def save_links(response_id: int, round_id: int, unit_code: str, q: Questionnaire,
-                     overrides: Mapping[str, str] | None = None) -> SaveLinks | None:
-    """The shared-answer facts of one save (one query; None when the response's unit
-    neither provides nor is served in its round and the save makes no override)."""
-    links = await sql.fetch(_SAVE_LINKS_SQL, round_id, unit_code, unit_code)
+def save_statements(response_id: int) -> list[tuple[str, tuple]]:
+    """The two reads a save of the response needs (its unit's provider links in its
+    round, and its overrides), for the save's first store.sql.batch."""
+    return [(_SAVE_LINKS_SQL, (response_id,)), (_SAVE_OVERRIDES_SQL, (response_id,))]
+
+
+def save_links(unit_code: str, q: Questionnaire, links: list[dict[str, Any]], override_rows: list[dict[str, Any]],
+               overrides: Mapping[str, str] | None = None) -> SaveLinks | None:
+    """The shared-answer facts of one save, from the rows of `save_statements` (None
+    when the response's unit neither provides nor is served and the save makes no
+    override)."""
     if not links and not overrides:
         return None
-    out = SaveLinks(round_id=round_id, unit_code=unit_code, q=q)
+    out = SaveLinks(round_id=links[0]["round"] if links else 0, unit_code=unit_code, q=q)
     mine = provided_qids(q, links, unit_code)
     if mine:
-        overridden = {o["question_id"] for o in await sql.fetch(
-            "SELECT question_id FROM provided_override WHERE response = {}", response_id)}
+        overridden = {o["question_id"] for o in override_rows}
         out.locked = {qid: link for qid, link in mine.items() if qid not in overridden}
     for qid in overrides or {}:
         if qid not in mine:

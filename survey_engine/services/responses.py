@@ -394,9 +394,10 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
     try:
         async with write_transaction():
             # one round trip: the response row (locked on PostgreSQL) and its answers
-            found, answer_rows = await sql.batch([
+            found, answer_rows, link_rows, override_rows = await sql.batch([
                 (_RESPONSE_SQL + (" FOR UPDATE OF r" if sql.is_postgres() else ""), (response_id,)),
                 (_ANSWERS_SQL, (response_id,)),
+                *provided.save_statements(response_id),  # shared answers, in the same round trip
             ])
             if not found:
                 raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
@@ -408,7 +409,7 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
             if expected is not None and expected > row["revision"]:
                 raise _Stale()  # a revision this response never had
             existing = _by_question(answer_rows)
-            links = await provided.save_links(response_id, row["round"], row["unit_code"], q, overrides)
+            links = provided.save_links(row["unit_code"], q, link_rows, override_rows, overrides)
             ids = set(answers) | set(comments) | set(evidence)
             if replace:
                 ids |= {qid for qid, a in existing.items() if a["value"] is not None}
