@@ -39,7 +39,7 @@ from survey_engine.services.provider_links import (  # noqa: F401  (re-exported 
 )
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.store import sql
-from survey_engine.store.db import write_transaction
+from survey_engine.store.db import is_unique_violation, write_transaction
 from survey_engine.store.provided_tables import ProvidedOverride, ProviderLink
 from survey_engine.store.tables import Response
 from survey_engine.text import Text
@@ -130,7 +130,7 @@ async def set_provider(round_id: int, provider: str, selector: str, served: list
         new = [c for c in codes if (c, selector) not in have]
         t, who = clock.now(), actor_name(actor)
         if new:
-            await ProviderLink.insert(*[ProviderLink(
+            await _insert_links([ProviderLink(
                 key=f"{round_id}:{units[c]['id']}:{selector}", round=round_id, provider=units[provider]["id"],
                 served=units[c]["id"], selector=selector, created_at=t, created_by=who) for c in new])
             await audit.record(actor, "provided.set", "round", round_id, unit=provider,
@@ -138,6 +138,16 @@ async def set_provider(round_id: int, provider: str, selector: str, served: list
                                         "questions": len(picked)})
             await _flow_all(round_id, q, provider, new, who)
     return grouped(q, await links_of(round_id))
+
+
+async def _insert_links(rows: list[ProviderLink]) -> None:
+    try:
+        await ProviderLink.insert(*rows)
+    except Exception as exc:
+        if is_unique_violation(exc):  # another person added the same link at the same moment
+            raise Conflict(Text("Delningen ändrades samtidigt av någon annan; försök igen",
+                                "the sharing was changed by someone else at the same moment: try again")) from None
+        raise
 
 
 async def remove_provider(round_id: int, provider: str, selector: str, served: list[str] | None = None, *,
@@ -210,9 +220,8 @@ async def _flow(round_id: int, q: Questionnaire, provider_code: str, served_code
     found.sort(key=lambda r: r["id"])  # lock in one order: two providers never wait for each other in a circle
     label = _actor_label(provider_code, who)
     for r in found:
-        if sql.is_postgres():
-            r = (await sql.fetch("SELECT r.id, r.revision, r.status, {} AS unit_code FROM response r WHERE r.id = {} "
-                                 "FOR UPDATE", r["unit_code"], r["id"]))[0]
+        if sql.is_postgres():  # the revision and status as of the lock
+            r = {**r, **(await sql.fetch("SELECT revision, status FROM response WHERE id = {} FOR UPDATE", r["id"]))[0]}
         overridden = {o["question_id"] for o in await sql.fetch(
             "SELECT question_id FROM provided_override WHERE response = {}", r["id"])}
         wanted = {qid: values.get(qid, (None, "", "")) for qid in qids_by_unit.get(r["unit_code"], set())
