@@ -194,3 +194,40 @@ async def test_next_round_keeps_the_provider_links(db):
     a2, _ = await responses.start_response(nxt["id"], "a", actor=resp("a"))
     assert a2["answers"]["patchar"]["value"] == "delvis"
     assert a2["answers"]["patchar"]["updated_by"].startswith("provided:it:")
+
+
+async def test_provider_and_served_units_saving_at_once(db):
+    """The provider's saves lock the served responses in one order, before the audit
+    chain: saving at the same moment as the served units never deadlocks and loses
+    nothing (each side retries a stale revision, as the page does)."""
+    import asyncio
+
+    rnd, p = await _world()
+    served = {}
+    for code in ("a", "b"):
+        s, _ = await responses.start_response(rnd["id"], code, actor=resp(code))
+        served[code] = s["id"]
+
+    async def save(response_id, unit, answers):
+        for _ in range(20):
+            state = await responses.get_response(response_id, actor=ADMIN)
+            try:
+                return await responses.save_answers(response_id, state["revision"], answers, actor=resp(unit))
+            except Conflict:
+                continue
+        raise AssertionError("never saved")
+
+    values = ["ja", "nej", "delvis"]
+    jobs = []
+    for i in range(6):
+        jobs.append(save(p["id"], "it", {"logg": values[i % 3], "backup": values[(i + 1) % 3]}))
+        jobs.append(save(served["a"], "a", {"policy": values[i % 3]}))
+        jobs.append(save(served["b"], "b", {"policy": values[(i + 2) % 3]}))
+    await asyncio.gather(*jobs)
+    final_p = await responses.get_response(p["id"], actor=ADMIN)
+    for code, rid in served.items():
+        state = await responses.get_response(rid, actor=ADMIN)
+        for qid in ("logg", "backup", "patchar"):
+            assert state["answers"][qid]["value"] == final_p["answers"][qid]["value"], (code, qid)
+        history, total = await responses.answer_history(rid, "logg", limit=1000, actor=ADMIN)
+        assert all(h.actor.startswith("provided:it:") for h in history)
