@@ -231,3 +231,22 @@ async def test_provider_and_served_units_saving_at_once(db):
             assert state["answers"][qid]["value"] == final_p["answers"][qid]["value"], (code, qid)
         history, total = await responses.answer_history(rid, "logg", limit=1000, actor=ADMIN)
         assert all(h.actor.startswith("provided:it:") for h in history)
+
+
+async def test_links_and_overrides_survive_backup_and_restore(db, reset_database):
+    from survey_engine.store import backup
+    from survey_engine.store.provided_tables import ProviderLink
+    import io
+
+    rnd, p = await _world()
+    a, _ = await responses.start_response(rnd["id"], "a", actor=resp("a"))
+    await provided.override_answer(a["id"], "logg", "nej", "Egen larmcentral", revision=a["revision"], actor=resp("a"))
+    out = io.StringIO()
+    await backup.write_backup(out, key=b"k" * 40)
+    header, rows = backup.read_backup(iter(out.getvalue().splitlines(True)), key=b"k" * 40)
+    await reset_database()
+    assert not await ProviderLink.exists()
+    await backup.restore_backup(header, rows)
+    assert [i["served"] for i in await provided.list_providers(rnd["id"], actor=ADMIN)] == [["a", "b"]]
+    info = await provided.provided_for_response(a["id"], actor=ADMIN)
+    assert (info["questions"]["logg"]["source"], info["questions"]["logg"]["reason"]) == ("override", "Egen larmcentral")
