@@ -94,3 +94,13 @@ async def test_configuration_page_for_admins_and_analysts(site, browser):
     assert (await resp.get(f"/delade-svar/{site.round_id}")).status_code == 403
     log = await (await browser("admin")).get("/granskning/logg?handelse=provided.")
     assert log.text.count("provided.set") >= 2 and "provided.remove" in log.text
+
+
+async def test_summary_says_which_questions_wait_for_the_provider(site, browser):
+    await provided.set_provider(site.round_id, "skola", "area:drift", ["kultur"], actor=system())
+    mine, _ = await responses.start_response(site.round_id, "kultur", actor=_resp("kultur"))
+    b = await browser("resp-kultur")
+    summary = await b.get(f"/svar/{mine['id']}/sammanfattning")
+    assert summary.text.count("besvaras av Skolförvaltningen, som inte har svarat än") == 2  # the two required ones
+    area = await b.get(f"/svar/{mine['id']}/omrade/drift")
+    assert area.text.count("inte besvarad än av Skolförvaltningen") == 3

@@ -379,12 +379,13 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
     values = responses_service.values_of(state)
     result = _score(q, values)
     missing_ids = responses_service.missing_required(q, result, values)
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     missing = []
     for qid in missing_ids:
         question = q.question(qid)
         missing.append({"id": qid, "dom": sv.dom_id(qid), "area": question.area,
                         "area_title": sv.text(q.area(question.area).title, lang, q),
-                        "text": sv.text(question.text, lang, q)})
+                        "text": sv.text(question.text, lang, q), "provided": shared.get(qid)})
     # "Vet ej" answers (an option marked unknown): listed with links so they can be found
     # out before submitting (docs/web-pages.md, "Vet ej in the summary")
     unknown = []
