@@ -50,6 +50,9 @@ class UnitEntry:
     updated_at: dt.datetime | None = None
     response_id: int | None = None
     revision: int | None = None
+    # Shared answers (docs/shared-answers.md): question id -> {"source": "provided" |
+    # "override", "provider", "provider_name"}; a question not here is the unit's own.
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def submitted(self) -> bool:

@@ -71,6 +71,13 @@ def _body(path: str, method: str, ctx: dict):
         # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
         (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
         (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
+        # shared answers (issue 17): "antal" is not a provided question here, so an allowed override is a 404
+        (f"{API}/rounds/{{round_id:int}}/providers", "POST"): {"json": {"provider": OWN, "selector": "area:drift",
+                                                                         "served": [OTHER]}},
+        (f"{API}/rounds/{{round_id:int}}/providers/remove", "POST"): {"json": {"provider": OWN,
+                                                                                "selector": "area:drift"}},
+        (f"{API}/responses/{{response_id:int}}/provided/{{question_id:str}}/override", "POST"): {
+            "json": {"revision": 0, "value": 5, "reason": "egen mätning"}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }

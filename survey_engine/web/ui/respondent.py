@@ -16,6 +16,7 @@ from litestar.response import Response, Template
 from survey_engine.services.policy import Action, Principal, decide
 from survey_engine.services import indicators as indicators_service
 from survey_engine.services import printable
+from survey_engine.services import provided as provided_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
@@ -106,7 +107,7 @@ async def response_start(request: Request, response_id: FromPath[int]) -> Respon
 
 def _area_context(request: Request, principal: Principal, state, rnd, q, area, *, raw=None, comments=None,
                   evidence=None, errors=None, theirs=None, message=None, message_kind="info",
-                  revision=None, parsed=None, measured=None) -> dict[str, Any]:
+                  revision=None, parsed=None, measured=None, provided=None) -> dict[str, Any]:
     lang = lang_of(request)
     values = responses_service.values_of(state)
     shown_values = dict(values)
@@ -146,6 +147,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             **_changed_by(saved, principal),
             "max_length": question.max_length or 4000,
             "measured": (measured or {}).get(question.id),
+            "provided": (provided or {}).get(question.id),  # shared answers (docs/shared-answers.md)
         })
     index = [a.id for a in q.areas].index(area.id)
     others = {qq.id: v for qq in q.questions() if qq.area != area.id
@@ -223,8 +225,10 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     if saved:
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state.updated_at)
     measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
-                                                         message=message, message_kind="ok", measured=measured))
+                                                         message=message, message_kind="ok", measured=measured,
+                                                         provided=shared))
 
 
 def _wants_json(request: Request) -> bool:
@@ -240,6 +244,11 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     T = (lambda s, e: e if lang == "en" else s)  # noqa: E731
     form = await request.form()
     answers, comments, evidence, raw, errors = sv.read_area_form(q, area, form, lang)
+    # Another unit's answers are not in the form: leave them out of the save.
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
+    for qid in sv.provided_locked(shared):
+        for part in (answers, comments, evidence, raw, errors):
+            part.pop(qid, None)
     try:
         revision = int(form_text(form, "revision"))
     except ValueError:
@@ -252,7 +261,8 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     def page(status: int, message: str, kind: str = "error", theirs=None, new_revision=None, state_=None):
         ctx = _area_context(request, principal, state_ or state, rnd, q, area, raw=raw, comments=comments,
                             evidence=evidence, errors=errors, theirs=theirs, message=message, parsed=answers,
-                            message_kind=kind, revision=new_revision if new_revision is not None else revision)
+                            message_kind=kind, revision=new_revision if new_revision is not None else revision,
+                            provided=shared)
         return render(request, "area.html", status=status, **ctx)
 
     # One invalid answer never blocks the rest of the area (issue 13): the questions
@@ -373,12 +383,13 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
     values = responses_service.values_of(state)
     result = _score(q, values)
     missing_ids = responses_service.missing_required(q, result, values)
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     missing = []
     for qid in missing_ids:
         question = q.question(qid)
         missing.append({"id": qid, "dom": sv.dom_id(qid), "area": question.area,
                         "area_title": sv.text(q.area(question.area).title, lang, q),
-                        "text": sv.text(question.text, lang, q)})
+                        "text": sv.text(question.text, lang, q), "provided": shared.get(qid)})
     # "Vet ej" answers (an option marked unknown): listed with links so they can be found
     # out before submitting (docs/web-pages.md, "Vet ej in the summary")
     unknown = []
@@ -478,6 +489,11 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     need(request, Action.RESPONSE_READ, state.unit)
     lang = lang_of(request)
     copy = await printable.printable_answers(response_id, actor=principal, lang=lang)
+    # shared answers (docs/shared-answers.md): who answers a question, or the unit's own answer instead
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
+    for area in copy["areas"]:
+        for row in area["questions"]:
+            row["provided"] = shared.get(row["id"])
     return render(request, "print.html", state=state, round=rnd, title_q=copy["questionnaire"]["title"],
                   areas=copy["areas"])
 
