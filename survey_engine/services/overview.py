@@ -40,6 +40,9 @@ class UnitProgress:
     percent: float | None
     last_activity: dt.datetime | None
     submitted_at: dt.datetime | None
+    # sign-off (docs/sign-off.md): not_started | draft | submitted | approved
+    stage: str = "not_started"
+    approved: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class RoundOverview:
     submitted: int
     response_rate: float  # submitted / participating
     units: tuple[UnitProgress, ...]
+    approved: int = 0  # submitted and approved as they stand (sign-off)
 
 
 async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
@@ -71,12 +75,24 @@ async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
             completeness=overall.completeness if overall else 0.0,
             level=overall.level if overall else None, percent=overall.percent if overall else None,
             last_activity=entry.updated_at, submitted_at=entry.submitted_at,
+            stage=stage_of(entry.status, entry.approved), approved=entry.approved,
         ))
     n = len(units)
     started = sum(1 for u in data.units if u.started)
     submitted = sum(1 for u in data.units if u.submitted)
+    approved = sum(1 for u in data.units if u.submitted and u.approved)
     return RoundOverview(round=rnd, participating=n, started=started, submitted=submitted,
-                         response_rate=(submitted / n) if n else 0.0, units=tuple(units))
+                         response_rate=(submitted / n) if n else 0.0, units=tuple(units), approved=approved)
+
+
+def stage_of(status: str, approved: bool) -> str:
+    """The overview's sign-off stage of a unit (docs/sign-off.md): not started, draft
+    (also a reopened or returned response), submitted, or approved."""
+    if status == "not_started":
+        return "not_started"
+    if status == "submitted":
+        return "approved" if approved else "submitted"
+    return "draft"
 
 
 def _plain(value: Any) -> Any:
