@@ -10,10 +10,10 @@ from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
-from survey_engine.services.round_results import load_round
+from survey_engine.services.round_results import compare_units, load_round
 from survey_engine.services.rounds import get_round
 from survey_engine.store.tables import Response, RoundUnit
-from survey_engine.scoring import ENGINE_VERSION, score_response
+from survey_engine.scoring import ENGINE_VERSION, rollup, score_response
 
 
 async def _participants(round_id: int) -> list[dict[str, Any]]:
@@ -126,3 +126,34 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     return {"format": "survey-engine-round/1", "engine_version": ENGINE_VERSION, "round": rnd,
             "questionnaire": {"id": q.id, "version": q.version, "hash": q.hash},
             "units": units, "responses": out}
+
+
+async def city_results(round_id: int, *, actor: Principal, approved_only: bool = False,
+                       include_drafts: bool = False) -> dict[str, Any]:
+    """The city figures of a round as data (the API's report): which units count, each
+    unit's level, and the city's roll-up (`mean` and `weakest`) over the counted units.
+    `approved_only` counts only responses an approver signed off (docs/sign-off.md);
+    the filter is made by the one read path (`round_results`)."""
+
+    data = await compare_units(round_id, actor=actor, approved_only=approved_only)
+    counted = data.scored_units(include_drafts)
+    codes = {u.code for u in counted}
+    city = None
+    if counted:
+        city = {}
+        for method in ("mean", "weakest"):
+            res = rollup(data.questionnaire, [u.result for u in counted], method=method,
+                         weights=[u.weight for u in counted])
+            city[method] = {"level": res.overall.level, "percent": res.overall.percent,
+                            "areas": [{"id": a.id, "level": a.level, "percent": a.percent} for a in res.areas]}
+    return {
+        "round": {"id": data.id, "name": data.name, "status": data.status},
+        "approved_only": approved_only,
+        "include_drafts": include_drafts and not approved_only,
+        "counted": len(counted),
+        "units": [{"unit": u.code, "name": u.name, "status": u.status, "stage": stage_of(u.status, u.approved),
+                   "approved": u.approved, "counted": u.code in codes,
+                   "level": u.result.overall.level if u.result is not None else None,
+                   "percent": u.result.overall.percent if u.result is not None else None} for u in data.units],
+        "city": city,
+    }

@@ -14,6 +14,7 @@ from survey_engine.web.api.plans import PlanController
 from survey_engine.web.api.questionnaires import QuestionnaireController
 from survey_engine.web.api.reminders import REMINDER_HANDLERS
 from survey_engine.web.api.responses import ResponseController
+from survey_engine.web.api.signoff import SIGNOFF_HANDLERS
 from survey_engine.web.api.rounds import RoundController
 from survey_engine.web.api.sso import SsoController
 from survey_engine.web.api.units import UnitController
@@ -26,7 +27,7 @@ API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
     PlanController, SsoController, IndicatorController, MeasuredAnswerController, *REMINDER_HANDLERS,
-    AuditsController,
+    AuditsController, *SIGNOFF_HANDLERS,
 ]
 
 
