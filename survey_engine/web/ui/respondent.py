@@ -20,6 +20,7 @@ from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.web.ui import survey as sv
+from survey_engine.web.ui.signoff import returned_notice  # the banner of a returned response (docs/sign-off.md)
 from survey_engine.web.ui.common import (
     current, error_items, form_text, lang_of, need, redirect, render, service_message,
 )
@@ -70,6 +71,7 @@ async def my_surveys(request: Request) -> Template:
                 completeness = _score(q, responses_service.values_of(state))["overall"]["completeness"]
             items.append({
                 "round": rnd, "unit": unit, "unit_name": names.get(unit, unit), "state": state, "completeness": completeness,
+                "returned": await returned_notice(principal, state["id"]) if state is not None else None,
                 "can_start": state is None and rnd["status"] == "open"
                 and decide(principal, Action.RESPONSE_WRITE, unit).allowed,
             })
@@ -221,7 +223,8 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
     measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
-                                                         message=message, message_kind="ok", measured=measured))
+                                                         message=message, message_kind="ok", measured=measured),
+                  returned=await returned_notice(principal, response_id))
 
 
 def _wants_json(request: Request) -> bool:
@@ -389,7 +392,8 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
                   areas=[{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
                   overall=result["overall"], editable=_editable(principal, state, rnd),
                   can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state["unit"]).allowed,
-                  message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q))
+                  message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q),
+                  returned=await returned_notice(principal, response_id))
 
 
 @get("/svar/{response_id:int}/sammanfattning", name="ui.summary")
