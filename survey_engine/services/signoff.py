@@ -219,11 +219,12 @@ async def approve(response_id: int, *, actor: Principal, comment: str = "",
     return await signoff_state(response_id, actor=actor)
 
 
-async def return_response(response_id: int, comment: str, *, actor: Principal,
-                          revision: int | None = None) -> tuple[SignoffState, dict[str, Any]]:
+async def return_response(response_id: int, comment: str, *, actor: Principal, revision: int | None = None,
+                          notify: bool = True) -> tuple[SignoffState, dict[str, Any]]:
     """Return a submitted response with a required comment: it is reopened (status
     `reopened`, a new revision) so the respondents can change it, they see the comment,
-    and the unit's contacts get the "returned" e-mail. Only while the round is open.
+    and the unit's contacts get the "returned" e-mail (not with `notify=False`: the
+    demo loader, which has no mail server). Only while the round is open.
     Returns (state, e-mail summary)."""
     row = await _response_row(response_id)
     check_unit(actor, Action.RESPONSE_APPROVE, row["unit_code"])
@@ -244,7 +245,8 @@ async def return_response(response_id: int, comment: str, *, actor: Principal,
             raise Conflict(Text("Svaret ändrades samtidigt; försök igen.", "The response changed meanwhile; try again."))
         await audit.record(actor, "response.return", "response", response_id, unit=row["unit_code"],
                            details={"revision": row["revision"] + 1, "round": row["round"], "comment": text})
-    mail = await _notify_returned(response_id, text, actor)
+    mail = await _notify_returned(response_id, text, actor) if notify else {
+        "recipients": 0, "sent": 0, "retry_later": 0, "failed": 0, "errors": []}
     return await signoff_state(response_id, actor=actor), mail
 
 
