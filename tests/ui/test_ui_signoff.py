@@ -91,6 +91,7 @@ async def test_return_and_approve_through_the_pages(site, browser, smtp):
     assert r.status_code == 303
     page = await chef.get(f"/godkannande/{kultur}")
     assert 'data-state="approved"' in page.text and 'id="approved-notice"' in page.text and "Bra." in page.text
+    assert 'badge-approved">Godkänd<' in (await respondent.get("/mina-enkater")).text
 
     # the analyst: the overview's sign-off column, the comparison's toggle, the audit trail
     analyst = await browser("analytiker")

@@ -20,7 +20,7 @@ from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.web.ui import survey as sv
-from survey_engine.web.ui.signoff import returned_notice  # the banner of a returned response (docs/sign-off.md)
+from survey_engine.web.ui.signoff import returned_notice, returned_of, sign_state  # sign-off (docs/sign-off.md)
 from survey_engine.web.ui.common import (
     current, error_items, form_text, lang_of, need, redirect, render, service_message,
 )
@@ -69,9 +69,10 @@ async def my_surveys(request: Request) -> Template:
             if state is not None:
                 q = q or await questionnaire_by_id(rnd["questionnaire_version_id"])
                 completeness = _score(q, responses_service.values_of(state))["overall"]["completeness"]
+            sign = await sign_state(principal, state["id"]) if state is not None else None
             items.append({
                 "round": rnd, "unit": unit, "unit_name": names.get(unit, unit), "state": state, "completeness": completeness,
-                "returned": await returned_notice(principal, state["id"]) if state is not None else None,
+                "returned": returned_of(sign), "approved": bool(sign and sign.approved),
                 "can_start": state is None and rnd["status"] == "open"
                 and decide(principal, Action.RESPONSE_WRITE, unit).allowed,
             })

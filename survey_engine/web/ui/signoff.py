@@ -34,16 +34,25 @@ def _field(state: Any, name: str) -> Any:
     return state[name] if isinstance(state, dict) else getattr(state, name)
 
 
+async def sign_state(principal: Principal, response_id: int) -> signoff.SignoffState | None:
+    """The response's sign-off state for a page (None when the reader may not read it)."""
+    try:
+        return await signoff.signoff_state(response_id, actor=principal)
+    except AppError:
+        return None
+
+
+def returned_of(state: signoff.SignoffState | None) -> dict[str, Any] | None:
+    """The banner's content while a returned response has not been submitted again."""
+    if state is None or not state.returned or state.latest is None:
+        return None
+    return {"comment": state.latest.comment, "by": state.latest.decided_by, "at": state.latest.decided_at}
+
+
 async def returned_notice(principal: Principal, response_id: int) -> dict[str, Any] | None:
     """For the respondents' pages: the approver's comment while a returned response has
     not been submitted again (None otherwise, or when the reader may not read it)."""
-    try:
-        state = await signoff.signoff_state(response_id, actor=principal)
-    except AppError:
-        return None
-    if not state.returned or state.latest is None:
-        return None
-    return {"comment": state.latest.comment, "by": state.latest.decided_by, "at": state.latest.decided_at}
+    return returned_of(await sign_state(principal, response_id))
 
 
 @get("/godkannande", name="ui.signoff.queue")
