@@ -51,18 +51,28 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
                 for u in results.units if u.result is not None}
     reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
     return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting,
-                  reminder=reminder, progress=progress)
+                  reminder=reminder, progress=progress, approved_only=approved_only_asked(request))
 
 
-async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any, list[dict[str, Any]]]:
-    """(round, questionnaire, [{unit, name, status, draft, result}]) of every started
-    response, through the one read path the reports use (`round_results`): a submitted
-    response's snapshot, a draft scored now and marked as a draft."""
+async def _round_results(principal: Principal, round_id: int,
+                         approved_only: bool = False) -> tuple[dict, Any, list[dict[str, Any]]]:
+    """(round, questionnaire, [{unit, name, status, draft, approved, counted, result}])
+    of every started response, through the one read path the reports use
+    (`round_results`): a submitted response's snapshot, a draft scored now and marked as
+    a draft; `counted` says whether the city figures use it (with `approved_only`: only
+    approved responses, docs/sign-off.md)."""
     rnd = await rounds_service.get_round(round_id)
-    data = await round_results.compare_units(round_id, actor=principal)
-    rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "result": u.result.to_dict()}
+    data = await round_results.compare_units(round_id, actor=principal, approved_only=approved_only)
+    counted = {u.code for u in data.scored_units()}
+    rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "approved": u.approved,
+             "counted": u.code in counted, "result": u.result.to_dict()}
             for u in data.units if u.result is not None]
     return rnd, data.questionnaire, rows
+
+
+def approved_only_asked(request: Request) -> bool:
+    """The pages' "only approved responses" toggle (`?godkanda=1`, docs/sign-off.md)."""
+    return request.query_params.get("godkanda") == "1"
 
 
 SORT_KEYS = ("name", "level", "percent")
@@ -73,7 +83,8 @@ async def _compare_table(request: Request, principal: Principal, round_id: int) 
     CSV/Excel downloads are built from this one function, so they hold the same rows."""
     lang = lang_of(request)
     sort = request.query_params.get("sort", "name")[:100]
-    rnd, q, rows = await _round_results(principal, round_id)
+    approved_only = approved_only_asked(request)
+    rnd, q, rows = await _round_results(principal, round_id, approved_only)
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     area_ids = [a.id for a in q.areas]
@@ -101,12 +112,13 @@ async def _compare_table(request: Request, principal: Principal, round_id: int) 
     for r in rows:
         by_area = {a["id"]: a for a in r["result"]["areas"]}
         table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
+                      "approved": r["approved"], "counted": r["counted"],
                       "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
                       "progress": level_progress.unit_progress(r["result"], q.max_level),
                       "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
                                 for c in columns]})
     return {"round": rnd, "q": q, "rows": rows, "columns": columns, "table": table,
-            "sort_key": key, "descending": descending}
+            "sort_key": key, "descending": descending, "approved_only": approved_only}
 
 
 @get("/analys/omgang/{round_id:int}/jamforelse", name="ui.compare")
@@ -118,8 +130,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     data = await _compare_table(request, principal, round_id)
     q, rows = data["q"], data["rows"]
     # The heat map holds the units the city figures count, as the city report's does:
-    # the submitted responses. Drafts stay in the table, marked as drafts.
-    counted = [r for r in rows if not r["draft"]]
+    # the submitted responses (with the toggle: the approved ones). Drafts stay in the
+    # table, marked as drafts.
+    counted = [r for r in rows if r["counted"]]
 
     def draw() -> tuple[str, str]:
         heat = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in counted], lang)
@@ -130,8 +143,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     svg, alt = await asyncio.to_thread(draw) if counted else ("", "")
     return render(request, "analysis/compare.html", round=data["round"], columns=data["columns"], table=data["table"],
                   sort_key=data["sort_key"], descending=data["descending"], heat_svg=svg, heat_alt=alt,
-                  counted=len(counted), drafts=len(rows) - len(counted),
-                  may_export=principal.can(Action.EXPORT_READ))
+                  counted=len(counted), drafts=sum(1 for r in rows if r["draft"]),
+                  not_approved=sum(1 for r in rows if not r["draft"] and not r["counted"]),
+                  approved_only=data["approved_only"], may_export=principal.can(Action.EXPORT_READ))
 
 
 COMPARE_FORMATS = ("csv", "xlsx")
@@ -274,7 +288,8 @@ async def city_report(request: Request, round_id: FromPath[int], fmt: FromPath[s
     principal = need(request, Action.OVERVIEW_READ)  # the service also asks export.read for Excel
     if fmt not in REPORT_FORMATS:
         raise NotFound(Text(f"Okänt format {fmt}", f"unknown format {fmt}"))
-    content, media, name = await reports.city_report(round_id, fmt, lang_of(request), actor=principal)
+    content, media, name = await reports.city_report(round_id, fmt, lang_of(request), actor=principal,
+                                                     approved_only=approved_only_asked(request))
     return Response(content, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
