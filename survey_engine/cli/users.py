@@ -87,8 +87,8 @@ def user_group() -> None:
 
 @user_group.command("create")
 @click.argument("username")
-@click.option("--role", "role", required=True, help="admin, analyst, planner, respondent, auditor")
-@click.option("--unit", "units", multiple=True, metavar="CODE", help="Enhet (respondent), flera gånger / Unit, repeatable")
+@click.option("--role", "role", required=True, help="admin, analyst, planner, respondent, auditor, approver")
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Enhet (respondent, godkännare), flera gånger / Unit (respondent, approver), repeatable")
 @click.option("--name", "display_name", default="", help="Visningsnamn / Display name")
 @click.option("--email", default="")
 @click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in / Read the password from stdin")

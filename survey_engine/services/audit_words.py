@@ -39,6 +39,8 @@ EVENTS: dict[str, Text] = {
     "response.import": Text("Svar importerade från fil", "Answers imported from a file"),
     "response.submit": Text("Svar inskickat", "Response submitted"),
     "response.reopen": Text("Svar öppnat igen", "Response reopened"),
+    "response.approve": Text("Svar godkänt av förvaltningschef", "Response approved (sign-off)"),
+    "response.return": Text("Svar återsänt för ändringar", "Response returned for changes"),
     "plan.create": Text("Handlingsplan skapad", "Improvement plan created"),
     "plan.update": Text("Handlingsplan ändrad", "Improvement plan changed"),
     "plan.action.add": Text("Åtgärd tillagd i plan", "Action added to a plan"),
@@ -113,6 +115,8 @@ KEYS: dict[str, Text] = {
     "unit": Text("förvaltning", "unit"), "version": Text("version", "version"), "title": Text("rubrik", "title"),
     "count": Text("antal", "count"), "answers": Text("svar", "answers"), "created": Text("nya", "created"),
     "updated": Text("ändrade", "updated"), "unchanged": Text("oförändrade", "unchanged"),
+    "comment": Text("kommentar", "comment"), "round": Text("omgång", "round"),
+    "notified": Text("e-post till", "e-mailed"),
 }
 
 VALUES: dict[str, Text] = {
@@ -123,6 +127,8 @@ VALUES: dict[str, Text] = {
     "done": Text("klar", "done"), "dropped": Text("struken", "dropped"), "admin": Text("administratör", "administrator"),
     "analyst": Text("analytiker", "analyst"), "planner": Text("planerare", "planner"),
     "respondent": Text("respondent", "respondent"), "auditor": Text("revisor", "auditor"),
+    "approver": Text("godkännare", "approver"), "approved": Text("godkänd", "approved"),
+    "returned": Text("återsänd", "returned"),
 }
 
 

@@ -30,14 +30,19 @@ _STATUS = {"submitted": ("Inskickad", "Submitted"), "draft": ("Utkast", "Draft")
            "reopened": ("Öppnad igen", "Reopened"), "not_started": ("Ej påbörjad", "Not started")}
 
 
-async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", sort: str = "name") -> dict[str, Any]:
-    """{round, q, rows, columns, table, sort_key, descending}: the comparison sorted by
-    `sort` (`name`, `level`, `percent` or an area id; a leading `-` sorts descending;
-    anything else sorts by name). Units without a value go last either way."""
+async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", sort: str = "name",
+                        approved_only: bool = False) -> dict[str, Any]:
+    """{round, q, rows, columns, table, sort_key, descending, approved_only}: the
+    comparison sorted by `sort` (`name`, `level`, `percent` or an area id; a leading `-`
+    sorts descending; anything else sorts by name). Units without a value go last
+    either way. Each row says whether the city figures count it (`counted`; with
+    `approved_only` only approved responses, docs/sign-off.md)."""
     rnd = await get_round(round_id)
-    data = await round_results.compare_units(round_id, actor=actor)
+    data = await round_results.compare_units(round_id, actor=actor, approved_only=approved_only)
     q = data.questionnaire
-    rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "result": u.result.to_dict()}
+    counted = {u.code for u in data.scored_units()}
+    rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "approved": u.approved,
+             "counted": u.code in counted, "result": u.result.to_dict()}
             for u in data.units if u.result is not None]
     sort = (sort or "name")[:100]
     descending = sort.startswith("-")
@@ -65,12 +70,13 @@ async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", so
     for r in rows:
         by_area = {a["id"]: a for a in r["result"]["areas"]}
         table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
+                      "approved": r["approved"], "counted": r["counted"],
                       "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
                       "progress": level_progress.unit_progress(r["result"], q.max_level),
                       "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
                                 for c in columns]})
     return {"round": rnd, "q": q, "rows": rows, "columns": columns, "table": table,
-            "sort_key": key, "descending": descending}
+            "sort_key": key, "descending": descending, "approved_only": approved_only}
 
 
 def compare_rows(data: dict[str, Any], lang: str, *, ids: bool) -> tuple[list[str], list[list[Any]]]:
@@ -118,7 +124,7 @@ def file_name(round_id: int, fmt: str) -> str:
 
 
 async def compare_export(round_id: int, fmt: str, *, actor: Principal, lang: str = "sv",
-                         sort: str = "name") -> tuple[bytes, str, str]:
+                         sort: str = "name", approved_only: bool = False) -> tuple[bytes, str, str]:
     """(content, media type, file name) of the comparison as CSV or Excel."""
     check(actor, Action.OVERVIEW_READ)
     check(actor, Action.EXPORT_READ)
@@ -129,7 +135,7 @@ async def compare_export(round_id: int, fmt: str, *, actor: Principal, lang: str
     if lang not in ("sv", "en"):
         raise Invalid(Text(f"Okänt språk {lang!r}", f"unknown language {lang!r}"),
                       [{"field": "lang", "message": "sv|en"}])
-    data = await compare_table(round_id, actor=actor, lang=lang, sort=sort)
+    data = await compare_table(round_id, actor=actor, lang=lang, sort=sort, approved_only=approved_only)
     if fmt == "csv":
         head, rows = compare_rows(data, lang, ids=True)
         content = ("\ufeff" + csv_text(head, rows)).encode("utf-8")

@@ -24,12 +24,14 @@ from survey_engine import clock
 from survey_engine.questionnaire.model import Question, Questionnaire
 from survey_engine.errors import Conflict
 from survey_engine.services import audit_demo, demo_indicators, plan_demo, questionnaires, responses, rounds, units
+from survey_engine.services import signoff_demo
+from survey_engine.store.signoff_tables import ResponseSignoff
 from survey_engine.services.units import UnitInput
 from survey_engine.text import Text
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
-from survey_engine.services.demo_users import ensure_demo_users
+from survey_engine.services.demo_users import ensure_demo_approvers, ensure_demo_users
 from survey_engine.store.audit_tables import Audit
 from survey_engine.services import contacts, provided
 from survey_engine.store.provided_tables import ProvidedOverride, ProviderLink
@@ -77,7 +79,11 @@ UNITS = [
 # 2024: everyone answered, Malmö Stadsteater AB never submitted. 2026: some still in
 # draft, a few not started yet.
 DRAFT_2024 = {"MST"}
-DRAFT_2026 = {"GRF", "FSF", "KUF", "SBK"}
+IN_PROGRESS_2026 = {"GRF", "FSF", "KUF", "SBK"}  # never submitted
+# Submitted, then returned by its förvaltningschef with a comment (services/signoff_demo.py):
+# reopened, so it counts as a draft again.
+RETURNED_2026 = set(signoff_demo.RETURNED_2026)
+DRAFT_2026 = IN_PROGRESS_2026 | RETURNED_2026
 NOT_STARTED_2026 = {"FRI", "MST"}
 
 COMMENTS = [
@@ -223,7 +229,7 @@ async def clear_survey_data() -> None:
     async with write_transaction():
         await ProvidedOverride.delete(force=True)  # shared answers (docs/shared-answers.md)
         await ProviderLink.delete(force=True)
-        for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
+        for table in (ResponseSignoff, AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
         for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
             await table.delete(force=True)
@@ -330,7 +336,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
         state, _ = await responses.start_response(r26["id"], unit.code, actor=who, prefill=True)
         carried = responses.values_of(state)
-        draft = unit.code in DRAFT_2026
+        draft = unit.code in IN_PROGRESS_2026
         values, comments, evidence = answers_for(q26, unit, 2026, unit.maturity + unit.growth,
                                                  completeness=0.6 if draft else 1.0)
         # Carried-over answers stand unless the unit has improved there (now and then
@@ -358,6 +364,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
         if not draft:
             await responses.submit_response(state.id, actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
+    await signoff_demo.load_demo_signoff(r24["id"], r26["id"], log=log)  # approvers' decisions (issue 17)
     plan_ids = await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
     await audit_demo.load_demo_audit(questionnaires_dir, actor=actor, plan_ids=plan_ids, log=log)
     logins = await demo_logins(log=log)
@@ -373,6 +380,7 @@ async def demo_logins(log=print):
     if not present:  # not the demo's database: never add demo accounts to real data
         return []
     logins = await ensure_demo_users([u.code for u in UNITS if u.code in present])
+    logins += await ensure_demo_approvers([u.code for u in UNITS if u.code in present])  # docs/sign-off.md
     log(logins_table(logins))
     return logins
 

@@ -33,6 +33,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "planner": ("Planerare", "Planner"),
     "respondent": ("Respondent", "Respondent"),
     "auditor": ("Revisor", "Auditor"),
+    "approver": ("Godkännare", "Approver"),
+    # sign-off (docs/sign-off.md)
+    "approved": ("Godkänd", "Approved"),
+    "awaiting_approval": ("Väntar på godkännande", "Awaiting approval"),
+    "returned": ("Återsänd", "Returned"),
 }
 
 

@@ -15,6 +15,7 @@ from survey_engine.web.api.provided import PROVIDED_HANDLERS
 from survey_engine.web.api.questionnaires import QuestionnaireController
 from survey_engine.web.api.reminders import REMINDER_HANDLERS
 from survey_engine.web.api.responses import ResponseController
+from survey_engine.web.api.signoff import SIGNOFF_HANDLERS
 from survey_engine.web.api.rounds import RoundController
 from survey_engine.web.api.sso import SsoController
 from survey_engine.web.api.units import UnitController
@@ -27,7 +28,7 @@ API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
     PlanController, SsoController, IndicatorController, MeasuredAnswerController, *REMINDER_HANDLERS,
-    AuditsController, *PROVIDED_HANDLERS,
+    AuditsController, *PROVIDED_HANDLERS, *SIGNOFF_HANDLERS,
 ]
 
 

@@ -49,14 +49,21 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
                 for u in results.units if u.result is not None}
     reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
     return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting,
-                  reminder=reminder, progress=progress)
+                  reminder=reminder, progress=progress, approved_only=approved_only_asked(request))
+
+
+def approved_only_asked(request: Request) -> bool:
+    """The pages' "only approved responses" toggle (`?godkanda=1`, docs/sign-off.md)."""
+    return request.query_params.get("godkanda") == "1"
 
 
 async def _compare_table(request: Request, principal: Principal, round_id: int) -> dict[str, Any]:
-    """The comparison table as the page shows it (sorted by `?sort=`): the page and its
-    CSV/Excel downloads (and the API and CLI) are built by services/comparison.py."""
+    """The comparison table as the page shows it (sorted by `?sort=`, `?godkanda=1`): the
+    page and its CSV/Excel downloads (and the API and CLI) are built by
+    services/comparison.py, so they hold the same rows."""
     return await comparison.compare_table(round_id, actor=principal, lang=lang_of(request),
-                                          sort=request.query_params.get("sort", "name"))
+                                          sort=request.query_params.get("sort", "name"),
+                                          approved_only=approved_only_asked(request))
 
 
 @get("/analys/omgang/{round_id:int}/jamforelse", name="ui.compare")
@@ -68,8 +75,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     data = await _compare_table(request, principal, round_id)
     q, rows = data["q"], data["rows"]
     # The heat map holds the units the city figures count, as the city report's does:
-    # the submitted responses. Drafts stay in the table, marked as drafts.
-    counted = [r for r in rows if not r["draft"]]
+    # the submitted responses (with the toggle: the approved ones). Drafts stay in the
+    # table, marked as drafts.
+    counted = [r for r in rows if r["counted"]]
 
     def draw() -> tuple[str, str]:
         heat = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in counted], lang)
@@ -80,8 +88,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     svg, alt = await asyncio.to_thread(draw) if counted else ("", "")
     return render(request, "analysis/compare.html", round=data["round"], columns=data["columns"], table=data["table"],
                   sort_key=data["sort_key"], descending=data["descending"], heat_svg=svg, heat_alt=alt,
-                  counted=len(counted), drafts=len(rows) - len(counted),
-                  may_export=principal.can(Action.EXPORT_READ))
+                  counted=len(counted), drafts=sum(1 for r in rows if r["draft"]),
+                  not_approved=sum(1 for r in rows if not r["draft"] and not r["counted"]),
+                  approved_only=data["approved_only"], may_export=principal.can(Action.EXPORT_READ))
 
 
 @get("/analys/omgang/{round_id:int}/jamforelse/{fmt:str}", name="ui.compare.export")
@@ -93,7 +102,8 @@ async def compare_export(request: Request, round_id: FromPath[int], fmt: FromPat
     if fmt not in comparison.FORMATS:
         raise NotFound(Text(f"Okänt format {fmt}", f"unknown format {fmt}"))
     content, media, name = await comparison.compare_export(
-        round_id, fmt, actor=principal, lang=lang_of(request), sort=request.query_params.get("sort", "name"))
+        round_id, fmt, actor=principal, lang=lang_of(request), sort=request.query_params.get("sort", "name"),
+        approved_only=approved_only_asked(request))
     return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -154,7 +164,8 @@ async def city_report(request: Request, round_id: FromPath[int], fmt: FromPath[s
     principal = need(request, Action.OVERVIEW_READ)  # the service also asks export.read for Excel
     if fmt not in REPORT_FORMATS:
         raise NotFound(Text(f"Okänt format {fmt}", f"unknown format {fmt}"))
-    content, media, name = await reports.city_report(round_id, fmt, lang_of(request), actor=principal)
+    content, media, name = await reports.city_report(round_id, fmt, lang_of(request), actor=principal,
+                                                     approved_only=approved_only_asked(request))
     return Response(content, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

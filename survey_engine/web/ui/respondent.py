@@ -23,6 +23,7 @@ from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.views import AnswerState, ResponseState
 from survey_engine.web.ui import survey as sv
+from survey_engine.web.ui.signoff import returned_notice, returned_of, sign_state  # sign-off (docs/sign-off.md)
 from survey_engine.web.ui.common import (
     current, error_items, form_text, lang_of, need, redirect, render, service_message,
 )
@@ -71,8 +72,10 @@ async def my_surveys(request: Request) -> Template:
             if state is not None:
                 q = q or await questionnaire_by_id(rnd["questionnaire_version_id"])
                 completeness = _score(q, responses_service.values_of(state))["overall"]["completeness"]
+            sign = await sign_state(principal, state.id) if state is not None else None
             items.append({
                 "round": rnd, "unit": unit, "unit_name": names.get(unit, unit), "state": state, "completeness": completeness,
+                "returned": returned_of(sign), "approved": bool(sign and sign.approved),
                 "can_start": state is None and rnd["status"] == "open"
                 and decide(principal, Action.RESPONSE_WRITE, unit).allowed,
             })
@@ -228,7 +231,8 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
                                                          message=message, message_kind="ok", measured=measured,
-                                                         provided=shared))
+                                                         provided=shared),
+                  returned=await returned_notice(principal, response_id))
 
 
 def _wants_json(request: Request) -> bool:
@@ -404,7 +408,8 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
                   areas=[{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
                   overall=result["overall"], editable=_editable(principal, state, rnd),
                   can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state.unit).allowed,
-                  message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q))
+                  message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q),
+                  returned=await returned_notice(principal, response_id))
 
 
 @get("/svar/{response_id:int}/sammanfattning", name="ui.summary")
