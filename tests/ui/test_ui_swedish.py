@@ -239,7 +239,9 @@ async def test_every_other_page_type_in_swedish_leaks_nothing(browser, site):
                       "/granskningar/granskning-ui/yttrande?from=2026-01-01&to=2026-12-31"],
         "analytiker": ["/indikatorer/kurs/import", "/utskick", "/admin/enheter/kultur/kontakter",
                        f"/analys/omgang/{r0}/enhet/kultur"],
-        "admin": ["/konto", "/admin/enheter/kultur/kontakter"],
+        # shared answers and sign-off (issue 17; their own tests cover the other roles)
+        "admin": ["/konto", "/admin/enheter/kultur/kontakter", f"/delade-svar/{r0}", "/godkannande",
+                  f"/godkannande/{rid}"],
     }
     problems = []
     for user, urls in pages.items():
