@@ -80,7 +80,8 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
                     ("oversikt", f"/analys/omgang/{site.round_id}"), ("granskningar", "/granskningar")],
         "admin": [("admin", "/admin"), ("enheter", "/admin/enheter"), ("anvandare", "/admin/anvandare"),
                   ("admin-omgangar", "/admin/omgangar"), ("stang-bekrafta", f"/admin/omgangar/{site.round_id}/stang"),
-                  ("enkater", "/admin/enkater"), ("granskningslogg", "/granskning/logg")],
+                  ("enkater", "/admin/enkater"), ("granskningslogg", "/granskning/logg"),
+                  ("delade-svar", f"/delade-svar/{site.round_id}"), ("godkannande", "/godkannande")],
     }
     pages["anonym"] = [("logga-in", "/logga-in")]
     wide, problems = [], {}
