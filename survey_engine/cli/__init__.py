@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "mail",  # after "data": adds `units contacts`; and `reminders`
     "sso",
     "signoff",  # `responses approve|return|queue|signoff` (docs/sign-off.md)
+    "providers",  # shared answers (docs/shared-answers.md)
 ]
 
 

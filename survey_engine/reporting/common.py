@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence, TYPE_CHECKING
+from typing import Any, Callable, Iterable, Mapping, Sequence, TYPE_CHECKING
 
 if TYPE_CHECKING:  # matplotlib only when a chart is drawn (see the imports in the functions)
     from survey_engine.charts import Chart
@@ -160,6 +160,16 @@ def follow_up_rows(q: Questionnaire, follow_ups: Sequence[Any], lang: str) -> li
     return [{**f.to_dict(), "title": titles.get(f.area, f.area)} for f in follow_ups]
 
 
+def source_text(source: Mapping[str, str] | None, lang: str = "sv") -> str:
+    """"Eget svar" / "Besvaras av X" / "Eget svar i stället för X:s", for people."""
+    if not source:
+        return "Eget svar" if lang == "sv" else "Own answer"
+    name = source.get("provider_name") or source.get("provider") or ""
+    if source.get("source") == "override":
+        return f"Eget svar (avviker från {name})" if lang == "sv" else f"Own answer (instead of {name}'s)"
+    return f"Besvaras av {name}" if lang == "sv" else f"Answered by {name}"
+
+
 def answer_rows(q: Questionnaire, entry: UnitEntry, lang: str) -> list[dict[str, Any]]:
     """Every question of `q` with the unit's answer, the engine's outcome and the notes."""
     titles = area_titles(q, lang)
@@ -182,5 +192,8 @@ def answer_rows(q: Questionnaire, entry: UnitEntry, lang: str) -> list[dict[str,
             "unknown": outcome.unknown if outcome else False,
             "comment": entry.comments.get(question.id, ""),
             "evidence": entry.evidence.get(question.id, ""),
+            # where the answer came from (docs/shared-answers.md): own | provided | override
+            "source": (entry.sources.get(question.id) or {}).get("source", "own"),
+            "source_text": source_text(entry.sources.get(question.id), lang),
         })
     return rows

@@ -52,6 +52,9 @@ class UnitEntry:
     revision: int | None = None
     # Signed off by an approver as it stands (docs/sign-off.md); set by round_results.
     approved: bool = False
+    # Shared answers (docs/shared-answers.md): question id -> {"source": "provided" |
+    # "override", "provider", "provider_name"}; a question not here is the unit's own.
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def submitted(self) -> bool:

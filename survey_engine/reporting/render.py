@@ -167,14 +167,14 @@ def _priority_table(report: Report) -> tuple[list[str], list[list[Any]]]:
 def _answer_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     s = strings(report.lang)
     head = [s["unit"], "unit_code", s["area"], "question_id", s["level"], s["question_text"], s["answer"],
-            "value", s["status"], s["credit"], s["met"], s["comment"], s["evidence"]]
+            "value", s["status"], s["credit"], s["met"], s["comment"], s["evidence"], s["answer_source"]]
     rows = []
     for unit_name, unit_code, answers in _answer_sets(report):
         for a in answers:
             value = a["value"]
             raw = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
             rows.append([unit_name, unit_code, a["area_title"], a["id"], a["level"], a["text"], a["answer"], raw,
-                         a["status"], a["credit"], a["met"], a["comment"], a["evidence"]])
+                         a["status"], a["credit"], a["met"], a["comment"], a["evidence"], a["source_text"]])
     return head, rows
 
 

@@ -33,7 +33,8 @@ from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.demo_users import ensure_demo_approvers, ensure_demo_users
 from survey_engine.store.audit_tables import Audit
-from survey_engine.services import contacts
+from survey_engine.services import contacts, provided
+from survey_engine.store.provided_tables import ProvidedOverride, ProviderLink
 from survey_engine.store.mail_tables import OutboxMessage, UnitContact
 from survey_engine.store.tables import Unit
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
@@ -101,6 +102,22 @@ EVIDENCE = [
     "Protokoll från ledningsgruppen",
     "Utbildningsstatistik från lärplattformen",
 ]
+# Shared answers (docs/shared-answers.md): Serviceförvaltningen runs the IT of the
+# förvaltningar, so in 2026 it answers the questions tagged it-drift (updates,
+# monitoring, backups, …) for them; the municipal companies run their own IT. A few
+# förvaltningar answer a question themselves, with their reason.
+PROVIDER, PROVIDER_NAME = "SF", "Serviceförvaltningen"
+PROVIDED_SELECTOR = "tag:it-drift"
+NOT_SERVED = {"MKB", "MST"}
+OVERRIDES = {
+    "HVOF": [("kon-backup", "delvis", "Journalsystemet driftas av leverantören, inte av Serviceförvaltningen; "
+              "dess säkerhetskopior kontrolleras bara delvis av oss.")],
+    "FGK": [("tek-natverk", "i-liten-del", "Fastighetsautomationen ligger i vårt eget nät, som Serviceförvaltningen "
+             "inte segmenterar.")],
+    "GYVF": [("tek-overvakning", "till-stor-del", "Elevnätet övervakas av vår egen IT-enhet dygnet runt, "
+              "inte bara kontorstid.")],
+}
+
 TEXT_ANSWERS = [
     "Vi har påbörjat en genomgång av våra informationstillgångar.",
     "Störst behov: utbildning av chefer och en ny kontinuitetsplan.",
@@ -198,7 +215,7 @@ async def _answer(response_id: int, values, comments, evidence, actor: Principal
             response_id, revision, batch,
             comments={k: v for k, v in comments.items() if k in batch},
             evidence={k: v for k, v in evidence.items() if k in batch}, actor=actor)
-        revision = state["revision"]
+        revision = state.revision
     return revision
 
 
@@ -210,6 +227,8 @@ async def clear_survey_data() -> None:
     """Delete every unit, round, response and published version (not users)."""
 
     async with write_transaction():
+        await ProvidedOverride.delete(force=True)  # shared answers (docs/shared-answers.md)
+        await ProviderLink.delete(force=True)
         for table in (ResponseSignoff, AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
         for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
@@ -290,10 +309,10 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             values, comments, evidence = answers_for(q24, unit, 2024, unit.maturity,
                                                      completeness=0.7 if unit.code in DRAFT_2024 else 1.0)
             move_to(dt.datetime(2024, 3, 18, 13, 40, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=11 * i))
-            revision = await _answer(state["id"], values, comments, evidence, who, state["revision"])
+            revision = await _answer(state.id, values, comments, evidence, who, state.revision)
             if unit.code not in DRAFT_2024:
                 move_to(dt.datetime(2024, 3, 25, 10, 5, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=13 * i))
-                await responses.submit_response(state["id"], actor=who, revision=revision)
+                await responses.submit_response(state.id, actor=who, revision=revision)
         move_to(dt.datetime(2024, 6, 3, 8, 30, tzinfo=clock.STOCKHOLM))
         await rounds.close_round(r24["id"], actor=actor)
     log(f"  omgång / round {r24['id']}: {r24['name']} (stängd / closed)")
@@ -305,7 +324,13 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     r26 = await rounds.create_round("Cybersäkerhetskollen 2026", FAMILY, "2026.1", codes,
                                     dt.date(2026, 3, 1), dt.date(2026, 12, 18), actor=actor)
     await rounds.open_round(r26["id"], actor=actor)
-    for unit in UNITS:
+    served = [u.code for u in UNITS if u.code != PROVIDER and u.code not in NOT_SERVED]
+    await provided.set_provider(r26["id"], PROVIDER, PROVIDED_SELECTOR, served, actor=actor)
+    shared = set(provided.selected_questions(q26, PROVIDED_SELECTOR))
+    log(f"  delade svar / shared answers: {PROVIDER} besvarar {len(shared)} frågor ({PROVIDED_SELECTOR}) åt "
+        f"{len(served)} förvaltningar / answers {len(shared)} questions for {len(served)} departments")
+    # the provider first, so that the others start from its answers
+    for unit in sorted(UNITS, key=lambda u: u.code != PROVIDER):
         if unit.code in NOT_STARTED_2026:
             continue
         who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
@@ -326,9 +351,18 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             old, new = credit_of(q26, question, carried[k]), credit_of(q26, question, v)
             if (old is not None and new is not None and new > old) or rng.random() < 0.08:
                 changes[k] = v
-        revision = await _answer(state["id"], changes, comments, evidence, who, state["revision"])
+        if unit.code == PROVIDER:  # its notes reach every förvaltning: none about "the others' systems"
+            comments = {k: v for k, v in comments.items() if PROVIDER_NAME not in v}
+        if unit.code in served:  # the provided questions hold Serviceförvaltningen's answers
+            changes = {k: v for k, v in changes.items() if k not in shared}
+            comments = {k: v for k, v in comments.items() if k not in shared}
+            evidence = {k: v for k, v in evidence.items() if k not in shared}
+        revision = await _answer(state.id, changes, comments, evidence, who, state.revision)
+        for qid, value, reason in OVERRIDES.get(unit.code, []):
+            state = await provided.override_answer(state.id, qid, value, reason, revision=revision, actor=who)
+            revision = state.revision
         if not draft:
-            await responses.submit_response(state["id"], actor=who, revision=revision)
+            await responses.submit_response(state.id, actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
     await signoff_demo.load_demo_signoff(r24["id"], r26["id"], log=log)  # approvers' decisions (issue 17)
     plan_ids = await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from survey_engine.services import audit
+from survey_engine.services import audit, provided
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
@@ -108,19 +108,21 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     await audit.record(actor, "export.round", "round", round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id)
+    sources = await provided.sources_for_round(round_id, q)  # docs/shared-answers.md §3
     out = []
     for r in ids:
         state = await get_response(r["id"])
         values = values_of(state)
         out.append({
-            "unit": state["unit"], "unit_name": state["unit_name"], "status": state["status"],
-            "revision": state["revision"], "started_at": state["started_at"], "updated_at": state["updated_at"],
-            "submitted_at": state["submitted_at"],
+            "unit": state.unit, "unit_name": state.unit_name, "status": state.status,
+            "revision": state.revision, "started_at": state.started_at, "updated_at": state.updated_at,
+            "submitted_at": state.submitted_at,
             "answers": {"questionnaire": q.id, "version": q.version, "answers": values},
-            "comments": {k: a["comment"] for k, a in state["answers"].items() if a["comment"]},
-            "evidence": {k: a["evidence"] for k, a in state["answers"].items() if a["evidence"]},
+            "comments": {k: a.comment for k, a in state.answers.items() if a.comment},
+            "evidence": {k: a.evidence for k, a in state.answers.items() if a.evidence},
             "scores": score_response(q, values).to_dict(),
             "snapshot": _plain(await latest_snapshot(r["id"])),
+            "sources": sources.get(state.unit, {}),  # provided | override per question; absent: own
         })
     units = [{"code": p["code"], "name": p["name"], "weight": p["weight"]} for p in await _participants(round_id)]
     return {"format": "survey-engine-round/1", "engine_version": ENGINE_VERSION, "round": rnd,

@@ -72,6 +72,9 @@ class Action(str, enum.Enum):
     REMINDER_SEND = "reminder.send"  # send reminders now, retry failed e-mails
     # Sign-off (docs/sign-off.md): approve a submitted response, or return it with a comment.
     RESPONSE_APPROVE = "response.approve"
+    # Shared answers (docs/shared-answers.md): which unit answers which questions for
+    # which others in a round. Overriding a provided answer is response.write.
+    PROVIDER_MANAGE = "provider.manage"
 
 
 class Scope(enum.Enum):
@@ -120,7 +123,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
     # Analysts also bring in measured data (indicators) and remind units by e-mail.
     Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A,
-                       account_manage_own=_A, reminder_read=_A, reminder_send=_A),
+                       account_manage_own=_A, reminder_read=_A, reminder_send=_A, provider_manage=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(

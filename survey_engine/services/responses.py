@@ -13,7 +13,7 @@ from survey_engine import plaintext
 import json
 from typing import Any, Mapping
 
-from survey_engine.services import audit, indicators
+from survey_engine.services import audit, indicators, provided
 from survey_engine.questionnaire.errors import AnswersError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services.common import dump, load_value, page_args
@@ -27,7 +27,7 @@ from survey_engine.services.questionnaires import family_versions, questionnaire
 from survey_engine.store import sql
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
-from survey_engine.services.views import AnswerChange, AnswersFile, LiveScores, Snapshot
+from survey_engine.services.views import AnswerChange, AnswerState, AnswersFile, LiveScores, ResponseState, Snapshot
 from survey_engine.text import Text
 from survey_engine.questionnaire.answers import check_answers
 from survey_engine.questionnaire.continuity import continuity_map
@@ -97,31 +97,31 @@ def _order(q: Questionnaire) -> dict[str, int]:
     return order
 
 
-def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionnaire | None = None) -> dict[str, Any]:
+def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionnaire | None = None) -> ResponseState:
     order = _order(q) if q else {}
     items = sorted(answers.values(), key=lambda a: (order.get(a["question_id"], 1 << 30), a["question_id"]))
-    return {
-        "id": row["id"],
-        "round_id": row["round"],
-        "unit": row["unit_code"],
-        "unit_name": row["unit_name"],
-        "status": row["status"],
-        "revision": row["revision"],
-        "started_at": row["started_at"],
-        "updated_at": row["updated_at"],
-        "submitted_at": row["submitted_at"],
-        "prefilled_from": row["prefilled_from"],
-        "answers": {
-            a["question_id"]: {
-                "value": a["value"], "comment": a["comment"] or "", "evidence": a["evidence"] or "",
-                "updated_by": a["updated_by"], "updated_at": a["updated_at"], "revision": a.get("revision") or 0,
-            }
+    return ResponseState(
+        id=row["id"],
+        round_id=row["round"],
+        unit=row["unit_code"],
+        unit_name=row["unit_name"],
+        status=row["status"],
+        revision=row["revision"],
+        started_at=row["started_at"],
+        updated_at=row["updated_at"],
+        submitted_at=row["submitted_at"],
+        prefilled_from=row["prefilled_from"],
+        answers={
+            a["question_id"]: AnswerState(
+                value=a["value"], comment=a["comment"] or "", evidence=a["evidence"] or "",
+                updated_by=a["updated_by"], updated_at=a["updated_at"], revision=a.get("revision") or 0,
+            )
             for a in items
         },
-    }
+    )
 
 
-async def _get(response_id: int) -> dict[str, Any]:
+async def _get(response_id: int) -> ResponseState:
     row = await _response_row(response_id)
     q = await _questionnaire(row)
     return _state(row, await _answer_rows(response_id), q)
@@ -135,17 +135,17 @@ async def _authorized_row(response_id: int, actor: Principal, action: Action) ->
     return row
 
 
-async def get_response(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def get_response(response_id: int, *, actor: Principal) -> ResponseState:
     await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     return await _get(response_id)
 
 
-def values_of(state: Mapping[str, Any]) -> dict[str, Any]:
+def values_of(state: ResponseState) -> dict[str, Any]:
     """{question id: value} of the answered questions of a response state."""
-    return {qid: a["value"] for qid, a in state["answers"].items() if a["value"] is not None}
+    return state.values()
 
 
-async def find_response(round_id: int, unit_code: str, *, actor: Principal) -> dict[str, Any] | None:
+async def find_response(round_id: int, unit_code: str, *, actor: Principal) -> ResponseState | None:
     check_unit(actor, Action.RESPONSE_READ, unit_code)
     row = await Response.select(Response.id).where(
         (Response.round == round_id) & (Response.unit.code == unit_code)).first()
@@ -153,7 +153,7 @@ async def find_response(round_id: int, unit_code: str, *, actor: Principal) -> d
 
 
 async def list_responses(round_id: int, limit: int = 100, offset: int = 0, *,
-                         actor: Principal) -> tuple[list[dict], int]:
+                         actor: Principal) -> tuple[list[ResponseState], int]:
     """The round's responses that the actor may read (a respondent: their units only)."""
     limit, offset = page_args(limit, offset)
     if not await Round.exists().where(Round.id == round_id):
@@ -289,8 +289,8 @@ async def _bump(response_id: int, current: int, values: dict | None = None) -> i
 async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
     state = await _get(response_id)
     return Conflict(
-        Text(f"Svaret har ändrats av någon annan (revision {state['revision']}, du hade {expected}); " f"läs in det igen", f"the response changed meanwhile (revision {state['revision']}, yours " f"{expected}): reload and save again"),
-        [{"field": "revision", "message": f"current revision is {state['revision']}"}],
+        Text(f"Svaret har ändrats av någon annan (revision {state.revision}, du hade {expected}); " f"läs in det igen", f"the response changed meanwhile (revision {state.revision}, yours " f"{expected}): reload and save again"),
+        [{"field": "revision", "message": f"current revision is {state.revision}"}],
         current=state,
     )
 
@@ -362,7 +362,7 @@ async def _merge(response_id: int, expected: int | None, existing: dict[str, dic
 
 
 class _Conflicting(Exception):
-    def __init__(self, qids: list[str], state: dict[str, Any], items: list[dict[str, Any]]):
+    def __init__(self, qids: list[str], state: ResponseState, items: list[dict[str, Any]]):
         self.qids, self.state, self.items = qids, state, items
 
 
@@ -383,17 +383,21 @@ def _question_conflict(exc: _Conflicting, expected: int | None) -> Conflict:
 
 async def _save(response_id: int, expected: int | None, answers: Mapping[str, Any],
                 comments: Mapping[str, Any], evidence: Mapping[str, Any], actor: Principal,
-                replace: bool = False, audit_action: str = "response.write") -> dict[str, Any]:
+                replace: bool = False, audit_action: str = "response.write",
+                overrides: Mapping[str, str] | None = None) -> ResponseState:
     """One transaction: the response row (locked on PostgreSQL), its answers, the
     upserts and history rows, the revision bump and the audit row; the reply is built
-    from what was read and written, not read back."""
+    from what was read and written, not read back. Shared answers (services/provided.py):
+    a provided question is refused unless `overrides` names it with a reason, and a
+    provider's changes flow to the responses it serves."""
     who = actor_name(actor)
     try:
         async with write_transaction():
             # one round trip: the response row (locked on PostgreSQL) and its answers
-            found, answer_rows = await sql.batch([
+            found, answer_rows, link_rows, override_rows = await sql.batch([
                 (_RESPONSE_SQL + (" FOR UPDATE OF r" if sql.is_postgres() else ""), (response_id,)),
                 (_ANSWERS_SQL, (response_id,)),
+                *provided.save_statements(response_id),  # shared answers, in the same round trip
             ])
             if not found:
                 raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
@@ -405,9 +409,12 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
             if expected is not None and expected > row["revision"]:
                 raise _Stale()  # a revision this response never had
             existing = _by_question(answer_rows)
+            links = provided.save_links(row["unit_code"], q, link_rows, override_rows, overrides)
             ids = set(answers) | set(comments) | set(evidence)
             if replace:
                 ids |= {qid for qid, a in existing.items() if a["value"] is not None}
+            if links:
+                ids = links.keep_provided(ids, replace, answers)
             sent: dict[str, dict[str, Any]] = {}
             for qid in ids:
                 fields: dict[str, Any] = {}
@@ -423,6 +430,8 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
                 order = _order(q)
                 conflicts.sort(key=lambda k: order.get(k, 1 << 30))
                 raise _Conflicting(conflicts, _state(row, existing, q), _conflict_items(existing, conflicts))
+            if links:
+                await links.before_write(response_id, existing, changes, who)
             revision = row["revision"] + 1
             t = clock.now()
             # one round trip: the revision bump, the answers, their history, the audit row
@@ -437,6 +446,8 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
                                        details={"revision": revision, "questions": sorted(changes)[:500],
                                                 "replace": replace}, prev_hash=prev_hash),
             ])
+            if links:
+                await links.after_write(response_id, actor)
     except _Stale:
         raise await _stale_conflict(response_id, expected) from None
     except _Conflicting as exc:
@@ -447,7 +458,7 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
 
 async def save_answers(response_id: int, revision: int, answers: Mapping[str, Any] | None = None,
                        comments: Mapping[str, Any] | None = None, evidence: Mapping[str, Any] | None = None,
-                       *, actor: Principal) -> dict[str, Any]:
+                       *, actor: Principal) -> ResponseState:
     """Save a batch based on `revision`; values `None` clear an answer.
 
     Raises Conflict (stale revision, with `current` state; or submitted), Locked (round
@@ -455,6 +466,15 @@ async def save_answers(response_id: int, revision: int, answers: Mapping[str, An
     if not isinstance(revision, int) or isinstance(revision, bool):
         raise Invalid(Text("revision saknas", "revision is required"), [{"field": "revision", "message": "an integer"}])
     return await _save(response_id, revision, answers or {}, comments or {}, evidence or {}, actor)
+
+
+async def save_with_override(response_id: int, revision: int, answers: Mapping[str, Any],
+                             comments: Mapping[str, Any], evidence: Mapping[str, Any],
+                             overrides: Mapping[str, str], *, actor: Principal) -> ResponseState:
+    """A save that answers provided questions with the unit's own answer, for the
+    reasons in `overrides` (services/provided.py)."""
+    return await _save(response_id, revision, answers, comments, evidence, actor,
+                       audit_action="response.override", overrides=overrides)
 
 
 # ---------------------------------------------------------------- start and pre-fill
@@ -519,7 +539,7 @@ async def prefill_changes(q: Questionnaire, previous_response_id: int) -> dict[s
 
 
 async def start_response(round_id: int, unit_code: str, *, actor: Principal,
-                         prefill: bool = True) -> tuple[dict[str, Any], bool]:
+                         prefill: bool = True) -> tuple[ResponseState, bool]:
     """The unit's response in the round, created (and pre-filled) if it does not exist.
     Returns (state, created)."""
     check_unit(actor, Action.RESPONSE_WRITE, unit_code)
@@ -546,6 +566,8 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
     measured = await indicators.measured_answers(q, unit_code) if prefill else {}
     for qid in measured:
         carried.pop(qid, None)
+    # Questions another unit answers for this one start from that unit's answers.
+    shared = await provided.start_hook(round_id, unit_code, q, carried, measured, who)
     try:
         async with write_transaction():
             t = clock.now()
@@ -558,6 +580,9 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
             for qid, m in measured.items():
                 await _write_changes(response_id, 0, {}, {qid: (m["value"], "", m["note"])},
                                      f"{MEASURED_ACTOR}:{m['indicator']}@{m['period']}", q)
+            for label, changes in shared.items():
+                await _write_changes(response_id, 0, {}, changes, label, q)
+            await provided.after_start(round_id, unit_code, q, who)
             await audit.record(actor, "response.start", "response", response_id, unit=unit_code,
                                details={"round": round_id, "prefilled_from": source["id"] if source else None,
                                         "prefilled": len(carried),
@@ -571,7 +596,7 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
 
 
 async def fill_measured_value(response_id: int, question_id: str, *, actor: Principal,
-                              revision: int | None = None) -> dict[str, Any]:
+                              revision: int | None = None) -> ResponseState:
     """The "Hämta uppmätt värde" button: set a number question that an indicator links
     to (docs/indicators.md §2.3) to the unit's latest measured figure, with the source
     and period in its evidence note (so the answer history shows where it came from).
@@ -603,7 +628,7 @@ def missing_required(q: Questionnaire, result_dict: dict[str, Any], values: Mapp
     return missing
 
 
-async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None) -> dict[str, Any]:
+async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None) -> ResponseState:
     """Submit; refused with the missing required questions while incomplete. Stores a
     score snapshot with the engine's and the questionnaire's identity."""
 
@@ -640,7 +665,7 @@ async def submit_response(response_id: int, *, actor: Principal, revision: int |
     return await _get(response_id)
 
 
-async def reopen_response(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def reopen_response(response_id: int, *, actor: Principal) -> ResponseState:
     """Reopen a submitted response for changes (admin), while its round is open."""
     await _authorized_row(response_id, actor, Action.RESPONSE_REOPEN)
     async with write_transaction():
@@ -694,7 +719,7 @@ async def live_scores(response_id: int, *, actor: Principal) -> LiveScores:
     row = await _authorized_row(response_id, actor, Action.SCORES_READ)
     state = await _get(response_id)
     q = await _questionnaire(row)
-    return LiveScores(response_id=response_id, revision=state["revision"], engine_version=ENGINE_VERSION,
+    return LiveScores(response_id=response_id, revision=state.revision, engine_version=ENGINE_VERSION,
                       scores=score_response(q, values_of(state)).to_dict())
 
 
@@ -709,7 +734,7 @@ async def export_answers(response_id: int, *, actor: Principal) -> AnswersFile:
 
 
 async def import_answers(response_id: int, document: Any, *, actor: Principal, revision: int | None = None,
-                         source: str = "<answers>") -> dict[str, Any]:
+                         source: str = "<answers>") -> ResponseState:
     """Replace the response's answers with an answers file's (absent = unanswered).
     Comments and evidence notes are kept. Recorded in the history like any save."""
 

@@ -31,6 +31,7 @@ from survey_engine.reporting.model import (
 from survey_engine.scoring import score_response
 from survey_engine.services import signoff
 from survey_engine.services.access import Action, Principal, check
+from survey_engine.services import provided
 from survey_engine.services.common import load, load_value
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.store.tables import Answer, Response, Round, RoundUnit, ScoreSnapshot
@@ -80,6 +81,7 @@ async def load_round(round_id: int, *, with_notes: bool = True, approved_only: b
             snapshots[s["response"]] = s  # the latest one wins (ordered by id)
 
     order = {question.id: i for i, question in enumerate(q.questions())}
+    sources = await provided.sources_for_round(round_id, q)  # where shared answers came from
     units = []
     for p in participants:
         resp = responses.get(p["unit_id"])
@@ -106,7 +108,8 @@ async def load_round(round_id: int, *, with_notes: bool = True, approved_only: b
             result=result, source=source, snapshot_revision=revision, snapshot_engine=engine,
             answers=values, comments=comments, evidence=evidence,
             submitted_at=resp["submitted_at"], updated_at=resp["updated_at"],
-            response_id=resp["id"], revision=resp["revision"], approved=resp["id"] in approved,
+            response_id=resp["id"], revision=resp["revision"], sources=sources.get(p["code"], {}),
+            approved=resp["id"] in approved,
         ))
     return RoundData(
         id=row["id"], name=row["name"], status=row["status"], opens_on=row["opens_on"],

@@ -15,8 +15,8 @@ async def _round() -> dict:
     ids = {}
     for code in ("a", "b"):
         state, _ = await responses.start_response(rnd["id"], code, actor=ADMIN)
-        state = await responses.save_answers(state["id"], state["revision"], FULL_2024, actor=ADMIN)
-        ids[code] = (await responses.submit_response(state["id"], actor=ADMIN))["id"]
+        state = await responses.save_answers(state.id, state.revision, FULL_2024, actor=ADMIN)
+        ids[code] = (await responses.submit_response(state.id, actor=ADMIN)).id
     return {"round": rnd["id"], **ids}
 
 

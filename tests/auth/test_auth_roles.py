@@ -23,7 +23,7 @@ EXPECTED = {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A", "account.manage_own": "A",
         "indicator.read": "A", "indicator.manage": "A", "reminder.read": "A", "reminder.send": "A",
-        "recommendation.read": "A",
+        "recommendation.read": "A", "provider.manage": "A",
     },
     Role.PLANNER: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
@@ -91,7 +91,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
         "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
         "token.manage_own", "account.manage_own", "indicator.read", "indicator.manage", "reminder.read", "reminder.send",
-        "recommendation.read", "recommendation.write", "response.approve",
+        "recommendation.read", "recommendation.write", "provider.manage", "response.approve",
     }
     assert set(POLICY) == set(Role)
     for role in Role:

@@ -25,9 +25,9 @@ async def _prepare(round_id: int) -> int:
     await auth_service.create_user(actor, "chef-kultur", "approver", password=PASSWORD, units=["kultur"],
                                    display_name="Förvaltningschef Kultur")
     state, _ = await responses.start_response(round_id, "kultur", actor=actor)
-    state = await responses.save_answers(state["id"], state["revision"], ANSWERS,
+    state = await responses.save_answers(state.id, state.revision, ANSWERS,
                                          comments={"risk": "Riskanalysen görs om i vår."}, actor=actor)
-    return (await responses.submit_response(state["id"], actor=actor))["id"]
+    return (await responses.submit_response(state.id, actor=actor)).id
 
 
 async def test_return_and_approve_in_the_browser(browser_page, live):

@@ -24,8 +24,8 @@ async def _submitted(units=("a", "b", "c"), submit=("a", "b")) -> dict:
     ids = {}
     for code in submit:
         state, _ = await responses.start_response(rnd["id"], code, actor=ADMIN)
-        state = await responses.save_answers(state["id"], state["revision"], FULL_2024, actor=ADMIN)
-        ids[code] = (await responses.submit_response(state["id"], actor=ADMIN))["id"]
+        state = await responses.save_answers(state.id, state.revision, FULL_2024, actor=ADMIN)
+        ids[code] = (await responses.submit_response(state.id, actor=ADMIN)).id
     return {"round": rnd["id"], "responses": ids}
 
 
@@ -73,7 +73,7 @@ async def test_return_needs_a_comment_reopens_and_mails_the_unit(db, smtp):
         await signoff.return_response(rid, "fel\x1b[31m", actor=CHEF_A)
     with pytest.raises(Invalid):
         await signoff.return_response(rid, "x" * 2001, actor=CHEF_A)
-    assert (await responses.get_response(rid, actor=ADMIN))["status"] == "submitted"  # nothing half-done
+    assert (await responses.get_response(rid, actor=ADMIN)).status == "submitted"  # nothing half-done
 
     state, mail = await signoff.return_response(rid, "Fråga 3 saknar belägg.", actor=CHEF_A)
     assert state.state == "returned" and state.status == "reopened" and state.latest.comment == "Fråga 3 saknar belägg."
@@ -88,7 +88,7 @@ async def test_return_needs_a_comment_reopens_and_mails_the_unit(db, smtp):
     seen = await signoff.signoff_state(rid, actor=RESP_A)
     assert seen.returned and seen.latest.comment == "Fråga 3 saknar belägg."
     current = await responses.get_response(rid, actor=RESP_A)
-    current = await responses.save_answers(rid, current["revision"], {"policy": "delvis"}, actor=RESP_A)
+    current = await responses.save_answers(rid, current.revision, {"policy": "delvis"}, actor=RESP_A)
     await responses.submit_response(rid, actor=RESP_A)
     assert (await signoff.signoff_state(rid, actor=RESP_A)).state == "awaiting_approval"
 

@@ -23,9 +23,9 @@ async def _prepare(site) -> dict[str, int]:
     ids = {}
     for code in ("kultur", "miljo"):
         state, _ = await responses.start_response(site.round_id, code, actor=actor)
-        state = await responses.save_answers(state["id"], state["revision"], ANSWERS,
+        state = await responses.save_answers(state.id, state.revision, ANSWERS,
                                              comments={"risk": f"Riskanalys {code} pågår"}, actor=actor)
-        ids[code] = (await responses.submit_response(state["id"], actor=actor))["id"]
+        ids[code] = (await responses.submit_response(state.id, actor=actor)).id
     return ids
 
 

@@ -11,6 +11,7 @@ from survey_engine.web.api.auth import AuthController, TokenController
 from survey_engine.web.api.common import provide_actor
 from survey_engine.web.api.indicators import IndicatorController, MeasuredAnswerController
 from survey_engine.web.api.plans import PlanController
+from survey_engine.web.api.provided import PROVIDED_HANDLERS
 from survey_engine.web.api.questionnaires import QuestionnaireController
 from survey_engine.web.api.reminders import REMINDER_HANDLERS
 from survey_engine.web.api.responses import ResponseController
@@ -27,7 +28,7 @@ API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
     PlanController, SsoController, IndicatorController, MeasuredAnswerController, *REMINDER_HANDLERS,
-    AuditsController, *SIGNOFF_HANDLERS,
+    AuditsController, *PROVIDED_HANDLERS, *SIGNOFF_HANDLERS,
 ]
 
 

@@ -15,10 +15,12 @@ from litestar.response import Response, Template
 
 from survey_engine.services.policy import Action, Principal, decide
 from survey_engine.services import indicators as indicators_service
+from survey_engine.services import provided as provided_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
+from survey_engine.services.views import AnswerState, ResponseState
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui.signoff import returned_notice, returned_of, sign_state  # sign-off (docs/sign-off.md)
 from survey_engine.web.ui.common import (
@@ -31,16 +33,16 @@ from survey_engine.errors import NotFound
 from survey_engine.web.i18n import clock
 
 
-async def _load(principal: Principal, response_id: int) -> tuple[dict[str, Any], dict[str, Any], Any]:
+async def _load(principal: Principal, response_id: int) -> tuple[ResponseState, dict[str, Any], Any]:
     state = await responses_service.get_response(response_id, actor=principal)
-    rnd = await rounds_service.get_round(state["round_id"])
+    rnd = await rounds_service.get_round(state.round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     return state, rnd, q
 
 
-def _editable(principal: Principal, state: dict[str, Any], rnd: dict[str, Any]) -> bool:
-    return (decide(principal, Action.RESPONSE_WRITE, state["unit"]).allowed
-            and state["status"] != "submitted" and rnd["status"] == "open")
+def _editable(principal: Principal, state: ResponseState, rnd: dict[str, Any]) -> bool:
+    return (decide(principal, Action.RESPONSE_WRITE, state.unit).allowed
+            and state.status != "submitted" and rnd["status"] == "open")
 
 
 def _score(q, values: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +71,7 @@ async def my_surveys(request: Request) -> Template:
             if state is not None:
                 q = q or await questionnaire_by_id(rnd["questionnaire_version_id"])
                 completeness = _score(q, responses_service.values_of(state))["overall"]["completeness"]
-            sign = await sign_state(principal, state["id"]) if state is not None else None
+            sign = await sign_state(principal, state.id) if state is not None else None
             items.append({
                 "round": rnd, "unit": unit, "unit_name": names.get(unit, unit), "state": state, "completeness": completeness,
                 "returned": returned_of(sign), "approved": bool(sign and sign.approved),
@@ -90,7 +92,7 @@ async def start(request: Request) -> Response:
         round_id = 0
     need(request, Action.RESPONSE_WRITE, unit)
     state, _ = await responses_service.start_response(round_id, unit, actor=principal)
-    return redirect(f"/svar/{state['id']}")
+    return redirect(f"/svar/{state.id}")
 
 
 # ---------------------------------------------------------------- areas
@@ -100,14 +102,14 @@ async def start(request: Request) -> Response:
 async def response_start(request: Request, response_id: FromPath[int]) -> Response:
     principal = current(request)
     state, rnd, q = await _load(principal, response_id)
-    if state["status"] == "submitted":
+    if state.status == "submitted":
         return redirect(f"/svar/{response_id}/resultat")
     return redirect(f"/svar/{response_id}/omrade/{q.areas[0].id}")
 
 
 def _area_context(request: Request, principal: Principal, state, rnd, q, area, *, raw=None, comments=None,
                   evidence=None, errors=None, theirs=None, message=None, message_kind="info",
-                  revision=None, parsed=None, measured=None) -> dict[str, Any]:
+                  revision=None, parsed=None, measured=None, provided=None) -> dict[str, Any]:
     lang = lang_of(request)
     values = responses_service.values_of(state)
     shown_values = dict(values)
@@ -128,7 +130,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
     progress = sv.area_progress(q, result, shown_values)
     questions = []
     for question in area.questions:
-        saved = state["answers"].get(question.id, {})
+        saved = state.answers.get(question.id)
         value = shown_values.get(question.id)
         questions.append({
             "q": question,
@@ -138,8 +140,8 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "options": sv.options_of(q, question, lang),
             "value": value if raw is not None and question.id in raw else sv.input_value(question, value),
             "shown": sv.display_value(q, question, values.get(question.id), lang),
-            "comment": (comments or {}).get(question.id, saved.get("comment", "")),
-            "evidence": (evidence or {}).get(question.id, saved.get("evidence", "")),
+            "comment": (comments or {}).get(question.id, saved.comment if saved else ""),
+            "evidence": (evidence or {}).get(question.id, saved.evidence if saved else ""),
             "visible": visible.get(question.id, True),
             "show_if": sv.condition_json(question.show_if),
             "error": (errors or {}).get(question.id),
@@ -147,6 +149,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             **_changed_by(saved, principal),
             "max_length": question.max_length or 4000,
             "measured": (measured or {}).get(question.id),
+            "provided": (provided or {}).get(question.id),  # shared answers (docs/shared-answers.md)
         })
     index = [a.id for a in q.areas].index(area.id)
     others = {qq.id: v for qq in q.questions() if qq.area != area.id
@@ -159,7 +162,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
         "prev_area": q.areas[index - 1].id if index > 0 else None,
         "next_area": q.areas[index + 1].id if index + 1 < len(q.areas) else None,
         "editable": _editable(principal, state, rnd),
-        "revision": state["revision"] if revision is None else revision,
+        "revision": state.revision if revision is None else revision,
         "script_data": {
             "questions": [{"id": qq.id, "type": qq.type, "show_if": sv.condition_json(qq.show_if),
                            "dom": sv.dom_id(qq.id)} for qq in q.questions()],
@@ -172,36 +175,36 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
     }
 
 
-def _changed_by(saved: dict[str, Any], principal: Principal) -> dict[str, Any]:
+def _changed_by(saved: AnswerState | None, principal: Principal) -> dict[str, Any]:
     """"Ändrad av X": who else last changed a question (not the reader, not the pre-fill)."""
-    by = saved.get("updated_by") or ""
+    by = (saved.updated_by if saved else "") or ""
     if not by or by in (principal.username, responses_service.PREFILL_ACTOR):
         return {"changed_by": None, "changed_at": None}
-    return {"changed_by": by, "changed_at": clock(saved["updated_at"])}
+    return {"changed_by": by, "changed_at": clock(saved.updated_at)}
 
 
-def _changed_since(q, area, state: dict[str, Any], principal: Principal, revision: int) -> dict[str, Any]:
+def _changed_since(q, area, state: ResponseState, principal: Principal, revision: int) -> dict[str, Any]:
     """Questions of the area that someone else changed after `revision` (the merge kept
     their values): the page puts them into its form, so that its next autosave does
     not send back what it had before, and shows who changed them."""
     out = {}
     for question in area.questions:
-        saved = state["answers"].get(question.id)
-        if not saved or (saved.get("revision") or 0) <= revision:
+        saved = state.answers.get(question.id)
+        if not saved or saved.revision <= revision:
             continue
         note = _changed_by(saved, principal)
         if note["changed_by"] is None:
             continue
-        out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved["value"],
-                            "input": sv.input_value(question, saved["value"]), "comment": saved.get("comment") or "",
-                            "evidence": saved.get("evidence") or "", "by": note["changed_by"], "at": note["changed_at"]}
+        out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved.value,
+                            "input": sv.input_value(question, saved.value), "comment": saved.comment,
+                            "evidence": saved.evidence, "by": note["changed_by"], "at": note["changed_at"]}
     return out
 
 
 async def _measured(q, state) -> dict[str, str]:
     """question id -> "source, period" for the number questions that an indicator
     links to and that have a measured value for the unit (docs/indicators.md §2.3)."""
-    found = await indicators_service.measured_answers(q, state["unit"])
+    found = await indicators_service.measured_answers(q, state.unit)
     return {qid: f"{m['period']}, {m['indicator']}" for qid, m in found.items()}
 
 
@@ -221,10 +224,12 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     lang = lang_of(request)
     message = None
     if saved:
-        message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
+        message = ("Sparat " if lang == "sv" else "Saved ") + clock(state.updated_at)
     measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
-                                                         message=message, message_kind="ok", measured=measured),
+                                                         message=message, message_kind="ok", measured=measured,
+                                                         provided=shared),
                   returned=await returned_notice(principal, response_id))
 
 
@@ -241,6 +246,11 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     T = (lambda s, e: e if lang == "en" else s)  # noqa: E731
     form = await request.form()
     answers, comments, evidence, raw, errors = sv.read_area_form(q, area, form, lang)
+    # Another unit's answers are not in the form: leave them out of the save.
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
+    for qid in sv.provided_locked(shared):
+        for part in (answers, comments, evidence, raw, errors):
+            part.pop(qid, None)
     try:
         revision = int(form_text(form, "revision"))
     except ValueError:
@@ -253,7 +263,8 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     def page(status: int, message: str, kind: str = "error", theirs=None, new_revision=None, state_=None):
         ctx = _area_context(request, principal, state_ or state, rnd, q, area, raw=raw, comments=comments,
                             evidence=evidence, errors=errors, theirs=theirs, message=message, parsed=answers,
-                            message_kind=kind, revision=new_revision if new_revision is not None else revision)
+                            message_kind=kind, revision=new_revision if new_revision is not None else revision,
+                            provided=shared)
         return render(request, "area.html", status=status, **ctx)
 
     # One invalid answer never blocks the rest of the area (issue 13): the questions
@@ -285,7 +296,8 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         # Per-question merge: exactly the questions of this save that someone else changed.
         conflicting = {c["question"] for c in exc.extra.get("conflicts") or []}
         for question in area.questions:
-            theirs_value = current_state["answers"].get(question.id, {}).get("value")
+            theirs_saved = current_state.answers.get(question.id)
+            theirs_value = theirs_saved.value if theirs_saved else None
             if (question.id in conflicting if conflicting else theirs_value != answers.get(question.id)):
                 theirs[question.id] = sv.display_value(q, question, theirs_value, lang)
         message = T(
@@ -305,9 +317,9 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                 "in the form but have not been saved. Compare them with the saved answers shown at the questions "
                 "and choose Keep my answers and save if yours should stand.",
             )
-            return Response({"message": message, "revision": current_state["revision"], "theirs": theirs},
+            return Response({"message": message, "revision": current_state.revision, "theirs": theirs},
                             status_code=409)
-        return page(409, message, "warning", theirs=theirs, new_revision=current_state["revision"])
+        return page(409, message, "warning", theirs=theirs, new_revision=current_state.revision)
     except Invalid as exc:
         for err in exc.errors:
             qid = err.get("question")
@@ -329,18 +341,18 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         if as_json:
             result = _score(q, responses_service.values_of(new_state))
             return Response({
-                "message": message, "revision": new_state["revision"], "saved_at": clock(new_state["updated_at"]),
+                "message": message, "revision": new_state.revision, "saved_at": clock(new_state.updated_at),
                 "errors": errors, "questions": {qid: texts.get(qid, qid) for qid in errors},
                 "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
                 "changed": _changed_since(q, area, new_state, principal, revision),
             }, status_code=422)
-        return page(422, message, new_revision=new_state["revision"], state_=new_state)
+        return page(422, message, new_revision=new_state.revision, state_=new_state)
     if as_json:
         result = _score(q, responses_service.values_of(new_state))
         return Response({
-            "revision": new_state["revision"],
-            "saved_at": clock(new_state["updated_at"]),
-            "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state["updated_at"]),
+            "revision": new_state.revision,
+            "saved_at": clock(new_state.updated_at),
+            "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state.updated_at),
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
             "changed": _changed_since(q, area, new_state, principal, revision),
         }, status_code=200)
@@ -348,10 +360,10 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     if wanted:  # "Hämta uppmätt värde": the form is saved first, so nothing typed is lost
         try:
             await responses_service.fill_measured_value(response_id, wanted, actor=principal,
-                                                        revision=new_state["revision"])
+                                                        revision=new_state.revision)
         except (Conflict, Invalid, Locked, NotFound) as exc:
             return page(exc.status_code, service_message(exc, lang), state_=new_state,
-                        new_revision=new_state["revision"])
+                        new_revision=new_state.revision)
         return redirect(f"/svar/{response_id}/omrade/{area.id}",
                         T("uppmätt värde hämtat; ändra det om det inte stämmer",
                           "measured value fetched; change it if it is not right"))
@@ -373,12 +385,13 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
     values = responses_service.values_of(state)
     result = _score(q, values)
     missing_ids = responses_service.missing_required(q, result, values)
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     missing = []
     for qid in missing_ids:
         question = q.question(qid)
         missing.append({"id": qid, "dom": sv.dom_id(qid), "area": question.area,
                         "area_title": sv.text(q.area(question.area).title, lang, q),
-                        "text": sv.text(question.text, lang, q)})
+                        "text": sv.text(question.text, lang, q), "provided": shared.get(qid)})
     # "Vet ej" answers (an option marked unknown): listed with links so they can be found
     # out before submitting (docs/web-pages.md, "Vet ej in the summary")
     unknown = []
@@ -392,7 +405,7 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
     return render(request, "summary.html", status=status, state=state, round=rnd, q=q, missing=missing, unknown=unknown,
                   areas=[{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
                   overall=result["overall"], editable=_editable(principal, state, rnd),
-                  can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state["unit"]).allowed,
+                  can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state.unit).allowed,
                   message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q),
                   returned=await returned_notice(principal, response_id))
 
@@ -460,12 +473,12 @@ async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = 
 async def result_page(request: Request, response_id: FromPath[int]) -> Template:
     principal = current(request)
     state, rnd, q = await _load(principal, response_id)
-    need(request, Action.SCORES_READ, state["unit"])
+    need(request, Action.SCORES_READ, state.unit)
     lang = lang_of(request)
     result = _score(q, responses_service.values_of(state))
     ctx = await result_context(q, result, lang)
     return render(request, "result.html", state=state, round=rnd, q=q, title_q=sv.text(q.title, lang, q),
-                  preview=state["status"] != "submitted", **ctx)
+                  preview=state.status != "submitted", **ctx)
 
 
 @get("/svar/{response_id:int}/utskrift", name="ui.print")
@@ -476,19 +489,20 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     the service (a respondent sees only their own units)."""
     principal = current(request)
     state, rnd, q = await _load(principal, response_id)
-    need(request, Action.RESPONSE_READ, state["unit"])
+    need(request, Action.RESPONSE_READ, state.unit)
     lang = lang_of(request)
     values = responses_service.values_of(state)
     visible = sv.visibility(_score(q, values))
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     areas = []
     for area in q.areas:
         rows = []
         for question in area.questions:
-            saved = state["answers"].get(question.id, {})
+            saved = state.answers.get(question.id)
             rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
                          "answer": sv.display_value(q, question, values.get(question.id), lang),
-                         "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or "",
-                         "visible": visible.get(question.id, True)})
+                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else "",
+                         "visible": visible.get(question.id, True), "provided": shared.get(question.id)})
         areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
     return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
 

@@ -151,6 +151,25 @@ def visibility(result: dict[str, Any]) -> dict[str, bool]:
     return {item["id"]: item["status"] != "hidden" for item in result["questions"]}
 
 
+def provided_view(info: Mapping[str, Any], q: Questionnaire, lang: str) -> dict[str, dict[str, Any]]:
+    """question id -> what the survey page shows about a provided question, from
+    services.provided.provided_for_response (docs/shared-answers.md)."""
+    out = {}
+    for qid, p in info["questions"].items():
+        question = q.question(qid)
+        if question is None:
+            continue
+        out[qid] = {**p, "shown": display_value(q, question, p["provider_value"], lang),
+                    "answered": p["provider_value"] is not None, "options": options_of(q, question, lang),
+                    "dom": dom_id(qid), "typed": None}
+    return out
+
+
+def provided_locked(view: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """The provided questions the unit has not overridden: the area form leaves them out."""
+    return {qid for qid, p in view.items() if p["source"] == "provided"}
+
+
 def next_level_gaps(q: Questionnaire, result: dict[str, Any], lang: str) -> dict[str, list[dict[str, Any]]]:
     """Per area: the questions at its level + 1 that are not met (the area's next level
     needs every one of them), with their guidance."""
