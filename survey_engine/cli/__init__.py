@@ -24,8 +24,8 @@ COMMAND_MODULES = [
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
     "sso",
-    "signoff",  # `responses approve|return|queue|signoff` (docs/sign-off.md)
     "providers",  # shared answers (docs/shared-answers.md)
+    "signoff",  # `responses approve|return|queue|signoff` (docs/sign-off.md)
 ]
 
 

@@ -50,11 +50,11 @@ class UnitEntry:
     updated_at: dt.datetime | None = None
     response_id: int | None = None
     revision: int | None = None
-    # Signed off by an approver as it stands (docs/sign-off.md); set by round_results.
-    approved: bool = False
     # Shared answers (docs/shared-answers.md): question id -> {"source": "provided" |
     # "override", "provider", "provider_name"}; a question not here is the unit's own.
     sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Signed off by an approver as it stands (docs/sign-off.md); set by round_results.
+    approved: bool = False
 
     @property
     def submitted(self) -> bool:

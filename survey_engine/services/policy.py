@@ -70,11 +70,11 @@ class Action(str, enum.Enum):
     INDICATOR_MANAGE = "indicator.manage"
     REMINDER_READ = "reminder.read"  # the e-mail outbox and the units' contact addresses
     REMINDER_SEND = "reminder.send"  # send reminders now, retry failed e-mails
-    # Sign-off (docs/sign-off.md): approve a submitted response, or return it with a comment.
-    RESPONSE_APPROVE = "response.approve"
     # Shared answers (docs/shared-answers.md): which unit answers which questions for
     # which others in a round. Overriding a provided answer is response.write.
     PROVIDER_MANAGE = "provider.manage"
+    # Sign-off (docs/sign-off.md): approve a submitted response, or return it with a comment.
+    RESPONSE_APPROVE = "response.approve"
 
 
 class Scope(enum.Enum):

@@ -73,9 +73,6 @@ def _body(path: str, method: str, ctx: dict):
         # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
         (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
         (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
-        # sign-off: unit a's response is a draft, so an allowed approve/return is a 409
-        (f"{API}/responses/{{response_id:int}}/return", "POST"): {"json": {"comment": "Komplettera."}},
-        (f"{API}/responses/{{response_id:int}}/approve", "POST"): {"json": {"comment": ""}},
         # shared answers (issue 17): "antal" is not a provided question here, so an allowed override is a 404
         (f"{API}/rounds/{{round_id:int}}/providers", "POST"): {"json": {"provider": OWN, "selector": "area:drift",
                                                                          "served": [OTHER]}},
@@ -83,6 +80,9 @@ def _body(path: str, method: str, ctx: dict):
                                                                                 "selector": "area:drift"}},
         (f"{API}/responses/{{response_id:int}}/provided/{{question_id:str}}/override", "POST"): {
             "json": {"revision": 0, "value": 5, "reason": "egen mätning"}},
+        # sign-off: unit a's response is a draft, so an allowed approve/return is a 409
+        (f"{API}/responses/{{response_id:int}}/return", "POST"): {"json": {"comment": "Komplettera."}},
+        (f"{API}/responses/{{response_id:int}}/approve", "POST"): {"json": {"comment": ""}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }

@@ -20,8 +20,8 @@ from litestar.template.config import TemplateConfig
 
 from survey_engine.web.ui.common import EXCEPTION_HANDLERS, NavItem, page_aware, register_nav  # noqa: F401
 from survey_engine.web.ui import account, admin, analysis, audits, indicators, mfa, pages, plans, reminders, respondent, sso
-from survey_engine.web.ui import signoff
 from survey_engine.web.ui import provided
+from survey_engine.web.ui import signoff
 
 WEB = Path(__file__).resolve().parents[1]
 TEMPLATES = WEB / "templates"
