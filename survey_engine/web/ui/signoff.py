@@ -12,6 +12,7 @@ from litestar.response import Response, Template
 
 from survey_engine.errors import AppError, NotFound
 from survey_engine.scoring import score_response
+from survey_engine.services import provided as provided_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.services import signoff
@@ -27,11 +28,6 @@ register_nav(NavItem("signoff", "/godkannande", "Att godkänna", "To approve", A
                      frozenset({Role.APPROVER, Role.ADMIN}), 15))
 
 MAX_ID = 2_147_483_647
-
-
-def _field(state: Any, name: str) -> Any:
-    """A field of a response state (a dict today; a dataclass after the typed refactor)."""
-    return state[name] if isinstance(state, dict) else getattr(state, name)
 
 
 async def sign_state(principal: Principal, response_id: int) -> signoff.SignoffState | None:
@@ -75,28 +71,29 @@ async def _review(request: Request, principal: Principal, response_id: int, stat
     _check_id(response_id)
     lang = lang_of(request)
     state = await responses_service.get_response(response_id, actor=principal)
-    unit = _field(state, "unit")
+    unit = state.unit
     need(request, Action.RESPONSE_APPROVE, unit)
     sign = await signoff.signoff_state(response_id, actor=principal)
-    rnd = await rounds_service.get_round(_field(state, "round_id"))
+    rnd = await rounds_service.get_round(state.round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     values = responses_service.values_of(state)
     snapshot = await responses_service.latest_snapshot(response_id, actor=principal)
-    result = snapshot.scores if snapshot is not None and _field(state, "status") == "submitted" else (
+    result = snapshot.scores if snapshot is not None and state.status == "submitted" else (
         score_response(q, values).to_dict())
     visible = sv.visibility(result)
     by_area = {a["id"]: a for a in result["areas"]}
-    answers = _field(state, "answers")
+    answers = state.answers
+    # shared answers (docs/shared-answers.md): say where a provided answer came from, as the printable page does
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     areas, unknown = [], 0
     for area in q.areas:
         rows = []
         for question in area.questions:
-            saved = answers.get(question.id, {})
-            saved = saved if isinstance(saved, dict) else saved.__dict__
+            saved = answers.get(question.id)
             rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
                          "answer": sv.display_value(q, question, values.get(question.id), lang),
-                         "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or "",
-                         "visible": visible.get(question.id, True)})
+                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else "",
+                         "visible": visible.get(question.id, True), "provided": shared.get(question.id)})
         score = by_area.get(area.id, {})
         areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows,
                       "level": score.get("level"), "percent": score.get("percent"),
