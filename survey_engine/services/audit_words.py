@@ -77,12 +77,6 @@ EVENTS: dict[str, Text] = {
     "report.anonymised": Text("Avidentifierad export hämtad", "Anonymised export downloaded"),
     "report.compare": Text("Jämförelsetabell hämtad", "Comparison table downloaded"),
     "retention.prune": Text("Gamla uppgifter gallrade", "Old data pruned"),
-    # shared answers (docs/shared-answers.md)
-    "provided.set": Text("Delade svar kopplade", "Shared answers linked"),
-    "provided.remove": Text("Delade svar bortkopplade", "Shared answers unlinked"),
-    "provided.copy": Text("Kopplingar för delade svar kopierade", "Shared-answer links copied"),
-    "provided.override": Text("Eget svar i stället för delat", "Own answer instead of a shared one"),
-    "provided.override_remove": Text("Eget svar borttaget, delat svar gäller", "Own answer removed, shared answer applies"),
 }
 
 GROUPS: dict[str, Text] = {
