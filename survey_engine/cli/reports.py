@@ -143,6 +143,33 @@ def export_command(round_ref, anonymised, include_drafts, approved_only, out) ->
     click.echo(str(path))
 
 
+@report_group.command("compare")
+@_round_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True,
+              help="csv: koder för vidare bearbetning; xlsx: svenska rubriker / csv: codes; xlsx: words")
+@click.option("--sort", default="name", show_default=True, metavar="KEY",
+              help="name, level, percent eller ett områdes id; - först: fallande / "
+                   "name, level, percent or an area id; a leading - sorts descending")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="språk / language")
+@click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
+def compare_command(round_ref, fmt, sort, lang, out) -> None:
+    """Jämförelsetabellen mellan förvaltningar (som sidan) / the comparison table across units.
+
+    The same rows as the comparison page: every started response, drafts marked.
+    """
+    from survey_engine.cli.common import cli_actor
+    from survey_engine.services import comparison
+
+    async def go():
+        rid = await _round_id(round_ref)
+        return await comparison.compare_export(rid, fmt, actor=cli_actor(), lang=lang, sort=sort)
+
+    content, _media, name = run_db(go)
+    path = _target(out, name)
+    _write(path, content)
+    click.echo(str(path))
+
+
 @report_group.command("all")
 @_round_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
@@ -161,7 +188,9 @@ def all_command(round_ref, fmt, lang, include_drafts, approved_only, out) -> Non
         units = await service.round_unit_codes(rid)
         if not units:
             fail(f"omgång {rid} har inga deltagande enheter / round {rid} has no units")
-        today = dt.date.today()
+        from survey_engine import clock
+
+        today = clock.today()
         with click.progressbar(length=len(units), label="Rapporter / reports", file=sys.stderr,
                                show_pos=True) as bar:
             async for code, (content, _media, name) in service.unit_reports(

@@ -59,7 +59,10 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
 
 
 def _when(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+    """Swedish time, as on the pages (survey_engine/clock.py)."""
+    from survey_engine import clock
+
+    return clock.shown(value) if value else "-"
 
 
 def _read_password(from_stdin: bool) -> str:

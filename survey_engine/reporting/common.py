@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # matplotlib only when a chart is drawn (see the imports in t
     from survey_engine.charts import Chart
 
 from survey_engine.questionnaire.model import Question, Questionnaire, localized
+from survey_engine.text import UNANSWERED
 from survey_engine.reporting.model import RoundData, UnitEntry
 
 from .text import strings
@@ -102,8 +103,25 @@ def answer_text(q: Questionnaire, question: Question, value: Any, lang: str) -> 
         labels = {o.value: text_of(q, o.label, lang) for o in question.options or []}
         return "; ".join(labels.get(v, str(v)) for v in value) if value else "–"
     if question.type == "number":
-        return f"{value} {question.unit}".strip() if question.unit else str(value)
+        shown = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if lang == "sv":  # decimal comma for people (the CSV and JSON keep the value itself)
+            shown = shown.replace(".", ",")
+        return f"{shown} {question.unit}".strip() if question.unit else shown
     return str(value)
+
+
+def answer_for_people(q: Questionnaire, question: Question, value: Any, lang: str) -> str:
+    """An answer as the area page, the print-out and the printable copy show it: option
+    labels, "none of the options", a number with a decimal comma in Swedish and its
+    unit, and the one wording for no answer (`survey_engine.text.UNANSWERED`)."""
+    if value is None:
+        return UNANSWERED.get(lang)
+    if question.type == "multi" and not value:
+        return "Inget av alternativen" if lang == "sv" else "None of the options"
+    if question.type == "multi":
+        labels = {o.value: text_of(q, o.label, lang) for o in question.options or []}
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    return answer_text(q, question, value, lang)
 
 
 def median_or_none(values: Iterable[float | int | None]) -> float | None:

@@ -28,7 +28,7 @@ from survey_engine.exports import csv_text, neutralize_cell
 
 from .common import Report
 from .text import fmt_level, fmt_number, fmt_percent, fmt_share, strings
-from survey_engine.text import Text
+from survey_engine.text import UNANSWERED, Text
 from survey_engine.errors import AppError
 
 FORMATS = ("html", "pdf", "xlsx", "csv", "json")
@@ -206,7 +206,7 @@ _XLSX_HEAD = {"unit_code": ("Förvaltningskod", "Unit code"), "area_id": ("Områ
               "question_id": ("Frågekod", "Question code"), "value": ("Svarsvärde", "Answer value"),
               "method": ("Sammanvägning", "Roll-up method")}
 _XLSX_VALUES = {
-    "answered": ("besvarad", "answered"), "missing": ("saknas", "missing"),
+    "answered": ("besvarad", "answered"), "missing": (UNANSWERED.sv.lower(), UNANSWERED.en.lower()),
     "hidden": ("visas inte (villkor)", "not shown (condition)"), "not_applicable": ("ej tillämplig", "not applicable"),
     "unscored": ("ger inga poäng", "not scored"), "submitted": ("inskickad", "submitted"), "draft": ("utkast", "draft"),
     "not_started": ("ej påbörjad", "not started"), "reopened": ("öppnad igen", "reopened"),

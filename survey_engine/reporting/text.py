@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey_engine.text import UNANSWERED
+
 LANGUAGES = ("sv", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -60,7 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "credit": "Poäng",
         "met": "Uppfyllt",
         "guidance": "Vägledning",
-        "no_answer": "inget svar",
+        "no_answer": UNANSWERED.sv,
         "priorities": "Prioriteringar",
         "priorities_none": "Inga frågor under målnivån återstår.",
         "priority": "Prioritet",
@@ -166,7 +168,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "credit": "Credit",
         "met": "Met",
         "guidance": "Guidance",
-        "no_answer": "no answer",
+        "no_answer": UNANSWERED.en,
         "priorities": "Priorities",
         "priorities_none": "No questions below the target level remain.",
         "priority": "Priority",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
+from survey_engine import clock
 from survey_engine.text import Text
 
 EVENTS: dict[str, Text] = {
@@ -92,6 +94,7 @@ GROUPS: dict[str, Text] = {
     "export.": Text("Exporter", "Exports"),
     "report.": Text("Rapporter och nedladdningar", "Reports and downloads"),
     "retention.": Text("Gallring", "Retention"),
+    "provided.": Text("Delade svar", "Shared answers"),
 }
 
 OBJECTS: dict[str, Text] = {
@@ -139,6 +142,9 @@ def object_word(kind: str, lang: str = "sv") -> str:
     return text.get(lang) if text else kind
 
 
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def _value(value: Any, lang: str) -> str:
     if value is None or value == "":
         return "–"
@@ -150,7 +156,9 @@ def _value(value: Any, lang: str) -> str:
         return "; ".join(f"{_key(k, lang)} {_value(v, lang)}" for k, v in value.items())
     if isinstance(value, str) and value in VALUES:
         return VALUES[value].get(lang)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _STAMP.match(value)):
+        return clock.shown(value)  # a stored UTC time (often an ISO string in the details): Swedish time
+    if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 

@@ -22,6 +22,7 @@ import datetime as dt
 import json
 from typing import AsyncIterator, Callable
 
+from survey_engine import clock
 from survey_engine.services import audit
 from survey_engine.services.access import system_actor
 from survey_engine.services import indicators
@@ -97,7 +98,7 @@ async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: st
     _may_read_unit(actor, unit_code)
     _check(fmt, lang, csv_table)
     data = await load_report_data(round_id, approved_only=approved_only)
-    report = build_unit_report(data, unit_code, lang, today=today or dt.date.today(),
+    report = build_unit_report(data, unit_code, lang, today=today or clock.today(),
                                include_drafts_in_median=include_drafts, min_group_size=min_group_size())
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
     await _downloaded(actor, "unit", round_id, fmt, unit_code, approved_only)
@@ -125,7 +126,7 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
             if on_skip:
                 on_skip(entry.code, "not_started")
             continue
-        report = build_unit_report(data, entry.code, lang, today=today or dt.date.today(),
+        report = build_unit_report(data, entry.code, lang, today=today or clock.today(),
                                    include_drafts_in_median=include_drafts, min_group_size=min_group_size())
         content, media, ext = await asyncio.to_thread(render, report, fmt)
         await _downloaded(actor, "unit", round_id, fmt, entry.code, approved_only)
@@ -146,7 +147,7 @@ async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, inc
     _may_read_city(actor, fmt)
     _check(fmt, lang, csv_table)
     data = await load_report_data(round_id, approved_only=approved_only)
-    report = build_city_report(data, lang, today=today or dt.date.today(), include_drafts=include_drafts)
+    report = build_city_report(data, lang, today=today or clock.today(), include_drafts=include_drafts)
     measured = await indicators.city_summary()  # docs/indicators.md: the measured figures beside the survey
     if measured:
         report.model["indicators"] = measured

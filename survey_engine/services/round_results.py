@@ -184,3 +184,15 @@ async def find_round_id(ref: str | int) -> int:
     if len(rows) > 1:
         raise Invalid(Text(f"Flera omgångar heter {text!r}; ange id", f"several rounds are named {text!r}: give the id"))
     return rows[0]["id"]
+
+
+def city_result(data: RoundData, method: str = "mean") -> dict[str, Any] | None:
+    """The city's combined result of a round, as the city report computes it: the
+    engine's roll-up (`method`, unit weights) over the submitted responses only. None
+    when no unit has submitted (there is nothing to combine)."""
+    from survey_engine.reporting.city_report import city_rollups
+
+    scored = data.scored_units(include_drafts=False)
+    if not scored:
+        return None
+    return city_rollups(data, scored)[method].to_dict()

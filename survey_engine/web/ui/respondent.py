@@ -15,6 +15,7 @@ from litestar.response import Response, Template
 
 from survey_engine.services.policy import Action, Principal, decide
 from survey_engine.services import indicators as indicators_service
+from survey_engine.services import printable
 from survey_engine.services import provided as provided_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
@@ -138,7 +139,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "text": sv.text(question.text, lang, q),
             "guidance": sv.text(question.guidance, lang, q) if question.guidance else "",
             "options": sv.options_of(q, question, lang),
-            "value": value if raw is not None and question.id in raw else sv.input_value(question, value),
+            "value": value if raw is not None and question.id in raw else sv.input_value(question, value, lang),
             "shown": sv.display_value(q, question, values.get(question.id), lang),
             "comment": (comments or {}).get(question.id, saved.comment if saved else ""),
             "evidence": (evidence or {}).get(question.id, saved.evidence if saved else ""),
@@ -183,7 +184,8 @@ def _changed_by(saved: AnswerState | None, principal: Principal) -> dict[str, An
     return {"changed_by": by, "changed_at": clock(saved.updated_at)}
 
 
-def _changed_since(q, area, state: ResponseState, principal: Principal, revision: int) -> dict[str, Any]:
+def _changed_since(q, area, state: ResponseState, principal: Principal, revision: int,
+                   lang: str = "sv") -> dict[str, Any]:
     """Questions of the area that someone else changed after `revision` (the merge kept
     their values): the page puts them into its form, so that its next autosave does
     not send back what it had before, and shows who changed them."""
@@ -196,7 +198,7 @@ def _changed_since(q, area, state: ResponseState, principal: Principal, revision
         if note["changed_by"] is None:
             continue
         out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved.value,
-                            "input": sv.input_value(question, saved.value), "comment": saved.comment,
+                            "input": sv.input_value(question, saved.value, lang), "comment": saved.comment,
                             "evidence": saved.evidence, "by": note["changed_by"], "at": note["changed_at"]}
     return out
 
@@ -344,7 +346,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                 "message": message, "revision": new_state.revision, "saved_at": clock(new_state.updated_at),
                 "errors": errors, "questions": {qid: texts.get(qid, qid) for qid in errors},
                 "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
-                "changed": _changed_since(q, area, new_state, principal, revision),
+                "changed": _changed_since(q, area, new_state, principal, revision, lang),
             }, status_code=422)
         return page(422, message, new_revision=new_state.revision, state_=new_state)
     if as_json:
@@ -354,7 +356,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             "saved_at": clock(new_state.updated_at),
             "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state.updated_at),
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
-            "changed": _changed_since(q, area, new_state, principal, revision),
+            "changed": _changed_since(q, area, new_state, principal, revision, lang),
         }, status_code=200)
     wanted = form_text(form, "measured")[:200]
     if wanted:  # "Hämta uppmätt värde": the form is saved first, so nothing typed is lost
@@ -491,20 +493,14 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     state, rnd, q = await _load(principal, response_id)
     need(request, Action.RESPONSE_READ, state.unit)
     lang = lang_of(request)
-    values = responses_service.values_of(state)
-    visible = sv.visibility(_score(q, values))
+    copy = await printable.printable_answers(response_id, actor=principal, lang=lang)
+    # shared answers (docs/shared-answers.md): who answers a question, or the unit's own answer instead
     shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
-    areas = []
-    for area in q.areas:
-        rows = []
-        for question in area.questions:
-            saved = state.answers.get(question.id)
-            rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
-                         "answer": sv.display_value(q, question, values.get(question.id), lang),
-                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else "",
-                         "visible": visible.get(question.id, True), "provided": shared.get(question.id)})
-        areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
-    return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
+    for area in copy["areas"]:
+        for row in area["questions"]:
+            row["provided"] = shared.get(row["id"])
+    return render(request, "print.html", state=state, round=rnd, title_q=copy["questionnaire"]["title"],
+                  areas=copy["areas"])
 
 
 ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page, print_page]
