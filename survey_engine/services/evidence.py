@@ -216,6 +216,16 @@ async def _response(response_id: int, lock: bool = False) -> dict[str, Any]:
     return rows[0]
 
 
+async def response_id_for(round_id: int, unit_code: str) -> int:
+    """The id of a unit's response in a round (for the command line)."""
+    rows = await sql.fetch("SELECT r.id FROM response r JOIN unit u ON u.id = r.unit WHERE r.round = {} "
+                           "AND u.code = {}", round_id, unit_code)
+    if not rows:
+        raise NotFound(Text(f"{unit_code} har inget svar i omgång {round_id}",
+                            f"{unit_code} has no response in round {round_id}"))
+    return rows[0]["id"]
+
+
 def writable(row: dict[str, Any]) -> bool:
     return row["round_status"] == "open" and row["status"] not in LOCKED_STATUSES
 
