@@ -10,7 +10,7 @@ def pdf_bytes(text: str = "Informationssäkerhetspolicy") -> bytes:
     from reportlab.pdfgen import canvas  # a real PDF, as the demo makes them
 
     buf = io.BytesIO()
-    c = canvas.Canvas(buf)
+    c = canvas.Canvas(buf, invariant=1)  # the same bytes every time
     c.drawString(72, 760, text)
     c.showPage()
     c.save()

@@ -20,6 +20,7 @@ from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.web.ui import survey as sv
+from survey_engine.web.ui import evidence as evidence_pages
 from survey_engine.web.ui.common import (
     current, error_items, form_text, lang_of, need, redirect, render, service_message,
 )
@@ -220,8 +221,10 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     if saved:
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
     measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
+    files = await evidence_pages.area_extras(request, principal, response_id)  # evidence files per question
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
-                                                         message=message, message_kind="ok", measured=measured))
+                                                         message=message, message_kind="ok", measured=measured),
+                  **files)
 
 
 def _wants_json(request: Request) -> bool:
