@@ -36,6 +36,7 @@ from survey_engine.errors import (
 )
 from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, actor_name, check_unit
+from survey_engine.questionnaire.model import localized
 from survey_engine.services.questionnaires import questionnaire_of
 from survey_engine.settings import evidence_dir
 from survey_engine.store import evidence_blobs, sql
@@ -441,6 +442,27 @@ async def round_summary(round_id: int, unit_code: str | None = None) -> dict[str
     units = [{"unit": u["unit"], "files": u["files"], "questions": len(u["questions"]), "bytes": u["bytes"]}
              for u in per_unit.values()]
     return {"files": files, "units": units, "total": len(files)}
+
+
+async def report_section(round_id: int, q: Any, lang: str, unit_code: str | None = None) -> dict[str, Any]:
+    """The "Bifogade underlag" part of a unit or city report (`report.model["evidence"]`):
+    per unit the number of files, per file its unit, question, name, type, size and day
+    of upload. Never the contents, nor who uploaded (that is in the audit log)."""
+    summary = await round_summary(round_id, unit_code)
+    names = {r["code"]: r["name"] for r in await sql.fetch(
+        "SELECT u.code, u.name FROM unit u JOIN round_unit ru ON ru.unit = u.id WHERE ru.round = {}", round_id)}
+
+    def question_text(qid: str) -> str:
+        question = q.question(qid) if q is not None else None
+        if question is None:
+            return qid
+        return localized(question.text, lang, q.default_language) or qid
+
+    files = [{"unit": f["unit"], "unit_name": names.get(f["unit"], f["unit"]), "question": f["question"],
+              "question_text": question_text(f["question"]), "name": f["name"], "kind": f["kind"],
+              "size": f["size"], "uploaded_at": f["uploaded_at"]} for f in summary["files"]]
+    units = [{**u, "name": names.get(u["unit"], u["unit"])} for u in summary["units"]]
+    return {"total": summary["total"], "units": units, "files": files}
 
 
 def _when(value: Any) -> str | None:

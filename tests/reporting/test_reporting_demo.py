@@ -144,7 +144,7 @@ async def test_unit_xlsx_and_csv_figures(demo):
     result = e26.results["SK"]
     content = (await service.unit_report(demo["r26"], "SK", "xlsx", today=TODAY))[0]
     wb = load_workbook(io.BytesIO(content))
-    assert wb.sheetnames == ["Svar", "Poäng", "Prioriteringar"]
+    assert wb.sheetnames == ["Svar", "Poäng", "Prioriteringar", "Underlag"]  # Underlag: evidence files
     rows = list(wb["Poäng"].iter_rows(values_only=True))
     by_area = {r[3]: r for r in rows[1:] if r[3]}
     for a in result.areas:
@@ -226,7 +226,7 @@ async def test_city_report_json_and_xlsx(demo):
     assert doc["rollup"]["units"] == [u["code"] for u in e26.submitted()]
 
     wb = load_workbook(io.BytesIO((await service.city_report(demo["r26"], "xlsx", today=TODAY))[0]))
-    assert wb.sheetnames == ["Svar", "Poäng", "Stadens svar", "Prioriteringar"]
+    assert wb.sheetnames == ["Svar", "Poäng", "Stadens svar", "Prioriteringar", "Underlag"]
     scores = list(wb["Poäng"].iter_rows(values_only=True))[1:]
     assert {r[1] for r in scores} == set(e26.results)
     for r in scores:
