@@ -32,6 +32,8 @@ from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersi
 from survey_engine.services.demo_users import ensure_demo_users
 from survey_engine.store.audit_tables import Audit
 from survey_engine.services import contacts
+from survey_engine.services import demo_evidence
+from survey_engine.store.evidence_tables import EvidenceFile
 from survey_engine.store.mail_tables import OutboxMessage, UnitContact
 from survey_engine.store.tables import Unit
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
@@ -204,7 +206,7 @@ async def clear_survey_data() -> None:
     """Delete every unit, round, response and published version (not users)."""
 
     async with write_transaction():
-        for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
+        for table in (EvidenceFile, AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
         for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
             await table.delete(force=True)
@@ -321,6 +323,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             if (old is not None and new is not None and new > old) or rng.random() < 0.08:
                 changes[k] = v
         revision = await _answer(state["id"], changes, comments, evidence, who, state["revision"])
+        await demo_evidence.attach_demo_evidence(state["id"], unit.code, unit.name, q26, who)  # files (issue 17)
         if not draft:
             await responses.submit_response(state["id"], actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
