@@ -55,3 +55,12 @@ async def test_unit_report_has_its_own_files_only(db):
     assert "Attached evidence" in html.decode() and 'data-value="2"' in html.decode()
     html, _, _ = await reports.unit_report(round_id, "b", "html")
     assert "Inga filer är bifogade." in html.decode()
+
+
+async def test_pdf_reports_have_the_evidence_section(db):
+    from pypdf import PdfReader
+
+    round_id = await _round()
+    content, _, _ = await reports.city_report(round_id, "pdf", include_drafts=True)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "Bifogade underlag" in text and "Policy & rutiner _2026_.pdf" in text and SECRET not in text

@@ -259,10 +259,10 @@ async def test_pdfs_open_with_the_expected_pages(demo):
     for fmt_call, outline, min_images in (
         (service.unit_report(demo["r26"], "SK", "pdf", today=TODAY),
          ["Sammantaget", "Områden", "Det här saknas för nästa nivå", "Prioriteringar",
-          "Utveckling sedan förra omgången"], 3),
+          "Utveckling sedan förra omgången", "Bifogade underlag"], 3),
         (service.city_report(demo["r26"], "pdf", today=TODAY),
          ["Svarsfrekvens", "Stadens samlade svar", "Nivå per förvaltning och område", "Fördelning av nivåer",
-          "Största gapen i staden", "Utveckling sedan förra omgången"], 6),
+          "Största gapen i staden", "Utveckling sedan förra omgången", "Bifogade underlag"], 6),
     ):
         content, media, name = await fmt_call
         assert media == "application/pdf" and content.startswith(b"%PDF-") and name.endswith(".pdf")
