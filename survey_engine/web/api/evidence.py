@@ -16,7 +16,7 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
 from litestar.params import Body, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from pydantic import BaseModel, ConfigDict, Field
 
 from survey_engine.services import evidence as service
@@ -107,10 +107,11 @@ class EvidenceController(Controller):
         info, data = await service.get_file(evidence_id, actor=actor)
         return download_response(info, data)
 
-    @delete("/evidence/{evidence_id:int}", summary="Delete an evidence file", status_code=HTTP_204_NO_CONTENT,
+    @delete("/evidence/{evidence_id:int}", summary="Delete an evidence file",
+            description="Answers the deleted file's description.", status_code=HTTP_200_OK,
             responses=errors(404, 409, 423), guards=[requires(Action.RESPONSE_WRITE, unit_from_object=True)])
-    async def remove(self, evidence_id: Id, actor: Actor) -> None:
-        await service.delete_file(evidence_id, actor=actor)
+    async def remove(self, evidence_id: Id, actor: Actor) -> EvidenceOut:
+        return _out(await service.delete_file(evidence_id, actor=actor))
 
 
 def download_response(info: dict, data: bytes) -> Response:
