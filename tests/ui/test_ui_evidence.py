@@ -55,6 +55,8 @@ async def test_refusals_name_the_file_and_what_to_do(browser, site):
     big = b"%PDF-" + b"0" * (10 * 1024 * 1024 + 10)
     r = await _upload(b, rid, "policy", "stor.pdf", big)
     assert r.status_code == 413 and "10 MB" in r.text
+    r = await _upload(b, rid, "policy", "större.pdf", b"%PDF-" + b"0" * (11 * 1024 * 1024))  # over the body limit
+    assert r.status_code == 413 and "högst 10 MB per fil" in r.text and "Tillbaka till frågan" in r.text
     r = await _upload(b, rid, "policy", "tom.txt", b"")
     assert r.status_code in (415, 422)
     # without the CSRF token nothing is stored
