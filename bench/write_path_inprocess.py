@@ -31,13 +31,13 @@ async def main():
         h = {"Authorization": "Bearer " + plain}
         rev = 0
         for i in range(30):
-            r = await c.post(f"/api/v1/responses/{state['id']}/answers", json={"revision": rev, "answers": {"q000": i}}, headers=h)
+            r = await c.post(f"/api/v1/responses/{state.id}/answers", json={"revision": rev, "answers": {"q000": i}}, headers=h)
             rev = r.json()["revision"]
         pr = cProfile.Profile()
         t0 = time.process_time()
         pr.enable()
         for i in range(N):
-            r = await c.post(f"/api/v1/responses/{state['id']}/answers", json={"revision": rev, "answers": {f"q00{i%6}": i + 100}}, headers=h)
+            r = await c.post(f"/api/v1/responses/{state.id}/answers", json={"revision": rev, "answers": {f"q00{i%6}": i + 100}}, headers=h)
             assert r.status_code == 200, r.text
             rev = r.json()["revision"]
         pr.disable()

@@ -8,49 +8,13 @@ Swedish and English (file, line, path), never a traceback.
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import io
-import json
 from pathlib import Path
 
 import click
 
-from survey_engine.cli.common import fail
+from survey_engine.cli.common import cli_actor, echo_json, fail, read_input_text, run_db
 
 FORMATS = ("docx", "pdf", "html", "json")
-
-
-def _actor():
-    from survey_engine.services.access import system_actor
-
-    return system_actor()
-
-
-def _run(make):
-    from survey_engine.errors import AppError, Invalid
-    from survey_engine.store.db import migrate
-
-    async def go():
-        with contextlib.redirect_stdout(io.StringIO()):
-            await migrate()
-        return await make()
-
-    try:
-        return asyncio.run(go())
-    except Invalid as exc:
-        click.echo(f"fel/error: {exc.message}", err=True)
-        for e in exc.errors:
-            where = e.get("field") or ""
-            line = f" (rad/line {e['line']})" if e.get("line") else ""
-            click.echo(f"  {where}{line}: {e.get('message', '')}", err=True)
-        raise SystemExit(2)
-    except AppError as exc:
-        fail(str(exc))
-
-
-def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @click.group("recommendations")
@@ -65,13 +29,10 @@ def import_command(file, as_json) -> None:
     """Läs in (eller uppdatera) en granskning från en YAML-fil / record an audit from a YAML file."""
     from survey_engine.services import recommendations as service
 
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"kan inte läsa {file} / cannot read {file}: {getattr(exc, 'strerror', None) or exc}")
-    audit = _run(lambda: service.import_audit(text, actor=_actor(), source=str(file)))
+    text = read_input_text(file)
+    audit = run_db(lambda: service.import_audit(text, actor=cli_actor(), source=str(file)))
     if as_json:
-        _echo_json(audit)
+        echo_json(audit)
         return
     verb = "inläst" if audit["created"] else "uppdaterad"
     click.echo(f"{audit['id']}: {audit['title']} ({verb} / {'recorded' if audit['created'] else 'updated'}, "
@@ -86,16 +47,16 @@ def list_command(audit_id, as_json) -> None:
     from survey_engine.services import recommendations as service
 
     if audit_id is None:
-        audits = _run(lambda: service.list_audits(_actor()))
+        audits = run_db(lambda: service.list_audits(cli_actor()))
         if as_json:
-            _echo_json(audits)
+            echo_json(audits)
             return
         for a in audits:
             click.echo(f"{a['id']}  {a['date']}  {a['auditor']}: {a['title']} ({a['recommendations']})")
         return
-    audit = _run(lambda: service.get_audit(_actor(), audit_id))
+    audit = run_db(lambda: service.get_audit(cli_actor(), audit_id))
     if as_json:
-        _echo_json(audit)
+        echo_json(audit)
         return
     click.echo(f"{audit['id']}: {audit['title']} ({audit['auditor']}, {audit['date']})")
     for r in audit["recommendations"]:
@@ -113,7 +74,7 @@ def link_command(audit_id, rec_id, action_id, remove) -> None:
     from survey_engine.services import recommendations as service
 
     fn = service.unlink_action if remove else service.link_action
-    rec = _run(lambda: fn(_actor(), audit_id, rec_id, action_id))
+    rec = run_db(lambda: fn(cli_actor(), audit_id, rec_id, action_id))
     click.echo(f"{audit_id}/{rec['id']}: {len(rec['actions'])} kopplade åtgärder / linked actions")
 
 
@@ -130,7 +91,7 @@ def statement_command(report_group: click.Group) -> None:
         from survey_engine.reporting.statement import render
         from survey_engine.services.statement import build_statement
 
-        model = _run(lambda: build_statement(_actor(), audit_id, start, end, lang))
+        model = run_db(lambda: build_statement(cli_actor(), audit_id, start, end, lang))
         content = render(model, fmt)
         path = Path(out)
         try:

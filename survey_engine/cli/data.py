@@ -4,51 +4,15 @@ in the database, from the command line. Every command migrates the database firs
 from __future__ import annotations
 
 import dataclasses
-
-import asyncio
-import contextlib
 import datetime as dt
-import io
 import json
-import os
 from pathlib import Path
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any
 
 import click
 
-from survey_engine.cli.common import fail
+from survey_engine.cli.common import cli_actor, fail, read_input_text, run_db
 from survey_engine.text import Text
-
-T = TypeVar("T")
-
-
-def cli_actor():
-    """Who is acting: a trusted local administrator named `cli:<$SURVEY_ENGINE_USER or
-    the operating-system user>`; that name goes into the history and the audit log."""
-    from survey_engine.services.access import system_actor
-
-    return system_actor()
-
-
-async def migrate_quietly() -> None:
-    from survey_engine.store.db import migrate
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        await migrate()
-
-
-def run_db(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine against a migrated database; service errors exit 2."""
-    from survey_engine.errors import AppError
-
-    async def go() -> T:
-        await migrate_quietly()
-        return await make()
-
-    try:
-        return asyncio.run(go())
-    except AppError as exc:
-        fail(str(exc))
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -74,14 +38,9 @@ def publish_command(file: str) -> None:
     same id, version and content again is a no-op; other content under the same
     version is refused: bump the version.
     """
-    from survey_engine.questionnaire.load import read_text_file
-    from survey_engine.questionnaire.errors import QuestionnaireError
     from survey_engine.services import questionnaires
 
-    try:
-        text = read_text_file(file)
-    except QuestionnaireError as exc:
-        fail("\n".join(str(p) for p in exc.problems))
+    text = read_input_text(file)
     summary, created = run_db(lambda: questionnaires.publish_questionnaire(text, actor=cli_actor(), source=file))
     what = "publicerad / published" if created else "redan publicerad, oförändrad / already published, unchanged"
     click.echo(f"{summary['family']} {summary['version']}: {what} ({summary['hash']})")
@@ -105,13 +64,7 @@ def units_import_command(file: str) -> None:
     """
     from survey_engine.services import units
 
-    path = Path(file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(f"{file}: filen finns inte / file not found")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{file}: kan inte läsas som UTF-8-text / cannot be read as UTF-8 text: {exc}")
+    text = read_input_text(file)
 
     async def go():
         items = units.parse_units_csv(text, source=file)
@@ -260,7 +213,7 @@ def answers_export_command(round_id: int, unit: str, output: str | None) -> None
         state = await responses.find_response(round_id, unit, actor=cli_actor())
         if state is None:
             raise NotFound(Text(f"{unit} har inget svar i omgång {round_id}", f"{unit} has no response in round {round_id}"))
-        return dataclasses.asdict(await responses.export_answers(state["id"], actor=cli_actor()))
+        return dataclasses.asdict(await responses.export_answers(state.id, actor=cli_actor()))
 
     text = _json(run_db(go)) + "\n"
     if output:
@@ -281,12 +234,7 @@ def answers_import_command(file: str, round_id: int, unit: str, submit: bool) ->
     from survey_engine.errors import Invalid
     from survey_engine.services import responses
 
-    try:
-        raw = Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(f"{file}: filen finns inte / file not found")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{file}: kan inte läsas / cannot be read: {exc}")
+    raw = read_input_text(file)
     try:
         document = json.loads(raw)
     except ValueError as exc:
@@ -294,9 +242,9 @@ def answers_import_command(file: str, round_id: int, unit: str, submit: bool) ->
 
     async def go():
         state, _ = await responses.start_response(round_id, unit, actor=cli_actor(), prefill=False)
-        state = await responses.import_answers(state["id"], document, actor=cli_actor(), source=file)
+        state = await responses.import_answers(state.id, document, actor=cli_actor(), source=file)
         if submit:
-            state = await responses.submit_response(state["id"], actor=cli_actor())
+            state = await responses.submit_response(state.id, actor=cli_actor())
         return state
 
     try:
@@ -305,7 +253,7 @@ def answers_import_command(file: str, round_id: int, unit: str, submit: bool) ->
         fail(str(exc))
     answered = len(responses.values_of(state))
     click.echo(f"{file}: {answered} svar inlästa för {unit} i omgång {round_id} / answers imported "
-               f"(status {state['status']}, revision {state['revision']})")
+               f"(status {state.status}, revision {state.revision})")
 
 
 def register(main: click.Group) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from survey_engine.cli.common import fail
-from survey_engine.cli.data import _json, _table, cli_actor, run_db
+from survey_engine.cli.common import cli_actor, echo_json, fail, run_db
+from survey_engine.cli.data import _table
 
 
 @click.group("evidence")
@@ -91,7 +91,7 @@ def list_command(question: str | None, fmt: str, round_id, unit, response_id) ->
 
     items = run_db(go)
     if fmt == "json":
-        click.echo(_json({"items": items}))
+        echo_json({"items": items})
         return
     click.echo(_table(["id", "question", "name", "kind", "bytes", "uploaded_at", "uploaded_by"],
                       [[i["id"], i["question_id"], i["name"], i["kind"], i["size"],

@@ -8,64 +8,14 @@ standard error, never a traceback; person identifiers are never printed.
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import io
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from survey_engine.cli.common import EXIT_INVALID
+from survey_engine.cli.common import cli_actor, read_input_file, read_input_text, run_db
 
 MAX_FILE = 20_000_000
-
-
-def _actor():
-    from survey_engine.services.access import system_actor
-
-    return system_actor()
-
-
-def _fail_app(exc) -> None:
-    click.echo(f"fel/error: {exc.message}", err=True)
-    for err in exc.errors:
-        where = []
-        if err.get("line") is not None:
-            where.append(f"rad/line {err['line']}")
-        if err.get("field"):
-            where.append(str(err["field"]))
-        click.echo(f"  {', '.join(where)}: {err.get('message', '')}" if where else f"  {err.get('message', '')}", err=True)
-    sys.exit(EXIT_INVALID)
-
-
-def _run(make):
-    from survey_engine.errors import AppError
-    from survey_engine.store.db import migrate
-
-    async def go():
-        with contextlib.redirect_stdout(io.StringIO()):
-            await migrate()
-        return await make()
-
-    try:
-        return asyncio.run(go())
-    except AppError as exc:
-        _fail_app(exc)
-
-
-def _read(path: str) -> bytes:
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise OSError("is a folder / är en mapp")
-        if p.stat().st_size > MAX_FILE:
-            raise OSError("too large / för stor")
-        return p.read_bytes()
-    except OSError as exc:
-        click.echo(f"fel/error: {path}: filen kan inte läsas / the file cannot be read ({exc.strerror or exc})", err=True)
-        sys.exit(EXIT_INVALID)
 
 
 def _pct(kind: str, value: float | None) -> str:
@@ -85,13 +35,8 @@ def publish_cmd(file: str) -> None:
     """Validera och publicera en indikatorfil / validate and publish a definitions file."""
     from survey_engine.services import indicators as service
 
-    raw = _read(file)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        click.echo(f"fel/error: {file}: filen är inte UTF-8 / the file is not UTF-8", err=True)
-        sys.exit(EXIT_INVALID)
-    summary, created = _run(lambda: service.publish(text, actor=_actor(), source=file))
+    text = read_input_text(file)
+    summary, created = run_db(lambda: service.publish(text, actor=cli_actor(), source=file))
     state = "publicerad / published" if created else "redan publicerad, samma innehåll / already published, same content"
     click.echo(f"{summary['family']} {summary['version']}: {state} ({len(summary['indicators'])} indikatorer: "
                f"{', '.join(summary['indicators'])})")
@@ -106,8 +51,8 @@ def import_cmd(file: str, indicator_id: str, period: str | None, as_json: bool) 
     """Importera mätvärden från CSV (allt eller inget) / import measurements (all or nothing)."""
     from survey_engine.services import indicators as service
 
-    data = _read(file)
-    summary = _run(lambda: service.import_measurements(indicator_id, data, actor=_actor(), period=period,
+    data = read_input_file(file)
+    summary = run_db(lambda: service.import_measurements(indicator_id, data, actor=cli_actor(), period=period,
                                                        source=Path(file).name))
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
@@ -124,7 +69,7 @@ def show_cmd(indicator_id: str, fmt: str) -> None:
     """Visa en indikators mätvärden och totaler / show an indicator's measurements and totals."""
     from survey_engine.services import indicators as service
 
-    data = _run(lambda: service.show(indicator_id, actor=_actor()))
+    data = run_db(lambda: service.show(indicator_id, actor=cli_actor()))
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False))
         return
@@ -141,7 +86,7 @@ def list_cmd(as_json: bool) -> None:
     """Lista publicerade indikatorer / list published indicators."""
     from survey_engine.services import indicators as service
 
-    items = _run(lambda: service.list_indicators(actor=_actor()))
+    items = run_db(lambda: service.list_indicators(actor=cli_actor()))
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, default=str))
         return
@@ -159,7 +104,7 @@ def lagging_cmd(indicator_id: str, period: str | None, as_json: bool) -> None:
     """Enheter under målet, med kontaktpersoner / units below target, with contacts."""
     from survey_engine.services import indicators as service
 
-    data = _run(lambda: service.lagging_units(indicator_id, actor=_actor(), period=period))
+    data = run_db(lambda: service.lagging_units(indicator_id, actor=cli_actor(), period=period))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, default=str))
         return
@@ -180,7 +125,7 @@ def act_cmd(indicator_id: str, unit_code: str, title: str | None, owner: str, du
     """Skapa en åtgärd i enhetens plan / create an action in the unit's plan."""
     from survey_engine.services import indicators as service
 
-    out = _run(lambda: service.act_on_lagging(indicator_id, unit_code, actor=_actor(), title=title, owner=owner,
+    out = run_db(lambda: service.act_on_lagging(indicator_id, unit_code, actor=cli_actor(), title=title, owner=owner,
                                               due_date=due_date))
     click.echo(f"åtgärd/action {out['action_id']} i plan {out['plan_id']} för {unit_code}")
 

@@ -4,12 +4,11 @@ docs/operations.md, "E-mail reminders"."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from survey_engine.cli.common import fail
-from survey_engine.cli.data import _json, _table, cli_actor, run_db
+from survey_engine.cli.common import cli_actor, read_input_text, run_db
+from survey_engine.cli.data import _json, _table
 
 EXIT_NOT_DELIVERED = 1
 
@@ -57,12 +56,7 @@ def contacts_import_command(file: str) -> None:
     """
     from survey_engine.services import contacts
 
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(f"{file}: filen finns inte / file not found")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{file}: kan inte läsas som UTF-8-text / cannot be read as UTF-8 text: {exc}")
+    text = read_input_text(file)
 
     async def go():
         return await contacts.replace_contacts(contacts.parse_contacts_csv(text, source=file), actor=cli_actor())

@@ -114,7 +114,7 @@ def restore_command(file: str, force: bool) -> None:
         fail(str(exc))
 
     async def go() -> dict[str, int]:
-        from survey_engine.cli.data import migrate_quietly
+        from survey_engine.cli.common import migrate_quietly
 
         await migrate_quietly()  # the target gets every table of this version first
         counts = await restore_backup(header, rows, force=force)

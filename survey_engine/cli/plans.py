@@ -8,54 +8,21 @@ in Swedish and English, never a traceback.
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import io
-import json
 from pathlib import Path
 
 import click
 
-from survey_engine.cli.common import fail
+from survey_engine.cli.common import cli_actor, echo_json, fail, run_db
 
 LANG = click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
                     help="språk / language")
 JSON = click.option("--json", "as_json", is_flag=True, help="skriv JSON / print JSON")
 
 
-def _actor():
-    from survey_engine.services.access import system_actor
-
-    return system_actor()
-
-
-def _run(make):
-    """Run a coroutine against a migrated database; domain errors exit 2."""
-    from survey_engine.errors import AppError
-    from survey_engine.errors import AppError
-    from survey_engine.store.db import migrate
-
-    async def go():
-        with contextlib.redirect_stdout(io.StringIO()):
-            await migrate()
-        return await make()
-
-    try:
-        return asyncio.run(go())
-    except AppError as exc:
-        fail(str(exc))
-    except AppError as exc:
-        fail(str(exc))
-
-
 async def _round_id(ref: str) -> int:
     from survey_engine.services.round_results import find_round_id
 
     return await find_round_id(ref)
-
-
-def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _print_plan(plan: dict, lang: str) -> None:
@@ -101,11 +68,11 @@ def register(main: click.Group) -> None:
         from survey_engine.services import plans
 
         async def go():
-            return await plans.create_plan(_actor(), await _round_id(round_ref), unit, start=start, periods=periods,
+            return await plans.create_plan(cli_actor(), await _round_id(round_ref), unit, start=start, periods=periods,
                                            capacity=capacity, method=method, title=title)
 
-        plan = _run(go)
-        _echo_json(plan) if as_json else _print_plan(plan, lang)
+        plan = run_db(go)
+        echo_json(plan) if as_json else _print_plan(plan, lang)
 
     @plans_group.command("list")
     @click.option("--round", "round_ref", default=None)
@@ -117,11 +84,11 @@ def register(main: click.Group) -> None:
 
         async def go():
             rid = await _round_id(round_ref) if round_ref else None
-            return await plans.list_plans(_actor(), unit=unit, round_id=rid)
+            return await plans.list_plans(cli_actor(), unit=unit, round_id=rid)
 
-        items = _run(go)
+        items = run_db(go)
         if as_json:
-            return _echo_json(items)
+            return echo_json(items)
         if not items:
             click.echo("Inga planer / no plans")
         for p in items:
@@ -137,8 +104,8 @@ def register(main: click.Group) -> None:
         """Visa en plan / show a plan."""
         from survey_engine.services import plans
 
-        plan = _run(lambda: plans.get_plan(_actor(), plan_id))
-        _echo_json(plan) if as_json else _print_plan(plan, lang)
+        plan = run_db(lambda: plans.get_plan(cli_actor(), plan_id))
+        echo_json(plan) if as_json else _print_plan(plan, lang)
 
     @plans_group.command("edit")
     @click.argument("plan_id", type=int)
@@ -164,7 +131,7 @@ def register(main: click.Group) -> None:
                 changes[key] = value
         if not changes:
             fail("ange något att ändra (--period, --owner, --status, --due, --note) / give something to change")
-        plan = _run(lambda: plans.update_action(_actor(), plan_id, action_id, revision, changes))
+        plan = run_db(lambda: plans.update_action(cli_actor(), plan_id, action_id, revision, changes))
         _print_plan(plan, lang)
 
     @plans_group.command("followup")
@@ -178,11 +145,11 @@ def register(main: click.Group) -> None:
 
         async def go():
             later = await _round_id(later_ref) if later_ref else None
-            return await plans.follow_up(_actor(), plan_id, later)
+            return await plans.follow_up(cli_actor(), plan_id, later)
 
-        fu = _run(go)
+        fu = run_db(go)
         if as_json:
-            return _echo_json(fu)
+            return echo_json(fu)
         _print_follow_up(fu, lang)
 
     @plans_group.command("summary")
@@ -201,12 +168,12 @@ def register(main: click.Group) -> None:
             rid = await _round_id(round_ref)
             later = await _round_id(later_ref) if later_ref else None
             if fmt in ("html", "xlsx"):
-                return await summary_report(_actor(), rid, fmt, lang, later)
-            return await plans.follow_up_summary(_actor(), rid, later)
+                return await summary_report(cli_actor(), rid, fmt, lang, later)
+            return await plans.follow_up_summary(cli_actor(), rid, later)
 
-        result = _run(go)
+        result = run_db(go)
         if fmt == "json":
-            return _echo_json(result)
+            return echo_json(result)
         if fmt in ("html", "xlsx"):
             content, _, name = result
             return _write(Path(out or name), content)
@@ -228,9 +195,9 @@ def register(main: click.Group) -> None:
         from survey_engine.services.plan_reports import follow_up_report, plan_report
 
         if fmt.startswith("followup-"):
-            content, _, name = _run(lambda: follow_up_report(_actor(), plan_id, fmt.split("-")[1], lang))
+            content, _, name = run_db(lambda: follow_up_report(cli_actor(), plan_id, fmt.split("-")[1], lang))
         else:
-            content, _, name = _run(lambda: plan_report(_actor(), plan_id, fmt, lang))
+            content, _, name = run_db(lambda: plan_report(cli_actor(), plan_id, fmt, lang))
         _write(Path(out or name), content)
 
 

@@ -7,41 +7,16 @@ unit, a round with nothing to report, or a file that cannot be written.
 """
 from __future__ import annotations
 
-import asyncio
 import sys
 import datetime as dt
 from pathlib import Path
 
 import click
 
-from survey_engine.cli.common import fail
+from survey_engine.cli.common import fail, run_db
 
 FORMATS = ("html", "pdf", "xlsx", "csv", "json")
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "reports" / "out"
-
-
-async def _migrate_quietly() -> None:
-    import contextlib
-    import io
-
-    from survey_engine.store.db import migrate
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        await migrate()
-
-
-def _run(make):
-    """Run a coroutine against a migrated database; service errors exit 2."""
-    from survey_engine.errors import AppError
-
-    async def go():
-        await _migrate_quietly()
-        return await make()
-
-    try:
-        return asyncio.run(go())
-    except AppError as exc:
-        fail(str(exc))
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -104,7 +79,7 @@ def unit_command(round_ref, unit_code, fmt, csv_table, lang, include_drafts, out
         return await service.unit_report(rid, unit_code, fmt, lang, include_drafts=include_drafts,
                                          csv_table=csv_table)
 
-    content, _media, name = _run(go)
+    content, _media, name = run_db(go)
     path = _target(out, name)
     _write(path, content)
     click.echo(str(path))
@@ -125,7 +100,7 @@ def city_command(round_ref, fmt, csv_table, lang, include_drafts, out) -> None:
         rid = await _round_id(round_ref)
         return await service.city_report(rid, fmt, lang, include_drafts=include_drafts, csv_table=csv_table)
 
-    content, _media, name = _run(go)
+    content, _media, name = run_db(go)
     path = _target(out, name)
     _write(path, content)
     click.echo(str(path))
@@ -153,7 +128,7 @@ def export_command(round_ref, anonymised, include_drafts, out) -> None:
         rid = await _round_id(round_ref)
         return await service.anonymised(rid, include_drafts=include_drafts)
 
-    content, _media, name = _run(go)
+    content, _media, name = run_db(go)
     path = _target(out, name)
     _write(path, content)
     click.echo(str(path))
@@ -188,7 +163,7 @@ def all_command(round_ref, fmt, lang, include_drafts, out) -> None:
                 written.append(path)
                 bar.update(1)
 
-    _run(go)
+    run_db(go)
     for path in written:
         click.echo(str(path))
     if skipped:

@@ -18,7 +18,7 @@ def run_command(host: str, port: int, no_demo: bool) -> None:
 
     Set up the database, load the demo data if it is empty, and start the web server.
     """
-    from survey_engine.cli.data import run_db
+    from survey_engine.cli.common import run_db
     from survey_engine.cli.serve import serve_app
     from survey_engine.services.demo import database_is_empty, demo_logins, load_demo
     from survey_engine.settings import database_settings

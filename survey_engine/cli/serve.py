@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from survey_engine.cli.data import run_db
+from survey_engine.cli.common import run_db
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey_engine.indicators.periods import PERIOD_KINDS
-from survey_engine.questionnaire.errors import Problem, QuestionnaireError
+from survey_engine.questionnaire.errors import QuestionnaireError
 from survey_engine.questionnaire.load import (
-    FAMILY_ID_RE, QUESTION_ID_RE, VERSION_RE, _Checker, canonical_hash, msg, version_key,
+    FAMILY_ID_RE, QUESTION_ID_RE, VERSION_RE, _Checker, canonical_hash, check_document, msg, version_key,
 )
-from survey_engine.questionnaire.yamlpos import child_path, parse_yaml
+from survey_engine.questionnaire.yamlpos import child_path
 from survey_engine.text import Text
 
 FORMAT = 1
@@ -207,17 +207,7 @@ class _IndicatorChecker(_Checker):
 def parse_indicators(text: str, source: str = "<text>") -> IndicatorFamily:
     """Validate the YAML text of one indicator definitions version.
     Raises IndicatorFileError listing every problem found."""
-    parsed, issues = parse_yaml(text)
-    problems = [Problem(source, i.path, i.message, i.line) for i in issues]
-    if parsed is None:
-        raise IndicatorFileError(problems)
-    checker = _IndicatorChecker(source, parsed.lines, parsed.raw)
-    out = checker.run(parsed.data)
-    problems.extend(checker.problems)
-    if problems or out is None:
-        problems.sort(key=lambda p: (p.line is None, p.line or 0))
-        raise IndicatorFileError(problems or [Problem(source, "", msg("filen kunde inte läsas",
-                                                                      "the file could not be read"))])
+    out, parsed = check_document(text, source, _IndicatorChecker, IndicatorFileError)
     indicators = tuple(
         IndicatorDef(
             id=i["id"], title=Text(i["title"]["sv"], i["title"]["en"]), kind=i["kind"],

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from survey_engine.questionnaire.errors import Problem, QuestionnaireError
 from survey_engine.questionnaire.model import Questionnaire
-from survey_engine.questionnaire.yamlpos import child_path, parse_yaml
+from survey_engine.questionnaire.yamlpos import ParsedYaml, child_path, parse_yaml
 from survey_engine.questionnaire.continuity import check_continuity
 
 FORMAT = 1
@@ -960,20 +960,29 @@ def _strip_none(value: Any) -> Any:
     return value
 
 
-def parse_questionnaire(text: str, source: str = "<text>") -> Questionnaire:
-    """Validate the YAML text of one questionnaire version and build the model.
-    Raises QuestionnaireError listing every problem found."""
+def check_document(text: str, source: str, checker_class: type[_Checker],
+                   error_class: type[QuestionnaireError]) -> tuple[dict, ParsedYaml]:
+    """Parse a YAML file and walk it with `checker_class` (a `_Checker` with `run`).
+    Returns the checker's normalised data and the parsed document, or raises
+    `error_class` with every problem found, sorted by line."""
     parsed, issues = parse_yaml(text)
     problems = [Problem(source, i.path, i.message, i.line) for i in issues]
     if parsed is None:
-        raise QuestionnaireError(problems)
-    checker = _QuestionnaireChecker(source, parsed.lines, parsed.raw)
+        raise error_class(problems)
+    checker = checker_class(source, parsed.lines, parsed.raw)
     out = checker.run(parsed.data)
     problems.extend(checker.problems)
     if problems or out is None:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
-        raise QuestionnaireError(problems or [Problem(source, "", msg("filen kunde inte läsas",
-                                                                      "the file could not be read"))])
+        raise error_class(problems or [Problem(source, "", msg("filen kunde inte läsas",
+                                                               "the file could not be read"))])
+    return out, parsed
+
+
+def parse_questionnaire(text: str, source: str = "<text>") -> Questionnaire:
+    """Validate the YAML text of one questionnaire version and build the model.
+    Raises QuestionnaireError listing every problem found."""
+    out, parsed = check_document(text, source, _QuestionnaireChecker, QuestionnaireError)
     out["hash"] = canonical_hash(parsed.data)
     out["source"] = source
     try:

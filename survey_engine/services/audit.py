@@ -90,10 +90,10 @@ async def record(
         # The hash chain (store/audit_chain.py): events are chained one at a time. On
         # PostgreSQL a transaction-scoped advisory lock queues concurrent writers until
         # the previous one commits; SQLite serialises writers anyway.
-        if engine().engine_type == "postgres":
-            await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", CHAIN_LOCK)
-        last = await AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id, ascending=False).first()
-        row.prev_hash = last["hash"] if last else ""
+        head: list[dict[str, Any]] = []
+        for sql, args in chain_head_statements(engine().engine_type == "postgres"):
+            head = await AuditEvent.raw(sql, *args)
+        row.prev_hash = head[0]["hash"] if head else ""
         row.hash = event_hash(row.prev_hash, row.at, row.actor, row.action, row.object_type, row.object_id,
                               row.unit, row.details)
         await AuditEvent.insert(row)

@@ -194,7 +194,7 @@ async def _answer(response_id: int, values, comments, evidence, actor: Principal
             response_id, revision, batch,
             comments={k: v for k, v in comments.items() if k in batch},
             evidence={k: v for k, v in evidence.items() if k in batch}, actor=actor)
-        revision = state["revision"]
+        revision = state.revision
     return revision
 
 
@@ -286,10 +286,10 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             values, comments, evidence = answers_for(q24, unit, 2024, unit.maturity,
                                                      completeness=0.7 if unit.code in DRAFT_2024 else 1.0)
             move_to(dt.datetime(2024, 3, 18, 13, 40, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=11 * i))
-            revision = await _answer(state["id"], values, comments, evidence, who, state["revision"])
+            revision = await _answer(state.id, values, comments, evidence, who, state.revision)
             if unit.code not in DRAFT_2024:
                 move_to(dt.datetime(2024, 3, 25, 10, 5, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=13 * i))
-                await responses.submit_response(state["id"], actor=who, revision=revision)
+                await responses.submit_response(state.id, actor=who, revision=revision)
         move_to(dt.datetime(2024, 6, 3, 8, 30, tzinfo=clock.STOCKHOLM))
         await rounds.close_round(r24["id"], actor=actor)
     log(f"  omgång / round {r24['id']}: {r24['name']} (stängd / closed)")
@@ -322,10 +322,10 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             old, new = credit_of(q26, question, carried[k]), credit_of(q26, question, v)
             if (old is not None and new is not None and new > old) or rng.random() < 0.08:
                 changes[k] = v
-        revision = await _answer(state["id"], changes, comments, evidence, who, state["revision"])
-        await demo_evidence.attach_demo_evidence(state["id"], unit.code, unit.name, q26, who)  # files (issue 17)
+        revision = await _answer(state.id, changes, comments, evidence, who, state.revision)
+        await demo_evidence.attach_demo_evidence(state.id, unit.code, unit.name, q26, who)  # files (issue 17)
         if not draft:
-            await responses.submit_response(state["id"], actor=who, revision=revision)
+            await responses.submit_response(state.id, actor=who, revision=revision)
     log(f"  omgång / round {r26['id']}: {r26['name']} (öppen / open)")
     plan_ids = await plan_demo.load_demo_plans(r24["id"], actor=actor, units=UNITS, log=log)
     await audit_demo.load_demo_audit(questionnaires_dir, actor=actor, plan_ids=plan_ids, log=log)

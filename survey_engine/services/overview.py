@@ -97,12 +97,12 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
         state = await get_response(r["id"])
         values = values_of(state)
         out.append({
-            "unit": state["unit"], "unit_name": state["unit_name"], "status": state["status"],
-            "revision": state["revision"], "started_at": state["started_at"], "updated_at": state["updated_at"],
-            "submitted_at": state["submitted_at"],
+            "unit": state.unit, "unit_name": state.unit_name, "status": state.status,
+            "revision": state.revision, "started_at": state.started_at, "updated_at": state.updated_at,
+            "submitted_at": state.submitted_at,
             "answers": {"questionnaire": q.id, "version": q.version, "answers": values},
-            "comments": {k: a["comment"] for k, a in state["answers"].items() if a["comment"]},
-            "evidence": {k: a["evidence"] for k, a in state["answers"].items() if a["evidence"]},
+            "comments": {k: a.comment for k, a in state.answers.items() if a.comment},
+            "evidence": {k: a.evidence for k, a in state.answers.items() if a.evidence},
             "scores": score_response(q, values).to_dict(),
             "snapshot": _plain(await latest_snapshot(r["id"])),
         })

@@ -27,7 +27,7 @@ from survey_engine.services.questionnaires import family_versions, questionnaire
 from survey_engine.store import sql
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
-from survey_engine.services.views import AnswerChange, AnswersFile, LiveScores, Snapshot
+from survey_engine.services.views import AnswerChange, AnswerState, AnswersFile, LiveScores, ResponseState, Snapshot
 from survey_engine.text import Text
 from survey_engine.questionnaire.answers import check_answers
 from survey_engine.questionnaire.continuity import continuity_map
@@ -97,31 +97,31 @@ def _order(q: Questionnaire) -> dict[str, int]:
     return order
 
 
-def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionnaire | None = None) -> dict[str, Any]:
+def _state(row: dict[str, Any], answers: dict[str, dict[str, Any]], q: Questionnaire | None = None) -> ResponseState:
     order = _order(q) if q else {}
     items = sorted(answers.values(), key=lambda a: (order.get(a["question_id"], 1 << 30), a["question_id"]))
-    return {
-        "id": row["id"],
-        "round_id": row["round"],
-        "unit": row["unit_code"],
-        "unit_name": row["unit_name"],
-        "status": row["status"],
-        "revision": row["revision"],
-        "started_at": row["started_at"],
-        "updated_at": row["updated_at"],
-        "submitted_at": row["submitted_at"],
-        "prefilled_from": row["prefilled_from"],
-        "answers": {
-            a["question_id"]: {
-                "value": a["value"], "comment": a["comment"] or "", "evidence": a["evidence"] or "",
-                "updated_by": a["updated_by"], "updated_at": a["updated_at"], "revision": a.get("revision") or 0,
-            }
+    return ResponseState(
+        id=row["id"],
+        round_id=row["round"],
+        unit=row["unit_code"],
+        unit_name=row["unit_name"],
+        status=row["status"],
+        revision=row["revision"],
+        started_at=row["started_at"],
+        updated_at=row["updated_at"],
+        submitted_at=row["submitted_at"],
+        prefilled_from=row["prefilled_from"],
+        answers={
+            a["question_id"]: AnswerState(
+                value=a["value"], comment=a["comment"] or "", evidence=a["evidence"] or "",
+                updated_by=a["updated_by"], updated_at=a["updated_at"], revision=a.get("revision") or 0,
+            )
             for a in items
         },
-    }
+    )
 
 
-async def _get(response_id: int) -> dict[str, Any]:
+async def _get(response_id: int) -> ResponseState:
     row = await _response_row(response_id)
     q = await _questionnaire(row)
     return _state(row, await _answer_rows(response_id), q)
@@ -135,17 +135,17 @@ async def _authorized_row(response_id: int, actor: Principal, action: Action) ->
     return row
 
 
-async def get_response(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def get_response(response_id: int, *, actor: Principal) -> ResponseState:
     await _authorized_row(response_id, actor, Action.RESPONSE_READ)
     return await _get(response_id)
 
 
-def values_of(state: Mapping[str, Any]) -> dict[str, Any]:
+def values_of(state: ResponseState) -> dict[str, Any]:
     """{question id: value} of the answered questions of a response state."""
-    return {qid: a["value"] for qid, a in state["answers"].items() if a["value"] is not None}
+    return state.values()
 
 
-async def find_response(round_id: int, unit_code: str, *, actor: Principal) -> dict[str, Any] | None:
+async def find_response(round_id: int, unit_code: str, *, actor: Principal) -> ResponseState | None:
     check_unit(actor, Action.RESPONSE_READ, unit_code)
     row = await Response.select(Response.id).where(
         (Response.round == round_id) & (Response.unit.code == unit_code)).first()
@@ -153,7 +153,7 @@ async def find_response(round_id: int, unit_code: str, *, actor: Principal) -> d
 
 
 async def list_responses(round_id: int, limit: int = 100, offset: int = 0, *,
-                         actor: Principal) -> tuple[list[dict], int]:
+                         actor: Principal) -> tuple[list[ResponseState], int]:
     """The round's responses that the actor may read (a respondent: their units only)."""
     limit, offset = page_args(limit, offset)
     if not await Round.exists().where(Round.id == round_id):
@@ -289,8 +289,8 @@ async def _bump(response_id: int, current: int, values: dict | None = None) -> i
 async def _stale_conflict(response_id: int, expected: int | None) -> Conflict:
     state = await _get(response_id)
     return Conflict(
-        Text(f"Svaret har ändrats av någon annan (revision {state['revision']}, du hade {expected}); " f"läs in det igen", f"the response changed meanwhile (revision {state['revision']}, yours " f"{expected}): reload and save again"),
-        [{"field": "revision", "message": f"current revision is {state['revision']}"}],
+        Text(f"Svaret har ändrats av någon annan (revision {state.revision}, du hade {expected}); " f"läs in det igen", f"the response changed meanwhile (revision {state.revision}, yours " f"{expected}): reload and save again"),
+        [{"field": "revision", "message": f"current revision is {state.revision}"}],
         current=state,
     )
 
@@ -362,7 +362,7 @@ async def _merge(response_id: int, expected: int | None, existing: dict[str, dic
 
 
 class _Conflicting(Exception):
-    def __init__(self, qids: list[str], state: dict[str, Any], items: list[dict[str, Any]]):
+    def __init__(self, qids: list[str], state: ResponseState, items: list[dict[str, Any]]):
         self.qids, self.state, self.items = qids, state, items
 
 
@@ -383,7 +383,7 @@ def _question_conflict(exc: _Conflicting, expected: int | None) -> Conflict:
 
 async def _save(response_id: int, expected: int | None, answers: Mapping[str, Any],
                 comments: Mapping[str, Any], evidence: Mapping[str, Any], actor: Principal,
-                replace: bool = False, audit_action: str = "response.write") -> dict[str, Any]:
+                replace: bool = False, audit_action: str = "response.write") -> ResponseState:
     """One transaction: the response row (locked on PostgreSQL), its answers, the
     upserts and history rows, the revision bump and the audit row; the reply is built
     from what was read and written, not read back."""
@@ -447,7 +447,7 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
 
 async def save_answers(response_id: int, revision: int, answers: Mapping[str, Any] | None = None,
                        comments: Mapping[str, Any] | None = None, evidence: Mapping[str, Any] | None = None,
-                       *, actor: Principal) -> dict[str, Any]:
+                       *, actor: Principal) -> ResponseState:
     """Save a batch based on `revision`; values `None` clear an answer.
 
     Raises Conflict (stale revision, with `current` state; or submitted), Locked (round
@@ -519,7 +519,7 @@ async def prefill_changes(q: Questionnaire, previous_response_id: int) -> dict[s
 
 
 async def start_response(round_id: int, unit_code: str, *, actor: Principal,
-                         prefill: bool = True) -> tuple[dict[str, Any], bool]:
+                         prefill: bool = True) -> tuple[ResponseState, bool]:
     """The unit's response in the round, created (and pre-filled) if it does not exist.
     Returns (state, created)."""
     check_unit(actor, Action.RESPONSE_WRITE, unit_code)
@@ -571,7 +571,7 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
 
 
 async def fill_measured_value(response_id: int, question_id: str, *, actor: Principal,
-                              revision: int | None = None) -> dict[str, Any]:
+                              revision: int | None = None) -> ResponseState:
     """The "Hämta uppmätt värde" button: set a number question that an indicator links
     to (docs/indicators.md §2.3) to the unit's latest measured figure, with the source
     and period in its evidence note (so the answer history shows where it came from).
@@ -603,7 +603,7 @@ def missing_required(q: Questionnaire, result_dict: dict[str, Any], values: Mapp
     return missing
 
 
-async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None) -> dict[str, Any]:
+async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None) -> ResponseState:
     """Submit; refused with the missing required questions while incomplete. Stores a
     score snapshot with the engine's and the questionnaire's identity."""
 
@@ -640,7 +640,7 @@ async def submit_response(response_id: int, *, actor: Principal, revision: int |
     return await _get(response_id)
 
 
-async def reopen_response(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def reopen_response(response_id: int, *, actor: Principal) -> ResponseState:
     """Reopen a submitted response for changes (admin), while its round is open."""
     await _authorized_row(response_id, actor, Action.RESPONSE_REOPEN)
     async with write_transaction():
@@ -694,7 +694,7 @@ async def live_scores(response_id: int, *, actor: Principal) -> LiveScores:
     row = await _authorized_row(response_id, actor, Action.SCORES_READ)
     state = await _get(response_id)
     q = await _questionnaire(row)
-    return LiveScores(response_id=response_id, revision=state["revision"], engine_version=ENGINE_VERSION,
+    return LiveScores(response_id=response_id, revision=state.revision, engine_version=ENGINE_VERSION,
                       scores=score_response(q, values_of(state)).to_dict())
 
 
@@ -709,7 +709,7 @@ async def export_answers(response_id: int, *, actor: Principal) -> AnswersFile:
 
 
 async def import_answers(response_id: int, document: Any, *, actor: Principal, revision: int | None = None,
-                         source: str = "<answers>") -> dict[str, Any]:
+                         source: str = "<answers>") -> ResponseState:
     """Replace the response's answers with an answers file's (absent = unanswered).
     Comments and evidence notes are kept. Recorded in the history like any save."""
 

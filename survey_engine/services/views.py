@@ -3,8 +3,7 @@ dataclasses, so callers read attributes instead of indexing dicts by strings. Th
 schemas (web/api/schemas.py) validate from them with `from_attributes=True`; the JSON
 shapes stay as they were.
 
-Moved here one use case at a time; the response state itself (`services/responses.py`,
-the save path) is still a dict."""
+Moved here one use case at a time (docs/architecture.md, "Typed results")."""
 from __future__ import annotations
 
 import datetime as dt
@@ -57,3 +56,38 @@ class AnswersFile:
     questionnaire: str
     version: str
     answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """One question's saved answer within a response state."""
+
+    value: Any  # string, number or list of strings; None = unanswered
+    comment: str
+    evidence: str
+    updated_by: str
+    updated_at: dt.datetime
+    revision: int  # the response revision at which this answer last changed
+
+
+@dataclass(frozen=True)
+class ResponseState:
+    """A response with its answers (in questionnaire order), as the respondent and the
+    API see it. Every read and write of services/responses.py returns one; a stale save
+    carries the current one in its Conflict (`extra["current"]`)."""
+
+    id: int
+    round_id: int
+    unit: str  # unit code
+    unit_name: str
+    status: str  # draft | submitted | reopened
+    revision: int  # the next save names it; grows with every successful save
+    started_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+    prefilled_from: int | None  # the earlier response the answers were carried over from
+    answers: dict[str, AnswerState]
+
+    def values(self) -> dict[str, Any]:
+        """{question id: value} of the answered questions."""
+        return {qid: a.value for qid, a in self.answers.items() if a.value is not None}

@@ -19,7 +19,7 @@ SYSTEM = system_actor("tests")
 async def world(db, client_as):
     rnd = await setup_round(V2024, ("a", "b"))
     a, _ = await responses.start_response(rnd["id"], "a", actor=SYSTEM)
-    return {"round": rnd["id"], "a": a["id"], "own": await client_as("respondent", ["a"]),
+    return {"round": rnd["id"], "a": a.id, "own": await client_as("respondent", ["a"]),
             "other": await client_as("respondent", ["b"]), "auditor": await client_as("auditor")}
 
 

@@ -20,7 +20,7 @@ async def _draft(site) -> int:
     from ui_site import system
 
     state, _ = await responses.start_response(site.round_id, "miljo", actor=system())
-    return state["id"]
+    return state.id
 
 
 async def _sideways(page) -> int:

@@ -28,12 +28,12 @@ async def _seed(site) -> dict:
     out = {}
     for unit, submit in (("kultur", True), ("miljo", False)):
         state, _ = await responses.start_response(site.round_id, unit, actor=actor)
-        state = await responses.save_answers(state["id"], state["revision"], {
+        state = await responses.save_answers(state.id, state.revision, {
             "policy": "ja", "policy-oversyn": "delvis", "risk": "nej", "utbildade": 60, "ovningar": ["kris"],
         }, actor=actor)
         if submit:
-            await responses.submit_response(state["id"], actor=actor, revision=state["revision"])
-        out[unit] = state["id"]
+            await responses.submit_response(state.id, actor=actor, revision=state.revision)
+        out[unit] = state.id
     plan = await plans.create_plan(actor, site.round_id, "kultur", start="2026H1", periods=4, capacity=2)
     out["plan"] = plan["id"]
     out["actions"] = [a["id"] for a in plan["actions"]]

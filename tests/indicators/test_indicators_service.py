@@ -177,7 +177,7 @@ def test_cli_errors_exit_2_with_lines(db, tmp_path):
     assert run("indicators", "publish", tmp_path / "small.yaml").exit_code == 0
     (tmp_path / "bad.csv").write_text("unit,period,numerator,denominator\nKF,2026-1,1,2\n", encoding="utf-8")
     r = run("indicators", "import", tmp_path / "bad.csv", "--indicator", "kurs")
-    assert r.exit_code == 2 and "rad/line 2, period" in r.output
+    assert r.exit_code == 2 and "period (rad/line 2)" in r.output
     r = run("indicators", "import", tmp_path / "missing.csv", "--indicator", "kurs")
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = run("indicators", "show", "okand", "--format", "json")
@@ -223,20 +223,20 @@ async def test_measured_value_prefills_and_button(db):
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\na,2026-01,170,200\n", actor=ADMIN)
     state, created = await responses.start_response(rnd["id"], "a", actor=ADMIN)
     assert created
-    answer = state["answers"]["antal"] if isinstance(state.get("answers"), dict) else None
-    assert answer is not None and answer["value"] == 85
-    assert "Lärplattformen" in answer["evidence"] and "2026-01" in answer["evidence"]
-    history, _ = await responses.answer_history(state["id"], "antal", actor=ADMIN)
+    answer = state.answers.get("antal")
+    assert answer is not None and answer.value == 85
+    assert "Lärplattformen" in answer.evidence and "2026-01" in answer.evidence
+    history, _ = await responses.answer_history(state.id, "antal", actor=ADMIN)
     assert history[0].actor == "indikator:kurs@2026-01" and history[0].new_value == 85
     # the respondent may change it; the button fetches the newer figure later
-    state = await responses.save_answers(state["id"], state["revision"], {"antal": 40}, actor=ADMIN)
+    state = await responses.save_answers(state.id, state.revision, {"antal": 40}, actor=ADMIN)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\na,2026-02,181,200\n", actor=ADMIN)
-    state = await responses.fill_measured_value(state["id"], "antal", actor=ADMIN)
-    assert state["answers"]["antal"]["value"] == 90.5 and "2026-02" in state["answers"]["antal"]["evidence"]
+    state = await responses.fill_measured_value(state.id, "antal", actor=ADMIN)
+    assert state.answers["antal"].value == 90.5 and "2026-02" in state.answers["antal"].evidence
     with pytest.raises(NotFound):
-        await responses.fill_measured_value(state["id"], "risk", actor=ADMIN)
+        await responses.fill_measured_value(state.id, "risk", actor=ADMIN)
     other, _ = await responses.start_response(rnd["id"], "b", actor=ADMIN)  # no data for b
-    assert (other["answers"].get("antal") or {}).get("value") is None
+    assert other.answers.get("antal") is None or other.answers["antal"].value is None
 
 
 async def test_city_report_shows_the_measured_indicators(db):

@@ -34,8 +34,8 @@ async def _round(closes_in: int | None = 5, units=("a", "b", "c")) -> dict:
         contacts.contact_input("c", "kansli@c.example.invalid", "", "sv"),
     ], actor=ADMIN)
     state, _ = await responses.start_response(rnd["id"], "c", actor=ADMIN)
-    state = await responses.save_answers(state["id"], state["revision"], FULL_2024, actor=ADMIN)
-    await responses.submit_response(state["id"], actor=ADMIN)
+    state = await responses.save_answers(state.id, state.revision, FULL_2024, actor=ADMIN)
+    await responses.submit_response(state.id, actor=ADMIN)
     return rnd
 
 
@@ -206,7 +206,7 @@ async def test_returned_response_and_weekly_digest(db, smtp):
     rnd = await _round(closes_in=10)
     await auth_service.create_user(ADMIN, "analytiker", Role.ANALYST, email="analys@stad.example.invalid")
     resp = await responses.find_response(rnd["id"], "c", actor=ADMIN)
-    out = await reminders.notify_response_returned(resp["id"], "Fråga 3 saknar belägg.", actor=ADMIN)
+    out = await reminders.notify_response_returned(resp.id, "Fråga 3 saknar belägg.", actor=ADMIN)
     assert out["sent"] == 1
     returned = smtp.mailbox.to("kansli@c.example.invalid")[0]
     assert "skickats tillbaka" in returned.subject and "Fråga 3 saknar belägg." in returned.body

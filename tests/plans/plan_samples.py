@@ -110,5 +110,5 @@ async def _answer_and_submit(round_id: int, code: str, answers: dict, prefill: b
     from survey_engine.services import responses
 
     state, _ = await responses.start_response(round_id, code, actor=ADMIN, prefill=prefill)
-    state = await responses.save_answers(state["id"], state["revision"], answers, actor=ADMIN)
-    await responses.submit_response(state["id"], actor=ADMIN, revision=state["revision"])
+    state = await responses.save_answers(state.id, state.revision, answers, actor=ADMIN)
+    await responses.submit_response(state.id, actor=ADMIN, revision=state.revision)

@@ -39,8 +39,8 @@ def expected_effect(qid, q24, r24, q26, r26):
 
 async def _submit(round_id, code, answers):
     state, _ = await responses.start_response(round_id, code, actor=ADMIN, prefill=False)
-    state = await responses.save_answers(state["id"], state["revision"], answers, actor=ADMIN)
-    await responses.submit_response(state["id"], actor=ADMIN, revision=state["revision"])
+    state = await responses.save_answers(state.id, state.revision, answers, actor=ADMIN)
+    await responses.submit_response(state.id, actor=ADMIN, revision=state.revision)
 
 
 async def test_flagship_plan_followed_up_across_versions(db, questionnaires_dir):

@@ -20,11 +20,11 @@ async def _round() -> int:
     await ensure_units("a", "b", "c")
     for code in ("a", "b", "c"):
         state, _ = await responses.start_response(rnd["id"], code, actor=SYSTEM)
-        await responses.save_answers(state["id"], state["revision"], FULL_2024, actor=SYSTEM)
-        await responses.submit_response(state["id"], actor=SYSTEM) if code != "a" else None
+        await responses.save_answers(state.id, state.revision, FULL_2024, actor=SYSTEM)
+        await responses.submit_response(state.id, actor=SYSTEM) if code != "a" else None
         if code == "a":
-            await evidence.add_file(state["id"], "policy", "Policy & rutiner <2026>.pdf", pdf_bytes(), actor=SYSTEM)
-            await evidence.add_file(state["id"], "risk", "=HYPERLINK(x).txt", f"{SECRET}\n".encode(), actor=SYSTEM)
+            await evidence.add_file(state.id, "policy", "Policy & rutiner <2026>.pdf", pdf_bytes(), actor=SYSTEM)
+            await evidence.add_file(state.id, "risk", "=HYPERLINK(x).txt", f"{SECRET}\n".encode(), actor=SYSTEM)
     return rnd["id"]
 
 

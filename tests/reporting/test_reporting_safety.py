@@ -42,11 +42,11 @@ async def _setup(questionnaires_dir, submit: bool = True):
         values, _, _ = answers_for(q, demo_unit, 2026, demo_unit.maturity)
         first = next(iter(k for k in values if q.question(k).type == "choice"))
         state = await responses.save_answers(
-            state["id"], state["revision"], values,
+            state.id, state.revision, values,
             comments={first: FORMULA_COMMENT if code == "FORM" else XSS_COMMENT},
             evidence={first: FORMULA_EVIDENCE}, actor=ACTOR)
         if submit:
-            await responses.submit_response(state["id"], actor=ACTOR, revision=state["revision"])
+            await responses.submit_response(state.id, actor=ACTOR, revision=state.revision)
         results[code] = score_response(q, values)
     return rnd["id"], q, results
 

@@ -18,9 +18,9 @@ async def seed_round(units=("a", "b")) -> dict:
     ids = {}
     for code in units:
         state, _ = await responses.start_response(rnd["id"], code, actor=SYSTEM)
-        state = await responses.save_answers(state["id"], state["revision"], FULL_2024,
+        state = await responses.save_answers(state.id, state.revision, FULL_2024,
                                              comments={"policy": f"kommentar {code}"}, actor=SYSTEM)
-        ids[code] = state["id"]
+        ids[code] = state.id
     if "b" in ids:
         await responses.submit_response(ids["b"], actor=SYSTEM)
     return {"round": rnd["id"], "responses": ids}

@@ -184,7 +184,7 @@ async def test_formula_in_an_exported_cell_is_neutralised(db):
     admin = await make_token("admin", username="adm")
     rid = ctx["responses"]["a"]
     state = await responses.get_response(rid, actor=SYSTEM)
-    await responses.save_answers(rid, state["revision"], {}, comments={"policy": FORMULA}, actor=SYSTEM)
+    await responses.save_answers(rid, state.revision, {}, comments={"policy": FORMULA}, actor=SYSTEM)
     await responses.submit_response(rid, actor=SYSTEM)
     # the round's answers as CSV (reporting)
     content, _, _ = await reports.unit_report(ctx["round"], "a", "csv", csv_table="answers", actor=SYSTEM)

@@ -20,9 +20,9 @@ async def _round(units, submitted):
     rnd = await setup_round(V2024, units)
     for code in submitted:
         state, _ = await responses.start_response(rnd["id"], code, actor=SYSTEM)
-        state = await responses.save_answers(state["id"], state["revision"], FULL_2024 if code == "own" else OTHER,
+        state = await responses.save_answers(state.id, state.revision, FULL_2024 if code == "own" else OTHER,
                                              actor=SYSTEM)
-        await responses.submit_response(state["id"], actor=SYSTEM)
+        await responses.submit_response(state.id, actor=SYSTEM)
     return rnd["id"]
 
 

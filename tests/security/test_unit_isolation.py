@@ -52,7 +52,7 @@ async def test_writes_to_another_units_response_are_refused_and_change_nothing(s
     async with await _client(setup["token"]) as c:
         attempts = [
             c.post(f"{API}/responses/{other}/answers",
-                   json={"revision": before["revision"], "answers": {"policy": "nej"}, "comments": {"policy": "hack"}}),
+                   json={"revision": before.revision, "answers": {"policy": "nej"}, "comments": {"policy": "hack"}}),
             c.post(f"{API}/responses/{other}/submit", json={}),
             c.post(f"{API}/responses/{other}/reopen"),
             c.put(f"{API}/responses/{other}/answers-file",

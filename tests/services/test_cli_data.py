@@ -65,7 +65,7 @@ def test_bad_input_exits_2_with_line_numbers(db, tmp_path):
     assert f"{csv}:3" in r.output and f"{csv}:4" in r.output
     assert "Traceback" not in r.output
     r = run("units", "import", tmp_path / "nope.csv")
-    assert r.exit_code == 2 and "not found" in r.output
+    assert r.exit_code == 2 and "does not exist" in r.output
     (tmp_path / "bad.csv").write_text("kod,namn\nA,B\n", encoding="utf-8")
     r = run("units", "import", tmp_path / "bad.csv")
     assert r.exit_code == 2 and "code,name,weight,parent" in r.output

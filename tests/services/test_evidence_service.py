@@ -83,7 +83,7 @@ async def world(db):
     a, _ = await responses.start_response(rnd["id"], "a", actor=ADMIN)
     b, _ = await responses.start_response(rnd["id"], "b", actor=ADMIN)
     await ensure_units("a", "b")
-    return {"round": rnd["id"], "a": a["id"], "b": b["id"],
+    return {"round": rnd["id"], "a": a.id, "b": b.id,
             "resp_a": Principal("resp-a", Role.RESPONDENT, frozenset({"a"})),
             "resp_b": Principal("resp-b", Role.RESPONDENT, frozenset({"b"})),
             "auditor": Principal("granskare", Role.AUDITOR), "analyst": Principal("analytiker", Role.ANALYST)}
@@ -147,7 +147,7 @@ async def test_closed_round_and_submitted_response_are_read_only(world):
     from survey_samples import FULL_2024
 
     state = await responses.get_response(world["b"], actor=ADMIN)
-    await responses.save_answers(world["b"], state["revision"], FULL_2024, actor=ADMIN)
+    await responses.save_answers(world["b"], state.revision, FULL_2024, actor=ADMIN)
     await responses.submit_response(world["b"], actor=ADMIN)
     with pytest.raises(Conflict):
         await evidence.add_file(world["b"], "policy", "p.pdf", pdf_bytes(), actor=world["resp_b"])

@@ -31,7 +31,7 @@ async def _with_files() -> dict[int, bytes]:
     stored = {}
     for question, name, make in FILES:
         data = make()
-        item = await evidence.add_file(state["id"], question, name, data, actor=SYSTEM)
+        item = await evidence.add_file(state.id, question, name, data, actor=SYSTEM)
         stored[item["id"]] = data
     return stored
 

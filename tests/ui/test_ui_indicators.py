@@ -89,22 +89,22 @@ async def test_measured_value_prefills_a_started_response(browser, site):
     await indicators.publish(DEFS, actor=admin)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nkultur,2026-02,171,200\n", actor=admin)
     state, _ = await responses.start_response(site.round_id, "kultur", actor=admin)
-    assert state["answers"]["utbildade"]["value"] == 85.5
-    history, _ = await responses.answer_history(state["id"], "utbildade", actor=admin)
+    assert state.answers["utbildade"].value == 85.5
+    history, _ = await responses.answer_history(state.id, "utbildade", actor=admin)
     assert history[0].actor == "indikator:kurs@2026-02"
     # a newer figure arrives (prepared before the browser: with PostgreSQL the app owns the pool)
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nkultur,2026-03,180,200\n",
                                          actor=admin)
     resp = await browser("resp-kultur")
-    r = await resp.get(f"/svar/{state['id']}/omrade/drift")
+    r = await resp.get(f"/svar/{state.id}/omrade/drift")
     assert r.status_code == 200 and "Lärplattformen" in r.text and "Hämta uppmätt värde" in r.text
     assert 'value="85.5"' in r.text or 'value="85,5"' in r.text
     # the respondent types another value; the button saves the form first, then fetches the figure
-    form = {"revision": str(state["revision"]), "a:utbildade": "40", "a:kommentar": "min text",
+    form = {"revision": str(state.revision), "a:utbildade": "40", "a:kommentar": "min text",
             "measured": "utbildade"}
-    r = await resp.post(f"/svar/{state['id']}/omrade/drift", form)
+    r = await resp.post(f"/svar/{state.id}/omrade/drift", form)
     assert r.status_code == 303, r.text
-    r = await resp.get(f"/svar/{state['id']}/omrade/drift")
+    r = await resp.get(f"/svar/{state.id}/omrade/drift")
     assert 'value="90"' in r.text and "2026-03" in r.text and "min text" in r.text
 
 

@@ -5,7 +5,7 @@ fails for a route without a decision):
 
     @get("/{response_id:int}", guards=[requires(Action.RESPONSE_READ, unit_from_object=True)])
     async def get_response(self, response_id: Id, actor: Actor) -> ResponseOut:
-        return ResponseOut.model_validate(await service.get_response(response_id, actor=actor))
+        return ResponseOut.model_validate(await service.get_response(response_id, actor=actor), from_attributes=True)
 
 - `requires(Action.X)` refuses (401/403) before the handler runs;
 - `unit_from_object=True` when the unit is known only once the service has loaded the

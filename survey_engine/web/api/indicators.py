@@ -185,4 +185,5 @@ class MeasuredAnswerController(Controller):
           guards=[requires(Action.RESPONSE_WRITE, unit_from_object=True)])
     async def fill(self, response_id: Id, question_id: QuestionId, actor: Actor, revision: Revision = None) -> ResponseOut:
         return ResponseOut.model_validate(await responses.fill_measured_value(response_id, question_id, actor=actor,
-                                                                               revision=revision))
+                                                                               revision=revision),
+                                          from_attributes=True)

@@ -34,7 +34,7 @@ class ResponseController(Controller):
     @get("/{response_id:int}", summary="Get a response with its answers", responses=errors(404),
          guards=_on_unit(Action.RESPONSE_READ))
     async def get_response(self, response_id: Id, actor: Actor) -> ResponseOut:
-        return ResponseOut.model_validate(await service.get_response(response_id, actor=actor))
+        return ResponseOut.model_validate(await service.get_response(response_id, actor=actor), from_attributes=True)
 
     @post(
         "/{response_id:int}/answers",
@@ -53,7 +53,7 @@ class ResponseController(Controller):
     async def save_answers(self, response_id: Id, data: JSONBody[SaveIn], actor: Actor) -> ResponseOut:
         state = await service.save_answers(response_id, data.revision, data.answers, data.comments, data.evidence,
                                            actor=actor)
-        return ResponseOut.model_validate(state)
+        return ResponseOut.model_validate(state, from_attributes=True)
 
     @get("/{response_id:int}/history", summary="Every change to the answers, with who and when",
          responses=errors(404, 422), guards=_on_unit(Action.RESPONSE_READ))
@@ -69,12 +69,13 @@ class ResponseController(Controller):
           status_code=HTTP_200_OK, responses=errors(404, 409, 422, 423), guards=_on_unit(Action.RESPONSE_SUBMIT))
     async def submit(self, response_id: Id, actor: Actor, data: JSONBody[SubmitIn | None] = None) -> ResponseOut:
         revision = data.revision if data is not None else None
-        return ResponseOut.model_validate(await service.submit_response(response_id, actor=actor, revision=revision))
+        return ResponseOut.model_validate(await service.submit_response(response_id, actor=actor, revision=revision),
+                                          from_attributes=True)
 
     @post("/{response_id:int}/reopen", summary="Reopen a submitted response (admin)", status_code=HTTP_200_OK,
           responses=errors(404, 409, 423), guards=_on_unit(Action.RESPONSE_REOPEN))
     async def reopen(self, response_id: Id, actor: Actor) -> ResponseOut:
-        return ResponseOut.model_validate(await service.reopen_response(response_id, actor=actor))
+        return ResponseOut.model_validate(await service.reopen_response(response_id, actor=actor), from_attributes=True)
 
     @get("/{response_id:int}/scores", summary="Live scores on the current answers", responses=errors(404),
          guards=_on_unit(Action.SCORES_READ))
@@ -102,4 +103,4 @@ class ResponseController(Controller):
                              revision: Revision = None) -> ResponseOut:
         state = await service.import_answers(response_id, data.model_dump(), actor=actor, revision=revision,
                                              source="<answers-file>")
-        return ResponseOut.model_validate(state)
+        return ResponseOut.model_validate(state, from_attributes=True)

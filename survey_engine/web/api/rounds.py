@@ -72,11 +72,11 @@ class RoundController(Controller):
          responses=errors(404, 422), guards=[requires(Action.RESPONSE_READ, unit_from_object=True)])
     async def list_responses(self, round_id: Id, actor: Actor, limit: Limit = 100, offset: Offset = 0) -> ResponsePage:
         items, total = await responses.list_responses(round_id, limit, offset, actor=actor)
-        return ResponsePage(items=[ResponseOut.model_validate(i) for i in items], total=total, limit=limit, offset=offset)
+        return ResponsePage(items=[ResponseOut.model_validate(i, from_attributes=True) for i in items], total=total, limit=limit, offset=offset)
 
     @post("/{round_id:int}/responses", summary="Start a unit's response (pre-filled from its previous round)",
           description="201 with the new response; 200 with the existing one when the unit already started.",
           responses=errors(404, 422, 423), guards=[requires(Action.RESPONSE_WRITE, unit_from_object=True)])
     async def start_response(self, round_id: Id, data: JSONBody[StartIn], actor: Actor) -> Response[ResponseOut]:
         state, created = await responses.start_response(round_id, data.unit, actor=actor, prefill=data.prefill)
-        return Response(ResponseOut.model_validate(state), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+        return Response(ResponseOut.model_validate(state, from_attributes=True), status_code=HTTP_201_CREATED if created else HTTP_200_OK)

@@ -19,6 +19,7 @@ from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
+from survey_engine.services.views import AnswerState, ResponseState
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui import evidence as evidence_pages
 from survey_engine.web.ui.common import (
@@ -31,16 +32,16 @@ from survey_engine.errors import NotFound
 from survey_engine.web.i18n import clock
 
 
-async def _load(principal: Principal, response_id: int) -> tuple[dict[str, Any], dict[str, Any], Any]:
+async def _load(principal: Principal, response_id: int) -> tuple[ResponseState, dict[str, Any], Any]:
     state = await responses_service.get_response(response_id, actor=principal)
-    rnd = await rounds_service.get_round(state["round_id"])
+    rnd = await rounds_service.get_round(state.round_id)
     q = await questionnaire_by_id(rnd["questionnaire_version_id"])
     return state, rnd, q
 
 
-def _editable(principal: Principal, state: dict[str, Any], rnd: dict[str, Any]) -> bool:
-    return (decide(principal, Action.RESPONSE_WRITE, state["unit"]).allowed
-            and state["status"] != "submitted" and rnd["status"] == "open")
+def _editable(principal: Principal, state: ResponseState, rnd: dict[str, Any]) -> bool:
+    return (decide(principal, Action.RESPONSE_WRITE, state.unit).allowed
+            and state.status != "submitted" and rnd["status"] == "open")
 
 
 def _score(q, values: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +89,7 @@ async def start(request: Request) -> Response:
         round_id = 0
     need(request, Action.RESPONSE_WRITE, unit)
     state, _ = await responses_service.start_response(round_id, unit, actor=principal)
-    return redirect(f"/svar/{state['id']}")
+    return redirect(f"/svar/{state.id}")
 
 
 # ---------------------------------------------------------------- areas
@@ -98,7 +99,7 @@ async def start(request: Request) -> Response:
 async def response_start(request: Request, response_id: FromPath[int]) -> Response:
     principal = current(request)
     state, rnd, q = await _load(principal, response_id)
-    if state["status"] == "submitted":
+    if state.status == "submitted":
         return redirect(f"/svar/{response_id}/resultat")
     return redirect(f"/svar/{response_id}/omrade/{q.areas[0].id}")
 
@@ -126,7 +127,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
     progress = sv.area_progress(q, result, shown_values)
     questions = []
     for question in area.questions:
-        saved = state["answers"].get(question.id, {})
+        saved = state.answers.get(question.id)
         value = shown_values.get(question.id)
         questions.append({
             "q": question,
@@ -136,8 +137,8 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "options": sv.options_of(q, question, lang),
             "value": value if raw is not None and question.id in raw else sv.input_value(question, value),
             "shown": sv.display_value(q, question, values.get(question.id), lang),
-            "comment": (comments or {}).get(question.id, saved.get("comment", "")),
-            "evidence": (evidence or {}).get(question.id, saved.get("evidence", "")),
+            "comment": (comments or {}).get(question.id, saved.comment if saved else ""),
+            "evidence": (evidence or {}).get(question.id, saved.evidence if saved else ""),
             "visible": visible.get(question.id, True),
             "show_if": sv.condition_json(question.show_if),
             "error": (errors or {}).get(question.id),
@@ -157,7 +158,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
         "prev_area": q.areas[index - 1].id if index > 0 else None,
         "next_area": q.areas[index + 1].id if index + 1 < len(q.areas) else None,
         "editable": _editable(principal, state, rnd),
-        "revision": state["revision"] if revision is None else revision,
+        "revision": state.revision if revision is None else revision,
         "script_data": {
             "questions": [{"id": qq.id, "type": qq.type, "show_if": sv.condition_json(qq.show_if),
                            "dom": sv.dom_id(qq.id)} for qq in q.questions()],
@@ -170,36 +171,36 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
     }
 
 
-def _changed_by(saved: dict[str, Any], principal: Principal) -> dict[str, Any]:
+def _changed_by(saved: AnswerState | None, principal: Principal) -> dict[str, Any]:
     """"Ändrad av X": who else last changed a question (not the reader, not the pre-fill)."""
-    by = saved.get("updated_by") or ""
+    by = (saved.updated_by if saved else "") or ""
     if not by or by in (principal.username, responses_service.PREFILL_ACTOR):
         return {"changed_by": None, "changed_at": None}
-    return {"changed_by": by, "changed_at": clock(saved["updated_at"])}
+    return {"changed_by": by, "changed_at": clock(saved.updated_at)}
 
 
-def _changed_since(q, area, state: dict[str, Any], principal: Principal, revision: int) -> dict[str, Any]:
+def _changed_since(q, area, state: ResponseState, principal: Principal, revision: int) -> dict[str, Any]:
     """Questions of the area that someone else changed after `revision` (the merge kept
     their values): the page puts them into its form, so that its next autosave does
     not send back what it had before, and shows who changed them."""
     out = {}
     for question in area.questions:
-        saved = state["answers"].get(question.id)
-        if not saved or (saved.get("revision") or 0) <= revision:
+        saved = state.answers.get(question.id)
+        if not saved or saved.revision <= revision:
             continue
         note = _changed_by(saved, principal)
         if note["changed_by"] is None:
             continue
-        out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved["value"],
-                            "input": sv.input_value(question, saved["value"]), "comment": saved.get("comment") or "",
-                            "evidence": saved.get("evidence") or "", "by": note["changed_by"], "at": note["changed_at"]}
+        out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved.value,
+                            "input": sv.input_value(question, saved.value), "comment": saved.comment,
+                            "evidence": saved.evidence, "by": note["changed_by"], "at": note["changed_at"]}
     return out
 
 
 async def _measured(q, state) -> dict[str, str]:
     """question id -> "source, period" for the number questions that an indicator
     links to and that have a measured value for the unit (docs/indicators.md §2.3)."""
-    found = await indicators_service.measured_answers(q, state["unit"])
+    found = await indicators_service.measured_answers(q, state.unit)
     return {qid: f"{m['period']}, {m['indicator']}" for qid, m in found.items()}
 
 
@@ -219,7 +220,7 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     lang = lang_of(request)
     message = None
     if saved:
-        message = ("Sparat " if lang == "sv" else "Saved ") + clock(state["updated_at"])
+        message = ("Sparat " if lang == "sv" else "Saved ") + clock(state.updated_at)
     measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
     files = await evidence_pages.area_extras(request, principal, response_id)  # evidence files per question
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
@@ -284,7 +285,8 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         # Per-question merge: exactly the questions of this save that someone else changed.
         conflicting = {c["question"] for c in exc.extra.get("conflicts") or []}
         for question in area.questions:
-            theirs_value = current_state["answers"].get(question.id, {}).get("value")
+            theirs_saved = current_state.answers.get(question.id)
+            theirs_value = theirs_saved.value if theirs_saved else None
             if (question.id in conflicting if conflicting else theirs_value != answers.get(question.id)):
                 theirs[question.id] = sv.display_value(q, question, theirs_value, lang)
         message = T(
@@ -304,9 +306,9 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                 "in the form but have not been saved. Compare them with the saved answers shown at the questions "
                 "and choose Keep my answers and save if yours should stand.",
             )
-            return Response({"message": message, "revision": current_state["revision"], "theirs": theirs},
+            return Response({"message": message, "revision": current_state.revision, "theirs": theirs},
                             status_code=409)
-        return page(409, message, "warning", theirs=theirs, new_revision=current_state["revision"])
+        return page(409, message, "warning", theirs=theirs, new_revision=current_state.revision)
     except Invalid as exc:
         for err in exc.errors:
             qid = err.get("question")
@@ -328,18 +330,18 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         if as_json:
             result = _score(q, responses_service.values_of(new_state))
             return Response({
-                "message": message, "revision": new_state["revision"], "saved_at": clock(new_state["updated_at"]),
+                "message": message, "revision": new_state.revision, "saved_at": clock(new_state.updated_at),
                 "errors": errors, "questions": {qid: texts.get(qid, qid) for qid in errors},
                 "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
                 "changed": _changed_since(q, area, new_state, principal, revision),
             }, status_code=422)
-        return page(422, message, new_revision=new_state["revision"], state_=new_state)
+        return page(422, message, new_revision=new_state.revision, state_=new_state)
     if as_json:
         result = _score(q, responses_service.values_of(new_state))
         return Response({
-            "revision": new_state["revision"],
-            "saved_at": clock(new_state["updated_at"]),
-            "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state["updated_at"]),
+            "revision": new_state.revision,
+            "saved_at": clock(new_state.updated_at),
+            "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state.updated_at),
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
             "changed": _changed_since(q, area, new_state, principal, revision),
         }, status_code=200)
@@ -347,10 +349,10 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     if wanted:  # "Hämta uppmätt värde": the form is saved first, so nothing typed is lost
         try:
             await responses_service.fill_measured_value(response_id, wanted, actor=principal,
-                                                        revision=new_state["revision"])
+                                                        revision=new_state.revision)
         except (Conflict, Invalid, Locked, NotFound) as exc:
             return page(exc.status_code, service_message(exc, lang), state_=new_state,
-                        new_revision=new_state["revision"])
+                        new_revision=new_state.revision)
         return redirect(f"/svar/{response_id}/omrade/{area.id}",
                         T("uppmätt värde hämtat; ändra det om det inte stämmer",
                           "measured value fetched; change it if it is not right"))
@@ -391,7 +393,7 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
     return render(request, "summary.html", status=status, state=state, round=rnd, q=q, missing=missing, unknown=unknown,
                   areas=[{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
                   overall=result["overall"], editable=_editable(principal, state, rnd),
-                  can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state["unit"]).allowed,
+                  can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state.unit).allowed,
                   message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q))
 
 
@@ -458,12 +460,12 @@ async def result_context(q, result: dict[str, Any], lang: str, id_prefix: str = 
 async def result_page(request: Request, response_id: FromPath[int]) -> Template:
     principal = current(request)
     state, rnd, q = await _load(principal, response_id)
-    need(request, Action.SCORES_READ, state["unit"])
+    need(request, Action.SCORES_READ, state.unit)
     lang = lang_of(request)
     result = _score(q, responses_service.values_of(state))
     ctx = await result_context(q, result, lang)
     return render(request, "result.html", state=state, round=rnd, q=q, title_q=sv.text(q.title, lang, q),
-                  preview=state["status"] != "submitted", **ctx)
+                  preview=state.status != "submitted", **ctx)
 
 
 @get("/svar/{response_id:int}/utskrift", name="ui.print")
@@ -474,7 +476,7 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     the service (a respondent sees only their own units)."""
     principal = current(request)
     state, rnd, q = await _load(principal, response_id)
-    need(request, Action.RESPONSE_READ, state["unit"])
+    need(request, Action.RESPONSE_READ, state.unit)
     lang = lang_of(request)
     values = responses_service.values_of(state)
     visible = sv.visibility(_score(q, values))
@@ -482,10 +484,10 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     for area in q.areas:
         rows = []
         for question in area.questions:
-            saved = state["answers"].get(question.id, {})
+            saved = state.answers.get(question.id)
             rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
                          "answer": sv.display_value(q, question, values.get(question.id), lang),
-                         "comment": saved.get("comment") or "", "evidence": saved.get("evidence") or "",
+                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else "",
                          "visible": visible.get(question.id, True)})
         areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
     return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
