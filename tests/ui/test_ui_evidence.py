@@ -75,6 +75,9 @@ async def test_names_are_escaped_and_readers_only_read(browser, site):
     assert "<img src=x" not in page.text and "_img src=x onerror=alert(1)_.png" in page.text
     file_id = re.search(rf'/svar/{rid}/bilagor/(\d+)"', page.text).group(1)
 
+    printed = await b.get(f"/svar/{rid}/utskrift")
+    assert "Bifogade filer:" in printed.text and "_img src=x onerror=alert(1)_.png (PNG," in printed.text
+
     auditor = await browser("revisor")
     page = await auditor.get(f"/svar/{rid}/omrade/styrning")
     assert page.status_code == 200 and f"/svar/{rid}/bilagor/{file_id}" in page.text

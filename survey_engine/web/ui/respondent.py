@@ -490,7 +490,8 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
                          "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else "",
                          "visible": visible.get(question.id, True)})
         areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
-    return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
+    return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas,
+                  **await evidence_pages.area_extras(request, principal, response_id))  # the files' names
 
 
 ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page, print_page]
