@@ -75,6 +75,13 @@ async def test_names_are_escaped_and_readers_only_read(browser, site):
     assert "<img src=x" not in page.text and "_img src=x onerror=alert(1)_.png" in page.text
     file_id = re.search(rf'/svar/{rid}/bilagor/(\d+)"', page.text).group(1)
 
+    # a page shown again after an error keeps the files
+    page = await b.get(f"/svar/{rid}/omrade/drift")
+    revision = re.search(r'name="revision" value="(\d+)"', page.text).group(1)
+    assert (await _upload(b, rid, "utbildade", "intyg.txt", b"intyg\n", area="drift")).status_code == 303
+    again = await b.post(f"/svar/{rid}/omrade/drift", {"revision": revision, "a:utbildade": "många"})
+    assert again.status_code == 422 and "intyg.txt" in again.text
+
     printed = await b.get(f"/svar/{rid}/utskrift")
     assert "Bifogade filer:" in printed.text and "_img src=x onerror=alert(1)_.png (PNG," in printed.text
 

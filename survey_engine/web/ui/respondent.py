@@ -249,12 +249,14 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         # overwrite without one). The page's form always sends it.
         revision = 0
     as_json = _wants_json(request)
+    # the evidence files, for a page shown again after an error (not for the autosave's JSON)
+    files = {} if as_json else await evidence_pages.area_extras(request, principal, response_id)
 
     def page(status: int, message: str, kind: str = "error", theirs=None, new_revision=None, state_=None):
         ctx = _area_context(request, principal, state_ or state, rnd, q, area, raw=raw, comments=comments,
                             evidence=evidence, errors=errors, theirs=theirs, message=message, parsed=answers,
                             message_kind=kind, revision=new_revision if new_revision is not None else revision)
-        return render(request, "area.html", status=status, **ctx)
+        return render(request, "area.html", status=status, **ctx, **files)
 
     # One invalid answer never blocks the rest of the area (issue 13): the questions
     # that cannot be read or that the service refuses are left out of the save and
