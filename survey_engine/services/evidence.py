@@ -251,8 +251,9 @@ def _public(row: dict[str, Any], unit_code: str | None = None) -> dict[str, Any]
     return out
 
 
-def _size_text(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",") if n >= 100_000 else f"{max(1, n // 1024)} kB"
+def _size_text(n: int, lang: str = "sv") -> str:
+    text = f"{n / (1024 * 1024):.1f} MB" if n >= 100_000 else f"{max(1, n // 1024)} kB"
+    return text.replace(".", ",") if lang == "sv" else text
 
 
 # ---------------------------------------------------------------- use cases
@@ -275,7 +276,7 @@ async def add_file(response_id: int, question_id: str, filename: str | None, dat
         raise TooLarge(Text(
             f"{shown}: filen är {_size_text(len(data))}, högst 10 MB är tillåtet. Dela upp dokumentet eller "
             "spara det i mindre storlek (till exempel PDF med komprimerade bilder) och ladda upp det igen.",
-            f"{shown}: the file is {_size_text(len(data))}; at most 10 MB is allowed. Split the document or save "
+            f"{shown}: the file is {_size_text(len(data), 'en')}; at most 10 MB is allowed. Split the document or save "
             "it smaller (for example as a PDF with compressed images) and upload it again."),
             [{"field": "file", "message": "över 10 MB / over 10 MB"}], file=shown)
     kind = detect(data, shown)
@@ -303,7 +304,7 @@ async def add_file(response_id: int, question_id: str, filename: str | None, dat
                 raise TooLarge(Text(
                     f"{name}: svaret har redan {_size_text(used_bytes)} filer; tillsammans får de vara högst "
                     "200 MB. Ta bort filer som inte behövs, eller länka till större dokument i fältet Underlag.",
-                    f"{name}: the response already has {_size_text(used_bytes)} of files; together they may be at "
+                    f"{name}: the response already has {_size_text(used_bytes, 'en')} of files; together they may be at "
                     "most 200 MB. Delete files that are not needed, or link to larger documents in the Evidence "
                     "field."), [{"field": "file", "message": "över 200 MB per svar / over 200 MB per response"}],
                     file=name)
