@@ -353,11 +353,15 @@ async def _file_row(evidence_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return found, await _response(found["response"])
 
 
-async def file_info(evidence_id: int, *, actor: Principal) -> dict[str, Any]:
+async def file_info(evidence_id: int, *, actor: Principal, lang: str = "sv") -> dict[str, Any]:
+    """A file's description, with whether the actor may delete it now and its question's text."""
     found, row = await _file_row(evidence_id)
     check_unit(actor, Action.RESPONSE_READ, row["unit_code"])
-    return {**_public(found, row["unit_code"]), "writable": writable(row)
-            and actor.can(Action.RESPONSE_WRITE, row["unit_code"])}
+    q = await questionnaire_of(row["questionnaire_version_id"], row["questionnaire_hash"])
+    question = q.question(found["question_id"])
+    text = localized(question.text, lang, q.default_language) if question is not None else found["question_id"]
+    return {**_public(found, row["unit_code"]), "question_text": text,
+            "writable": writable(row) and actor.can(Action.RESPONSE_WRITE, row["unit_code"])}
 
 
 async def _bytes_of(found: dict[str, Any]) -> bytes:

@@ -39,6 +39,7 @@ async def test_upload_list_download_delete_on_the_survey_page(browser, site):
     # delete asks first, on its own page (no JavaScript needed)
     ask = await b.get(f"{link.group(1)}/ta-bort?omrade=styrning")
     assert ask.status_code == 200 and "Ta bort filen?" in ask.text and "Ja, ta bort filen" in ask.text
+    assert "Finns en fastställd informationssäkerhetspolicy?" in ask.text
     r = await b.post(f"{link.group(1)}/ta-bort", {"area": "styrning"})
     assert r.status_code == 303
     page = await b.get(f"/svar/{rid}/omrade/styrning")

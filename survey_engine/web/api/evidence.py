@@ -33,6 +33,7 @@ class EvidenceOut(BaseModel):
     response_id: int
     unit: str | None = None
     question_id: str
+    question_text: str | None = Field(None, description="the question in Swedish (only when one file is described)")
     name: str = Field(description="the cleaned file name (docs/evidence.md, \"Names\")")
     kind: str = Field(description="pdf, docx, xlsx, odt, png, jpeg or txt: found from the content")
     media_type: str

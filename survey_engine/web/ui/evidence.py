@@ -96,8 +96,8 @@ def _see(back: str, notice: str) -> Redirect:
     return Redirect(path=f"{path}?ok={quote(notice)}" + (f"#{anchor}" if anchor else ""), status_code=303)
 
 
-async def _file(principal: Principal, response_id: int, evidence_id: int) -> dict[str, Any]:
-    info = await service.file_info(evidence_id, actor=principal)
+async def _file(principal: Principal, response_id: int, evidence_id: int, lang: str = "sv") -> dict[str, Any]:
+    info = await service.file_info(evidence_id, actor=principal, lang=lang)
     if info["response_id"] != response_id:
         raise NotFound(Text(f"Filen {evidence_id} finns inte i svar {response_id}",
                             f"evidence file {evidence_id} is not in response {response_id}"))
@@ -115,9 +115,9 @@ async def download(request: Request, response_id: FromPath[int], evidence_id: Fr
 @get("/svar/{response_id:int}/bilagor/{evidence_id:int}/ta-bort", name="ui.evidence.confirm")
 async def confirm_delete(request: Request, response_id: FromPath[int], evidence_id: FromPath[int]) -> Template:
     principal = current(request)
-    info = await _file(principal, response_id, evidence_id)
-    area = request.query_params.get("omrade", "")[:100]
     lang = lang_of(request)
+    info = await _file(principal, response_id, evidence_id, lang)
+    area = request.query_params.get("omrade", "")[:100]
     return render(request, "evidence/delete.html", file=info, writable=info["writable"], area=area,
                   back=_back(response_id, area, info["question_id"]), response_id=response_id,
                   size=size_text(info["size"], lang), uploaded=when(info["uploaded_at"], lang))
