@@ -205,3 +205,15 @@ async def test_round_summary_has_names_and_dates_not_contents(world):
     assert {f["name"] for f in summary["files"]} == {"Policy.pdf", "Risk.txt"}
     assert all(f["uploaded_at"] and "content" not in f for f in summary["files"])
     assert (await evidence.round_summary(world["round"], "b"))["total"] == 0
+
+
+async def test_two_uploads_at_once_cannot_pass_the_response_limit_together(world, monkeypatch):
+    import asyncio
+
+    data = pdf_bytes()
+    monkeypatch.setattr(evidence, "MAX_RESPONSE_BYTES", len(data) + 10)  # room for one file only
+    results = await asyncio.gather(
+        *(evidence.add_file(world["a"], "policy", f"{n}.pdf", data, actor=world["resp_a"]) for n in range(2)),
+        return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["TooLarge", "dict"]
+    assert await EvidenceFile.count() == 1
