@@ -67,6 +67,9 @@ async def test_upload_download_refuse_and_delete_in_chromium(browser_page, live,
     assert "faktura.pdf" in text and "Windows-program" in text and "Spara dokumentet som" in text
     assert await run_axe(page) == []
     await screenshot(page, "evidence-refused")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    assert await _sideways(page) <= 0 and await run_axe(page) == []
+    await page.set_viewport_size({"width": 1280, "height": 900})
     await page.get_by_role("link", name="Tillbaka till frågan").click()
     await page.wait_for_load_state("networkidle")
 
@@ -75,6 +78,9 @@ async def test_upload_download_refuse_and_delete_in_chromium(browser_page, live,
     assert "Ta bort filen?" in await page.content()
     assert await run_axe(page) == []
     await screenshot(page, "evidence-delete-confirm")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    assert await _sideways(page) <= 0 and await run_axe(page) == []
+    await page.set_viewport_size({"width": 1280, "height": 900})
     async with page.expect_navigation():
         await page.get_by_role("button", name="Ja, ta bort filen").click()
     await page.wait_for_load_state("networkidle")
