@@ -258,7 +258,8 @@ class OidcSettings:
         return bool(self.issuer)
 
 
-_ROLES = ("admin", "analyst", "planner", "respondent", "auditor")
+_ROLES = ("admin", "analyst", "planner", "respondent", "auditor", "approver")
+_UNIT_ROLES = ("respondent", "approver")  # bound to units (services/policy.py UNIT_BOUND_ROLES)
 
 
 def _group_rules(raw: str) -> tuple[GroupRule, ...]:
@@ -275,12 +276,12 @@ def _group_rules(raw: str) -> tuple[GroupRule, ...]:
                 f"OIDC_GROUP_ROLES: {part!r} ska vara grupp=roll (roll: {', '.join(_ROLES)}) / "
                 f"must be group=role (role: {', '.join(_ROLES)})")
         codes = tuple(u.strip() for u in units.split(",") if u.strip())
-        if role == "respondent" and not codes:
-            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: en respondent behöver enheter, respondent:KOD,KOD / "
-                                "a respondent needs units, respondent:CODE,CODE")
-        if role != "respondent" and codes:
-            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: bara respondenter knyts till enheter / "
-                                "only respondents are bound to units")
+        if role in _UNIT_ROLES and not codes:
+            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: en {role} behöver enheter, {role}:KOD,KOD / "
+                                f"a {role} needs units, {role}:CODE,CODE")
+        if role not in _UNIT_ROLES and codes:
+            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: bara respondenter och godkännare knyts till enheter / "
+                                "only respondents and approvers are bound to units")
         rules.append(GroupRule(group.strip(), role, codes))
     return tuple(rules)
 

@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "mail",  # after "data": adds `units contacts`; and `reminders`
     "sso",
     "evidence",
+    "providers",  # shared answers (docs/shared-answers.md)
+    "signoff",  # `responses approve|return|queue|signoff` (docs/sign-off.md)
 ]
 
 

@@ -310,7 +310,8 @@ def _follow_up(b: _Builder, rows: list[dict[str, Any]]) -> None:
 def _city(b: _Builder) -> None:
     m, s = b.report.model, b.s
     b.header([])
-    b.para(s["drafts_included"] if m["include_drafts"] else s["drafts_excluded"], "note")
+    b.para(s["approved_only"] if m.get("approved_only") else
+           s["drafts_included"] if m["include_drafts"] else s["drafts_excluded"], "note")
     b.section("response", s["response_rates"], new_page=False)
     r = m["response"]
     b.table([s["participating"], s["submitted"], s["drafts"], s["not_started"], s["response_rate"]],

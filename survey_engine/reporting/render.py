@@ -28,7 +28,7 @@ from survey_engine.exports import csv_text, neutralize_cell
 
 from .common import Report
 from .text import fmt_level, fmt_number, fmt_percent, fmt_share, strings
-from survey_engine.text import Text
+from survey_engine.text import UNANSWERED, Text
 from survey_engine.errors import AppError
 
 FORMATS = ("html", "pdf", "xlsx", "csv", "json")
@@ -167,14 +167,14 @@ def _priority_table(report: Report) -> tuple[list[str], list[list[Any]]]:
 def _answer_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     s = strings(report.lang)
     head = [s["unit"], "unit_code", s["area"], "question_id", s["level"], s["question_text"], s["answer"],
-            "value", s["status"], s["credit"], s["met"], s["comment"], s["evidence"]]
+            "value", s["status"], s["credit"], s["met"], s["comment"], s["evidence"], s["answer_source"]]
     rows = []
     for unit_name, unit_code, answers in _answer_sets(report):
         for a in answers:
             value = a["value"]
             raw = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
             rows.append([unit_name, unit_code, a["area_title"], a["id"], a["level"], a["text"], a["answer"], raw,
-                         a["status"], a["credit"], a["met"], a["comment"], a["evidence"]])
+                         a["status"], a["credit"], a["met"], a["comment"], a["evidence"], a["source_text"]])
     return head, rows
 
 
@@ -206,7 +206,7 @@ _XLSX_HEAD = {"unit_code": ("Förvaltningskod", "Unit code"), "area_id": ("Områ
               "question_id": ("Frågekod", "Question code"), "value": ("Svarsvärde", "Answer value"),
               "method": ("Sammanvägning", "Roll-up method")}
 _XLSX_VALUES = {
-    "answered": ("besvarad", "answered"), "missing": ("saknas", "missing"),
+    "answered": ("besvarad", "answered"), "missing": (UNANSWERED.sv.lower(), UNANSWERED.en.lower()),
     "hidden": ("visas inte (villkor)", "not shown (condition)"), "not_applicable": ("ej tillämplig", "not applicable"),
     "unscored": ("ger inga poäng", "not scored"), "submitted": ("inskickad", "submitted"), "draft": ("utkast", "draft"),
     "not_started": ("ej påbörjad", "not started"), "reopened": ("öppnad igen", "reopened"),

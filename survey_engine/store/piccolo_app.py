@@ -15,6 +15,8 @@ APP_CONFIG = AppConfig(
             "survey_engine.store.audit_tables",
             "survey_engine.store.mail_tables",
             "survey_engine.store.evidence_tables",
+            "survey_engine.store.provided_tables",
+            "survey_engine.store.signoff_tables",
         ],
         exclude_imported=True,
     ),

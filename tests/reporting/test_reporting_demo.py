@@ -62,7 +62,7 @@ async def demo(migrated_db):
     await empty_database()
 
 
-STATUS_SV = {"answered": "besvarad", "missing": "saknas", "hidden": "visas inte (villkor)",
+STATUS_SV = {"answered": "besvarad", "missing": "inte besvarad", "hidden": "visas inte (villkor)",
              "not_applicable": "ej tillämplig", "unscored": "ger inga poäng"}
 
 

@@ -40,7 +40,9 @@ FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET"),
             (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET"),
             # indicators (issue 16): respondents see their own units' figures and the kommun total
             (f"{API}/indicators", "GET"), (f"{API}/indicators/{{indicator_id:str}}", "GET"),
-            (f"{API}/indicators/{{indicator_id:str}}/series", "GET")}
+            (f"{API}/indicators/{{indicator_id:str}}/series", "GET"),
+            # sign-off (issue 17): the queue holds only the responses one may approve
+            (f"{API}/signoff/queue", "GET")}
 
 
 def _body(path: str, method: str, ctx: dict):
@@ -78,6 +80,16 @@ def _body(path: str, method: str, ctx: dict):
         (f"{API}/responses/{{response_id:int}}/evidence", "POST"): {
             "files": {"file": ("rutin.txt", "Rutin för loggning\n".encode(), "text/plain")},
             "data": {"question": "policy"}},
+        # shared answers (issue 17): "antal" is not a provided question here, so an allowed override is a 404
+        (f"{API}/rounds/{{round_id:int}}/providers", "POST"): {"json": {"provider": OWN, "selector": "area:drift",
+                                                                         "served": [OTHER]}},
+        (f"{API}/rounds/{{round_id:int}}/providers/remove", "POST"): {"json": {"provider": OWN,
+                                                                                "selector": "area:drift"}},
+        (f"{API}/responses/{{response_id:int}}/provided/{{question_id:str}}/override", "POST"): {
+            "json": {"revision": 0, "value": 5, "reason": "egen mätning"}},
+        # sign-off: unit a's response is a draft, so an allowed approve/return is a 409
+        (f"{API}/responses/{{response_id:int}}/return", "POST"): {"json": {"comment": "Komplettera."}},
+        (f"{API}/responses/{{response_id:int}}/approve", "POST"): {"json": {"comment": ""}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }
@@ -124,6 +136,8 @@ async def world(db):
     who = {
         "admin": ("admin", ()), "analyst": ("analyst", ()), "planner": ("planner", ()), "auditor": ("auditor", ()),
         "respondent-own": ("respondent", (OWN,)), "respondent-other": ("respondent", (OTHER,)),
+        # sign-off (issue 17 item 2): the approver of the object's unit, and of another unit
+        "approver-own": ("approver", (OWN,)), "approver-other": ("approver", (OTHER,)),
     }
     ctx["tokens"], ctx["principals"], ctx["spare_tokens"] = {}, {}, {}
     for name, (role, units) in who.items():
