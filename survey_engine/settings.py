@@ -91,6 +91,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SMTP_STARTTLS": "true (default): upgrade the connection with STARTTLS before sending; false for a local relay",
     "SMTP_TIMEOUT": "seconds to wait for the mail server (default 20)",
     "REMINDER_DAYS_BEFORE": "days before a round's deadline to remind units that have not submitted (default 7,1)",
+    # Evidence files (docs/evidence.md): unset, the files are kept in the database
+    "SURVEY_ENGINE_EVIDENCE_DIR": "folder for uploaded evidence files (kept with a SHA-256 checksum); unset: "
+    "the files are stored in the database",
 }
 
 LOG_FORMATS = ("text", "json")
@@ -359,3 +362,13 @@ def smtp_settings(environ: dict[str, str] | None = None) -> SmtpSettings:
         timeout=_int_env(env, "SMTP_TIMEOUT", 20, 1, 600),
         days_before=tuple(sorted(set(days), reverse=True)),
     )
+
+
+# ---------------------------------------------------------------- evidence files
+
+def evidence_dir(environ: dict[str, str] | None = None) -> Path | None:
+    """The folder of SURVEY_ENGINE_EVIDENCE_DIR, or None: evidence files are kept in the
+    database (docs/evidence.md, "Storage")."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SURVEY_ENGINE_EVIDENCE_DIR", "").strip()
+    return Path(raw) if raw else None

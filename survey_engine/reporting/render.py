@@ -259,10 +259,32 @@ def render_xlsx(report: Report) -> bytes:
         for i, h in enumerate(head, start=1):
             width = max([len(str(h))] + [min(60, len(str(r[i - 1]))) for r in rows[:200] if r[i - 1] is not None])
             ws.column_dimensions[get_column_letter(i)].width = max(6, min(60, width + 2))
+    _evidence_sheet(wb, report)
     wb.properties.creator = "survey-engine"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _evidence_sheet(wb, report: Report) -> None:
+    """"Underlag": one row per attached evidence file (docs/evidence.md, "In the reports"):
+    unit, question, file name, type, size and day of upload; never the contents."""
+    from openpyxl.styles import Font
+
+    ev = report.model.get("evidence")
+    if ev is None:
+        return
+    sv = report.lang != "en"
+    ws = wb.create_sheet("Underlag" if sv else "Evidence")
+    ws.append(["Förvaltningskod", "Förvaltning", "Frågekod", "Fråga", "Fil", "Typ", "Storlek (kB)", "Uppladdad"]
+              if sv else ["Unit code", "Unit", "Question code", "Question", "File", "Type", "Size (kB)", "Uploaded"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for f in ev.get("files", []):
+        ws.append([_xlsx_value(v) for v in (f["unit"], f["unit_name"], f["question"], f["question_text"], f["name"],
+                                            f["kind"].upper(), round(f["size"] / 1024, 1),
+                                            (f.get("uploaded_at") or "")[:10])])
+    ws.freeze_panes = "A2"
 
 
 def _xlsx_value(value: Any) -> Any:

@@ -77,6 +77,8 @@ EVENTS: dict[str, Text] = {
     "report.anonymised": Text("Avidentifierad export hämtad", "Anonymised export downloaded"),
     "report.compare": Text("Jämförelsetabell hämtad", "Comparison table downloaded"),
     "retention.prune": Text("Gamla uppgifter gallrade", "Old data pruned"),
+    "evidence.upload": Text("Fil uppladdad som underlag", "Evidence file uploaded"),
+    "evidence.delete": Text("Fil borttagen ur underlaget", "Evidence file deleted"),
 }
 
 GROUPS: dict[str, Text] = {
@@ -94,6 +96,7 @@ GROUPS: dict[str, Text] = {
     "export.": Text("Exporter", "Exports"),
     "report.": Text("Rapporter och nedladdningar", "Reports and downloads"),
     "retention.": Text("Gallring", "Retention"),
+    "evidence.": Text("Filer som underlag", "Evidence files"),
     "provided.": Text("Delade svar", "Shared answers"),
 }
 
@@ -102,6 +105,7 @@ OBJECTS: dict[str, Text] = {
     "unit": Text("förvaltning", "unit"), "plan": Text("plan", "plan"), "token": Text("API-nyckel", "API token"),
     "questionnaire": Text("enkät", "questionnaire"), "mail": Text("e-post", "e-mail"),
     "sso": Text("inloggning", "login"), "indicator": Text("indikator", "indicator"),
+    "evidence": Text("fil", "file"),
 }
 
 KEYS: dict[str, Text] = {
@@ -115,6 +119,7 @@ KEYS: dict[str, Text] = {
     "unit": Text("förvaltning", "unit"), "version": Text("version", "version"), "title": Text("rubrik", "title"),
     "count": Text("antal", "count"), "answers": Text("svar", "answers"), "created": Text("nya", "created"),
     "updated": Text("ändrade", "updated"), "unchanged": Text("oförändrade", "unchanged"),
+    "size": Text("storlek (byte)", "size (bytes)"), "kind": Text("typ", "type"), "response": Text("svar", "response"),
     "comment": Text("kommentar", "comment"), "round": Text("omgång", "round"),
     "notified": Text("e-post till", "e-mailed"),
 }

@@ -33,6 +33,9 @@ from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.demo_users import ensure_demo_approvers, ensure_demo_users
 from survey_engine.store.audit_tables import Audit
+from survey_engine.services import contacts
+from survey_engine.services import demo_evidence
+from survey_engine.store.evidence_tables import EvidenceFile
 from survey_engine.services import contacts, provided
 from survey_engine.store.provided_tables import ProvidedOverride, ProviderLink
 from survey_engine.store.mail_tables import OutboxMessage, UnitContact
@@ -229,7 +232,7 @@ async def clear_survey_data() -> None:
     async with write_transaction():
         await ProvidedOverride.delete(force=True)  # shared answers (docs/shared-answers.md)
         await ProviderLink.delete(force=True)
-        for table in (ResponseSignoff, AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
+        for table in (EvidenceFile, ResponseSignoff, AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
         for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
             await table.delete(force=True)
@@ -358,6 +361,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             comments = {k: v for k, v in comments.items() if k not in shared}
             evidence = {k: v for k, v in evidence.items() if k not in shared}
         revision = await _answer(state.id, changes, comments, evidence, who, state.revision)
+        await demo_evidence.attach_demo_evidence(state.id, unit.code, unit.name, q26, who)  # files (issue 17)
         for qid, value, reason in OVERRIDES.get(unit.code, []):
             state = await provided.override_answer(state.id, qid, value, reason, revision=revision, actor=who)
             revision = state.revision

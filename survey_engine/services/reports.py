@@ -25,7 +25,7 @@ from typing import AsyncIterator, Callable
 from survey_engine import clock
 from survey_engine.services import audit
 from survey_engine.services.access import system_actor
-from survey_engine.services import indicators
+from survey_engine.services import evidence, indicators
 from survey_engine.services.policy import Action, Principal, require
 from survey_engine.errors import Invalid
 
@@ -100,6 +100,7 @@ async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: st
     data = await load_report_data(round_id, approved_only=approved_only)
     report = build_unit_report(data, unit_code, lang, today=today or clock.today(),
                                include_drafts_in_median=include_drafts, min_group_size=min_group_size())
+    report.model["evidence"] = await evidence.report_section(round_id, report.questionnaire, lang, unit_code)
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
     await _downloaded(actor, "unit", round_id, fmt, unit_code, approved_only)
     return content, media, unit_file_name(round_id, unit_code, ext)
@@ -151,6 +152,7 @@ async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, inc
     measured = await indicators.city_summary()  # docs/indicators.md: the measured figures beside the survey
     if measured:
         report.model["indicators"] = measured
+    report.model["evidence"] = await evidence.report_section(round_id, report.questionnaire, lang)  # names, dates
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
     await _downloaded(actor, "city", round_id, fmt, approved_only=approved_only)
     return content, media, city_file_name(round_id, ext)

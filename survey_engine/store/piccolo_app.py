@@ -14,6 +14,7 @@ APP_CONFIG = AppConfig(
             "survey_engine.store.indicator_tables",
             "survey_engine.store.audit_tables",
             "survey_engine.store.mail_tables",
+            "survey_engine.store.evidence_tables",
             "survey_engine.store.provided_tables",
             "survey_engine.store.signoff_tables",
         ],

@@ -9,6 +9,7 @@ from survey_engine.web.api.audit import AuditController
 from survey_engine.web.api.audits import AuditsController
 from survey_engine.web.api.auth import AuthController, TokenController
 from survey_engine.web.api.common import provide_actor
+from survey_engine.web.api.evidence import EvidenceController
 from survey_engine.web.api.indicators import IndicatorController, MeasuredAnswerController
 from survey_engine.web.api.plans import PlanController
 from survey_engine.web.api.provided import PROVIDED_HANDLERS
@@ -28,7 +29,7 @@ API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
     PlanController, SsoController, IndicatorController, MeasuredAnswerController, *REMINDER_HANDLERS,
-    AuditsController, *PROVIDED_HANDLERS, *SIGNOFF_HANDLERS,
+    AuditsController, EvidenceController, *PROVIDED_HANDLERS, *SIGNOFF_HANDLERS,
 ]
 
 

@@ -23,6 +23,7 @@ from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.views import AnswerState, ResponseState
 from survey_engine.web.ui import survey as sv
+from survey_engine.web.ui import evidence as evidence_pages
 from survey_engine.web.ui.signoff import returned_notice, returned_of, sign_state  # sign-off (docs/sign-off.md)
 from survey_engine.web.ui.common import (
     current, error_items, form_text, lang_of, need, redirect, render, service_message,
@@ -228,11 +229,12 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     if saved:
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state.updated_at)
     measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
+    files = await evidence_pages.area_extras(request, principal, response_id)  # evidence files per question
     shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
                                                          message=message, message_kind="ok", measured=measured,
                                                          provided=shared),
-                  returned=await returned_notice(principal, response_id))
+                  returned=await returned_notice(principal, response_id), **files)
 
 
 def _wants_json(request: Request) -> bool:
@@ -261,13 +263,15 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         # overwrite without one). The page's form always sends it.
         revision = 0
     as_json = _wants_json(request)
+    # the evidence files, for a page shown again after an error (not for the autosave's JSON)
+    files = {} if as_json else await evidence_pages.area_extras(request, principal, response_id)
 
     def page(status: int, message: str, kind: str = "error", theirs=None, new_revision=None, state_=None):
         ctx = _area_context(request, principal, state_ or state, rnd, q, area, raw=raw, comments=comments,
                             evidence=evidence, errors=errors, theirs=theirs, message=message, parsed=answers,
                             message_kind=kind, revision=new_revision if new_revision is not None else revision,
                             provided=shared)
-        return render(request, "area.html", status=status, **ctx)
+        return render(request, "area.html", status=status, **ctx, **files)
 
     # One invalid answer never blocks the rest of the area (issue 13): the questions
     # that cannot be read or that the service refuses are left out of the save and
@@ -500,7 +504,8 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
         for row in area["questions"]:
             row["provided"] = shared.get(row["id"])
     return render(request, "print.html", state=state, round=rnd, title_q=copy["questionnaire"]["title"],
-                  areas=copy["areas"])
+                  areas=copy["areas"],
+                  **await evidence_pages.area_extras(request, principal, response_id))  # the files' names
 
 
 ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page, print_page]
