@@ -186,3 +186,26 @@ class MfaEnrolmentRequired(AppError):
         super().__init__(Text(
             "Administratörer måste ha tvåstegsverifiering här. Logga in på webbsidan en gång för att lägga till den.",
             "Administrators must use two-step verification here. Log in on the web page once to add it."))
+
+
+class TooLarge(AppError):
+    """An upload over its limit (an evidence file over 10 MB, a response's files over
+    200 MB); the message names the file, the limit and what to do."""
+
+    status_code = 413
+    code = "too_large"
+
+
+class UnsupportedType(AppError):
+    """A file whose content is not one of the accepted types (docs/evidence.md)."""
+
+    status_code = 415
+    code = "unsupported_type"
+
+
+class StoredFileDamaged(AppError):
+    """A stored file no longer matches its SHA-256 checksum (or is missing): it is not
+    served. A fault of the server's storage, not of the request."""
+
+    status_code = 500
+    code = "stored_file_damaged"

@@ -42,3 +42,24 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in rows:
         writer.writerow(neutralize_row("" if v is None else v for v in row))
     return out.getvalue()
+
+
+def xlsx_table(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet named `title` (at most 31 characters, as Excel wants), a bold frozen
+    header, numbers and booleans as they are, every text cell neutralised."""
+    from openpyxl import Workbook  # here, not at the top: only a download needs it
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([neutralize_cell(h) for h in header])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([v if v is None or isinstance(v, (bool, int, float)) else neutralize_cell(str(v)) for v in row])
+    ws.freeze_panes = "A2"
+    wb.properties.creator = "survey-engine"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -91,6 +91,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SMTP_STARTTLS": "true (default): upgrade the connection with STARTTLS before sending; false for a local relay",
     "SMTP_TIMEOUT": "seconds to wait for the mail server (default 20)",
     "REMINDER_DAYS_BEFORE": "days before a round's deadline to remind units that have not submitted (default 7,1)",
+    # Evidence files (docs/evidence.md): unset, the files are kept in the database
+    "SURVEY_ENGINE_EVIDENCE_DIR": "folder for uploaded evidence files (kept with a SHA-256 checksum); unset: "
+    "the files are stored in the database",
 }
 
 LOG_FORMATS = ("text", "json")
@@ -255,7 +258,8 @@ class OidcSettings:
         return bool(self.issuer)
 
 
-_ROLES = ("admin", "analyst", "planner", "respondent", "auditor")
+_ROLES = ("admin", "analyst", "planner", "respondent", "auditor", "approver")
+_UNIT_ROLES = ("respondent", "approver")  # bound to units (services/policy.py UNIT_BOUND_ROLES)
 
 
 def _group_rules(raw: str) -> tuple[GroupRule, ...]:
@@ -272,12 +276,12 @@ def _group_rules(raw: str) -> tuple[GroupRule, ...]:
                 f"OIDC_GROUP_ROLES: {part!r} ska vara grupp=roll (roll: {', '.join(_ROLES)}) / "
                 f"must be group=role (role: {', '.join(_ROLES)})")
         codes = tuple(u.strip() for u in units.split(",") if u.strip())
-        if role == "respondent" and not codes:
-            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: en respondent behöver enheter, respondent:KOD,KOD / "
-                                "a respondent needs units, respondent:CODE,CODE")
-        if role != "respondent" and codes:
-            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: bara respondenter knyts till enheter / "
-                                "only respondents are bound to units")
+        if role in _UNIT_ROLES and not codes:
+            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: en {role} behöver enheter, {role}:KOD,KOD / "
+                                f"a {role} needs units, {role}:CODE,CODE")
+        if role not in _UNIT_ROLES and codes:
+            raise SettingsError(f"OIDC_GROUP_ROLES: {part!r}: bara respondenter och godkännare knyts till enheter / "
+                                "only respondents and approvers are bound to units")
         rules.append(GroupRule(group.strip(), role, codes))
     return tuple(rules)
 
@@ -358,3 +362,13 @@ def smtp_settings(environ: dict[str, str] | None = None) -> SmtpSettings:
         timeout=_int_env(env, "SMTP_TIMEOUT", 20, 1, 600),
         days_before=tuple(sorted(set(days), reverse=True)),
     )
+
+
+# ---------------------------------------------------------------- evidence files
+
+def evidence_dir(environ: dict[str, str] | None = None) -> Path | None:
+    """The folder of SURVEY_ENGINE_EVIDENCE_DIR, or None: evidence files are kept in the
+    database (docs/evidence.md, "Storage")."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SURVEY_ENGINE_EVIDENCE_DIR", "").strip()
+    return Path(raw) if raw else None

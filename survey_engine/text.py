@@ -31,3 +31,8 @@ class Text:
         if isinstance(other, Text):
             return Text(self.sv + other.sv, self.en + other.en)
         return Text(self.sv + other, self.en + other)
+
+
+# One wording for a question without an answer, on every page, print-out and export
+# (docs/web-pages.md, "Swedish throughout").
+UNANSWERED = Text("Inte besvarad", "Not answered")

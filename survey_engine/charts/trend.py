@@ -1,6 +1,7 @@
 """Trend per area across rounds, with the comparable share marked."""
 from __future__ import annotations
 
+import matplotlib
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
@@ -47,6 +48,7 @@ def trend_chart(
     max_level: int = 4,
     lang: str = "sv",
     title: str | None = None,
+    compact: bool = False,
 ) -> Chart:
     """Dot plot of each area's level (or percent) in every round, linked in time order.
 
@@ -60,6 +62,12 @@ def trend_chart(
     right gives the values in order and the area's comparable share, e.g.
     "1 → 2 · jämförbar andel 80 %" (or "jämförbarhet okänd"). A round where the area has
     no value leaves no point.
+
+    `compact` draws for a narrow box (a phone, or one of the trends page's small
+    multiples, about 360–480 px): a smaller figure with larger text, the comparable
+    share under each area's name instead of the column on the right (the values are in
+    the alt text and the page's table), so that the labels stay at least 11 px high
+    when the SVG is shrunk to the box (docs/web-pages.md, "Phones").
     """
     s = strings(lang)
     measure = data.measure
@@ -77,6 +85,10 @@ def trend_chart(
         return s["comparable_share"].format(share=format_share(share, lang))
 
     with styled():
+        if compact:
+            # 4.9 in = 353 pt wide: shrunk to ~340 px, 11.5 pt text stays ~11 px
+            matplotlib.rcParams.update({"font.size": 11.5, "legend.fontsize": 11.5, "figure.titlesize": 13.0,
+                                        "axes.labelsize": 11.5, "xtick.labelsize": 11.5, "ytick.labelsize": 11.5})
         if not series or not rounds:
             fig = no_data_figure(title, s["no_data"])
             return Chart(freeze_layout(fig), join_alt(lead, s["alt_no_data"]), title, "trend")
@@ -86,7 +98,7 @@ def trend_chart(
         else:
             values = [v for sr in series for v in sr.values if v is not None]
             x_max = float(max([max_level] + values))
-        fig = new_figure(9.5, 1.9 + 0.5 * n)
+        fig = new_figure(4.9, 2.4 + 0.95 * n) if compact else new_figure(9.5, 1.9 + 0.5 * n)
         fig.suptitle(title)
         ax = fig.add_subplot()
         if measure == "level":
@@ -112,13 +124,19 @@ def trend_chart(
                         markerfacecolor=color if comparable else "white", zorder=3,
                         clip_on=False)
                 previous = (value, y)
+            if compact:
+                continue  # the values are in the alt text; the share goes under the label
             shown = [_value_text(v, measure, lang) if v is not None else s["dash"]
                      for v in sr.values]
             ax.text(1.02, row, " → ".join(shown) + " · " + share_text(sr.comparable_share),
                     transform=right, ha="left", va="center", fontsize=8.5)
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_yticks(range(n))
-        ax.set_yticklabels([wrap(sr.label, 30, 3) for sr in series])
+        if compact:
+            ax.set_yticklabels([wrap(sr.label, 14, 3) + "\n" + wrap(share_text(sr.comparable_share), 14, 2)
+                                for sr in series])
+        else:
+            ax.set_yticklabels([wrap(sr.label, 30, 3) for sr in series])
         ax.set_xlim(0, x_max)
         if measure == "level":
             ax.set_xticks(range(0, int(x_max) + 1))
@@ -141,7 +159,7 @@ def trend_chart(
                               color="#6E6E6E", markeredgecolor="#6E6E6E",
                               markerfacecolor="white", label=s["not_comparable"]))
         fig.legend(handles=handles, loc="outside lower center",
-                   ncols=min(len(handles), 4), frameon=False)
+                   ncols=1 if compact else min(len(handles), 4), frameon=False)
         freeze_layout(fig)
 
     rows = []

@@ -24,6 +24,9 @@ COMMAND_MODULES = [
     "indicators",
     "mail",  # after "data": adds `units contacts`; and `reminders`
     "sso",
+    "evidence",
+    "providers",  # shared answers (docs/shared-answers.md)
+    "signoff",  # `responses approve|return|queue|signoff` (docs/sign-off.md)
 ]
 
 

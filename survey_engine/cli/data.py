@@ -224,6 +224,33 @@ def answers_export_command(round_id: int, unit: str, output: str | None) -> None
         click.echo(text, nl=False)
 
 
+@answers_group.command("print")
+@click.option("--round", "round_id", type=int, required=True, help="omgångens id / round id")
+@click.option("--unit", required=True, help="enhetens kod / unit code")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="språk / language")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="fil, annars standard ut / file, else stdout")
+def answers_print_command(round_id: int, unit: str, fmt: str, lang: str, output: str | None) -> None:
+    """Utskrift av en enhets svar: frågor, svar, kommentarer och underlag / a printable
+    copy of a unit's answers (the same as the page /svar/ID/utskrift)."""
+    from survey_engine.errors import NotFound
+    from survey_engine.services import printable, responses
+
+    async def go():
+        state = await responses.find_response(round_id, unit, actor=cli_actor())
+        if state is None:
+            raise NotFound(Text(f"{unit} har inget svar i omgång {round_id}", f"{unit} has no response in round {round_id}"))
+        return await printable.printable_answers(state.id, actor=cli_actor(), lang=lang)
+
+    copy = run_db(go)
+    text = (_json(copy) if fmt == "json" else printable.as_text(copy)) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"{output}: sparad / written", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @answers_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--round", "round_id", type=int, required=True, help="omgångens id / round id")

@@ -44,7 +44,14 @@ def _common_options(f):
                      help="språk / language")(f)
     f = click.option("--include-drafts", is_flag=True,
                      help="räkna med utkast i stadens figurer / count drafts in the city figures")(f)
+    f = _approved_option(f)
     return f
+
+
+def _approved_option(f):
+    return click.option("--approved-only", is_flag=True,
+                        help="räkna bara svar som förvaltningschefen godkänt (docs/sign-off.md) / count only "
+                             "responses approved by the head of the unit")(f)
 
 
 async def _round_id(ref: str) -> int:
@@ -70,14 +77,14 @@ def report_group() -> None:
               show_default=True, help="tabell för --format csv / table for --format csv")
 @_common_options
 @click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
-def unit_command(round_ref, unit_code, fmt, csv_table, lang, include_drafts, out) -> None:
+def unit_command(round_ref, unit_code, fmt, csv_table, lang, include_drafts, approved_only, out) -> None:
     """Förvaltningsrapport för en enhet i en omgång / one unit's report in one round."""
     from survey_engine.services import reports as service
 
     async def go():
         rid = await _round_id(round_ref)
         return await service.unit_report(rid, unit_code, fmt, lang, include_drafts=include_drafts,
-                                         csv_table=csv_table)
+                                         csv_table=csv_table, approved_only=approved_only)
 
     content, _media, name = run_db(go)
     path = _target(out, name)
@@ -92,13 +99,14 @@ def unit_command(round_ref, unit_code, fmt, csv_table, lang, include_drafts, out
               default="scores", show_default=True, help="tabell för --format csv / table for --format csv")
 @_common_options
 @click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
-def city_command(round_ref, fmt, csv_table, lang, include_drafts, out) -> None:
+def city_command(round_ref, fmt, csv_table, lang, include_drafts, approved_only, out) -> None:
     """Stadsrapport för kommunstyrelsen / the city report of a round."""
     from survey_engine.services import reports as service
 
     async def go():
         rid = await _round_id(round_ref)
-        return await service.city_report(rid, fmt, lang, include_drafts=include_drafts, csv_table=csv_table)
+        return await service.city_report(rid, fmt, lang, include_drafts=include_drafts, csv_table=csv_table,
+                                         approved_only=approved_only)
 
     content, _media, name = run_db(go)
     path = _target(out, name)
@@ -111,8 +119,9 @@ def city_command(round_ref, fmt, csv_table, lang, include_drafts, out) -> None:
 @click.option("--anonymised", "--anonymized", "anonymised", is_flag=True, required=False,
               help="anonymiserad export för nationell jämförelse (krävs) / anonymised export (required)")
 @click.option("--include-drafts", is_flag=True, help="räkna med utkast / count drafts")
+@_approved_option
 @click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
-def export_command(round_ref, anonymised, include_drafts, out) -> None:
+def export_command(round_ref, anonymised, include_drafts, approved_only, out) -> None:
     """Anonymiserad export: stadens samlade svar utan namn, kommentarer eller underlag.
 
     Anonymised export for national benchmarking: the combined organisation answer,
@@ -126,7 +135,34 @@ def export_command(round_ref, anonymised, include_drafts, out) -> None:
 
     async def go():
         rid = await _round_id(round_ref)
-        return await service.anonymised(rid, include_drafts=include_drafts)
+        return await service.anonymised(rid, include_drafts=include_drafts, approved_only=approved_only)
+
+    content, _media, name = run_db(go)
+    path = _target(out, name)
+    _write(path, content)
+    click.echo(str(path))
+
+
+@report_group.command("compare")
+@_round_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True,
+              help="csv: koder för vidare bearbetning; xlsx: svenska rubriker / csv: codes; xlsx: words")
+@click.option("--sort", default="name", show_default=True, metavar="KEY",
+              help="name, level, percent eller ett områdes id; - först: fallande / "
+                   "name, level, percent or an area id; a leading - sorts descending")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="språk / language")
+@click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
+def compare_command(round_ref, fmt, sort, lang, out) -> None:
+    """Jämförelsetabellen mellan förvaltningar (som sidan) / the comparison table across units.
+
+    The same rows as the comparison page: every started response, drafts marked.
+    """
+    from survey_engine.cli.common import cli_actor
+    from survey_engine.services import comparison
+
+    async def go():
+        rid = await _round_id(round_ref)
+        return await comparison.compare_export(rid, fmt, actor=cli_actor(), lang=lang, sort=sort)
 
     content, _media, name = run_db(go)
     path = _target(out, name)
@@ -139,7 +175,7 @@ def export_command(round_ref, anonymised, include_drafts, out) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @_common_options
 @click.option("--out", type=click.Path(file_okay=False), help="mapp / folder")
-def all_command(round_ref, fmt, lang, include_drafts, out) -> None:
+def all_command(round_ref, fmt, lang, include_drafts, approved_only, out) -> None:
     """Förvaltningsrapporter för alla enheter i omgången / every unit's report of a round."""
     from survey_engine.services import reports as service
 
@@ -152,11 +188,13 @@ def all_command(round_ref, fmt, lang, include_drafts, out) -> None:
         units = await service.round_unit_codes(rid)
         if not units:
             fail(f"omgång {rid} har inga deltagande enheter / round {rid} has no units")
-        today = dt.date.today()
+        from survey_engine import clock
+
+        today = clock.today()
         with click.progressbar(length=len(units), label="Rapporter / reports", file=sys.stderr,
                                show_pos=True) as bar:
             async for code, (content, _media, name) in service.unit_reports(
-                    rid, fmt, lang, include_drafts=include_drafts, today=today,
+                    rid, fmt, lang, include_drafts=include_drafts, today=today, approved_only=approved_only,
                     on_skip=lambda code, why: (skipped.append(code), bar.update(1))):
                 path = folder / name
                 _write(path, content)

@@ -59,7 +59,10 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
 
 
 def _when(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+    """Swedish time, as on the pages (survey_engine/clock.py)."""
+    from survey_engine import clock
+
+    return clock.shown(value) if value else "-"
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -84,8 +87,8 @@ def user_group() -> None:
 
 @user_group.command("create")
 @click.argument("username")
-@click.option("--role", "role", required=True, help="admin, analyst, planner, respondent, auditor")
-@click.option("--unit", "units", multiple=True, metavar="CODE", help="Enhet (respondent), flera gånger / Unit, repeatable")
+@click.option("--role", "role", required=True, help="admin, analyst, planner, respondent, auditor, approver")
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="Enhet (respondent, godkännare), flera gånger / Unit (respondent, approver), repeatable")
 @click.option("--name", "display_name", default="", help="Visningsnamn / Display name")
 @click.option("--email", default="")
 @click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in / Read the password from stdin")

@@ -73,9 +73,13 @@ def build_city_report(
     if not scored:
         what = "svar" if include_drafts else "inskickade svar (prova --include-drafts)"
         what_en = "responses" if include_drafts else "submitted responses (try --include-drafts)"
+        if current.approved_only:  # docs/sign-off.md
+            what, what_en = "godkända svar", "approved responses"
         raise Invalid(Text(f"Omgång {current.id} ({current.name}) har inga {what} att sammanställa", f"round " f"{current.id} has no {what_en} to report on"))
     rollups = city_rollups(current, scored)
     what = s["what_submitted_drafts" if include_drafts else "what_submitted"]
+    if current.approved_only:
+        what = s["what_approved"]
 
     def rollup_model(res) -> dict[str, Any]:
         overall = res.overall.to_dict()
@@ -152,7 +156,8 @@ def build_city_report(
         "engine_version": data.engine_version,
         "round": round_info(current, lang),
         "questionnaire": questionnaire_info(q, lang),
-        "include_drafts": include_drafts,
+        "include_drafts": include_drafts and not current.approved_only,
+        "approved_only": current.approved_only,
         "level_names": {str(k): v for k, v in sorted(names.items())},
         "max_level": q.max_level,
         "response": {**counts, "previous": prev_counts},

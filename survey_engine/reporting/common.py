@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence, TYPE_CHECKING
+from typing import Any, Callable, Iterable, Mapping, Sequence, TYPE_CHECKING
 
 if TYPE_CHECKING:  # matplotlib only when a chart is drawn (see the imports in the functions)
     from survey_engine.charts import Chart
 
 from survey_engine.questionnaire.model import Question, Questionnaire, localized
+from survey_engine.text import UNANSWERED
 from survey_engine.reporting.model import RoundData, UnitEntry
 
 from .text import strings
@@ -102,8 +103,25 @@ def answer_text(q: Questionnaire, question: Question, value: Any, lang: str) -> 
         labels = {o.value: text_of(q, o.label, lang) for o in question.options or []}
         return "; ".join(labels.get(v, str(v)) for v in value) if value else "–"
     if question.type == "number":
-        return f"{value} {question.unit}".strip() if question.unit else str(value)
+        shown = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if lang == "sv":  # decimal comma for people (the CSV and JSON keep the value itself)
+            shown = shown.replace(".", ",")
+        return f"{shown} {question.unit}".strip() if question.unit else shown
     return str(value)
+
+
+def answer_for_people(q: Questionnaire, question: Question, value: Any, lang: str) -> str:
+    """An answer as the area page, the print-out and the printable copy show it: option
+    labels, "none of the options", a number with a decimal comma in Swedish and its
+    unit, and the one wording for no answer (`survey_engine.text.UNANSWERED`)."""
+    if value is None:
+        return UNANSWERED.get(lang)
+    if question.type == "multi" and not value:
+        return "Inget av alternativen" if lang == "sv" else "None of the options"
+    if question.type == "multi":
+        labels = {o.value: text_of(q, o.label, lang) for o in question.options or []}
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    return answer_text(q, question, value, lang)
 
 
 def median_or_none(values: Iterable[float | int | None]) -> float | None:
@@ -160,6 +178,16 @@ def follow_up_rows(q: Questionnaire, follow_ups: Sequence[Any], lang: str) -> li
     return [{**f.to_dict(), "title": titles.get(f.area, f.area)} for f in follow_ups]
 
 
+def source_text(source: Mapping[str, str] | None, lang: str = "sv") -> str:
+    """"Eget svar" / "Besvaras av X" / "Eget svar i stället för X:s", for people."""
+    if not source:
+        return "Eget svar" if lang == "sv" else "Own answer"
+    name = source.get("provider_name") or source.get("provider") or ""
+    if source.get("source") == "override":
+        return f"Eget svar (avviker från {name})" if lang == "sv" else f"Own answer (instead of {name}'s)"
+    return f"Besvaras av {name}" if lang == "sv" else f"Answered by {name}"
+
+
 def answer_rows(q: Questionnaire, entry: UnitEntry, lang: str) -> list[dict[str, Any]]:
     """Every question of `q` with the unit's answer, the engine's outcome and the notes."""
     titles = area_titles(q, lang)
@@ -182,5 +210,8 @@ def answer_rows(q: Questionnaire, entry: UnitEntry, lang: str) -> list[dict[str,
             "unknown": outcome.unknown if outcome else False,
             "comment": entry.comments.get(question.id, ""),
             "evidence": entry.evidence.get(question.id, ""),
+            # where the answer came from (docs/shared-answers.md): own | provided | override
+            "source": (entry.sources.get(question.id) or {}).get("source", "own"),
+            "source_text": source_text(entry.sources.get(question.id), lang),
         })
     return rows

@@ -50,6 +50,11 @@ class UnitEntry:
     updated_at: dt.datetime | None = None
     response_id: int | None = None
     revision: int | None = None
+    # Shared answers (docs/shared-answers.md): question id -> {"source": "provided" |
+    # "override", "provider", "provider_name"}; a question not here is the unit's own.
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Signed off by an approver as it stands (docs/sign-off.md); set by round_results.
+    approved: bool = False
 
     @property
     def submitted(self) -> bool:
@@ -78,6 +83,9 @@ class RoundData:
     closes_on: dt.date | None
     questionnaire: Questionnaire
     units: tuple[UnitEntry, ...]
+    # Read with `approved_only` (docs/sign-off.md): only approved responses count in the
+    # city figures; every unit is still listed with its status.
+    approved_only: bool = False
 
     def unit(self, code: str) -> UnitEntry | None:
         for entry in self.units:
@@ -87,7 +95,10 @@ class RoundData:
 
     def scored_units(self, include_drafts: bool = False) -> tuple[UnitEntry, ...]:
         """The units whose results the city figures use: submitted responses, plus
-        drafts when `include_drafts`."""
+        drafts when `include_drafts`; with `approved_only`, approved responses only
+        (drafts never count then)."""
+        if self.approved_only:
+            return tuple(u for u in self.units if u.result is not None and u.submitted and u.approved)
         return tuple(
             u for u in self.units
             if u.result is not None and (u.submitted or include_drafts)

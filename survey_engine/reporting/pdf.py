@@ -310,7 +310,8 @@ def _follow_up(b: _Builder, rows: list[dict[str, Any]]) -> None:
 def _city(b: _Builder) -> None:
     m, s = b.report.model, b.s
     b.header([])
-    b.para(s["drafts_included"] if m["include_drafts"] else s["drafts_excluded"], "note")
+    b.para(s["approved_only"] if m.get("approved_only") else
+           s["drafts_included"] if m["include_drafts"] else s["drafts_excluded"], "note")
     b.section("response", s["response_rates"], new_page=False)
     r = m["response"]
     b.table([s["participating"], s["submitted"], s["drafts"], s["not_started"], s["response_rate"]],
@@ -371,8 +372,31 @@ def _city(b: _Builder) -> None:
         b.chart("trend", max_height=b.height * 0.5)
 
 
+def _evidence(b: _Builder) -> None:
+    """Attached evidence (docs/evidence.md, "In the reports"): names and dates, not contents."""
+    ev = b.report.model.get("evidence")
+    if ev is None:
+        return
+    sv = b.lang != "en"
+    b.section("evidence", "Bifogade underlag" if sv else "Attached evidence")
+    if not ev["total"]:
+        b.para("Inga filer är bifogade." if sv else "No files are attached.")
+        return
+    b.para((f"Antal filer: {ev['total']}. Namn, typ och datum; innehållet finns i verktyget vid respektive fråga."
+            if sv else f"Files: {ev['total']}. Name, type and date; the contents are in the tool at each question."))
+    city = b.report.kind == "city"
+    head = (["Förvaltning" if sv else "Unit"] if city else []) + (
+        ["Fråga", "Fil", "Typ", "Uppladdad"] if sv else ["Question", "File", "Type", "Uploaded"])
+    rows = [([f["unit_name"]] if city else []) + [f"{f['question_text']} ({f['question']})", f["name"],
+                                                  f["kind"].upper(), (f.get("uploaded_at") or "")[:10]]
+            for f in ev["files"]]
+    widths = ([0.2] if city else []) + ([0.35, 0.25, 0.08, 0.12] if city else [0.45, 0.33, 0.08, 0.14])
+    b.table(head, rows, [b.width * w for w in widths])
+
+
 def render_pdf(report: Report) -> bytes:
     _fonts()
     b = _Builder(report)
     (_unit if report.kind == "unit" else _city)(b)
+    _evidence(b)
     return b.build()

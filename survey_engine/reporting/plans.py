@@ -25,14 +25,7 @@ from survey_engine import clock
 
 def local_time(value: Any) -> str:
     """A stored UTC time as Swedish local time, to the minute (what the pages show)."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value[:16]
-    if isinstance(value, dt.datetime):
-        return clock.local(value).strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else str(value)[:16]
+    return clock.shown(value)[:16]
 
 PLAN_FORMATS = ("pdf", "xlsx")
 FOLLOW_UP_FORMATS = ("html", "xlsx")

@@ -28,7 +28,7 @@ from survey_engine.exports import csv_text, neutralize_cell
 
 from .common import Report
 from .text import fmt_level, fmt_number, fmt_percent, fmt_share, strings
-from survey_engine.text import Text
+from survey_engine.text import UNANSWERED, Text
 from survey_engine.errors import AppError
 
 FORMATS = ("html", "pdf", "xlsx", "csv", "json")
@@ -167,14 +167,14 @@ def _priority_table(report: Report) -> tuple[list[str], list[list[Any]]]:
 def _answer_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     s = strings(report.lang)
     head = [s["unit"], "unit_code", s["area"], "question_id", s["level"], s["question_text"], s["answer"],
-            "value", s["status"], s["credit"], s["met"], s["comment"], s["evidence"]]
+            "value", s["status"], s["credit"], s["met"], s["comment"], s["evidence"], s["answer_source"]]
     rows = []
     for unit_name, unit_code, answers in _answer_sets(report):
         for a in answers:
             value = a["value"]
             raw = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
             rows.append([unit_name, unit_code, a["area_title"], a["id"], a["level"], a["text"], a["answer"], raw,
-                         a["status"], a["credit"], a["met"], a["comment"], a["evidence"]])
+                         a["status"], a["credit"], a["met"], a["comment"], a["evidence"], a["source_text"]])
     return head, rows
 
 
@@ -206,7 +206,7 @@ _XLSX_HEAD = {"unit_code": ("Förvaltningskod", "Unit code"), "area_id": ("Områ
               "question_id": ("Frågekod", "Question code"), "value": ("Svarsvärde", "Answer value"),
               "method": ("Sammanvägning", "Roll-up method")}
 _XLSX_VALUES = {
-    "answered": ("besvarad", "answered"), "missing": ("saknas", "missing"),
+    "answered": ("besvarad", "answered"), "missing": (UNANSWERED.sv.lower(), UNANSWERED.en.lower()),
     "hidden": ("visas inte (villkor)", "not shown (condition)"), "not_applicable": ("ej tillämplig", "not applicable"),
     "unscored": ("ger inga poäng", "not scored"), "submitted": ("inskickad", "submitted"), "draft": ("utkast", "draft"),
     "not_started": ("ej påbörjad", "not started"), "reopened": ("öppnad igen", "reopened"),
@@ -259,10 +259,32 @@ def render_xlsx(report: Report) -> bytes:
         for i, h in enumerate(head, start=1):
             width = max([len(str(h))] + [min(60, len(str(r[i - 1]))) for r in rows[:200] if r[i - 1] is not None])
             ws.column_dimensions[get_column_letter(i)].width = max(6, min(60, width + 2))
+    _evidence_sheet(wb, report)
     wb.properties.creator = "survey-engine"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _evidence_sheet(wb, report: Report) -> None:
+    """"Underlag": one row per attached evidence file (docs/evidence.md, "In the reports"):
+    unit, question, file name, type, size and day of upload; never the contents."""
+    from openpyxl.styles import Font
+
+    ev = report.model.get("evidence")
+    if ev is None:
+        return
+    sv = report.lang != "en"
+    ws = wb.create_sheet("Underlag" if sv else "Evidence")
+    ws.append(["Förvaltningskod", "Förvaltning", "Frågekod", "Fråga", "Fil", "Typ", "Storlek (kB)", "Uppladdad"]
+              if sv else ["Unit code", "Unit", "Question code", "Question", "File", "Type", "Size (kB)", "Uploaded"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for f in ev.get("files", []):
+        ws.append([_xlsx_value(v) for v in (f["unit"], f["unit_name"], f["question"], f["question_text"], f["name"],
+                                            f["kind"].upper(), round(f["size"] / 1024, 1),
+                                            (f.get("uploaded_at") or "")[:10])])
+    ws.freeze_panes = "A2"
 
 
 def _xlsx_value(value: Any) -> Any:

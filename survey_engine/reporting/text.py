@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey_engine.text import UNANSWERED
+
 LANGUAGES = ("sv", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -50,6 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "city_median_too_few": "Stadens median visas bara där minst {n} andra förvaltningar bidrar (för få enheter annars). ",
         "what_submitted": "inskickade svar",
         "what_submitted_drafts": "inskickade svar och utkast",
+        "what_approved": "godkända svar",
         "charts": "Diagram",
         "missing": "Det här saknas för nästa nivå",
         "missing_none": "Inga områden har något kvar under högsta nivån.",
@@ -59,7 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "credit": "Poäng",
         "met": "Uppfyllt",
         "guidance": "Vägledning",
-        "no_answer": "inget svar",
+        "no_answer": UNANSWERED.sv,
         "priorities": "Prioriteringar",
         "priorities_none": "Inga frågor under målnivån återstår.",
         "priority": "Prioritet",
@@ -99,6 +102,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "anonymised": "Anonymiserad export",
         "comment": "Kommentar",
         "evidence": "Underlag",
+        "answer_source": "Källa",
         "question_text": "Frågetext",
         "answered": "besvarad",
         "yes": "ja",
@@ -111,6 +115,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "level_none": "–",
         "drafts_included": "Utkast räknas med i stadens figurer.",
         "drafts_excluded": "Bara inskickade svar räknas i stadens figurer; utkast visas i svarsfrekvensen.",
+        "approved_only": "Bara svar som förvaltningschefen har godkänt räknas i stadens figurer.",
         "chart_in_words": "Diagrammet i ord",
     },
     "en": {
@@ -153,6 +158,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "city_median_too_few": "The city median is shown only where at least {n} other departments contribute (too few units otherwise). ",
         "what_submitted": "submitted responses",
         "what_submitted_drafts": "submitted responses and drafts",
+        "what_approved": "approved responses",
         "charts": "Charts",
         "missing": "What is missing for the next level",
         "missing_none": "No area has anything left below the top level.",
@@ -162,7 +168,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "credit": "Credit",
         "met": "Met",
         "guidance": "Guidance",
-        "no_answer": "no answer",
+        "no_answer": UNANSWERED.en,
         "priorities": "Priorities",
         "priorities_none": "No questions below the target level remain.",
         "priority": "Priority",
@@ -202,6 +208,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "anonymised": "Anonymised export",
         "comment": "Comment",
         "evidence": "Evidence",
+        "answer_source": "Source",
         "question_text": "Question text",
         "answered": "answered",
         "yes": "yes",
@@ -214,6 +221,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "level_none": "–",
         "drafts_included": "Drafts count in the city figures.",
         "drafts_excluded": "Only submitted responses count in the city figures; drafts show in the response rates.",
+        "approved_only": "Only responses approved by the head of the department count in the city figures.",
         "chart_in_words": "The chart in words",
     },
 }

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
+from survey_engine import clock
 from survey_engine.text import Text
 
 EVENTS: dict[str, Text] = {
@@ -37,6 +39,14 @@ EVENTS: dict[str, Text] = {
     "response.import": Text("Svar importerade från fil", "Answers imported from a file"),
     "response.submit": Text("Svar inskickat", "Response submitted"),
     "response.reopen": Text("Svar öppnat igen", "Response reopened"),
+    "response.approve": Text("Svar godkänt av förvaltningschef", "Response approved (sign-off)"),
+    "response.return": Text("Svar återsänt för ändringar", "Response returned for changes"),
+    "response.override": Text("Eget svar i stället för delat svar", "Own answer instead of a shared one"),
+    "provided.set": Text("Delade svar: leverantör angiven", "Shared answers: provider set"),
+    "provided.remove": Text("Delade svar: leverantör borttagen", "Shared answers: provider removed"),
+    "provided.copy": Text("Delade svar förda till ny omgång", "Shared answers carried to a new round"),
+    "provided.override": Text("Delat svar ersatt med eget svar", "Shared answer replaced by an own answer"),
+    "provided.override_remove": Text("Åter till det delade svaret", "Back to the shared answer"),
     "plan.create": Text("Handlingsplan skapad", "Improvement plan created"),
     "plan.update": Text("Handlingsplan ändrad", "Improvement plan changed"),
     "plan.action.add": Text("Åtgärd tillagd i plan", "Action added to a plan"),
@@ -67,6 +77,8 @@ EVENTS: dict[str, Text] = {
     "report.anonymised": Text("Avidentifierad export hämtad", "Anonymised export downloaded"),
     "report.compare": Text("Jämförelsetabell hämtad", "Comparison table downloaded"),
     "retention.prune": Text("Gamla uppgifter gallrade", "Old data pruned"),
+    "evidence.upload": Text("Fil uppladdad som underlag", "Evidence file uploaded"),
+    "evidence.delete": Text("Fil borttagen ur underlaget", "Evidence file deleted"),
 }
 
 GROUPS: dict[str, Text] = {
@@ -84,6 +96,8 @@ GROUPS: dict[str, Text] = {
     "export.": Text("Exporter", "Exports"),
     "report.": Text("Rapporter och nedladdningar", "Reports and downloads"),
     "retention.": Text("Gallring", "Retention"),
+    "evidence.": Text("Filer som underlag", "Evidence files"),
+    "provided.": Text("Delade svar", "Shared answers"),
 }
 
 OBJECTS: dict[str, Text] = {
@@ -91,6 +105,7 @@ OBJECTS: dict[str, Text] = {
     "unit": Text("förvaltning", "unit"), "plan": Text("plan", "plan"), "token": Text("API-nyckel", "API token"),
     "questionnaire": Text("enkät", "questionnaire"), "mail": Text("e-post", "e-mail"),
     "sso": Text("inloggning", "login"), "indicator": Text("indikator", "indicator"),
+    "evidence": Text("fil", "file"),
 }
 
 KEYS: dict[str, Text] = {
@@ -104,6 +119,9 @@ KEYS: dict[str, Text] = {
     "unit": Text("förvaltning", "unit"), "version": Text("version", "version"), "title": Text("rubrik", "title"),
     "count": Text("antal", "count"), "answers": Text("svar", "answers"), "created": Text("nya", "created"),
     "updated": Text("ändrade", "updated"), "unchanged": Text("oförändrade", "unchanged"),
+    "size": Text("storlek (byte)", "size (bytes)"), "kind": Text("typ", "type"), "response": Text("svar", "response"),
+    "comment": Text("kommentar", "comment"), "round": Text("omgång", "round"),
+    "notified": Text("e-post till", "e-mailed"),
 }
 
 VALUES: dict[str, Text] = {
@@ -114,6 +132,8 @@ VALUES: dict[str, Text] = {
     "done": Text("klar", "done"), "dropped": Text("struken", "dropped"), "admin": Text("administratör", "administrator"),
     "analyst": Text("analytiker", "analyst"), "planner": Text("planerare", "planner"),
     "respondent": Text("respondent", "respondent"), "auditor": Text("revisor", "auditor"),
+    "approver": Text("godkännare", "approver"), "approved": Text("godkänd", "approved"),
+    "returned": Text("återsänd", "returned"),
 }
 
 
@@ -127,6 +147,9 @@ def object_word(kind: str, lang: str = "sv") -> str:
     return text.get(lang) if text else kind
 
 
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def _value(value: Any, lang: str) -> str:
     if value is None or value == "":
         return "–"
@@ -138,7 +161,9 @@ def _value(value: Any, lang: str) -> str:
         return "; ".join(f"{_key(k, lang)} {_value(v, lang)}" for k, v in value.items())
     if isinstance(value, str) and value in VALUES:
         return VALUES[value].get(lang)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _STAMP.match(value)):
+        return clock.shown(value)  # a stored UTC time (often an ISO string in the details): Swedish time
+    if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 

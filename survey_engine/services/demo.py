@@ -24,14 +24,20 @@ from survey_engine import clock
 from survey_engine.questionnaire.model import Question, Questionnaire
 from survey_engine.errors import Conflict
 from survey_engine.services import audit_demo, demo_indicators, plan_demo, questionnaires, responses, rounds, units
+from survey_engine.services import signoff_demo
+from survey_engine.store.signoff_tables import ResponseSignoff
 from survey_engine.services.units import UnitInput
 from survey_engine.text import Text
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
-from survey_engine.services.demo_users import ensure_demo_users
+from survey_engine.services.demo_users import ensure_demo_approvers, ensure_demo_users
 from survey_engine.store.audit_tables import Audit
 from survey_engine.services import contacts
+from survey_engine.services import demo_evidence
+from survey_engine.store.evidence_tables import EvidenceFile
+from survey_engine.services import contacts, provided
+from survey_engine.store.provided_tables import ProvidedOverride, ProviderLink
 from survey_engine.store.mail_tables import OutboxMessage, UnitContact
 from survey_engine.store.tables import Unit
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
@@ -76,7 +82,11 @@ UNITS = [
 # 2024: everyone answered, Malmö Stadsteater AB never submitted. 2026: some still in
 # draft, a few not started yet.
 DRAFT_2024 = {"MST"}
-DRAFT_2026 = {"GRF", "FSF", "KUF", "SBK"}
+IN_PROGRESS_2026 = {"GRF", "FSF", "KUF", "SBK"}  # never submitted
+# Submitted, then returned by its förvaltningschef with a comment (services/signoff_demo.py):
+# reopened, so it counts as a draft again.
+RETURNED_2026 = set(signoff_demo.RETURNED_2026)
+DRAFT_2026 = IN_PROGRESS_2026 | RETURNED_2026
 NOT_STARTED_2026 = {"FRI", "MST"}
 
 COMMENTS = [
@@ -95,6 +105,22 @@ EVIDENCE = [
     "Protokoll från ledningsgruppen",
     "Utbildningsstatistik från lärplattformen",
 ]
+# Shared answers (docs/shared-answers.md): Serviceförvaltningen runs the IT of the
+# förvaltningar, so in 2026 it answers the questions tagged it-drift (updates,
+# monitoring, backups, …) for them; the municipal companies run their own IT. A few
+# förvaltningar answer a question themselves, with their reason.
+PROVIDER, PROVIDER_NAME = "SF", "Serviceförvaltningen"
+PROVIDED_SELECTOR = "tag:it-drift"
+NOT_SERVED = {"MKB", "MST"}
+OVERRIDES = {
+    "HVOF": [("kon-backup", "delvis", "Journalsystemet driftas av leverantören, inte av Serviceförvaltningen; "
+              "dess säkerhetskopior kontrolleras bara delvis av oss.")],
+    "FGK": [("tek-natverk", "i-liten-del", "Fastighetsautomationen ligger i vårt eget nät, som Serviceförvaltningen "
+             "inte segmenterar.")],
+    "GYVF": [("tek-overvakning", "till-stor-del", "Elevnätet övervakas av vår egen IT-enhet dygnet runt, "
+              "inte bara kontorstid.")],
+}
+
 TEXT_ANSWERS = [
     "Vi har påbörjat en genomgång av våra informationstillgångar.",
     "Störst behov: utbildning av chefer och en ny kontinuitetsplan.",
@@ -204,7 +230,9 @@ async def clear_survey_data() -> None:
     """Delete every unit, round, response and published version (not users)."""
 
     async with write_transaction():
-        for table in (AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
+        await ProvidedOverride.delete(force=True)  # shared answers (docs/shared-answers.md)
+        await ProviderLink.delete(force=True)
+        for table in (EvidenceFile, ResponseSignoff, AnswerHistory, ScoreSnapshot, Answer, Response, RoundUnit, Round):
             await table.delete(force=True)
         for table in (IndicatorMeasurement, IndicatorImport, IndicatorVersion):
             await table.delete(force=True)
@@ -299,13 +327,19 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     r26 = await rounds.create_round("Cybersäkerhetskollen 2026", FAMILY, "2026.1", codes,
                                     dt.date(2026, 3, 1), dt.date(2026, 12, 18), actor=actor)
     await rounds.open_round(r26.id, actor=actor)
-    for unit in UNITS:
+    served = [u.code for u in UNITS if u.code != PROVIDER and u.code not in NOT_SERVED]
+    await provided.set_provider(r26.id, PROVIDER, PROVIDED_SELECTOR, served, actor=actor)
+    shared = set(provided.selected_questions(q26, PROVIDED_SELECTOR))
+    log(f"  delade svar / shared answers: {PROVIDER} besvarar {len(shared)} frågor ({PROVIDED_SELECTOR}) åt "
+        f"{len(served)} förvaltningar / answers {len(shared)} questions for {len(served)} departments")
+    # the provider first, so that the others start from its answers
+    for unit in sorted(UNITS, key=lambda u: u.code != PROVIDER):
         if unit.code in NOT_STARTED_2026:
             continue
         who = Principal(f"{unit.code.lower()}.respondent", Role.RESPONDENT, frozenset({unit.code}), via="cli")
         state, _ = await responses.start_response(r26.id, unit.code, actor=who, prefill=True)
         carried = responses.values_of(state)
-        draft = unit.code in DRAFT_2026
+        draft = unit.code in IN_PROGRESS_2026
         values, comments, evidence = answers_for(q26, unit, 2026, unit.maturity + unit.growth,
                                                  completeness=0.6 if draft else 1.0)
         # Carried-over answers stand unless the unit has improved there (now and then
@@ -320,10 +354,21 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             old, new = credit_of(q26, question, carried[k]), credit_of(q26, question, v)
             if (old is not None and new is not None and new > old) or rng.random() < 0.08:
                 changes[k] = v
+        if unit.code == PROVIDER:  # its notes reach every förvaltning: none about "the others' systems"
+            comments = {k: v for k, v in comments.items() if PROVIDER_NAME not in v}
+        if unit.code in served:  # the provided questions hold Serviceförvaltningen's answers
+            changes = {k: v for k, v in changes.items() if k not in shared}
+            comments = {k: v for k, v in comments.items() if k not in shared}
+            evidence = {k: v for k, v in evidence.items() if k not in shared}
         revision = await _answer(state.id, changes, comments, evidence, who, state.revision)
+        await demo_evidence.attach_demo_evidence(state.id, unit.code, unit.name, q26, who)  # files (issue 17)
+        for qid, value, reason in OVERRIDES.get(unit.code, []):
+            state = await provided.override_answer(state.id, qid, value, reason, revision=revision, actor=who)
+            revision = state.revision
         if not draft:
             await responses.submit_response(state.id, actor=who, revision=revision)
     log(f"  omgång / round {r26.id}: {r26.name} (öppen / open)")
+    await signoff_demo.load_demo_signoff(r24.id, r26.id, log=log)  # approvers' decisions (issue 17)
     plan_ids = await plan_demo.load_demo_plans(r24.id, actor=actor, units=UNITS, log=log)
     await audit_demo.load_demo_audit(questionnaires_dir, actor=actor, plan_ids=plan_ids, log=log)
     logins = await demo_logins(log=log)
@@ -339,6 +384,7 @@ async def demo_logins(log=print):
     if not present:  # not the demo's database: never add demo accounts to real data
         return []
     logins = await ensure_demo_users([u.code for u in UNITS if u.code in present])
+    logins += await ensure_demo_approvers([u.code for u in UNITS if u.code in present])  # docs/sign-off.md
     log(logins_table(logins))
     return logins
 

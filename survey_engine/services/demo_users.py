@@ -59,3 +59,14 @@ async def ensure_demo_users(unit_codes: Iterable[str]) -> list[DemoLogin]:
     for code in service.normalize_units(unit_codes):
         logins.append(await _ensure(respondent_username(code), Role.RESPONDENT, (code,), f"Respondent {code}"))
     return logins
+
+
+def approver_username(unit_code: str) -> str:
+    """The demo's förvaltningschef (approver) of a unit (docs/sign-off.md)."""
+    return service.normalize_username(f"demo-chef-{unit_code.lower()}"[:64])
+
+
+async def ensure_demo_approvers(unit_codes: Iterable[str]) -> list[DemoLogin]:
+    """Create (or refresh) one approver per unit, each bound to its own unit."""
+    return [await _ensure(approver_username(code), Role.APPROVER, (code,), f"Förvaltningschef {code}")
+            for code in service.normalize_units(unit_codes)]

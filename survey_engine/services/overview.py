@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from survey_engine.services import audit
+from survey_engine.services import audit, provided
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
-from survey_engine.services.round_results import load_round
+from survey_engine.services.round_results import compare_units, load_round
 from survey_engine.services.rounds import get_round
 from survey_engine.store.tables import Response, RoundUnit
-from survey_engine.scoring import ENGINE_VERSION, score_response
+from survey_engine.scoring import ENGINE_VERSION, rollup, score_response
 
 
 async def _participants(round_id: int) -> list[dict[str, Any]]:
@@ -40,6 +40,9 @@ class UnitProgress:
     percent: float | None
     last_activity: dt.datetime | None
     submitted_at: dt.datetime | None
+    # sign-off (docs/sign-off.md): not_started | draft | submitted | approved
+    stage: str = "not_started"
+    approved: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class RoundOverview:
     submitted: int
     response_rate: float  # submitted / participating
     units: tuple[UnitProgress, ...]
+    approved: int = 0  # submitted and approved as they stand (sign-off)
 
 
 async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
@@ -71,12 +75,24 @@ async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
             completeness=overall.completeness if overall else 0.0,
             level=overall.level if overall else None, percent=overall.percent if overall else None,
             last_activity=entry.updated_at, submitted_at=entry.submitted_at,
+            stage=stage_of(entry.status, entry.approved), approved=entry.approved,
         ))
     n = len(units)
     started = sum(1 for u in data.units if u.started)
     submitted = sum(1 for u in data.units if u.submitted)
+    approved = sum(1 for u in data.units if u.submitted and u.approved)
     return RoundOverview(round=rnd, participating=n, started=started, submitted=submitted,
-                         response_rate=(submitted / n) if n else 0.0, units=tuple(units))
+                         response_rate=(submitted / n) if n else 0.0, units=tuple(units), approved=approved)
+
+
+def stage_of(status: str, approved: bool) -> str:
+    """The overview's sign-off stage of a unit (docs/sign-off.md): not started, draft
+    (also a reopened or returned response), submitted, or approved."""
+    if status == "not_started":
+        return "not_started"
+    if status == "submitted":
+        return "approved" if approved else "submitted"
+    return "draft"
 
 
 def _plain(value: Any) -> Any:
@@ -92,6 +108,7 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
     await audit.record(actor, "export.round", "round", round_id)
     q = await questionnaire_by_id(rnd.questionnaire_version_id)
     ids = await Response.select(Response.id).where(Response.round == round_id).order_by(Response.id)
+    sources = await provided.sources_for_round(round_id, q)  # docs/shared-answers.md §3
     out = []
     for r in ids:
         state = await get_response(r["id"])
@@ -105,8 +122,40 @@ async def export_round(round_id: int, *, actor: Principal) -> dict[str, Any]:
             "evidence": {k: a.evidence for k, a in state.answers.items() if a.evidence},
             "scores": score_response(q, values).to_dict(),
             "snapshot": _plain(await latest_snapshot(r["id"])),
+            "sources": sources.get(state.unit, {}),  # provided | override per question; absent: own
         })
     units = [{"code": p["code"], "name": p["name"], "weight": p["weight"]} for p in await _participants(round_id)]
     return {"format": "survey-engine-round/1", "engine_version": ENGINE_VERSION, "round": dataclasses.asdict(rnd),
             "questionnaire": {"id": q.id, "version": q.version, "hash": q.hash},
             "units": units, "responses": out}
+
+
+async def city_results(round_id: int, *, actor: Principal, approved_only: bool = False,
+                       include_drafts: bool = False) -> dict[str, Any]:
+    """The city figures of a round as data (the API's report): which units count, each
+    unit's level, and the city's roll-up (`mean` and `weakest`) over the counted units.
+    `approved_only` counts only responses an approver signed off (docs/sign-off.md);
+    the filter is made by the one read path (`round_results`)."""
+
+    data = await compare_units(round_id, actor=actor, approved_only=approved_only)
+    counted = data.scored_units(include_drafts)
+    codes = {u.code for u in counted}
+    city = None
+    if counted:
+        city = {}
+        for method in ("mean", "weakest"):
+            res = rollup(data.questionnaire, [u.result for u in counted], method=method,
+                         weights=[u.weight for u in counted])
+            city[method] = {"level": res.overall.level, "percent": res.overall.percent,
+                            "areas": [{"id": a.id, "level": a.level, "percent": a.percent} for a in res.areas]}
+    return {
+        "round": {"id": data.id, "name": data.name, "status": data.status},
+        "approved_only": approved_only,
+        "include_drafts": include_drafts and not approved_only,
+        "counted": len(counted),
+        "units": [{"unit": u.code, "name": u.name, "status": u.status, "stage": stage_of(u.status, u.approved),
+                   "approved": u.approved, "counted": u.code in codes,
+                   "level": u.result.overall.level if u.result is not None else None,
+                   "percent": u.result.overall.percent if u.result is not None else None} for u in data.units],
+        "city": city,
+    }

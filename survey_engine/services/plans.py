@@ -330,7 +330,7 @@ async def create_plan(actor: Principal, round_id: int, unit: str | None = None, 
     city roll-up when `unit` is None) and save it with its actions."""
     require(actor, Action.PLAN_WRITE, unit)
     errors: list[dict[str, Any]] = []
-    start = start or next_half_year(today or dt.date.today())
+    start = start or next_half_year(today or clock.today())
     try:
         parse_period(start)
     except ValueError:

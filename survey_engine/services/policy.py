@@ -23,6 +23,9 @@ class Role(str, enum.Enum):
     PLANNER = "planner"  # reads results, edits plans
     RESPONDENT = "respondent"  # bound to units: reads and answers only their own
     AUDITOR = "auditor"  # reads everything including the audit log, changes nothing
+    # förvaltningschef (godkännare): bound to units; reads their responses and signs off
+    # (approves or returns) what was submitted, never edits answers (docs/sign-off.md)
+    APPROVER = "approver"
 
     @classmethod
     def parse(cls, value: str) -> "Role":
@@ -67,6 +70,11 @@ class Action(str, enum.Enum):
     INDICATOR_MANAGE = "indicator.manage"
     REMINDER_READ = "reminder.read"  # the e-mail outbox and the units' contact addresses
     REMINDER_SEND = "reminder.send"  # send reminders now, retry failed e-mails
+    # Shared answers (docs/shared-answers.md): which unit answers which questions for
+    # which others in a round. Overriding a provided answer is response.write.
+    PROVIDER_MANAGE = "provider.manage"
+    # Sign-off (docs/sign-off.md): approve a submitted response, or return it with a comment.
+    RESPONSE_APPROVE = "response.approve"
 
 
 class Scope(enum.Enum):
@@ -83,6 +91,7 @@ UNIT_SCOPED: frozenset[Action] = frozenset(
         Action.RESPONSE_WRITE,
         Action.RESPONSE_SUBMIT,
         Action.RESPONSE_REOPEN,
+        Action.RESPONSE_APPROVE,
         Action.SCORES_READ,
         Action.EXPORT_READ,
         Action.PLAN_READ,
@@ -114,7 +123,7 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: _A for action in Action},
     # Analysts also bring in measured data (indicators) and remind units by e-mail.
     Role.ANALYST: _row(**{a.name.lower(): _A for a in _READS}, indicator_manage=_A, token_manage_own=_A,
-                       account_manage_own=_A, reminder_read=_A, reminder_send=_A),
+                       account_manage_own=_A, reminder_read=_A, reminder_send=_A, provider_manage=_A),
     # Planners read results (answers, scores, the overview) to plan from them, and edit
     # plans; exports are left to analysts.
     Role.PLANNER: _row(
@@ -144,7 +153,25 @@ POLICY: dict[Role, dict[Action, Scope]] = {
     # credentials (a script that reads the audit log needs one), not data.
     Role.AUDITOR: _row(**{a.name.lower(): _A for a in _READS}, audit_read=_A, token_manage_own=_A,
                        account_manage_own=_A, reminder_read=_A),
+    # Approvers (förvaltningschefer) read their own units' responses and results and sign
+    # them off; they never write answers, so an approval is always of someone else's work.
+    Role.APPROVER: _row(
+        questionnaire_read=_A,
+        unit_read=_A,
+        round_read=_A,
+        response_read=_O,
+        response_approve=_O,
+        scores_read=_O,
+        plan_read=_O,
+        indicator_read=_O,
+        token_manage_own=_A,
+        account_manage_own=_A,
+    ),
 }
+
+# Roles whose rights hold only on the units they are bound to (services/users.py binds
+# them, and refuses units for every other role).
+UNIT_BOUND_ROLES: frozenset[Role] = frozenset({Role.RESPONDENT, Role.APPROVER})
 
 
 @dataclass(frozen=True)

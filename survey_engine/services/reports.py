@@ -22,9 +22,10 @@ import datetime as dt
 import json
 from typing import AsyncIterator, Callable
 
+from survey_engine import clock
 from survey_engine.services import audit
 from survey_engine.services.access import system_actor
-from survey_engine.services import indicators
+from survey_engine.services import evidence, indicators
 from survey_engine.services.policy import Action, Principal, require
 from survey_engine.errors import Invalid
 
@@ -66,10 +67,14 @@ def _check(fmt: str, lang: str, csv_table: str = "scores") -> None:
                       [{"field": "table", "message": "|".join(CSV_TABLES)}])
 
 
-async def _downloaded(actor: Principal | None, kind: str, round_id: int, fmt: str, unit: str | None = None) -> None:
+async def _downloaded(actor: Principal | None, kind: str, round_id: int, fmt: str, unit: str | None = None,
+                      approved_only: bool = False) -> None:
     """A report or export leaving the system is an audit event (docs/security.md)."""
+    details: dict = {"format": fmt}
+    if approved_only:
+        details["approved_only"] = True
     await audit.record(actor if actor is not None else system_actor(), f"report.{kind}", "round", round_id,
-                       unit=unit, details={"format": fmt})
+                       unit=unit, details=details)
 
 
 def unit_file_name(round_id: int, unit_code: str, ext: str) -> str:
@@ -86,26 +91,30 @@ def export_file_name(round_id: int) -> str:
 
 async def unit_report(round_id: int, unit_code: str, fmt: str = "html", lang: str = "sv", *,
                       include_drafts: bool = False, today: dt.date | None = None,
-                      csv_table: str = "scores", actor: Principal | None = None) -> Result:
-    """One förvaltning's report in one round."""
+                      csv_table: str = "scores", actor: Principal | None = None,
+                      approved_only: bool = False) -> Result:
+    """One förvaltning's report in one round (`approved_only`: the city median over
+    approved responses only, docs/sign-off.md)."""
     _may_read_unit(actor, unit_code)
     _check(fmt, lang, csv_table)
-    data = await load_report_data(round_id)
-    report = build_unit_report(data, unit_code, lang, today=today or dt.date.today(),
+    data = await load_report_data(round_id, approved_only=approved_only)
+    report = build_unit_report(data, unit_code, lang, today=today or clock.today(),
                                include_drafts_in_median=include_drafts, min_group_size=min_group_size())
+    report.model["evidence"] = await evidence.report_section(round_id, report.questionnaire, lang, unit_code)
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
-    await _downloaded(actor, "unit", round_id, fmt, unit_code)
+    await _downloaded(actor, "unit", round_id, fmt, unit_code, approved_only)
     return content, media, unit_file_name(round_id, unit_code, ext)
 
 
 async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, include_drafts: bool = False,
                        today: dt.date | None = None, on_skip: Callable[[str, str], None] | None = None,
-                       actor: Principal | None = None) -> AsyncIterator[tuple[str, Result]]:
+                       actor: Principal | None = None, approved_only: bool = False
+                       ) -> AsyncIterator[tuple[str, Result]]:
     """Every förvaltning's report of a round (data read once): yields (unit code,
     result). Units that have not started are skipped (`on_skip(code, reason)`), and so
     are units whose data `actor` may not read (`on_skip(code, "not_allowed")`)."""
     _check(fmt, lang)
-    data = await load_report_data(round_id)
+    data = await load_report_data(round_id, approved_only=approved_only)
     if not data.current.units:
         raise Invalid(Text(f"Omgång {round_id} har inga deltagande enheter", f"round {round_id} has no units"))
     for entry in data.current.units:
@@ -118,10 +127,10 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
             if on_skip:
                 on_skip(entry.code, "not_started")
             continue
-        report = build_unit_report(data, entry.code, lang, today=today or dt.date.today(),
+        report = build_unit_report(data, entry.code, lang, today=today or clock.today(),
                                    include_drafts_in_median=include_drafts, min_group_size=min_group_size())
         content, media, ext = await asyncio.to_thread(render, report, fmt)
-        await _downloaded(actor, "unit", round_id, fmt, entry.code)
+        await _downloaded(actor, "unit", round_id, fmt, entry.code, approved_only)
         yield entry.code, (content, media, unit_file_name(round_id, entry.code, ext))
 
 
@@ -133,26 +142,29 @@ async def round_unit_codes(round_id: int) -> list[tuple[str, str]]:  # names onl
 
 async def city_report(round_id: int, fmt: str = "html", lang: str = "sv", *, include_drafts: bool = False,
                       today: dt.date | None = None, csv_table: str = "scores",
-                      actor: Principal | None = None) -> Result:
-    """The city report (stadsrapport) of a round."""
+                      actor: Principal | None = None, approved_only: bool = False) -> Result:
+    """The city report (stadsrapport) of a round; `approved_only` counts only the
+    responses an approver signed off (docs/sign-off.md)."""
     _may_read_city(actor, fmt)
     _check(fmt, lang, csv_table)
-    data = await load_report_data(round_id)
-    report = build_city_report(data, lang, today=today or dt.date.today(), include_drafts=include_drafts)
+    data = await load_report_data(round_id, approved_only=approved_only)
+    report = build_city_report(data, lang, today=today or clock.today(), include_drafts=include_drafts)
     measured = await indicators.city_summary()  # docs/indicators.md: the measured figures beside the survey
     if measured:
         report.model["indicators"] = measured
+    report.model["evidence"] = await evidence.report_section(round_id, report.questionnaire, lang)  # names, dates
     content, media, ext = await asyncio.to_thread(render, report, fmt, csv_table=csv_table)
-    await _downloaded(actor, "city", round_id, fmt)
+    await _downloaded(actor, "city", round_id, fmt, approved_only=approved_only)
     return content, media, city_file_name(round_id, ext)
 
 
-async def anonymised(round_id: int, *, include_drafts: bool = False, actor: Principal | None = None) -> Result:
+async def anonymised(round_id: int, *, include_drafts: bool = False, actor: Principal | None = None,
+                     approved_only: bool = False) -> Result:
     """The anonymised benchmarking export (JSON) of a round."""
     if actor is not None:
         require(actor, Action.EXPORT_READ)
-    data = await load_report_data(round_id, previous=False, with_notes=False)
+    data = await load_report_data(round_id, previous=False, with_notes=False, approved_only=approved_only)
     doc = anonymised_export(data, include_drafts=include_drafts, min_group_size=min_group_size())
-    await _downloaded(actor, "anonymised", round_id, "json")
+    await _downloaded(actor, "anonymised", round_id, "json", approved_only=approved_only)
     content = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return content, "application/json", export_file_name(round_id)

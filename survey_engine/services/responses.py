@@ -13,7 +13,7 @@ from survey_engine import plaintext
 import json
 from typing import Any, Mapping
 
-from survey_engine.services import audit, indicators
+from survey_engine.services import audit, indicators, provided
 from survey_engine.questionnaire.errors import AnswersError
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services.common import dump, load_value, page_args
@@ -383,17 +383,21 @@ def _question_conflict(exc: _Conflicting, expected: int | None) -> Conflict:
 
 async def _save(response_id: int, expected: int | None, answers: Mapping[str, Any],
                 comments: Mapping[str, Any], evidence: Mapping[str, Any], actor: Principal,
-                replace: bool = False, audit_action: str = "response.write") -> ResponseState:
+                replace: bool = False, audit_action: str = "response.write",
+                overrides: Mapping[str, str] | None = None) -> ResponseState:
     """One transaction: the response row (locked on PostgreSQL), its answers, the
     upserts and history rows, the revision bump and the audit row; the reply is built
-    from what was read and written, not read back."""
+    from what was read and written, not read back. Shared answers (services/provided.py):
+    a provided question is refused unless `overrides` names it with a reason, and a
+    provider's changes flow to the responses it serves."""
     who = actor_name(actor)
     try:
         async with write_transaction():
             # one round trip: the response row (locked on PostgreSQL) and its answers
-            found, answer_rows = await sql.batch([
+            found, answer_rows, link_rows, override_rows = await sql.batch([
                 (_RESPONSE_SQL + (" FOR UPDATE OF r" if sql.is_postgres() else ""), (response_id,)),
                 (_ANSWERS_SQL, (response_id,)),
+                *provided.save_statements(response_id),  # shared answers, in the same round trip
             ])
             if not found:
                 raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
@@ -405,9 +409,12 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
             if expected is not None and expected > row["revision"]:
                 raise _Stale()  # a revision this response never had
             existing = _by_question(answer_rows)
+            links = provided.save_links(row["unit_code"], q, link_rows, override_rows, overrides)
             ids = set(answers) | set(comments) | set(evidence)
             if replace:
                 ids |= {qid for qid, a in existing.items() if a["value"] is not None}
+            if links:
+                ids = links.keep_provided(ids, replace, answers)
             sent: dict[str, dict[str, Any]] = {}
             for qid in ids:
                 fields: dict[str, Any] = {}
@@ -423,6 +430,8 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
                 order = _order(q)
                 conflicts.sort(key=lambda k: order.get(k, 1 << 30))
                 raise _Conflicting(conflicts, _state(row, existing, q), _conflict_items(existing, conflicts))
+            if links:
+                await links.before_write(response_id, existing, changes, who)
             revision = row["revision"] + 1
             t = clock.now()
             # one round trip: the revision bump, the answers, their history, the audit row
@@ -437,6 +446,8 @@ async def _save(response_id: int, expected: int | None, answers: Mapping[str, An
                                        details={"revision": revision, "questions": sorted(changes)[:500],
                                                 "replace": replace}, prev_hash=prev_hash),
             ])
+            if links:
+                await links.after_write(response_id, actor)
     except _Stale:
         raise await _stale_conflict(response_id, expected) from None
     except _Conflicting as exc:
@@ -455,6 +466,15 @@ async def save_answers(response_id: int, revision: int, answers: Mapping[str, An
     if not isinstance(revision, int) or isinstance(revision, bool):
         raise Invalid(Text("revision saknas", "revision is required"), [{"field": "revision", "message": "an integer"}])
     return await _save(response_id, revision, answers or {}, comments or {}, evidence or {}, actor)
+
+
+async def save_with_override(response_id: int, revision: int, answers: Mapping[str, Any],
+                             comments: Mapping[str, Any], evidence: Mapping[str, Any],
+                             overrides: Mapping[str, str], *, actor: Principal) -> ResponseState:
+    """A save that answers provided questions with the unit's own answer, for the
+    reasons in `overrides` (services/provided.py)."""
+    return await _save(response_id, revision, answers, comments, evidence, actor,
+                       audit_action="response.override", overrides=overrides)
 
 
 # ---------------------------------------------------------------- start and pre-fill
@@ -546,6 +566,8 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
     measured = await indicators.measured_answers(q, unit_code) if prefill else {}
     for qid in measured:
         carried.pop(qid, None)
+    # Questions another unit answers for this one start from that unit's answers.
+    shared = await provided.start_hook(round_id, unit_code, q, carried, measured, who)
     try:
         async with write_transaction():
             t = clock.now()
@@ -558,6 +580,9 @@ async def start_response(round_id: int, unit_code: str, *, actor: Principal,
             for qid, m in measured.items():
                 await _write_changes(response_id, 0, {}, {qid: (m["value"], "", m["note"])},
                                      f"{MEASURED_ACTOR}:{m['indicator']}@{m['period']}", q)
+            for label, changes in shared.items():
+                await _write_changes(response_id, 0, {}, changes, label, q)
+            await provided.after_start(round_id, unit_code, q, who)
             await audit.record(actor, "response.start", "response", response_id, unit=unit_code,
                                details={"round": round_id, "prefilled_from": source["id"] if source else None,
                                         "prefilled": len(carried),

@@ -1,6 +1,6 @@
 """The one read path for a round's results: the round, its questionnaire version, its
 units, each unit's answers and notes, and the score of each response, read from the
-database once (four queries, whatever the round's size) into the report model
+database once (five queries, whatever the round's size) into the report model
 (`reporting.model`). Pages, reports, exports and plans all read results through here,
 so they agree on which units count and on their levels.
 
@@ -8,6 +8,9 @@ so they agree on which units count and on their levels.
   (when that snapshot belongs to the round's questionnaire version);
 - a draft or reopened response (or a submitted one whose snapshot is missing) is
   scored now, by the same engine, on its current answers.
+- each response says whether an approver signed it off as it stands (`approved`), and
+  a round read with `approved_only` counts only those in the city figures
+  (docs/sign-off.md): the one place where that filter is made.
 The previous round of the same questionnaire family (for trends) is read the same way.
 """
 from __future__ import annotations
@@ -26,7 +29,9 @@ from survey_engine.reporting.model import (
     result_from_dict,
 )
 from survey_engine.scoring import score_response
+from survey_engine.services import signoff
 from survey_engine.services.access import Action, Principal, check
+from survey_engine.services import provided
 from survey_engine.services.common import load, load_value
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.store.tables import Answer, Response, Round, RoundUnit, ScoreSnapshot
@@ -42,8 +47,11 @@ async def _round_row(round_id: int) -> dict[str, Any]:
     return row
 
 
-async def load_round(round_id: int, *, with_notes: bool = True) -> RoundData:
-    """Everything about one round a report needs (four queries, whatever its size)."""
+async def load_round(round_id: int, *, with_notes: bool = True, approved_only: bool = False) -> RoundData:
+    """Everything about one round a report needs (five queries, whatever its size).
+    Each unit says whether its response is approved as it stands (sign-off,
+    docs/sign-off.md); with `approved_only` the city figures count only those
+    (`RoundData.scored_units`)."""
     row = await _round_row(round_id)
     q = await questionnaire_by_id(row["questionnaire"])
     participants = await RoundUnit.select(
@@ -57,6 +65,7 @@ async def load_round(round_id: int, *, with_notes: bool = True) -> RoundData:
         ).where(Response.round == round_id)
     }
     response_ids = [r["id"] for r in responses.values()]
+    approved = await signoff.approved_response_ids(responses.values()) if response_ids else set()
     answers: dict[int, dict[str, dict[str, Any]]] = {rid: {} for rid in response_ids}
     snapshots: dict[int, dict[str, Any]] = {}
     if response_ids:
@@ -72,6 +81,7 @@ async def load_round(round_id: int, *, with_notes: bool = True) -> RoundData:
             snapshots[s["response"]] = s  # the latest one wins (ordered by id)
 
     order = {question.id: i for i, question in enumerate(q.questions())}
+    sources = await provided.sources_for_round(round_id, q)  # where shared answers came from
     units = []
     for p in participants:
         resp = responses.get(p["unit_id"])
@@ -98,18 +108,19 @@ async def load_round(round_id: int, *, with_notes: bool = True) -> RoundData:
             result=result, source=source, snapshot_revision=revision, snapshot_engine=engine,
             answers=values, comments=comments, evidence=evidence,
             submitted_at=resp["submitted_at"], updated_at=resp["updated_at"],
-            response_id=resp["id"], revision=resp["revision"],
+            response_id=resp["id"], revision=resp["revision"], sources=sources.get(p["code"], {}),
+            approved=resp["id"] in approved,
         ))
     return RoundData(
         id=row["id"], name=row["name"], status=row["status"], opens_on=row["opens_on"],
-        closes_on=row["closes_on"], questionnaire=q, units=tuple(units),
+        closes_on=row["closes_on"], questionnaire=q, units=tuple(units), approved_only=approved_only,
     )
 
 
-async def compare_units(round_id: int, *, actor: Principal) -> RoundData:
+async def compare_units(round_id: int, *, actor: Principal, approved_only: bool = False) -> RoundData:
     """`load_round` (without notes) for a person who compares units: needs overview.read."""
     check(actor, Action.OVERVIEW_READ)
-    return await load_round(round_id, with_notes=False)
+    return await load_round(round_id, with_notes=False, approved_only=approved_only)
 
 
 async def previous_round_id(round_id: int) -> int | None:
@@ -139,10 +150,12 @@ async def load_report_data(
     *,
     previous: int | None | bool = True,
     with_notes: bool = True,
+    approved_only: bool = False,
 ) -> ReportData:
     """The round and (with `previous=True`) the previous round of its family, or the
-    round with id `previous`, or none (`previous=False`/None)."""
-    current = await load_round(round_id, with_notes=with_notes)
+    round with id `previous`, or none (`previous=False`/None). `approved_only` holds for
+    both rounds, so a trend compares like with like."""
+    current = await load_round(round_id, with_notes=with_notes, approved_only=approved_only)
     prev_id: int | None
     if previous is True:
         prev_id = await previous_round_id(round_id)
@@ -152,7 +165,7 @@ async def load_report_data(
         prev_id = int(previous)
         if prev_id == round_id:
             raise Invalid(Text("En omgång kan inte jämföras med sig själv", "a round cannot be compared with itself"))
-    prev = await load_round(prev_id, with_notes=False) if prev_id is not None else None
+    prev = await load_round(prev_id, with_notes=False, approved_only=approved_only) if prev_id is not None else None
     if prev is not None and prev.questionnaire.id != current.questionnaire.id:
         raise Invalid(
             Text(f"Omgång {prev.id} gäller en annan enkät ({prev.questionnaire.id})", f"round {prev.id} is on " f"another questionnaire ({prev.questionnaire.id}) than round {current.id}"))
@@ -171,3 +184,15 @@ async def find_round_id(ref: str | int) -> int:
     if len(rows) > 1:
         raise Invalid(Text(f"Flera omgångar heter {text!r}; ange id", f"several rounds are named {text!r}: give the id"))
     return rows[0]["id"]
+
+
+def city_result(data: RoundData, method: str = "mean") -> dict[str, Any] | None:
+    """The city's combined result of a round, as the city report computes it: the
+    engine's roll-up (`method`, unit weights) over the submitted responses only. None
+    when no unit has submitted (there is nothing to combine)."""
+    from survey_engine.reporting.city_report import city_rollups
+
+    scored = data.scored_units(include_drafts=False)
+    if not scored:
+        return None
+    return city_rollups(data, scored)[method].to_dict()

@@ -6,7 +6,7 @@ from survey_engine import plaintext
 import datetime as dt
 from typing import Any
 
-from survey_engine.services import audit
+from survey_engine.services import audit, provider_links
 from survey_engine.services.access import Action, Principal, actor_name, check
 from survey_engine.services.common import page_args
 from survey_engine import clock
@@ -125,6 +125,10 @@ async def create_round(
         ])
         await audit.record(actor, "round.create", "round", round_id,
                            details={"name": name.strip(), "questionnaire": f"{family}@{version}", "units": codes})
+        # the next round keeps the providers of shared answers (docs/shared-answers.md)
+        previous = await provider_links.previous_round_of(round_id)
+        if previous is not None:
+            await provider_links.copy_links(previous, round_id, actor=actor)
     return await get_round(round_id)
 
 

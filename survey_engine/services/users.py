@@ -30,7 +30,7 @@ from survey_engine.errors import (
     TablesMissing,
     UserExists,
 )
-from survey_engine.services.policy import Action, Principal, Role, decide, require
+from survey_engine.services.policy import UNIT_BOUND_ROLES, Action, Principal, Role, decide, require
 from survey_engine.store.auth_tables import ApiToken, AuditEvent, LoginAttempt, SessionRecord, User, UserUnit
 from survey_engine.text import Text
 from survey_engine import clock
@@ -108,19 +108,26 @@ def normalize_units(units: Iterable[str]) -> tuple[str, ...]:
 
 
 def _check_units_for_role(role: Role, units: tuple[str, ...]) -> None:
-    if role is Role.RESPONDENT and not units:
+    if role in UNIT_BOUND_ROLES and not units:
+        if role is Role.APPROVER:
+            raise Invalid(
+                Text("En godkännare måste knytas till minst en enhet: välj de förvaltningar hen godkänner svaren för.",
+                "An approver must be bound to at least one unit: choose the units whose responses they approve."),
+                [{"field": "units", "message": "välj minst en enhet (på kommandoraden: --unit KOD) / "
+                  "choose at least one unit (on the command line: --unit CODE)"}],
+            )
         raise Invalid(
             Text("En respondent måste knytas till minst en enhet: välj den förvaltning respondenten svarar för.",
             "A respondent must be bound to at least one unit: choose the unit the respondent answers for."),
             [{"field": "units", "message": "välj minst en enhet (på kommandoraden: --unit KOD) / "
               "choose at least one unit (on the command line: --unit CODE)"}],
         )
-    if role is not Role.RESPONDENT and units:
-        # The policy reads units only for respondents; binding another role to a unit
-        # would suggest a restriction that does not exist.
+    if role not in UNIT_BOUND_ROLES and units:
+        # The policy reads units only for respondents and approvers; binding another role
+        # to a unit would suggest a restriction that does not exist.
         raise Invalid(
-            Text(f"Bara respondenter knyts till enheter, inte rollen {role.value}.",
-            f"Only respondents are bound to units, not the role {role.value}."),
+            Text(f"Bara respondenter och godkännare knyts till enheter, inte rollen {role.value}.",
+            f"Only respondents and approvers are bound to units, not the role {role.value}."),
         )
 
 
@@ -309,7 +316,7 @@ async def set_role(actor: Principal | str, username: str, role: Role | str, unit
     async with writing():
         row = await _user_row(username)
         old_units = await _units_of(row["id"])
-        new_units = normalize_units(units) if units is not None else (old_units if role is Role.RESPONDENT else ())
+        new_units = normalize_units(units) if units is not None else (old_units if role in UNIT_BOUND_ROLES else ())
         _check_units_for_role(role, new_units)
         if new_units != old_units:
             await _check_units_exist(new_units)

@@ -22,6 +22,13 @@ signature before touching the database, so a changed, added or deleted row (a
 respondent made admin, a history row removed, counts fixed) is refused. Sessions
 (`auth_session`) are never written: a backup must not hold live credentials.
 
+Evidence files (docs/evidence.md, "Backup") are always in the backup with their bytes,
+in the `content` column of `evidence_file`, also when this installation keeps them in a
+folder (SURVEY_ENGINE_EVIDENCE_DIR): the backup reads each folder file, checks its
+SHA-256 and refuses to finish without it. Restore puts the bytes where the target keeps
+them (its folder, written completely before the rows, or the database). Tables with
+binary columns are read a few rows at a time.
+
 Restore migrates the target database, refuses one that already holds data unless
 --force (which empties every table first), inserts every row in one transaction and,
 on PostgreSQL, moves each id sequence past the highest id restored.
@@ -43,12 +50,15 @@ from typing import IO, Any, Iterator
 
 from survey_engine.store.db import known_migrations
 from survey_engine import __version__
-from survey_engine.store.db import engine
 from survey_engine.store.db import engine, write_transaction
+from survey_engine.store import evidence_blobs
+from survey_engine.settings import evidence_dir
 
 FORMAT = "survey-engine-backup"
 FORMAT_VERSION = 1
 PAGE = 2000
+BINARY_PAGE = 4  # rows per read of a table with a binary column (evidence files: up to 10 MB each)
+EVIDENCE_TABLE = "evidence_file"
 # Never in a backup: session ids and CSRF tokens are live credentials (issue 14,
 # finding 2: 110 of 117 session ids taken from a backup worked as cookies).
 # auth_sso_challenge: unfinished single sign-on logins, short-lived secrets (store/sso_tables.py).
@@ -193,18 +203,21 @@ async def write_backup(out: IO[str], key: bytes | None = None) -> dict[str, int]
             name = table._meta.tablename
             counts[name] = 0
             last = None
+            page = BINARY_PAGE if any(_kind(c) == "Bytea" for c in columns) else PAGE
             while True:
-                query = table.select(*columns).order_by(pk).limit(PAGE)
+                query = table.select(*columns).order_by(pk).limit(page)
                 if last is not None:
                     query = query.where(pk > last)
                 rows = await query
                 for row in rows:
+                    if name == EVIDENCE_TABLE:
+                        row = _evidence_out(row)
                     values = [encode(c, row[c._meta.name]) for c in columns]
                     line = json.dumps({"t": name, "r": values}, ensure_ascii=False)
                     digests[name].update(line.encode("utf-8") + b"\n")
                     out.write(line + "\n")
                 counts[name] += len(rows)
-                if len(rows) < PAGE:
+                if len(rows) < page:
                     break
                 last = rows[-1][pk._meta.name]
     trailer = {"end": True, "rows": counts, "header_sha256": header_sha256,
@@ -212,6 +225,52 @@ async def write_backup(out: IO[str], key: bytes | None = None) -> dict[str, int]
     trailer["signature"] = _signature(key, trailer)
     out.write(json.dumps(trailer) + "\n")
     return counts
+
+
+# ---------------------------------------------------------------- evidence files
+
+def _evidence_out(row: dict) -> dict:
+    """An evidence row with its bytes: a folder file is read into `content` and checked."""
+    if row.get("storage") != "dir":
+        return row
+    folder = evidence_dir()
+    try:
+        if folder is None:
+            raise evidence_blobs.BlobError("SURVEY_ENGINE_EVIDENCE_DIR is not set")
+        data = evidence_blobs.read(folder, row["blob_key"])
+    except evidence_blobs.BlobError as exc:
+        raise BackupError(f"evidence file {row['id']} ({row.get('name')}): its file cannot be read ({exc}); set "
+                          "SURVEY_ENGINE_EVIDENCE_DIR to the folder of the files / filen kan inte läsas") from None
+    if hashlib.sha256(data).hexdigest() != row.get("sha256"):
+        raise BackupError(f"evidence file {row['id']} ({row.get('name')}): the file does not match its SHA-256 / "
+                          "filen stämmer inte med sin kontrollsumma")
+    return {**row, "content": data}
+
+
+def _evidence_in(names: list[str], data: list[list], written: list[str]) -> list[list]:
+    """Restored evidence rows, their bytes checked against the SHA-256 and kept where
+    this installation keeps them: the database, or (SURVEY_ENGINE_EVIDENCE_DIR) the
+    folder, each file written completely (its key appended to `written`)."""
+    at = {n: names.index(n) for n in ("id", "content", "sha256", "storage", "blob_key") if n in names}
+    if "content" not in at:
+        return data
+    folder = evidence_dir()
+    out = []
+    for values in data:
+        values = list(values)
+        content = base64.b64decode(values[at["content"]]) if values[at["content"]] is not None else None
+        if content is None or hashlib.sha256(content).hexdigest() != values[at["sha256"]]:
+            raise BackupError(f"evidence file {values[at['id']]}: its bytes are missing or do not match its SHA-256 "
+                              "/ filens innehåll saknas eller stämmer inte med kontrollsumman")
+        if folder is not None:
+            key = evidence_blobs.new_key()
+            evidence_blobs.write(folder, key, content)
+            written.append(key)
+            values[at["storage"]], values[at["blob_key"]], values[at["content"]] = "dir", key, None
+        else:
+            values[at["storage"]], values[at["blob_key"]] = "db", ""
+        out.append(values)
+    return out
 
 
 # ---------------------------------------------------------------- restore
@@ -345,6 +404,17 @@ async def restore_backup(header: dict, rows: dict[str, list[list]], force: bool 
     specs = {t["name"]: t["columns"] for t in header["tables"]}
     counts: dict[str, int] = {}
     order = list(tables.values())
+    written: list[str] = []  # evidence files written to the folder, removed again if the restore fails
+    try:
+        return await _restore_rows(db, order, specs, rows, counts, written)
+    except BaseException:
+        folder = evidence_dir()
+        for key in written if folder is not None else ():
+            evidence_blobs.remove(folder, key)
+        raise
+
+
+async def _restore_rows(db, order: list, specs: dict, rows: dict, counts: dict, written: list[str]) -> dict[str, int]:
     async with write_transaction():
         for table in reversed(order):
             await table.delete(force=True)
@@ -356,7 +426,11 @@ async def restore_backup(header: dict, rows: dict[str, list[list]], force: bool 
                 continue
             columns = [table._meta.get_column_by_name(n) for n in names]
             data = _self_order(table, names, rows[name])
+            if name == EVIDENCE_TABLE:
+                data = _evidence_in(names, data, written)
             chunk = max(1, 900 // len(columns))  # SQLite: at most 999 bound values per statement
+            if any(_kind(c) == "Bytea" for c in columns):
+                chunk = BINARY_PAGE
             for start in range(0, len(data), chunk):
                 instances = []
                 for values in data[start:start + chunk]:

@@ -113,6 +113,8 @@ def create_app(debug: bool = False, secure_cookies: bool | None = None, db_pool:
                 Tag(name="rounds", description="Omgångar / survey rounds"),
                 Tag(name="responses", description="Svar / responses and answers"),
                 Tag(name="indicators", description="Uppmätta indikatorer / measured indicators"),
+                Tag(name="sign-off", description="Godkännande av förvaltningschef / sign-off by the unit's approver "
+                    "(docs/sign-off.md)"),
             ],
         ),
         debug=debug,

@@ -12,10 +12,12 @@ from typing import Any, Callable
 
 from litestar.connection import ASGIConnection
 
+from survey_engine import clock as clock_module
+from survey_engine.text import UNANSWERED
+
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
 COOKIE = "lang"
-STOCKHOLM = dt.timezone(dt.timedelta(hours=1))  # display only; stored times are UTC
 
 WORDS: dict[str, tuple[str, str]] = {
     # response / round statuses
@@ -31,6 +33,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "planner": ("Planerare", "Planner"),
     "respondent": ("Respondent", "Respondent"),
     "auditor": ("Revisor", "Auditor"),
+    "approver": ("Godkännare", "Approver"),
+    # sign-off (docs/sign-off.md)
+    "approved": ("Godkänd", "Approved"),
+    "awaiting_approval": ("Väntar på godkännande", "Awaiting approval"),
+    "returned": ("Återsänd", "Returned"),
 }
 
 
@@ -82,42 +89,17 @@ def share(value: float | None, lang: str) -> str:
 
 
 def when(value: Any, lang: str, with_time: bool = True) -> str:
-    """A date or timestamp for people (local time, no seconds); '–' for none."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(local_zone())
-        return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    """A date or timestamp for people (Swedish time, no seconds); '–' for none."""
+    return clock_module.shown(value, with_time=with_time) or "–"
 
 
 def clock(value: Any) -> str:
-    """Only the time of day, e.g. for "Sparat 10:42"."""
+    """Only the time of day in Swedish time, e.g. for "Sparat 10:42"."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(local_zone())
-        return value.strftime("%H:%M")
+        return clock_module.local(value).strftime("%H:%M")
     return ""
-
-
-def local_zone() -> dt.tzinfo:
-    """Europe/Stockholm when the system knows it, else UTC+1."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Europe/Stockholm")
-    except Exception:  # pragma: no cover - no tz database on the machine
-        return STOCKHOLM
 
 
 def helpers(lang: str) -> dict[str, Any]:
@@ -131,4 +113,5 @@ def helpers(lang: str) -> dict[str, Any]:
         "share": lambda v: share(v, lang),
         "when": lambda v, t=True: when(v, lang, t),
         "clock": clock,
+        "unanswered": UNANSWERED.get(lang),  # the one wording for a question without an answer
     }

@@ -42,12 +42,14 @@ def test_every_route_appears_with_its_models():
                 content = op["responses"][ok[0]].get("content", {})
                 if oas_path.endswith(".csv"):
                     assert any(t.startswith("text/csv") for t in content), (oas_path, method)
-                elif re.search(r"\.(pdf|xlsx|html)$", oas_path):  # file downloads (plans)
+                elif re.search(r"\.(pdf|xlsx|html)$", oas_path) or oas_path.endswith("/evidence/{evidence_id}/content"):
+                    # file downloads (plans, evidence files)
                     assert content, (oas_path, method)
                 else:
                     assert "application/json" in content, (oas_path, method)
                 if "data" in handler.parsed_fn_signature.parameters:
-                    body = op["requestBody"]["content"]["application/json"]["schema"]
+                    kinds = op["requestBody"]["content"]
+                    body = kinds["application/json" if "application/json" in kinds else "multipart/form-data"]["schema"]
                     assert "$ref" in body or "oneOf" in body, (oas_path, method, body)
     assert checked >= 20
     schemas = doc["components"]["schemas"]

@@ -23,7 +23,7 @@ EXPECTED = {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
         "overview.read": "A", "export.read": "A", "plan.read": "A", "token.manage_own": "A", "account.manage_own": "A",
         "indicator.read": "A", "indicator.manage": "A", "reminder.read": "A", "reminder.send": "A",
-        "recommendation.read": "A",
+        "recommendation.read": "A", "provider.manage": "A",
     },
     Role.PLANNER: {
         "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "A", "scores.read": "A",
@@ -42,13 +42,20 @@ EXPECTED = {
         "token.manage_own": "A", "account.manage_own": "A", "indicator.read": "A", "reminder.read": "A",
         "recommendation.read": "A",
     },
+    # issue 17 item 2 (docs/sign-off.md): the förvaltningschef reads and signs off their
+    # own units' responses and results, and writes no answers.
+    Role.APPROVER: {
+        "questionnaire.read": "A", "unit.read": "A", "round.read": "A", "response.read": "O",
+        "response.approve": "O", "scores.read": "O", "plan.read": "O", "indicator.read": "O",
+        "token.manage_own": "A", "account.manage_own": "A",
+    },
 }
 
 OWN, OTHER = "SOC", "KS"
 
 
 def principal(role: Role) -> Principal:
-    units = {OWN, "UTB"} if role is Role.RESPONDENT else set()
+    units = {OWN, "UTB"} if role in (Role.RESPONDENT, Role.APPROVER) else set()
     return Principal("someone", role, frozenset(units))
 
 
@@ -84,7 +91,7 @@ def test_the_enumeration_is_the_one_the_api_relies_on():
         "response.write", "response.submit", "response.reopen", "scores.read", "overview.read",
         "export.read", "plan.read", "plan.write", "audit.read", "user.manage", "unit.read", "unit.manage",
         "token.manage_own", "account.manage_own", "indicator.read", "indicator.manage", "reminder.read", "reminder.send",
-        "recommendation.read", "recommendation.write",
+        "recommendation.read", "recommendation.write", "provider.manage", "response.approve",
     }
     assert set(POLICY) == set(Role)
     for role in Role:
@@ -149,3 +156,18 @@ def test_principal_coerces_role_and_units():
     assert p.can("plan.write") and not p.can("user.manage")
     with pytest.raises(ValueError):
         Principal("a", "boss")
+
+
+def test_sign_off_is_the_approvers_on_their_own_units_only():
+    """An approver of SOC may approve SOC, not KS; never edits, submits or reopens; a
+    respondent never approves, not even their own unit's response (docs/sign-off.md)."""
+    approver = Principal("chef", Role.APPROVER, frozenset({OWN}))
+    assert decide(approver, Action.RESPONSE_APPROVE, OWN)
+    assert not decide(approver, Action.RESPONSE_APPROVE, OTHER)
+    assert not decide(approver, Action.RESPONSE_APPROVE)
+    for action in (Action.RESPONSE_WRITE, Action.RESPONSE_SUBMIT, Action.RESPONSE_REOPEN, Action.OVERVIEW_READ,
+                   Action.EXPORT_READ):
+        assert not decide(approver, action, OWN), action
+    respondent = Principal("r", Role.RESPONDENT, frozenset({OWN}))
+    assert not decide(respondent, Action.RESPONSE_APPROVE, OWN)
+    assert not decide(Principal("x", Role.APPROVER), Action.RESPONSE_READ, OWN)  # no units: nothing

@@ -19,9 +19,11 @@ SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "issue-13"
 WIDTHS = (1280, 390)
 
 
-async def _seed(site) -> dict:
-    """Submitted answers for kultur, a draft for miljo, and a plan for kultur."""
-    from survey_engine.services import plans, responses
+async def _seed(site, *, more: bool = False) -> dict:
+    """Submitted answers for kultur, a draft for miljo, and a plan for kultur; with
+    `more`, also measured indicators and an audit (the other page types)."""
+    from survey_engine.services import indicators, plans, recommendations, responses
+    from test_ui_swedish import AUDIT, INDICATORS
     from ui_site import system
 
     actor = system()
@@ -37,6 +39,11 @@ async def _seed(site) -> dict:
     plan = await plans.create_plan(actor, site.round_id, "kultur", start="2026H1", periods=4, capacity=2)
     out["plan"] = plan.id
     out["actions"] = [a.id for a in plan.actions]
+    if more:
+        await indicators.publish(INDICATORS, actor=actor)
+        await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nkultur,2026-01,171,200\n"
+                                             "miljo,2026-01,199,200\n", actor=actor)
+        await recommendations.import_audit(AUDIT, actor=actor)
     return out
 
 
@@ -47,27 +54,42 @@ async def _no_sideways_scroll(page) -> int:
 async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, live):
     page = browser_page
     base, site = live
-    seeded = await _seed(site)
+    seeded = await _seed(site, more=True)
     SHOTS.mkdir(parents=True, exist_ok=True)
     rid = seeded["miljo"]
+    audit_url = "/granskningar/granskning-ui"
     pages = {
         "resp-miljo": [("mina-enkater", "/mina-enkater"), ("omrade", f"/svar/{rid}/omrade/styrning"),
                        ("sammanfattning", f"/svar/{rid}/sammanfattning"), ("resultat", f"/svar/{rid}/resultat"),
-                       ("utskrift", f"/svar/{rid}/utskrift")],
+                       ("utskrift", f"/svar/{rid}/utskrift"), ("konto", "/konto"),
+                       ("indikator", "/indikatorer/kurs"), ("om", "/om")],
         "analytiker": [("omgangar", "/analys"), ("oversikt", f"/analys/omgang/{site.round_id}"),
                        ("jamforelse", f"/analys/omgang/{site.round_id}/jamforelse"),
                        ("forvaltning", f"/analys/omgang/{site.round_id}/enhet/kultur"),
-                       ("trender", "/analys/trender"), ("finns-inte", "/finns-inte")],
-        "planerare": [("planer", "/planer"), ("plan", f"/planer/{seeded['plan']}")],
+                       ("trender", "/analys/trender"), ("finns-inte", "/finns-inte"),
+                       ("indikatorer", "/indikatorer"), ("indikator", "/indikatorer/kurs"),
+                       ("indikator-import", "/indikatorer/kurs/import"), ("utskick", "/utskick"),
+                       ("kontakter", "/admin/enheter/kultur/kontakter")],
+        "planerare": [("planer", "/planer"), ("plan", f"/planer/{seeded['plan']}"),
+                      ("plan-uppfoljning", f"/planer/{seeded['plan']}/uppfoljning"),
+                      ("uppfoljning-staden", f"/planer/uppfoljning?omgang={site.round_id}"),
+                      ("under-malet", "/indikatorer/kurs/efter"), ("granskningar", "/granskningar"),
+                      ("granskning", audit_url), ("rekommendation", audit_url + "/rekommendationer/policy"),
+                      ("yttrande", audit_url + "/yttrande?from=2026-01-01&to=2026-12-31")],
+        "revisor": [("admin", "/admin"), ("granskningslogg", "/granskning/logg"),
+                    ("oversikt", f"/analys/omgang/{site.round_id}"), ("granskningar", "/granskningar")],
         "admin": [("admin", "/admin"), ("enheter", "/admin/enheter"), ("anvandare", "/admin/anvandare"),
                   ("admin-omgangar", "/admin/omgangar"), ("stang-bekrafta", f"/admin/omgangar/{site.round_id}/stang"),
-                  ("enkater", "/admin/enkater"), ("granskningslogg", "/granskning/logg")],
+                  ("enkater", "/admin/enkater"), ("granskningslogg", "/granskning/logg"),
+                  ("delade-svar", f"/delade-svar/{site.round_id}"), ("godkannande", "/godkannande")],
     }
+    pages["anonym"] = [("logga-in", "/logga-in")]
     wide, problems = [], {}
     for user, urls in pages.items():
         await page.context.clear_cookies()
         await page.set_viewport_size({"width": 1280, "height": 900})
-        await login(page, base, user)
+        if user != "anonym":
+            await login(page, base, user)
         for width in WIDTHS:
             await page.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
             for name, url in urls:
@@ -96,6 +118,22 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
                .filter(h => h > 0); }""")
     assert await page.locator("figure.chart svg[role=img]:visible").count() == 1
     assert sizes and sorted(sizes)[len(sizes) // 2] >= 11, sizes
+    # the trends' small multiples (the city line first) are drawn compact: legible on a phone
+    await page.context.clear_cookies()
+    await login(page, base, "analytiker")
+    await page.goto(f"{base}/analys/trender?enhet=kultur&enhet=miljo")
+    heights = await page.evaluate("""() => [...document.querySelectorAll('.small-multiples figure.chart svg')].map(svg =>
+        [...svg.querySelectorAll('text, g[id^="text"]')].map(t => t.getBoundingClientRect().height).filter(h => h > 0))""")
+    assert len(heights) == 3, heights
+    for found in heights:
+        assert found and sorted(found)[len(found) // 2] >= 11, found
+    # the heat map and an indicator's lines keep their size and scroll in their own box
+    for url in (f"/analys/omgang/{site.round_id}/jamforelse", "/indikatorer/kurs"):
+        await page.goto(base + url)
+        found = await page.evaluate("""() => [...document.querySelector('.chart-scroll svg').querySelectorAll('text, g[id^="text"]')]
+            .map(t => t.getBoundingClientRect().height).filter(h => h > 0)""")
+        assert found and sorted(found)[len(found) // 2] >= 11, (url, found)
+        assert await _no_sideways_scroll(page) <= 0, url
     assert not wide, "\n".join(wide)
     details = "\n".join(f"{k}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
                         for k, found in problems.items() for v in found)

@@ -62,7 +62,7 @@ async def demo(migrated_db):
     await empty_database()
 
 
-STATUS_SV = {"answered": "besvarad", "missing": "saknas", "hidden": "visas inte (villkor)",
+STATUS_SV = {"answered": "besvarad", "missing": "inte besvarad", "hidden": "visas inte (villkor)",
              "not_applicable": "ej tillämplig", "unscored": "ger inga poäng"}
 
 
@@ -144,7 +144,7 @@ async def test_unit_xlsx_and_csv_figures(demo):
     result = e26.results["SK"]
     content = (await service.unit_report(demo["r26"], "SK", "xlsx", today=TODAY))[0]
     wb = load_workbook(io.BytesIO(content))
-    assert wb.sheetnames == ["Svar", "Poäng", "Prioriteringar"]
+    assert wb.sheetnames == ["Svar", "Poäng", "Prioriteringar", "Underlag"]  # Underlag: evidence files
     rows = list(wb["Poäng"].iter_rows(values_only=True))
     by_area = {r[3]: r for r in rows[1:] if r[3]}
     for a in result.areas:
@@ -226,7 +226,7 @@ async def test_city_report_json_and_xlsx(demo):
     assert doc["rollup"]["units"] == [u["code"] for u in e26.submitted()]
 
     wb = load_workbook(io.BytesIO((await service.city_report(demo["r26"], "xlsx", today=TODAY))[0]))
-    assert wb.sheetnames == ["Svar", "Poäng", "Stadens svar", "Prioriteringar"]
+    assert wb.sheetnames == ["Svar", "Poäng", "Stadens svar", "Prioriteringar", "Underlag"]
     scores = list(wb["Poäng"].iter_rows(values_only=True))[1:]
     assert {r[1] for r in scores} == set(e26.results)
     for r in scores:
@@ -259,10 +259,10 @@ async def test_pdfs_open_with_the_expected_pages(demo):
     for fmt_call, outline, min_images in (
         (service.unit_report(demo["r26"], "SK", "pdf", today=TODAY),
          ["Sammantaget", "Områden", "Det här saknas för nästa nivå", "Prioriteringar",
-          "Utveckling sedan förra omgången"], 3),
+          "Utveckling sedan förra omgången", "Bifogade underlag"], 3),
         (service.city_report(demo["r26"], "pdf", today=TODAY),
          ["Svarsfrekvens", "Stadens samlade svar", "Nivå per förvaltning och område", "Fördelning av nivåer",
-          "Största gapen i staden", "Utveckling sedan förra omgången"], 6),
+          "Största gapen i staden", "Utveckling sedan förra omgången", "Bifogade underlag"], 6),
     ):
         content, media, name = await fmt_call
         assert media == "application/pdf" and content.startswith(b"%PDF-") and name.endswith(".pdf")

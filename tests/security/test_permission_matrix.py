@@ -22,7 +22,10 @@ from survey_engine.services.policy import Action, Principal, Role, allowed_somew
 from survey_engine.web.security import route_decisions
 from survey_engine.web import create_app
 from survey_samples import V2024
-from survey_engine.services import tokens
+from survey_engine.services import evidence, tokens
+from survey_engine.services.access import system_actor
+
+SYSTEM = system_actor("tests")
 
 
 API = "/api/v1"
@@ -37,7 +40,9 @@ FILTERED = {(f"{API}/rounds/{{round_id:int}}/responses", "GET"),
             (f"{API}/plans/summary.html", "GET"), (f"{API}/plans/summary.xlsx", "GET"),
             # indicators (issue 16): respondents see their own units' figures and the kommun total
             (f"{API}/indicators", "GET"), (f"{API}/indicators/{{indicator_id:str}}", "GET"),
-            (f"{API}/indicators/{{indicator_id:str}}/series", "GET")}
+            (f"{API}/indicators/{{indicator_id:str}}/series", "GET"),
+            # sign-off (issue 17): the queue holds only the responses one may approve
+            (f"{API}/signoff/queue", "GET")}
 
 
 def _body(path: str, method: str, ctx: dict):
@@ -71,6 +76,20 @@ def _body(path: str, method: str, ctx: dict):
         # reminders (issue 17): unit a has no contact address, so an allowed send is a 422, not a 403
         (f"{API}/reminders/send", "POST"): {"json": {"dry_run": True}},
         (f"{API}/units/{{code:str}}/contacts", "PUT"): {"json": {"contacts": [{"email": "a@a.example.invalid"}]}},
+        # evidence files (issue 17): a valid upload, so a refusal is the service's unit check
+        (f"{API}/responses/{{response_id:int}}/evidence", "POST"): {
+            "files": {"file": ("rutin.txt", "Rutin för loggning\n".encode(), "text/plain")},
+            "data": {"question": "policy"}},
+        # shared answers (issue 17): "antal" is not a provided question here, so an allowed override is a 404
+        (f"{API}/rounds/{{round_id:int}}/providers", "POST"): {"json": {"provider": OWN, "selector": "area:drift",
+                                                                         "served": [OTHER]}},
+        (f"{API}/rounds/{{round_id:int}}/providers/remove", "POST"): {"json": {"provider": OWN,
+                                                                                "selector": "area:drift"}},
+        (f"{API}/responses/{{response_id:int}}/provided/{{question_id:str}}/override", "POST"): {
+            "json": {"revision": 0, "value": 5, "reason": "egen mätning"}},
+        # sign-off: unit a's response is a draft, so an allowed approve/return is a 409
+        (f"{API}/responses/{{response_id:int}}/return", "POST"): {"json": {"comment": "Komplettera."}},
+        (f"{API}/responses/{{response_id:int}}/approve", "POST"): {"json": {"comment": ""}},
         (f"{API}/responses/{{response_id:int}}/answers-file", "PUT"): {
             "json": {"questionnaire": "liten", "version": "2024.1", "answers": {}}},
     }
@@ -93,6 +112,7 @@ def _url(path: str, ctx: dict, who: str) -> str:
         # no indicator is published here: allowed roles get 404 from the service
         "indicator_id": "kurs", "question_id": "antal",
         "message_id": 1,  # the outbox is empty: allowed roles get 404
+        "evidence_id": ctx["evidence"],  # unit a's file (tests/api/test_evidence_api.py checks more)
     }
 
     def fill(m: re.Match) -> str:
@@ -110,10 +130,14 @@ async def _principal(username: str) -> Principal:
 @pytest.fixture
 async def world(db):
     ctx = await seed_round()
+    ctx["evidence"] = (await evidence.add_file(ctx["responses"][OWN], "policy", "policy.txt", b"Policy\n",
+                                               actor=SYSTEM))["id"]
     await auth_service.create_user("tests", "target", Role.ANALYST)
     who = {
         "admin": ("admin", ()), "analyst": ("analyst", ()), "planner": ("planner", ()), "auditor": ("auditor", ()),
         "respondent-own": ("respondent", (OWN,)), "respondent-other": ("respondent", (OTHER,)),
+        # sign-off (issue 17 item 2): the approver of the object's unit, and of another unit
+        "approver-own": ("approver", (OWN,)), "approver-other": ("approver", (OTHER,)),
     }
     ctx["tokens"], ctx["principals"], ctx["spare_tokens"] = {}, {}, {}
     for name, (role, units) in who.items():

@@ -50,7 +50,7 @@ async def test_trends_over_two_rounds(browser, site):
     r = await analyst.get("/analys/trender?enhet=kultur&enkat=ui-test")
     assert r.status_code == 200
     assert "Omgång 2026" in r.text and "Omgång 2028" in r.text
-    assert r.text.count('<svg role="img"') == 1
+    assert r.text.count('<svg role="img"') == 2  # the city line and kultur's chart
 
 
 async def test_flagship_areas_render_and_save(browser, db, questionnaires_dir):

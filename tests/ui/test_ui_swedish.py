@@ -161,7 +161,111 @@ async def test_trends_show_the_comparable_share_and_several_units(browser, site)
     text = visible(r.text)
     assert "jämförbarhet okänd" not in text
     assert "Jämförbar andel" in text and re.search(r"100\s%", text)  # the same version: everything continues
-    assert r.text.count('<svg role="img"') == 2  # one chart per chosen förvaltning
+    assert r.text.count('<svg role="img"') == 3  # the city line, then one chart per chosen förvaltning
+    charts = r.text.split('class="small-multiples"', 1)[1].split("</div>", 1)[0]
+    assert "Staden (medelvärde" in charts and charts.index("Staden (medelvärde") < charts.index("Kulturförvaltningen")
     table = r.text.split('id="trend-table"', 1)[1]
     assert 'data-unit="kultur"' in table and 'data-unit="miljo"' in table and "(Utkast)" in table
+    # the city row: the mean roll-up of the submitted responses only (here kultur's alone)
+    rows = {m.group(1): visible(m.group(2)) for m in re.finditer(r'<tr data-unit="([^"]+)"[^>]*>(.*?)</tr>', table, re.S)}
+    assert list(rows)[0] == "staden"
+    city_cells = re.findall(r"nivå \S+ · [\d,]+\s%", rows["staden"])
+    assert city_cells and city_cells[0] == re.findall(r"nivå \S+ · [\d,]+\s%", rows["kultur"])[0]
+    assert len(re.findall(r"nivå", rows["staden"])) == 1  # nobody has submitted in the second round yet
     assert not leaks(r.text)
+
+
+AUDIT = """format: 1
+id: granskning-ui
+title: {sv: "Granskning av säkerheten", en: "Security audit"}
+auditor: Revisorskollegiet
+date: 2026-10-01
+recommendations:
+  - id: policy
+    text: {sv: "Ta fram en policy.", en: "Write a policy."}
+    responsible: Kommunstyrelsen
+    family: ui-test
+    questions: [policy]
+"""
+INDICATORS = """
+format: 1
+id: ui-indikatorer
+version: "2026.1"
+title: {sv: Testindikatorer, en: Test indicators}
+indicators:
+  - id: kurs
+    title: {sv: Genomförd grundkurs, en: Basic course completed}
+    kind: share
+    direction: up
+    target: 0.9
+    period: month
+    valid_months: 24
+    source: {sv: Lärplattformen, en: Learning platform}
+    family: ui-test
+    questions: [utbildade]
+"""
+# More internals that must not reach a Swedish page: Python's and JSON's words for
+# nothing/true/false, and English status and level words.
+LEAKED_MORE = ("None", "null", "True", "False", "NaN", "Traceback", "Draft", "Submitted", "not_applicable",
+               "in_progress", "planned", "dropped", "Not answered", "Saved")
+
+
+async def test_every_other_page_type_in_swedish_leaks_nothing(browser, site):
+    """The page types the walk above does not reach: the printable copy, plans and their
+    follow-up, indicators, audits and the statement, the outbox, contacts, the account,
+    the about and login pages. Numbers there are written with a decimal comma."""
+    from survey_engine.services import indicators, plans, recommendations, responses
+    from ui_site import system
+
+    actor = system()
+    state, _ = await responses.start_response(site.round_id, "kultur", actor=actor)
+    state = await responses.save_answers(state.id, state.revision, {
+        "policy": "ja", "policy-oversyn": "delvis", "risk": "nej", "utbildade": 72.5, "ovningar": ["kris"],
+    }, actor=actor)
+    await responses.submit_response(state.id, actor=actor, revision=state.revision)
+    plan = await plans.create_plan(actor, site.round_id, "kultur", start="2026H1", periods=4, capacity=2)
+    await indicators.publish(INDICATORS, actor=actor)
+    await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nkultur,2026-01,171,200\n",
+                                         actor=actor)
+    await recommendations.import_audit(AUDIT, actor=actor)
+    rid, pid, r0 = state.id, plan.id, site.round_id
+    pages = {
+        None: ["/logga-in"],
+        "resp-kultur": [f"/svar/{rid}/utskrift", f"/svar/{rid}/resultat", "/konto", "/om", "/indikatorer",
+                        "/indikatorer/kurs", "/planer", f"/planer/{pid}"],
+        "planerare": [f"/planer/{pid}", f"/planer/{pid}/uppfoljning", f"/planer/uppfoljning?omgang={r0}",
+                      "/indikatorer/kurs/efter", "/granskningar", "/granskningar/granskning-ui",
+                      "/granskningar/granskning-ui/rekommendationer/policy",
+                      "/granskningar/granskning-ui/yttrande?from=2026-01-01&to=2026-12-31"],
+        "analytiker": ["/indikatorer/kurs/import", "/utskick", "/admin/enheter/kultur/kontakter",
+                       f"/analys/omgang/{r0}/enhet/kultur"],
+        # shared answers and sign-off (issue 17; their own tests cover the other roles)
+        "admin": ["/konto", "/admin/enheter/kultur/kontakter", f"/delade-svar/{r0}", "/godkannande",
+                  f"/godkannande/{rid}"],
+    }
+    problems = []
+    for user, urls in pages.items():
+        b = await browser(user)
+        for url in urls:
+            r = await b.client.get(url, headers={"Accept": "text/html"})
+            if r.status_code != 200:
+                problems.append(f"{user} {url}: HTTP {r.status_code}")
+                continue
+            text = visible(r.text)
+            found = leaks(r.text) + [w for w in LEAKED_MORE if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+            # a decimal point in a number (not a version such as 2026.1, nor a date)
+            found += [m for m in re.findall(r"(?<![\d.\w-])\d+\.\d+(?![\d.\w])", text) if m != "2026.1"]
+            if found:
+                problems.append(f"{user} {url}: {found}")
+    assert not problems, "\n".join(problems)
+    b = await browser("resp-kultur")
+    r = await b.get(f"/svar/{rid}/utskrift")
+    assert "72,5" in visible(r.text)
+
+
+async def test_favicon_on_every_page(browser, site):
+    b = await browser(None)
+    r = await b.get("/logga-in")
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in r.text
+    r = await b.client.get("/static/favicon.svg")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml") and b"<svg" in r.content

@@ -9,11 +9,14 @@ from survey_engine.web.api.audit import AuditController
 from survey_engine.web.api.audits import AuditsController
 from survey_engine.web.api.auth import AuthController, TokenController
 from survey_engine.web.api.common import provide_actor
+from survey_engine.web.api.evidence import EvidenceController
 from survey_engine.web.api.indicators import IndicatorController, MeasuredAnswerController
 from survey_engine.web.api.plans import PlanController
+from survey_engine.web.api.provided import PROVIDED_HANDLERS
 from survey_engine.web.api.questionnaires import QuestionnaireController
 from survey_engine.web.api.reminders import REMINDER_HANDLERS
 from survey_engine.web.api.responses import ResponseController
+from survey_engine.web.api.signoff import SIGNOFF_HANDLERS
 from survey_engine.web.api.rounds import RoundController
 from survey_engine.web.api.sso import SsoController
 from survey_engine.web.api.units import UnitController
@@ -26,7 +29,7 @@ API_CONTROLLERS = [
     AuthController, TokenController, UserController, AuditController,
     UnitController, QuestionnaireController, RoundController, ResponseController,
     PlanController, SsoController, IndicatorController, MeasuredAnswerController, *REMINDER_HANDLERS,
-    AuditsController,
+    AuditsController, EvidenceController, *PROVIDED_HANDLERS, *SIGNOFF_HANDLERS,
 ]
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from survey_engine.web.api.schemas import _Input as PlainTextInput
 
-RoleName = Literal["admin", "analyst", "planner", "respondent", "auditor"]
+RoleName = Literal["admin", "analyst", "planner", "respondent", "auditor", "approver"]
 
 
 class _Input(PlainTextInput):  # control characters refused (schemas._Input)

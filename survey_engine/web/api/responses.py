@@ -4,7 +4,7 @@ Every route names the unit only through the response id, so the guards check tha
 role may do the action on some unit and the service checks the response's own unit."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post, put
 from litestar.params import FromQuery, JSONBody, QueryParameter
@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from survey_engine.errors import NotFound
 
+from survey_engine.services import printable
 from survey_engine.services import responses as service
 from survey_engine.web.api.common import Action, Id, Limit, Offset, Actor, errors, requires
 from survey_engine.web.api.schemas import (
@@ -35,6 +36,15 @@ class ResponseController(Controller):
          guards=_on_unit(Action.RESPONSE_READ))
     async def get_response(self, response_id: Id, actor: Actor) -> ResponseOut:
         return ResponseOut.model_validate(await service.get_response(response_id, actor=actor), from_attributes=True)
+
+    @get("/{response_id:int}/printable", summary="A printable copy of the answers",
+         description="Every question of every area in questionnaire order with the answer as people read it "
+         "(in `lang`), the comment and the evidence; `visible` is false for a question hidden by its condition, "
+         "`answered` false for one without an answer. The same copy as the page /svar/{id}/utskrift.",
+         responses=errors(404, 422), guards=_on_unit(Action.RESPONSE_READ))
+    async def printable_answers(self, response_id: Id, actor: Actor,
+                                lang: Annotated[Literal["sv", "en"], QueryParameter()] = "sv") -> dict[str, Any]:
+        return await printable.printable_answers(response_id, actor=actor, lang=lang)
 
     @post(
         "/{response_id:int}/answers",

@@ -7,12 +7,16 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from survey_engine.services import overview, responses, rounds as service
+from survey_engine.services import comparison, overview, responses, rounds as service
 from survey_engine.web.api.common import Action, Id, Limit, Offset, Actor, errors, requires
 from survey_engine.web.api.schemas import (
     DeadlineIn, OverviewOut, ResponseOut, ResponsePage, RoundIn, RoundOut, RoundPage, StartIn,
 )
 
+CompareFormat = Annotated[Literal["csv", "xlsx"], QueryParameter(name="format", description="csv (codes) or xlsx (words)")]
+CompareSort = Annotated[str, QueryParameter(max_length=100, description="name, level, percent or an area id; "
+                                            "a leading - sorts descending")]
+Lang = Annotated[Literal["sv", "en"], QueryParameter(description="language of the Excel headers and words")]
 StatusFilter = Annotated[Literal["draft", "open", "closed"] | None, QueryParameter(description="only rounds in this status")]
 
 
@@ -69,6 +73,18 @@ class RoundController(Controller):
          guards=[requires(Action.EXPORT_READ)])
     async def export_round(self, round_id: Id, actor: Actor) -> dict[str, Any]:
         return await overview.export_round(round_id, actor=actor)
+
+    @get("/{round_id:int}/comparison", summary="The comparison across units as CSV or Excel",
+         description="The rows of the comparison page (docs/web-pages.md, \"Comparison export\"): every started "
+         "response, drafts marked, with level, next level, share towards it, overall and per-area percent. "
+         "CSV keeps codes; Excel has headers and words in `lang`. Needs overview and export rights; an audit "
+         "event `report.compare`.",
+         responses=errors(404, 422), guards=[requires(Action.OVERVIEW_READ), requires(Action.EXPORT_READ)])
+    async def comparison_export(self, round_id: Id, actor: Actor, fmt: CompareFormat = "csv",
+                                sort: CompareSort = "name", lang: Lang = "sv") -> Response[bytes]:
+        content, media, name = await comparison.compare_export(round_id, fmt, actor=actor, lang=lang, sort=sort)
+        return Response(content=content, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @get("/{round_id:int}/responses", summary="List the round's responses (a respondent sees their own units')",
          responses=errors(404, 422), guards=[requires(Action.RESPONSE_READ, unit_from_object=True)])

@@ -172,6 +172,10 @@ class UnitProgress(_Model):
     percent: float | None
     last_activity: dt.datetime | None
     submitted_at: dt.datetime | None
+    stage: Literal["not_started", "draft", "submitted", "approved"] = Field(
+        "not_started", description="sign-off stage (docs/sign-off.md): a reopened or returned response is a draft; "
+        "approved = submitted and approved by the unit's approver as it stands")
+    approved: bool = Field(False, description="approved by an approver as it stands")
 
 
 class OverviewOut(_Model):
@@ -179,6 +183,7 @@ class OverviewOut(_Model):
     participating: int
     started: int
     submitted: int
+    approved: int = Field(0, description="submitted and approved (sign-off)")
     response_rate: float = Field(description="submitted / participating (0–1)")
     units: list[UnitProgress]
 

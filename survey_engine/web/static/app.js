@@ -105,6 +105,31 @@
   var timer = null, saving = false, again = false, blocked = false;
   var edits = 0, savedEdits = 0, sentEdits = 0;  // counters: changes made, saved, sent
   var touched = {};  // question id -> edit number of its last change
+  var confirmed = {};  // question id -> edit number its badge last reported as saved
+
+  /* The per-question badge (a small status region at each question, announced by
+     screen readers): "Sparat" once the question's latest change is stored, "Inte
+     sparat" when its save was refused or failed; empty again while it is edited. */
+  function badge(qid, ok) {
+    var q = questionOf(qid);
+    var el = q && document.getElementById(q.dom + "-save");
+    if (!el) return;
+    el.classList.toggle("is-saved", ok === true);
+    el.classList.toggle("is-failed", ok === false);
+    el.textContent = ok === true ? (text.q_saved || "") : (ok === false ? (text.q_failed || "") : "");
+  }
+
+  /* After a save of the edits up to `sentAt`: every question changed in it is saved,
+     except those named in `failed`; `all` marks them all as not saved. */
+  function badges(sentAt, failed, all) {
+    Object.keys(touched).forEach(function (qid) {
+      var at = touched[qid];
+      if (at > sentAt || at <= (confirmed[qid] || 0)) return;  // changed again since, or already told
+      if (all || (failed && qid in failed)) { badge(qid, false); return; }
+      confirmed[qid] = at;
+      badge(qid, true);
+    });
+  }
 
   function state(value) { if (form) form.setAttribute("data-save-state", value); }
 
@@ -273,18 +298,22 @@
         showProgress(r.body.progress || {});
         applyChanged(r.body.changed, sentAt);
         var lines = showErrors(ok ? null : r.body.errors, r.body.questions);
+        badges(sentAt, ok ? null : r.body.errors, false);
         say(ok ? r.body.message : r.body.message + " " + lines.join("; "), !ok);
         state(!ok ? "invalid" : (again || timer || edits > savedEdits ? "pending" : "saved"));
       } else if (r.status === 409 && r.body.revision !== undefined) {
         say("");
         showConflict(r.body);
+        badges(sentAt, null, true);
         state("conflict");
       } else {
         say((r.body && r.body.message) || text.failed, true);
+        badges(sentAt, null, true);
         state("error");
       }
     }).catch(function () {
       say(text.failed || "!", true);
+      badges(sentAt, null, true);
       state("error");
     }).then(function () {
       saving = false;
@@ -301,7 +330,9 @@
   function edited(event) {
     edits += 1;
     var qid = qidOf(event.target);
-    if (qid) touched[qid] = edits;
+    if (!qid) return;
+    if ((touched[qid] || 0) <= (confirmed[qid] || 0)) badge(qid, null);  // no longer "Sparat"
+    touched[qid] = edits;
   }
 
   /* Leaving: send what is not saved yet; the browser completes a keepalive request

@@ -20,6 +20,9 @@ from litestar.template.config import TemplateConfig
 
 from survey_engine.web.ui.common import EXCEPTION_HANDLERS, NavItem, page_aware, register_nav  # noqa: F401
 from survey_engine.web.ui import account, admin, analysis, audits, indicators, mfa, pages, plans, reminders, respondent, sso
+from survey_engine.web.ui import evidence
+from survey_engine.web.ui import provided
+from survey_engine.web.ui import signoff
 
 WEB = Path(__file__).resolve().parents[1]
 TEMPLATES = WEB / "templates"
@@ -34,7 +37,7 @@ def route_handlers() -> list:
         path="/",
         route_handlers=[*pages.ROUTES, *respondent.ROUTES, *analysis.ROUTES, *admin.ROUTES, *plans.ROUTES,
                         *account.ROUTES, *sso.ROUTES, *reminders.ROUTES, *mfa.ROUTES, *indicators.ROUTES,
-                        *audits.ROUTES],
+                        *audits.ROUTES, *evidence.ROUTES, *provided.ROUTES, *signoff.ROUTES],
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=False,
         opt={"public": True},  # every page checks the policy itself (ui.common.need / the services)

@@ -12,7 +12,7 @@ from litestar.response import Response, Template
 
 from survey_engine.services import audit, audit_words
 from survey_engine.exports import csv_text
-from survey_engine.web.i18n import local_zone
+from survey_engine import clock
 from urllib.parse import urlencode
 from survey_engine.services import users as auth_service
 from survey_engine.errors import AppError
@@ -357,7 +357,7 @@ def _audit_filters(request: Request) -> tuple[audit.AuditFilter, dict[str, str]]
             actions = tuple(code for code, word in audit_words.EVENTS.items()
                             if needle in word.sv.casefold() or needle in word.en.casefold())
     since = until = None
-    zone = local_zone()
+    zone = clock.STOCKHOLM
     for key in ("fran", "till"):
         try:
             day = dt.date.fromisoformat(raw[key]) if raw[key] else None
@@ -405,7 +405,7 @@ async def audit_csv(request: Request) -> Response:
               else ["No", "Time (Swedish time)", "Who", "Event", "Event code", "Object", "Unit", "Details"])
     rows = []
     async for e in audit.iter_events(filters):
-        rows.append([e.id, e.at.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M:%S"), e.actor,
+        rows.append([e.id, clock.shown(e.at, seconds=True), e.actor,
                      audit_words.event_word(e.action, lang), e.action,
                      f"{audit_words.object_word(e.object_type, lang)} {e.object_id}", e.unit or "",
                      "; ".join(audit_words.detail_lines(e.details, lang))])

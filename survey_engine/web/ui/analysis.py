@@ -26,9 +26,7 @@ from survey_engine.services.units import get_unit
 from survey_engine.services import reports
 from survey_engine.services import level_progress
 from survey_engine.services.units import list_units
-from survey_engine.services import audit
-from survey_engine.web import i18n
-from survey_engine.exports import csv_text, neutralize_cell
+from survey_engine.services import comparison
 
 
 
@@ -51,62 +49,21 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
                 for u in results.units if u.result is not None}
     reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
     return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting,
-                  reminder=reminder, progress=progress)
+                  reminder=reminder, progress=progress, approved_only=approved_only_asked(request))
 
 
-async def _round_results(principal: Principal, round_id: int) -> tuple[dict, Any, list[dict[str, Any]]]:
-    """(round, questionnaire, [{unit, name, status, draft, result}]) of every started
-    response, through the one read path the reports use (`round_results`): a submitted
-    response's snapshot, a draft scored now and marked as a draft."""
-    rnd = await rounds_service.get_round(round_id)
-    data = await round_results.compare_units(round_id, actor=principal)
-    rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "result": u.result.to_dict()}
-            for u in data.units if u.result is not None]
-    return rnd, data.questionnaire, rows
-
-
-SORT_KEYS = ("name", "level", "percent")
+def approved_only_asked(request: Request) -> bool:
+    """The pages' "only approved responses" toggle (`?godkanda=1`, docs/sign-off.md)."""
+    return request.query_params.get("godkanda") == "1"
 
 
 async def _compare_table(request: Request, principal: Principal, round_id: int) -> dict[str, Any]:
-    """The comparison table as the page shows it (sorted by `?sort=`): the page and its
-    CSV/Excel downloads are built from this one function, so they hold the same rows."""
-    lang = lang_of(request)
-    sort = request.query_params.get("sort", "name")[:100]
-    rnd, q, rows = await _round_results(principal, round_id)
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    area_ids = [a.id for a in q.areas]
-    if key not in SORT_KEYS and key not in area_ids:
-        key, descending = "name", False
-
-    def sort_value(row: dict[str, Any]):
-        if key == "name":
-            return (0, row["name"].lower())
-        if key in ("level", "percent"):
-            value = row["result"]["overall"][key]
-        else:
-            area = next(a for a in row["result"]["areas"] if a["id"] == key)
-            value = area["percent"]
-        # units without a value go last whichever way the column is sorted
-        return (0, value) if value is not None else (1, 0)
-
-    present = [r for r in rows if sort_value(r)[0] == 0]
-    absent = [r for r in rows if sort_value(r)[0] == 1]
-    present.sort(key=sort_value, reverse=descending)
-    rows = present + absent
-
-    columns = [{"id": a.id, "title": sv.text(a.title, lang, q)} for a in q.areas]
-    table = []
-    for r in rows:
-        by_area = {a["id"]: a for a in r["result"]["areas"]}
-        table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
-                      "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
-                      "progress": level_progress.unit_progress(r["result"], q.max_level),
-                      "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
-                                for c in columns]})
-    return {"round": rnd, "q": q, "rows": rows, "columns": columns, "table": table,
-            "sort_key": key, "descending": descending}
+    """The comparison table as the page shows it (sorted by `?sort=`, `?godkanda=1`): the
+    page and its CSV/Excel downloads (and the API and CLI) are built by
+    services/comparison.py, so they hold the same rows."""
+    return await comparison.compare_table(round_id, actor=principal, lang=lang_of(request),
+                                          sort=request.query_params.get("sort", "name"),
+                                          approved_only=approved_only_asked(request))
 
 
 @get("/analys/omgang/{round_id:int}/jamforelse", name="ui.compare")
@@ -118,8 +75,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     data = await _compare_table(request, principal, round_id)
     q, rows = data["q"], data["rows"]
     # The heat map holds the units the city figures count, as the city report's does:
-    # the submitted responses. Drafts stay in the table, marked as drafts.
-    counted = [r for r in rows if not r["draft"]]
+    # the submitted responses (with the toggle: the approved ones). Drafts stay in the
+    # table, marked as drafts.
+    counted = [r for r in rows if r["counted"]]
 
     def draw() -> tuple[str, str]:
         heat = charts.heatmap_from_results(q, [(r["name"], r["result"]) for r in counted], lang)
@@ -130,42 +88,9 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
     svg, alt = await asyncio.to_thread(draw) if counted else ("", "")
     return render(request, "analysis/compare.html", round=data["round"], columns=data["columns"], table=data["table"],
                   sort_key=data["sort_key"], descending=data["descending"], heat_svg=svg, heat_alt=alt,
-                  counted=len(counted), drafts=len(rows) - len(counted),
-                  may_export=principal.can(Action.EXPORT_READ))
-
-
-COMPARE_FORMATS = ("csv", "xlsx")
-
-
-def compare_rows(data: dict[str, Any], lang: str, *, ids: bool) -> tuple[list[str], list[list[Any]]]:
-    """(header, rows) of the comparison table for a download (docs/web-pages.md,
-    "Comparison export"): one row per unit in the page's order, with its level, share
-    towards the next level, overall percent and each area's percent and level; the
-    status and whether the row is a draft. The CSV (`ids=True`) keeps codes and status
-    codes as headers and values; the Excel file has Swedish (or English) headers."""
-    T = lambda sv_, en: sv_ if lang == "sv" else en  # noqa: E731
-    if ids:
-        head = ["unit", "name", "status", "draft", "level", "next_level", "progress", "percent"]
-        for c in data["columns"]:
-            head += [f"{c['id']}.percent", f"{c['id']}.level"]
-    else:
-        head = [T("Förvaltningskod", "Unit code"), T("Förvaltning", "Unit"), T("Status", "Status"),
-                T("Utkast", "Draft"), T("Nivå", "Level"), T("Nästa nivå", "Next level"),
-                T("Andel mot nästa nivå (%)", "Share towards next level (%)"), T("Totalt uppfyllt (%)", "Overall fulfilled (%)")]
-        for c in data["columns"]:
-            head += [f"{c['title']} (%)", f"{c['title']} – {T('nivå', 'level')}"]
-    out = []
-    for r in data["table"]:
-        progress = r["progress"].get("progress")
-        status = r["status"] if ids else i18n.word(r["status"], lang)
-        draft: Any = r["draft"] if ids else (T("Ja", "Yes") if r["draft"] else T("Nej", "No"))
-        row = [r["unit"], r["name"], status, "true" if ids and r["draft"] else ("false" if ids else draft),
-               r["level"], r["progress"].get("next_level"),
-               None if progress is None else round(progress * 100, 1), r["percent"]]
-        for a in r["areas"]:
-            row += [a.get("percent"), a.get("level")]
-        out.append(row)
-    return head, out
+                  counted=len(counted), drafts=sum(1 for r in rows if r["draft"]),
+                  not_approved=sum(1 for r in rows if not r["draft"] and not r["counted"]),
+                  approved_only=data["approved_only"], may_export=principal.can(Action.EXPORT_READ))
 
 
 @get("/analys/omgang/{round_id:int}/jamforelse/{fmt:str}", name="ui.compare.export")
@@ -174,47 +99,12 @@ async def compare_export(request: Request, round_id: FromPath[int], fmt: FromPat
     (overview and export), recorded in the audit log like every report leaving the system."""
     principal = need(request, Action.OVERVIEW_READ)
     need(request, Action.EXPORT_READ)
-    if fmt not in COMPARE_FORMATS:
+    if fmt not in comparison.FORMATS:
         raise NotFound(Text(f"Okänt format {fmt}", f"unknown format {fmt}"))
-    lang = lang_of(request)
-    data = await _compare_table(request, principal, round_id)
-    name = f"jamforelse-omgang{round_id}.{fmt}"
-    if fmt == "csv":
-        head, rows = compare_rows(data, lang, ids=True)
-        content: bytes = ("\ufeff" + csv_text(head, rows)).encode("utf-8")
-        media = "text/csv; charset=utf-8"
-    else:
-        head, rows = compare_rows(data, lang, ids=False)
-        content = await asyncio.to_thread(_xlsx, T_sheet(lang), head, rows)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    await audit.record(principal, "report.compare", "round", round_id, details={"format": fmt})
+    content, media, name = await comparison.compare_export(
+        round_id, fmt, actor=principal, lang=lang_of(request), sort=request.query_params.get("sort", "name"),
+        approved_only=approved_only_asked(request))
     return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def T_sheet(lang: str) -> str:
-    return "Jämförelse" if lang == "sv" else "Comparison"
-
-
-def _xlsx(title: str, head: list[str], rows: list[list[Any]]) -> bytes:
-    """One sheet, bold frozen header; every text cell neutralised (survey_engine/exports.py)."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append([neutralize_cell(h) for h in head])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([v if v is None or isinstance(v, (bool, int, float)) else neutralize_cell(str(v)) for v in row])
-    ws.freeze_panes = "A2"
-    wb.properties.creator = "survey-engine"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 @get("/analys/omgang/{round_id:int}/enhet/{code:str}", name="ui.unit")
@@ -274,7 +164,8 @@ async def city_report(request: Request, round_id: FromPath[int], fmt: FromPath[s
     principal = need(request, Action.OVERVIEW_READ)  # the service also asks export.read for Excel
     if fmt not in REPORT_FORMATS:
         raise NotFound(Text(f"Okänt format {fmt}", f"unknown format {fmt}"))
-    content, media, name = await reports.city_report(round_id, fmt, lang_of(request), actor=principal)
+    content, media, name = await reports.city_report(round_id, fmt, lang_of(request), actor=principal,
+                                                     approved_only=approved_only_asked(request))
     return Response(content, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -284,10 +175,11 @@ MAX_TREND_CHARTS = 6
 
 @get("/analys/trender", name="ui.trends")
 async def trends_page(request: Request) -> Template:
-    """Trends of a questionnaire family (docs/web-pages.md, "Trends"): a chart per chosen
-    förvaltning (up to six, `?enhet=A&enhet=B`) with the comparable share per area
-    between the first and the latest questionnaire version, and a table of every
-    förvaltning's level and share fulfilled in every round."""
+    """Trends of a questionnaire family (docs/web-pages.md, "Trends"): the city line
+    (the city report's mean roll-up of the submitted responses in each round) and a
+    chart per chosen förvaltning (up to six, `?enhet=A&enhet=B`), with the comparable
+    share per area between the first and the latest questionnaire version, and a table
+    of the city and every förvaltning's level and share fulfilled in every round."""
     from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
     from survey_engine.planning import comparable_share
 
@@ -310,9 +202,13 @@ async def trends_page(request: Request) -> Template:
     # one read path (round_results): a submitted response's snapshot, a draft scored now
     qs = {}
     results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
+    city: dict[int, dict] = {}  # round id -> the city's mean roll-up (submitted responses)
     for r in chosen:
         data = await round_results.compare_units(r.id, actor=principal)
         qs[r.id] = data.questionnaire
+        combined = await asyncio.to_thread(round_results.city_result, data, "mean")
+        if combined is not None:
+            city[r.id] = combined
         for entry in data.units:
             if entry.code in results and entry.result is not None:
                 results[entry.code][r.id] = (entry.result.to_dict(), entry.status)
@@ -321,20 +217,27 @@ async def trends_page(request: Request) -> Template:
     if latest_q is not None:
         first_q = qs[chosen[0].id]
         shares = {a.id: comparable_share(first_q, latest_q, a.id) for a in latest_q.areas}
+    city_name = "Staden (medelvärde, inskickade svar)" if lang == "sv" else "The city (mean, submitted responses)"
+    lines = [("", city_name, [(r.name, city[r.id]) for r in chosen if r.id in city])]
+    lines += [(code, names.get(code, code), [(r.name, results[code][r.id][0]) for r in chosen
+                                             if r.id in results[code]]) for code in picked]
     figures = []
-    for code in picked:
-        series = [(r.name, results[code][r.id][0]) for r in chosen if r.id in results[code]]
+    for code, title, series in lines:
         if latest_q is None or not series:
             continue
 
-        def draw(series=series, code=code) -> tuple[str, str]:
+        def draw(series=series, title=title) -> tuple[str, str]:
             data = charts.trend_from_results(latest_q, series, lang, comparable_share=shares)
-            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=names.get(code, code))
+            # compact: each small multiple is a phone-sized box at every width (labels ≥ 11 px)
+            chart = charts.trend_chart(data, max_level=latest_q.max_level, lang=lang, title=title, compact=True)
             return charts.to_svg_fragment(chart, f"trend-{len(figures)}-"), chart.alt_text
 
         svg, alt = await asyncio.to_thread(draw)
-        figures.append({"unit": code, "name": names.get(code, code), "svg": svg, "alt": alt})
-    grid = []
+        figures.append({"unit": code, "name": title, "svg": svg, "alt": alt, "city": not code})
+    city_row = {"unit": "", "name": city_name, "city": True,
+                "cells": [{"level": city[r.id]["overall"]["level"], "percent": city[r.id]["overall"]["percent"],
+                           "status": "submitted"} if r.id in city else None for r in chosen]}
+    grid = [city_row] if city else []
     for code in codes:
         cells = []
         for r in chosen:

@@ -27,6 +27,7 @@ HOME_BY_ROLE = {
     Role.PLANNER: "/analys",
     Role.AUDITOR: "/analys",
     Role.ADMIN: "/admin",
+    Role.APPROVER: "/godkannande",
 }
 
 

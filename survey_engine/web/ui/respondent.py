@@ -15,12 +15,16 @@ from litestar.response import Response, Template
 
 from survey_engine.services.policy import Action, Principal, decide
 from survey_engine.services import indicators as indicators_service
+from survey_engine.services import printable
+from survey_engine.services import provided as provided_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.views import AnswerState, ResponseState
 from survey_engine.web.ui import survey as sv
+from survey_engine.web.ui import evidence as evidence_pages
+from survey_engine.web.ui.signoff import returned_notice, returned_of, sign_state  # sign-off (docs/sign-off.md)
 from survey_engine.web.ui.common import (
     current, error_items, form_text, lang_of, need, redirect, render, service_message,
 )
@@ -69,8 +73,10 @@ async def my_surveys(request: Request) -> Template:
             if state is not None:
                 q = q or await questionnaire_by_id(rnd.questionnaire_version_id)
                 completeness = _score(q, responses_service.values_of(state))["overall"]["completeness"]
+            sign = await sign_state(principal, state.id) if state is not None else None
             items.append({
                 "round": rnd, "unit": unit, "unit_name": names.get(unit, unit), "state": state, "completeness": completeness,
+                "returned": returned_of(sign), "approved": bool(sign and sign.approved),
                 "can_start": state is None and rnd.status == "open"
                 and decide(principal, Action.RESPONSE_WRITE, unit).allowed,
             })
@@ -105,7 +111,7 @@ async def response_start(request: Request, response_id: FromPath[int]) -> Respon
 
 def _area_context(request: Request, principal: Principal, state, rnd, q, area, *, raw=None, comments=None,
                   evidence=None, errors=None, theirs=None, message=None, message_kind="info",
-                  revision=None, parsed=None, measured=None) -> dict[str, Any]:
+                  revision=None, parsed=None, measured=None, provided=None) -> dict[str, Any]:
     lang = lang_of(request)
     values = responses_service.values_of(state)
     shown_values = dict(values)
@@ -134,7 +140,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "text": sv.text(question.text, lang, q),
             "guidance": sv.text(question.guidance, lang, q) if question.guidance else "",
             "options": sv.options_of(q, question, lang),
-            "value": value if raw is not None and question.id in raw else sv.input_value(question, value),
+            "value": value if raw is not None and question.id in raw else sv.input_value(question, value, lang),
             "shown": sv.display_value(q, question, values.get(question.id), lang),
             "comment": (comments or {}).get(question.id, saved.comment if saved else ""),
             "evidence": (evidence or {}).get(question.id, saved.evidence if saved else ""),
@@ -145,6 +151,7 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             **_changed_by(saved, principal),
             "max_length": question.max_length or 4000,
             "measured": (measured or {}).get(question.id),
+            "provided": (provided or {}).get(question.id),  # shared answers (docs/shared-answers.md)
         })
     index = [a.id for a in q.areas].index(area.id)
     others = {qq.id: v for qq in q.questions() if qq.area != area.id
@@ -178,7 +185,8 @@ def _changed_by(saved: AnswerState | None, principal: Principal) -> dict[str, An
     return {"changed_by": by, "changed_at": clock(saved.updated_at)}
 
 
-def _changed_since(q, area, state: ResponseState, principal: Principal, revision: int) -> dict[str, Any]:
+def _changed_since(q, area, state: ResponseState, principal: Principal, revision: int,
+                   lang: str = "sv") -> dict[str, Any]:
     """Questions of the area that someone else changed after `revision` (the merge kept
     their values): the page puts them into its form, so that its next autosave does
     not send back what it had before, and shows who changed them."""
@@ -191,7 +199,7 @@ def _changed_since(q, area, state: ResponseState, principal: Principal, revision
         if note["changed_by"] is None:
             continue
         out[question.id] = {"dom": sv.dom_id(question.id), "type": question.type, "value": saved.value,
-                            "input": sv.input_value(question, saved.value), "comment": saved.comment,
+                            "input": sv.input_value(question, saved.value, lang), "comment": saved.comment,
                             "evidence": saved.evidence, "by": note["changed_by"], "at": note["changed_at"]}
     return out
 
@@ -221,8 +229,12 @@ async def area_page(request: Request, response_id: FromPath[int], area_id: FromP
     if saved:
         message = ("Sparat " if lang == "sv" else "Saved ") + clock(state.updated_at)
     measured = await _measured(q, state) if _editable(principal, state, rnd) else {}
+    files = await evidence_pages.area_extras(request, principal, response_id)  # evidence files per question
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     return render(request, "area.html", **_area_context(request, principal, state, rnd, q, area,
-                                                         message=message, message_kind="ok", measured=measured))
+                                                         message=message, message_kind="ok", measured=measured,
+                                                         provided=shared),
+                  returned=await returned_notice(principal, response_id), **files)
 
 
 def _wants_json(request: Request) -> bool:
@@ -238,6 +250,11 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
     T = (lambda s, e: e if lang == "en" else s)  # noqa: E731
     form = await request.form()
     answers, comments, evidence, raw, errors = sv.read_area_form(q, area, form, lang)
+    # Another unit's answers are not in the form: leave them out of the save.
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
+    for qid in sv.provided_locked(shared):
+        for part in (answers, comments, evidence, raw, errors):
+            part.pop(qid, None)
     try:
         revision = int(form_text(form, "revision"))
     except ValueError:
@@ -246,12 +263,15 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         # overwrite without one). The page's form always sends it.
         revision = 0
     as_json = _wants_json(request)
+    # the evidence files, for a page shown again after an error (not for the autosave's JSON)
+    files = {} if as_json else await evidence_pages.area_extras(request, principal, response_id)
 
     def page(status: int, message: str, kind: str = "error", theirs=None, new_revision=None, state_=None):
         ctx = _area_context(request, principal, state_ or state, rnd, q, area, raw=raw, comments=comments,
                             evidence=evidence, errors=errors, theirs=theirs, message=message, parsed=answers,
-                            message_kind=kind, revision=new_revision if new_revision is not None else revision)
-        return render(request, "area.html", status=status, **ctx)
+                            message_kind=kind, revision=new_revision if new_revision is not None else revision,
+                            provided=shared)
+        return render(request, "area.html", status=status, **ctx, **files)
 
     # One invalid answer never blocks the rest of the area (issue 13): the questions
     # that cannot be read or that the service refuses are left out of the save and
@@ -330,7 +350,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                 "message": message, "revision": new_state.revision, "saved_at": clock(new_state.updated_at),
                 "errors": errors, "questions": {qid: texts.get(qid, qid) for qid in errors},
                 "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
-                "changed": _changed_since(q, area, new_state, principal, revision),
+                "changed": _changed_since(q, area, new_state, principal, revision, lang),
             }, status_code=422)
         return page(422, message, new_revision=new_state.revision, state_=new_state)
     if as_json:
@@ -340,7 +360,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
             "saved_at": clock(new_state.updated_at),
             "message": ("Sparat " if lang == "sv" else "Saved ") + clock(new_state.updated_at),
             "progress": {k: list(v) for k, v in sv.area_progress(q, result, responses_service.values_of(new_state)).items()},
-            "changed": _changed_since(q, area, new_state, principal, revision),
+            "changed": _changed_since(q, area, new_state, principal, revision, lang),
         }, status_code=200)
     wanted = form_text(form, "measured")[:200]
     if wanted:  # "Hämta uppmätt värde": the form is saved first, so nothing typed is lost
@@ -371,12 +391,13 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
     values = responses_service.values_of(state)
     result = _score(q, values)
     missing_ids = responses_service.missing_required(q, result, values)
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
     missing = []
     for qid in missing_ids:
         question = q.question(qid)
         missing.append({"id": qid, "dom": sv.dom_id(qid), "area": question.area,
                         "area_title": sv.text(q.area(question.area).title, lang, q),
-                        "text": sv.text(question.text, lang, q)})
+                        "text": sv.text(question.text, lang, q), "provided": shared.get(qid)})
     # "Vet ej" answers (an option marked unknown): listed with links so they can be found
     # out before submitting (docs/web-pages.md, "Vet ej in the summary")
     unknown = []
@@ -391,7 +412,8 @@ async def _summary(request: Request, principal: Principal, response_id: int, sta
                   areas=[{"id": a.id, "title": sv.text(a.title, lang, q), "progress": progress[a.id]} for a in q.areas],
                   overall=result["overall"], editable=_editable(principal, state, rnd),
                   can_submit=_editable(principal, state, rnd) and decide(principal, Action.RESPONSE_SUBMIT, state.unit).allowed,
-                  message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q))
+                  message=message, confirm_error=confirm_error, title_q=sv.text(q.title, lang, q),
+                  returned=await returned_notice(principal, response_id))
 
 
 @get("/svar/{response_id:int}/sammanfattning", name="ui.summary")
@@ -475,19 +497,15 @@ async def print_page(request: Request, response_id: FromPath[int]) -> Template:
     state, rnd, q = await _load(principal, response_id)
     need(request, Action.RESPONSE_READ, state.unit)
     lang = lang_of(request)
-    values = responses_service.values_of(state)
-    visible = sv.visibility(_score(q, values))
-    areas = []
-    for area in q.areas:
-        rows = []
-        for question in area.questions:
-            saved = state.answers.get(question.id)
-            rows.append({"id": question.id, "text": sv.text(question.text, lang, q),
-                         "answer": sv.display_value(q, question, values.get(question.id), lang),
-                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else "",
-                         "visible": visible.get(question.id, True)})
-        areas.append({"id": area.id, "title": sv.text(area.title, lang, q), "questions": rows})
-    return render(request, "print.html", state=state, round=rnd, title_q=sv.text(q.title, lang, q), areas=areas)
+    copy = await printable.printable_answers(response_id, actor=principal, lang=lang)
+    # shared answers (docs/shared-answers.md): who answers a question, or the unit's own answer instead
+    shared = sv.provided_view(await provided_service.provided_for_response(response_id, actor=principal), q, lang)
+    for area in copy["areas"]:
+        for row in area["questions"]:
+            row["provided"] = shared.get(row["id"])
+    return render(request, "print.html", state=state, round=rnd, title_q=copy["questionnaire"]["title"],
+                  areas=copy["areas"],
+                  **await evidence_pages.area_extras(request, principal, response_id))  # the files' names
 
 
 ROUTES = [my_surveys, start, response_start, area_page, area_save, summary, submit, result_page, print_page]

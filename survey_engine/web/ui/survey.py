@@ -6,6 +6,7 @@ import math
 from typing import Any, Mapping
 
 from survey_engine.questionnaire.model import Area, Question, Questionnaire, localized
+from survey_engine.reporting.common import answer_for_people
 from survey_engine.web.ui.common import form_list, form_text
 
 NONE_OF_THESE = "__none__"  # the "none of these" box of a multi question: answer []
@@ -44,37 +45,26 @@ def options_of(q: Questionnaire, question: Question, lang: str) -> list[dict[str
 
 
 def display_value(q: Questionnaire, question: Question, value: Any, lang: str) -> str:
-    """An answer as people read it (labels, not codes)."""
-    if value is None:
-        return "(inget svar)" if lang == "sv" else "(no answer)"
-    if question.type == "choice":
-        opt = q.scale_of(question).option(value) if q.scale_of(question) else None
-        return text(opt.label, lang, q) if opt else str(value)
-    if question.type == "multi":
-        labels = {o.value: text(o.label, lang, q) for o in question.options or []}
-        if not value:
-            return "Inget av alternativen" if lang == "sv" else "None of the options"
-        return ", ".join(labels.get(v, str(v)) for v in value)
-    if question.type == "number":
-        shown = format_number(value)
-        if lang == "sv":
-            shown = shown.replace(".", ",")
-        return f"{shown} {question.unit}".strip() if question.unit else shown
-    return str(value)
+    """An answer as people read it (labels, not codes): the same words as the printable
+    copy and the reports (`reporting.common.answer_for_people`)."""
+    return answer_for_people(q, question, value, lang)
 
 
-def format_number(value: Any) -> str:
+def format_number(value: Any, lang: str = "en") -> str:
+    """A stored number as typed: no trailing ".0", a decimal comma on Swedish pages
+    (`parse_number` reads both; docs/web-pages.md, "Swedish throughout")."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    return text.replace(".", ",") if lang == "sv" else text
 
 
-def input_value(question: Question, value: Any) -> Any:
+def input_value(question: Question, value: Any, lang: str = "en") -> Any:
     """The value as the form control shows it."""
     if value is None:
         return "" if question.type in ("number", "text") else None
     if question.type == "number":
-        return format_number(value)
+        return format_number(value, lang)
     return value
 
 
@@ -149,6 +139,25 @@ def area_progress(q: Questionnaire, result: dict[str, Any], values: Mapping[str,
 
 def visibility(result: dict[str, Any]) -> dict[str, bool]:
     return {item["id"]: item["status"] != "hidden" for item in result["questions"]}
+
+
+def provided_view(info: Mapping[str, Any], q: Questionnaire, lang: str) -> dict[str, dict[str, Any]]:
+    """question id -> what the survey page shows about a provided question, from
+    services.provided.provided_for_response (docs/shared-answers.md)."""
+    out = {}
+    for qid, p in info["questions"].items():
+        question = q.question(qid)
+        if question is None:
+            continue
+        out[qid] = {**p, "shown": display_value(q, question, p["provider_value"], lang),
+                    "answered": p["provider_value"] is not None, "options": options_of(q, question, lang),
+                    "dom": dom_id(qid), "typed": None}
+    return out
+
+
+def provided_locked(view: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """The provided questions the unit has not overridden: the area form leaves them out."""
+    return {qid for qid, p in view.items() if p["source"] == "provided"}
 
 
 def next_level_gaps(q: Questionnaire, result: dict[str, Any], lang: str) -> dict[str, list[dict[str, Any]]]:
