@@ -34,10 +34,10 @@ async def _seed() -> dict:
 
 async def test_comparison_export_csv_and_xlsx_by_role(db):
     seeded = await _seed()
-    url = f"/api/v1/rounds/{seeded['round']}/comparison"
+    url = f"/api/v1/rounds/{seeded['round']}/comparison"  # .csv | .xlsx
     async with bearer_clients() as client_as:
         analyst = await client_as("analyst")
-        r = await analyst.get(url, params={"format": "csv", "sort": "-percent"})
+        r = await analyst.get(url + ".csv", params={"sort": "-percent"})
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         assert 'filename="jamforelse-omgang' in r.headers["content-disposition"]
         rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
@@ -46,23 +46,27 @@ async def test_comparison_export_csv_and_xlsx_by_role(db):
         percents = [float(x[7]) for x in rows[1:]]
         assert percents == sorted(percents, reverse=True)
 
-        r = await analyst.get(url, params={"format": "xlsx", "lang": "sv"})
+        r = await analyst.get(url + ".xlsx", params={"lang": "sv"})
         assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
         sheet = [list(x) for x in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)]
         assert sheet[0][:4] == ["Förvaltningskod", "Förvaltning", "Status", "Utkast"]
         assert {x[0]: (x[2], x[3]) for x in sheet[1:]} == {"a": ("Utkast", "Ja"), "b": ("Inskickad", "Nej")}
         assert all(v is None or not isinstance(v, float) or round(v, 1) == v for x in sheet[1:] for v in x)
-        r = await analyst.get(url, params={"format": "xlsx", "lang": "en"})
+        r = await analyst.get(url + ".xlsx", params={"lang": "en"})
         sheet = [list(x) for x in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)]
         assert sheet[0][:4] == ["Unit code", "Unit", "Status", "Draft"]
 
-        r = await analyst.get(url, params={"format": "pdf"})
+        r = await analyst.get(url + ".pdf")
+        assert r.status_code == 404 and "detail" in r.json()
+        r = await analyst.get(url + ".csv", params={"lang": "de"})  # csv has no language; unknown params are ignored
+        assert r.status_code == 200
+        r = await analyst.get(url + ".xlsx", params={"lang": "de"})
         assert r.status_code == 400 and "detail" in r.json()
-        r = await analyst.get(f"/api/v1/rounds/999999/comparison")
+        r = await analyst.get(f"/api/v1/rounds/999999/comparison.csv")
         assert r.status_code == 404 and "detail" in r.json()
         for role, units in (("planner", ()), ("respondent", ("a",))):
             other = await client_as(role, list(units))
-            r = await other.get(url, params={"format": "csv"})
+            r = await other.get(url + ".csv")
             assert r.status_code == 403, (role, r.text)
     events = await audit.list_events(audit.AuditFilter(action="report.compare"))
     assert {e.details["format"] for e in events} == {"csv", "xlsx"}

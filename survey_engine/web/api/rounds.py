@@ -13,7 +13,7 @@ from survey_engine.web.api.schemas import (
     DeadlineIn, OverviewOut, ResponseOut, ResponsePage, RoundIn, RoundOut, RoundPage, StartIn,
 )
 
-CompareFormat = Annotated[Literal["csv", "xlsx"], QueryParameter(name="format", description="csv (codes) or xlsx (words)")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CompareSort = Annotated[str, QueryParameter(max_length=100, description="name, level, percent or an area id; "
                                             "a leading - sorts descending")]
 Lang = Annotated[Literal["sv", "en"], QueryParameter(description="language of the Excel headers and words")]
@@ -74,17 +74,23 @@ class RoundController(Controller):
     async def export_round(self, round_id: Id, actor: Actor) -> dict[str, Any]:
         return await overview.export_round(round_id, actor=actor)
 
-    @get("/{round_id:int}/comparison", summary="The comparison across units as CSV or Excel",
+    @get("/{round_id:int}/comparison.csv", summary="The comparison across units as CSV (codes)",
          description="The rows of the comparison page (docs/web-pages.md, \"Comparison export\"): every started "
-         "response, drafts marked, with level, next level, share towards it, overall and per-area percent. "
-         "CSV keeps codes; Excel has headers and words in `lang`. Needs overview and export rights; an audit "
-         "event `report.compare`.",
-         responses=errors(404, 422), guards=[requires(Action.OVERVIEW_READ), requires(Action.EXPORT_READ)])
-    async def comparison_export(self, round_id: Id, actor: Actor, fmt: CompareFormat = "csv",
-                                sort: CompareSort = "name", lang: Lang = "sv") -> Response[bytes]:
-        content, media, name = await comparison.compare_export(round_id, fmt, actor=actor, lang=lang, sort=sort)
-        return Response(content=content, media_type=media,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+         "response, drafts marked, with level, next level, share towards it, overall and per-area percent, "
+         "with codes and ids. Needs overview and export rights; an audit event `report.compare`.",
+         media_type="text/csv", responses=errors(404, 422),
+         guards=[requires(Action.OVERVIEW_READ), requires(Action.EXPORT_READ)])
+    async def comparison_csv(self, round_id: Id, actor: Actor, sort: CompareSort = "name") -> Response[bytes]:
+        return await _comparison_download(round_id, "csv", actor, sort, "sv")
+
+    @get("/{round_id:int}/comparison.xlsx", summary="The comparison across units as Excel (words)",
+         description="The same rows as comparison.csv with headers and words in `lang`, numbers rounded for "
+         "people. Needs overview and export rights; an audit event `report.compare`.",
+         media_type=XLSX, responses=errors(404, 422),
+         guards=[requires(Action.OVERVIEW_READ), requires(Action.EXPORT_READ)])
+    async def comparison_xlsx(self, round_id: Id, actor: Actor, sort: CompareSort = "name",
+                              lang: Lang = "sv") -> Response[bytes]:
+        return await _comparison_download(round_id, "xlsx", actor, sort, lang)
 
     @get("/{round_id:int}/responses", summary="List the round's responses (a respondent sees their own units')",
          responses=errors(404, 422), guards=[requires(Action.RESPONSE_READ, unit_from_object=True)])
@@ -98,3 +104,11 @@ class RoundController(Controller):
     async def start_response(self, round_id: Id, data: JSONBody[StartIn], actor: Actor) -> Response[ResponseOut]:
         state, created = await responses.start_response(round_id, data.unit, actor=actor, prefill=data.prefill)
         return Response(ResponseOut.model_validate(state, from_attributes=True), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+
+async def _comparison_download(round_id: int, fmt: str, actor: Any, sort: str, lang: str) -> Response[bytes]:
+    """One download of the comparison table; each format is its own route so that the
+    OpenAPI document names the content type it answers with."""
+    content, _media, name = await comparison.compare_export(round_id, fmt, actor=actor, lang=lang, sort=sort)
+    return Response(content=content, media_type="text/csv" if fmt == "csv" else XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
