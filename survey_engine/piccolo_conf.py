@@ -6,9 +6,11 @@ from survey_engine.settings import database_settings, postgres_config
 _settings = database_settings()
 
 if _settings.is_postgres:
-    from piccolo.engine.postgres import PostgresEngine
+    from survey_engine.store.engine import ReleasingPostgresEngine
 
-    DB = PostgresEngine(config=postgres_config(_settings.url))
+    # Piccolo's PostgresEngine, with transactions that always give their connection
+    # back to the pool, also when cancelled (store/engine.py).
+    DB = ReleasingPostgresEngine(config=postgres_config(_settings.url))
 else:
     from survey_engine.store.engine import KeptSQLiteEngine
 

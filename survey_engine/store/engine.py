@@ -25,6 +25,7 @@ import os
 from typing import Any, Optional
 
 import aiosqlite
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
@@ -60,6 +61,14 @@ class _KeptTransaction(SQLiteTransaction):
             self.connection = await self.engine._writer(conns)
             await self.begin()
         except BaseException:
+            # Cancelled while BEGIN ran in aiosqlite's thread: the transaction may have
+            # begun all the same; end it, so that the next writer can begin its own.
+            connection = getattr(self, "connection", None)
+            if connection is not None and connection.in_transaction:
+                try:
+                    await asyncio.shield(connection.execute("ROLLBACK"))
+                except BaseException:  # pragma: no cover - nothing more to do
+                    pass
             conns.lock.release()
             raise
         self.context = self.engine.current_transaction.set(self)
@@ -192,3 +201,57 @@ class KeptSQLiteEngine(SQLiteEngine):
     def transaction(self, transaction_type: TransactionType = TransactionType.deferred,
                     allow_nested: bool = True) -> SQLiteTransaction:
         return _KeptTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
+
+
+class _ReleasingPostgresTransaction(PostgresTransaction):
+    """Piccolo's PostgreSQL transaction, but the connection always goes back to the pool.
+
+    Piccolo's own `__aenter__` takes a connection from the pool and then sends BEGIN; a
+    task cancelled during BEGIN (a server stopping its background pruner, a request whose
+    client went away) never reaches `__aexit__`, so the connection stayed taken for
+    ever. Each such loss shrank the pool by one, and asyncpg's `Pool.close()` waits for
+    every connection, so a server stopped after one never finished stopping (seen in the
+    PostgreSQL test pass: tests/store/test_cancelled_transactions.py). A failed ROLLBACK or
+    COMMIT in `__aexit__` lost the connection in the same way."""
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()
+        except BaseException:
+            await self._give_back()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self._give_back()
+        return exception is None
+
+    async def _give_back(self) -> None:
+        # asyncpg's Pool.release shields itself from cancellation and resets (or, when
+        # a query was cut off, terminates) the connection before the next one takes it.
+        if self.engine.pool:
+            await self.engine.pool.release(self.connection)
+        else:
+            await self.connection.close()
+
+
+class ReleasingPostgresEngine(PostgresEngine):
+    """PostgresEngine whose transactions never keep a pool connection (see above)."""
+
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _ReleasingPostgresTransaction(engine=self, allow_nested=allow_nested)

@@ -3,6 +3,7 @@ test, one per worker): state such as connection pools lives on the app."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from litestar import Litestar, MediaType, get
@@ -52,9 +53,17 @@ async def _start_pruning(app: Litestar) -> None:
 
 
 async def _stop_pruning(app: Litestar) -> None:
+    """Cancel the pruner and wait until it has stopped. A prune cancelled in the middle
+    of a query must give its connection back before the pool closes: asyncpg's
+    `Pool.close()` waits for every connection, and a shutdown that does not wait for
+    the task could hang there for ever (seen on PostgreSQL when a server stopped
+    right after starting)."""
     task = getattr(app.state, "pruner", None)
-    if task is not None:
-        task.cancel()
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
 
 
 async def _close_pool() -> None:
