@@ -107,14 +107,16 @@ def get_command(evidence_id: int, output: str | None, force: bool) -> None:
     """Hämta en fil (kontrollsumman kontrolleras) / download a file (its checksum is checked)."""
     from survey_engine.services import evidence
 
-    info, data = run_db(lambda: evidence.get_file(evidence_id, actor=cli_actor()))
     if output == "-":
+        info, data = run_db(lambda: evidence.get_file(evidence_id, actor=cli_actor()))
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    target = Path(output or info["name"])
+    # the target is checked before the download, so a refused overwrite is not audited as one
+    target = Path(output or run_db(lambda: evidence.file_info(evidence_id, actor=cli_actor()))["name"])
     if target.exists() and not force:
         fail(f"{target}: finns redan; ange --force eller -o / already exists; give --force or -o")
+    info, data = run_db(lambda: evidence.get_file(evidence_id, actor=cli_actor()))
     target.write_bytes(data)
     click.echo(f"{target}: {len(data)} bytes, sha256 {info['sha256']}", err=True)
 

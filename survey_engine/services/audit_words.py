@@ -79,6 +79,7 @@ EVENTS: dict[str, Text] = {
     "retention.prune": Text("Gamla uppgifter gallrade", "Old data pruned"),
     "evidence.upload": Text("Fil uppladdad som underlag", "Evidence file uploaded"),
     "evidence.delete": Text("Fil borttagen ur underlaget", "Evidence file deleted"),
+    "evidence.download": Text("Fil i underlaget hämtad", "Evidence file downloaded"),
 }
 
 GROUPS: dict[str, Text] = {

@@ -16,6 +16,11 @@
   (store/evidence_blobs.py); the SHA-256 is stored and checked on every download.
   Nothing is half-stored: the row and its audit event are one transaction, a folder
   file is complete before the row exists and removed again if the row fails.
+- Shared answers (docs/shared-answers.md): for a question another unit answers for it
+  (and that it did not override), a served unit's readers see and download the
+  provider's files of that question, read-only; the served unit cannot upload there.
+  `check_read` is the one place that decides who may read a file.
+- Every download (API, pages, command line) is audited as `evidence.download`.
 """
 from __future__ import annotations
 
@@ -32,11 +37,12 @@ from urllib.parse import quote
 
 from survey_engine import clock
 from survey_engine.errors import (
-    Conflict, Invalid, Locked, NotFound, StoredFileDamaged, TooLarge, UnsupportedType,
+    Conflict, Invalid, Locked, NotFound, PermissionDenied, StoredFileDamaged, TooLarge, UnsupportedType,
 )
 from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, actor_name, check_unit
 from survey_engine.questionnaire.model import localized
+from survey_engine.services.provider_links import links_of, provided_qids, selected_questions
 from survey_engine.services.questionnaires import questionnaire_of
 from survey_engine.settings import evidence_dir
 from survey_engine.store import evidence_blobs, sql
@@ -242,13 +248,80 @@ def _check_writable(row: dict[str, Any]) -> None:
                             "The response is submitted: reopen it to change its files."))
 
 
-def _public(row: dict[str, Any], unit_code: str | None = None) -> dict[str, Any]:
+def _public(row: dict[str, Any], unit_code: str | None = None, link: dict[str, Any] | None = None) -> dict[str, Any]:
     out = {k: row[k] for k in ("id", "question_id", "name", "kind", "media_type", "size", "sha256",
                                "uploaded_by", "uploaded_at")}
     out["response_id"] = row["response"]
     if unit_code is not None:
         out["unit"] = unit_code
+    # a provider's file seen by a served unit (docs/shared-answers.md): whose it is
+    out["provided_by"] = link["provider_code"] if link else None
+    out["provided_by_name"] = link["provider_name"] if link else None
     return out
+
+
+# ---------------------------------------------------------------- shared answers: who sees whose files
+
+async def _provided_here(row: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """question id -> provider link, for the questions of response `row` that another
+    unit answers for it and that it has not overridden (their files are the provider's)."""
+    links = await links_of(row["round_id"])
+    if not any(link["served_code"] == row["unit_code"] for link in links):
+        return {}
+    q = await questionnaire_of(row["questionnaire_version_id"], row["questionnaire_hash"])
+    mine = provided_qids(q, links, row["unit_code"])
+    overridden = {o["question_id"] for o in await sql.fetch(
+        "SELECT question_id FROM provided_override WHERE response = {}", row["id"])}
+    return {qid: link for qid, link in mine.items() if qid not in overridden}
+
+
+async def _served_views(found: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The served responses that see file `found` of the provider's response `row`:
+    [{"id", "unit_code", "link"}] for each unit the provider answers the file's question
+    for in the same round and that has not overridden it."""
+    links = [link for link in await links_of(row["round_id"]) if link["provider_code"] == row["unit_code"]]
+    if not links:
+        return []
+    q = await questionnaire_of(row["questionnaire_version_id"], row["questionnaire_hash"])
+    by_unit = {link["served_code"]: link for link in links
+               if found["question_id"] in selected_questions(q, link["selector"])}
+    if not by_unit:
+        return []
+    overridden = {o["response"] for o in await sql.fetch(
+        "SELECT response FROM provided_override WHERE question_id = {}", found["question_id"])}
+    rows = await sql.fetch("SELECT r.id, u.code AS unit_code FROM response r JOIN unit u ON u.id = r.unit "
+                           "WHERE r.round = {}", row["round_id"])
+    return [{"id": r["id"], "unit_code": r["unit_code"], "link": by_unit[r["unit_code"]]}
+            for r in rows if r["unit_code"] in by_unit and r["id"] not in overridden]
+
+
+async def check_read(actor: Principal, found: dict[str, Any], row: dict[str, Any],
+                     via_response: int | None = None) -> dict[str, Any] | None:
+    """The one decision on reading (listing, describing, downloading) a file.
+
+    Allowed for whoever may read the response the file belongs to (`response.read` on
+    its unit), and for whoever may read a served unit's response that shows the file
+    because the file's unit answers its question for that unit (and it has not
+    overridden it). `via_response`: only through that response (the pages' addresses).
+    Returns the provider link the file is seen through (None: as the file's own
+    unit's reader); refuses with 403 otherwise."""
+    if via_response is None or via_response == row["id"]:
+        if actor.can(Action.RESPONSE_READ, row["unit_code"]):
+            return None
+    for view in await _served_views(found, row):
+        if (via_response is None or view["id"] == via_response) and actor.can(Action.RESPONSE_READ, view["unit_code"]):
+            return view["link"]
+    if via_response is not None and via_response != row["id"]:
+        if actor.can(Action.RESPONSE_READ, row["unit_code"]):  # a reader of both: the address is wrong
+            raise NotFound(Text(f"Filen {found['id']} finns inte i svar {via_response}",
+                                f"evidence file {found['id']} is not in response {via_response}"))
+        raise PermissionDenied(Text(
+            f"Filen {found['id']} hör inte till svar {via_response} och visas inte där (frågan besvaras inte av "
+            "filens förvaltning, eller ni svarar själva på den)",
+            f"evidence file {found['id']} does not belong to response {via_response} and is not shown there (the "
+            "question is not answered by the file's unit, or you answer it yourselves)"))
+    check_unit(actor, Action.RESPONSE_READ, row["unit_code"])
+    return None
 
 
 def _size_text(n: int, lang: str = "sv") -> str:
@@ -270,6 +343,14 @@ async def add_file(response_id: int, question_id: str, filename: str | None, dat
         raise Invalid(Text(f"Frågan {question_id[:100]!r} finns inte i enkäten.",
                            f"The questionnaire has no question {question_id[:100]!r}."),
                       [{"field": "question", "message": "okänd fråga / unknown question"}])
+    link = (await _provided_here(row)).get(question_id)
+    if link is not None:
+        raise PermissionDenied(Text(
+            f"Frågan besvaras av {link['provider_name']}; deras filer visas här. Välj Svara själva i stället och "
+            "ange ett skäl för att lägga till egna filer.",
+            f"The question is answered by {link['provider_name']}, whose files are shown here. Choose Answer it "
+            "yourselves instead and give a reason to add files of your own."),
+            errors=[{"field": "question", "message": f"besvaras av / answered by {link['provider_code']}"}])
     shown = (re.split(r"[/\\]", filename or "")[-1] or "fil")[:MAX_NAME]
     shown = "".join(c for c in shown if unicodedata.category(c) not in ("Cc", "Cf")) or "fil"
     if len(data) > MAX_FILE_BYTES:
@@ -335,7 +416,22 @@ async def list_files(response_id: int, *, actor: Principal, question_id: str | N
     if question_id:
         where = where & (EvidenceFile.question_id == question_id)
     rows = await EvidenceFile.select(*_META).where(where).order_by(EvidenceFile.id)
-    return [_public(r, row["unit_code"]) for r in rows]
+    out = [_public(r, row["unit_code"]) for r in rows]
+    provided = await _provided_here(row)
+    if question_id:
+        provided = {k: v for k, v in provided.items() if k == question_id}
+    by_provider: dict[str, list[str]] = {}
+    for qid, link in provided.items():
+        by_provider.setdefault(link["provider_code"], []).append(qid)
+    for code, qids in sorted(by_provider.items()):
+        found = await sql.fetch("SELECT r.id FROM response r JOIN unit u ON u.id = r.unit WHERE r.round = {} "
+                                "AND u.code = {}", row["round_id"], code)
+        if not found:
+            continue
+        theirs = await EvidenceFile.select(*_META).where(
+            (EvidenceFile.response == found[0]["id"]) & EvidenceFile.question_id.is_in(qids)).order_by(EvidenceFile.id)
+        out += [_public(r, code, provided[r["question_id"]]) for r in theirs]
+    return out
 
 
 async def response_access(response_id: int, *, actor: Principal) -> dict[str, Any]:
@@ -353,14 +449,17 @@ async def _file_row(evidence_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return found, await _response(found["response"])
 
 
-async def file_info(evidence_id: int, *, actor: Principal, lang: str = "sv") -> dict[str, Any]:
-    """A file's description, with whether the actor may delete it now and its question's text."""
+async def file_info(evidence_id: int, *, actor: Principal, lang: str = "sv",
+                    via_response: int | None = None) -> dict[str, Any]:
+    """A file's description, with whether the actor may delete it now and its question's
+    text. `via_response`: the file as shown on that response's pages (its own, or a
+    provider's file of a provided question; otherwise 403)."""
     found, row = await _file_row(evidence_id)
-    check_unit(actor, Action.RESPONSE_READ, row["unit_code"])
+    link = await check_read(actor, found, row, via_response)
     q = await questionnaire_of(row["questionnaire_version_id"], row["questionnaire_hash"])
     question = q.question(found["question_id"])
     text = localized(question.text, lang, q.default_language) if question is not None else found["question_id"]
-    return {**_public(found, row["unit_code"]), "question_text": text,
+    return {**_public(found, row["unit_code"], link), "question_text": text,
             "writable": writable(row) and actor.can(Action.RESPONSE_WRITE, row["unit_code"])}
 
 
@@ -386,15 +485,23 @@ def _damaged(found: dict[str, Any]) -> StoredFileDamaged:
         "administrator to restore it from a backup, or upload the file again."))
 
 
-async def get_file(evidence_id: int, *, actor: Principal) -> tuple[dict[str, Any], bytes]:
-    """(description, bytes) of a file, once its SHA-256 matches the stored one."""
+async def get_file(evidence_id: int, *, actor: Principal,
+                   via_response: int | None = None) -> tuple[dict[str, Any], bytes]:
+    """(description, bytes) of a file, once its SHA-256 matches the stored one. Each
+    download is audited (`evidence.download`: the file, its response, question and
+    name; never the content)."""
     found, row = await _file_row(evidence_id)
-    check_unit(actor, Action.RESPONSE_READ, row["unit_code"])
+    link = await check_read(actor, found, row, via_response)
     data = await _bytes_of(found)
     if hashlib.sha256(data).hexdigest() != found["sha256"]:
         log.error("evidence file %s does not match its SHA-256", evidence_id)
         raise _damaged(found)
-    return _public(found, row["unit_code"]), data
+    details = {"response": found["response"], "question": found["question_id"], "name": found["name"],
+               "size": found["size"], "sha256": found["sha256"]}
+    if link is not None:
+        details["provided_to"] = link["served_code"]
+    await audit.record(actor, "evidence.download", "evidence", evidence_id, unit=row["unit_code"], details=details)
+    return _public(found, row["unit_code"], link), data
 
 
 async def delete_file(evidence_id: int, *, actor: Principal) -> dict[str, Any]:

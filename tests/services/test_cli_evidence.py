@@ -6,6 +6,8 @@ from click.testing import CliRunner
 
 from helpers.evidence_files import exe_bytes, pdf_bytes
 from survey_engine.cli import main
+from survey_engine.cli.common import run_db
+from survey_engine.services import audit
 from survey_samples import V2024
 
 
@@ -48,6 +50,10 @@ def test_add_list_get_delete(db, tmp_path):
     assert run("evidence", "get", evidence_id, "-o", out).exit_code == 0
     assert out.read_bytes() == source.read_bytes()
     assert run("evidence", "get", evidence_id, "-o", out).exit_code == 2  # no silent overwrite
+    # the download is audited, the refused overwrite is not (it never downloaded)
+    events = run_db(lambda: audit.list_events(audit.AuditFilter(action="evidence.download")))
+    assert len(events) == 1 and events[0].object_id == str(evidence_id) and events[0].details["name"] == source.name
+    assert events[0].details["question"] == "policy" and "content" not in events[0].details
 
     assert run("evidence", "delete", evidence_id).exit_code == 0
     assert json.loads(run("evidence", "list", "--response", items[0]["response_id"], "--format", "json")

@@ -101,7 +101,7 @@ async def test_upload_list_download_delete_round_trip_with_audit(world):
     await evidence.delete_file(added["id"], actor=world["resp_a"])
     assert await evidence.list_files(world["a"], actor=world["resp_a"]) == []
     actions = [e.action for e in await audit.list_events(audit.AuditFilter(object_type="evidence"))]
-    assert sorted(actions) == ["evidence.delete", "evidence.upload"]
+    assert sorted(actions) == ["evidence.delete", "evidence.download", "evidence.upload"]
 
 
 async def test_another_units_respondent_can_neither_see_add_nor_delete(world):

@@ -41,6 +41,10 @@ class EvidenceOut(BaseModel):
     sha256: str
     uploaded_by: str
     uploaded_at: dt.datetime
+    provided_by: str | None = Field(None, description="set on a provider's file seen by a served unit (shared "
+                                    "answers): the code of the unit that answers the question and owns the file; "
+                                    "read-only for the served unit")
+    provided_by_name: str | None = Field(None, description="that unit's name")
 
 
 class EvidenceList(BaseModel):
@@ -74,7 +78,9 @@ class EvidenceController(Controller):
     tags = ["evidence"]
 
     @get("/responses/{response_id:int}/evidence", summary="List the evidence files of a response",
-         description="Names, types, sizes, checksums and who uploaded them when; never the contents.",
+         description="Names, types, sizes, checksums and who uploaded them when; never the contents. For a question "
+         "another unit answers for this one (and that it did not override), the provider's files of that question "
+         "are included, marked with `provided_by` (read-only).",
          responses=errors(404), guards=[requires(Action.RESPONSE_READ, unit_from_object=True)])
     async def list_files(self, response_id: Id, actor: Actor, question: QuestionFilter = None) -> EvidenceList:
         return EvidenceList(items=[_out(i) for i in await service.list_files(response_id, actor=actor,
@@ -101,7 +107,8 @@ class EvidenceController(Controller):
 
     @get("/evidence/{evidence_id:int}/content", summary="Download an evidence file",
          description="The bytes as uploaded, once they match the stored SHA-256 (500 `stored_file_damaged` "
-         "otherwise); Content-Disposition attachment with the name (RFC 5987 `filename*`).",
+         "otherwise); Content-Disposition attachment with the name (RFC 5987 `filename*`). Also for the readers of a "
+         "served unit that sees the file through a shared answer. Every download is audited (`evidence.download`).",
          responses=errors(404), guards=[requires(Action.RESPONSE_READ, unit_from_object=True)],
          media_type="application/octet-stream")
     async def download(self, evidence_id: Id, actor: Actor) -> Response:

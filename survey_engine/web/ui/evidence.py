@@ -14,10 +14,9 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from survey_engine.errors import AppError, NotFound
+from survey_engine.errors import AppError
 from survey_engine.services import evidence as service
 from survey_engine.services.policy import Principal
-from survey_engine.text import Text
 from survey_engine.web.api.evidence import MULTIPART_ROOM, download_response
 from survey_engine.web.i18n import when
 from survey_engine.web.ui.common import current, form_text, lang_of, render, service_message
@@ -97,18 +96,15 @@ def _see(back: str, notice: str) -> Redirect:
 
 
 async def _file(principal: Principal, response_id: int, evidence_id: int, lang: str = "sv") -> dict[str, Any]:
-    info = await service.file_info(evidence_id, actor=principal, lang=lang)
-    if info["response_id"] != response_id:
-        raise NotFound(Text(f"Filen {evidence_id} finns inte i svar {response_id}",
-                            f"evidence file {evidence_id} is not in response {response_id}"))
-    return info
+    # the file as shown on this response's pages: its own, or a provider's (shared answers);
+    # the service decides (services/evidence.check_read)
+    return await service.file_info(evidence_id, actor=principal, lang=lang, via_response=response_id)
 
 
 @get("/svar/{response_id:int}/bilagor/{evidence_id:int}", name="ui.evidence.download")
 async def download(request: Request, response_id: FromPath[int], evidence_id: FromPath[int]) -> Response:
     principal = current(request)
-    await _file(principal, response_id, evidence_id)
-    info, data = await service.get_file(evidence_id, actor=principal)
+    info, data = await service.get_file(evidence_id, actor=principal, via_response=response_id)
     return download_response(info, data)
 
 
