@@ -117,14 +117,20 @@ def restore_command(file: str, force: bool) -> None:
         from survey_engine.cli.common import migrate_quietly
 
         await migrate_quietly()  # the target gets every table of this version first
-        counts = await restore_backup(header, rows, force=force)
+        counts = await restore_backup(header, rows, force=force, report=report)
         await _audit("backup.restore", {"rows": sum(counts.values()), "source": header.get("source"),
-                                        "created_at": header.get("created_at")})
+                                        "created_at": header.get("created_at"), **report})
         return counts
 
+    report: dict = {}
     counts = _database_call(go)
     click.echo(f"Återläst / restored: {sum(counts.values())} rader / rows in {len(counts)} tabeller / tables "
                f"from {file} ({header.get('source')}, {header.get('created_at')}) into {_where()}")
+    if report.get("evidence_files_removed"):
+        click.echo(f"Borttaget ur underlagsmappen / removed from the evidence folder: "
+                   f"{report['evidence_files_removed']} filer från den ersatta databasen / files of the replaced data")
+    for problem in report.get("evidence_files_not_removed") or []:
+        click.echo(f"Kunde inte ta bort / could not remove: {problem}", err=True)
 
 
 def register(main: click.Group) -> None:

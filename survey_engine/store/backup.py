@@ -31,7 +31,10 @@ binary columns are read a few rows at a time.
 
 Restore migrates the target database, refuses one that already holds data unless
 --force (which empties every table first), inserts every row in one transaction and,
-on PostgreSQL, moves each id sequence past the highest id restored.
+on PostgreSQL, moves each id sequence past the highest id restored. After a --force
+restore has committed (never before), the evidence folder's files that no restored row
+refers to, and that are older than the restore, are removed (`evidence_blobs.sweep`):
+the replaced database's files do not stay behind.
 """
 from __future__ import annotations
 
@@ -42,8 +45,10 @@ import decimal
 import hashlib
 import hmac
 import json
+import logging
 import os
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -52,7 +57,10 @@ from survey_engine.store.db import known_migrations
 from survey_engine import __version__
 from survey_engine.store.db import engine, write_transaction
 from survey_engine.store import evidence_blobs
+from survey_engine.store.evidence_tables import EvidenceFile
 from survey_engine.settings import evidence_dir
+
+log = logging.getLogger("survey_engine.backup")
 
 FORMAT = "survey-engine-backup"
 FORMAT_VERSION = 1
@@ -377,8 +385,12 @@ def _self_order(table, names: list[str], rows: list[list]) -> list[list]:
     return ordered
 
 
-async def restore_backup(header: dict, rows: dict[str, list[list]], force: bool = False) -> dict[str, int]:
-    """Load a parsed backup into the current (migrated) database."""
+async def restore_backup(header: dict, rows: dict[str, list[list]], force: bool = False,
+                         report: dict[str, Any] | None = None) -> dict[str, int]:
+    """Load a parsed backup into the current (migrated) database. `report`, when
+    given, gets `evidence_files_removed` and `evidence_files_not_removed` (the folder
+    files of the replaced data, after a --force restore)."""
+    started = time.time()  # folder files from before the restore may be swept after it
 
     known = known_migrations()
     newer = {app: sorted(set(ids) - set(known.get(app, []))) for app, ids in (header.get("migrations") or {}).items()}
@@ -406,12 +418,36 @@ async def restore_backup(header: dict, rows: dict[str, list[list]], force: bool 
     order = list(tables.values())
     written: list[str] = []  # evidence files written to the folder, removed again if the restore fails
     try:
-        return await _restore_rows(db, order, specs, rows, counts, written)
+        counts = await _restore_rows(db, order, specs, rows, counts, written)
     except BaseException:
         folder = evidence_dir()
         for key in written if folder is not None else ():
             evidence_blobs.remove(folder, key)
         raise
+    if force:
+        removed, failed = await _sweep_evidence_folder(started)
+        if report is not None:
+            report["evidence_files_removed"], report["evidence_files_not_removed"] = removed, failed
+    return counts
+
+
+async def _sweep_evidence_folder(started: float) -> tuple[int, list[str]]:
+    """After a committed --force restore: remove the folder files of the replaced data
+    (those no evidence row refers to now and older than the restore). A file that
+    cannot be removed is logged and left (it harms nobody); the restore stands."""
+    folder = evidence_dir()
+    if folder is None:
+        return 0, []
+    keep = {r["blob_key"] for r in await EvidenceFile.select(EvidenceFile.blob_key).where(
+        EvidenceFile.storage == "dir")}
+    try:
+        removed, failed = evidence_blobs.sweep(folder, keep, started)
+    except evidence_blobs.BlobError as exc:
+        log.warning("restore: the evidence folder was not cleaned: %s", exc)
+        return 0, [str(exc)]
+    for problem in failed:
+        log.warning("restore: an old evidence file was not removed: %s", problem)
+    return removed, failed
 
 
 async def _restore_rows(db, order: list, specs: dict, rows: dict, counts: dict, written: list[str]) -> dict[str, int]:

@@ -15,6 +15,8 @@ import secrets
 from pathlib import Path
 
 _KEY = re.compile(r"^[a-f0-9]{32}$")
+_SHARD = re.compile(r"^[a-f0-9]{2}$")
+_TMP = re.compile(r"^\.tmp-[a-f0-9]{32}-[a-f0-9]{8}$")
 
 
 class BlobError(Exception):
@@ -66,3 +68,39 @@ def remove(folder: Path, key: str) -> bool:
         return False
     except OSError as exc:
         raise BlobError(f"{folder}: {exc.strerror or exc}") from exc
+
+
+def sweep(folder: Path, keep: set[str], older_than: float) -> tuple[int, list[str]]:
+    """Remove the files of this folder that no row refers to any more: every file named
+    like a key (`ab/ab12…`) that is not in `keep`, and left-over temporary files, in
+    both cases only when last changed before `older_than` (a Unix time), so that a
+    file written meanwhile is never touched. Anything else in the folder (not named as
+    this module names its files) is left alone. Returns (number removed, the files
+    that could not be removed)."""
+    removed, failed = 0, []
+    try:
+        shards = [d for d in folder.iterdir() if _SHARD.match(d.name) and d.is_dir() and not d.is_symlink()]
+    except FileNotFoundError:
+        return 0, []
+    except OSError as exc:
+        raise BlobError(f"{folder}: {exc.strerror or exc}") from exc
+    for shard in shards:
+        try:
+            entries = list(shard.iterdir())
+        except OSError as exc:
+            failed.append(f"{shard}: {exc.strerror or exc}")
+            continue
+        for path in entries:
+            ours = (_KEY.match(path.name) and path.name[:2] == shard.name and path.name not in keep) or _TMP.match(path.name)
+            if not ours:
+                continue
+            try:
+                if path.is_symlink() or not path.is_file() or path.stat().st_mtime >= older_than:
+                    continue
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                failed.append(f"{path}: {exc.strerror or exc}")
+    return removed, failed
