@@ -25,6 +25,7 @@
   function valueOf(question) {
     var section = document.getElementById(question.dom);
     if (!section || !form) return undefined; // not on this page: use the saved value
+    if (section.hasAttribute("data-provided")) return undefined; // another unit's answer (read-only): the saved value
     var name = "a:" + question.id;
     var inputs = form.querySelectorAll('[name="' + cssEscape(name) + '"]');
     if (question.type === "choice") {
