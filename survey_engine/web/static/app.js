@@ -384,6 +384,18 @@
     }
   }
 
+  /* ------------------------------------------------------------ the browser's check, in the page's language
+     A field with data-invalid-message says that text when the browser refuses its value
+     (empty or not matching its pattern), instead of the browser's own words, which
+     follow the browser's language and not the page's. */
+
+  document.querySelectorAll("input[data-invalid-message]").forEach(function (input) {
+    input.addEventListener("invalid", function () {
+      if (!input.validity.customError) input.setCustomValidity(input.getAttribute("data-invalid-message"));
+    });
+    input.addEventListener("input", function () { input.setCustomValidity(""); });
+  });
+
   /* ------------------------------------------------------------ confirm before submitting */
 
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
