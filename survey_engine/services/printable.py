@@ -2,7 +2,9 @@
 question of every area in questionnaire order, with the answer as people read it, the
 comment and the evidence; a question hidden by its condition is marked so. The page
 `/svar/{id}/utskrift`, the API (`GET /api/v1/responses/{id}/printable`) and the command
-line (`survey-engine answers print`) all read it here.
+line (`survey-engine answers print`) all read it here. A question another unit answers
+for this one (docs/shared-answers.md) names that unit ("Besvaras av …"), or says that
+the unit answers it itself instead, with the reason, as the page does.
 
 Permission: read rights on the response's unit (`responses.get_response` checks them:
 a respondent sees only their own units)."""
@@ -14,7 +16,7 @@ from survey_engine.errors import Invalid
 from survey_engine.questionnaire.model import localized
 from survey_engine.reporting.common import answer_for_people
 from survey_engine.scoring import score_response
-from survey_engine.services import responses
+from survey_engine.services import provided, responses
 from survey_engine.services.access import Action, Principal, check_unit
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.rounds import get_round
@@ -23,7 +25,9 @@ from survey_engine.text import UNANSWERED, Text
 
 async def printable_answers(response_id: int, *, actor: Principal, lang: str = "sv") -> dict[str, Any]:
     """The copy as plain data: {response, round, questionnaire, areas: [{id, title,
-    questions: [{id, text, answered, answer, visible, comment, evidence}]}]}."""
+    questions: [{id, text, answered, answer, visible, comment, evidence, provided}]}]};
+    `provided` is None for the unit's own question, else {source: "provided" | "override",
+    provider, provider_name, reason (of an override, else None)}."""
     if lang not in ("sv", "en"):
         raise Invalid(Text(f"Okänt språk {lang!r}", f"unknown language {lang!r}"),
                       [{"field": "lang", "message": "sv|en"}])
@@ -32,6 +36,7 @@ async def printable_answers(response_id: int, *, actor: Principal, lang: str = "
     rnd = await get_round(state.round_id)
     q = await questionnaire_by_id(rnd.questionnaire_version_id)
     values = responses.values_of(state)
+    shared = (await provided.provided_for_response(response_id, actor=actor))["questions"]
     hidden = {item["id"] for item in score_response(q, values).to_dict()["questions"] if item["status"] == "hidden"}
     areas = []
     for area in q.areas:
@@ -42,7 +47,8 @@ async def printable_answers(response_id: int, *, actor: Principal, lang: str = "
             rows.append({"id": question.id, "text": localized(question.text, lang, q.default_language),
                          "answered": value is not None, "answer": answer_for_people(q, question, value, lang),
                          "visible": question.id not in hidden,
-                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else ""})
+                         "comment": saved.comment if saved else "", "evidence": saved.evidence if saved else "",
+                         "provided": _source(shared.get(question.id))})
         areas.append({"id": area.id, "title": localized(area.title, lang, q.default_language), "questions": rows})
     return {
         "response": {"id": state.id, "unit": state.unit, "unit_name": state.unit_name or state.unit,
@@ -52,6 +58,14 @@ async def printable_answers(response_id: int, *, actor: Principal, lang: str = "
         "lang": lang,
         "areas": areas,
     }
+
+
+def _source(info: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Where a provided question's answer comes from, for the copy."""
+    if info is None:
+        return None
+    return {"source": info["source"], "provider": info["provider"], "provider_name": info["provider_name"],
+            "reason": info["reason"]}
 
 
 _STATUS = {"submitted": ("Inskickad", "Submitted"), "draft": ("Utkast", "Draft"),
@@ -78,6 +92,13 @@ def as_text(copy: dict[str, Any]) -> str:
             else:
                 answer = row["answer"] if row["answered"] else UNANSWERED.get(copy["lang"])
             lines += [f"- {row['text']}", f"  {T('Svar', 'Answer')}: {answer}"]
+            source = row.get("provided")
+            if source and source["source"] == "override":
+                whose = source["provider_name"] + T("s", "'s")
+                lines.append(f"  {T('Eget svar i stället för', 'Own answer instead of')} {whose}. "
+                             f"{T('Skäl', 'Reason')}: {source['reason']}")
+            elif source:
+                lines.append(f"  {T('Besvaras av', 'Answered by')} {source['provider_name']}")
             if row["comment"]:
                 lines.append(f"  {T('Kommentar', 'Comment')}: {row['comment']}")
             if row["evidence"]:

@@ -3,6 +3,7 @@ the served unit's respondents read the provided answer and override it with a re
 and nobody else can."""
 from survey_engine.services import questionnaires, rounds, units as units_service
 from survey_engine.services.access import system_actor
+from survey_engine.services.printable import as_text
 from survey_engine.services.units import UnitInput
 
 from helpers.provided import DELAD
@@ -79,6 +80,15 @@ async def test_configure_answer_read_and_override_over_http(client, client_as):
     assert r.json()["answers"]["logg"]["value"] == "nej"
     info = (await a.get(f"{API}/responses/{mine['id']}/provided")).json()["questions"]["logg"]
     assert (info["source"], info["reason"]) == ("override", "Egen larmcentral")
+    # the printable copy names the provider, or the unit's own answer with its reason, as the page does
+    copy = (await a.get(f"{API}/responses/{mine['id']}/printable")).json()
+    rows = {q["id"]: q for area in copy["areas"] for q in area["questions"]}
+    assert rows["backup"]["provided"] == {"source": "provided", "provider": "it", "provider_name": "Enhet it",
+                                          "reason": None}
+    assert rows["logg"]["provided"]["source"] == "override" and rows["logg"]["provided"]["reason"] == "Egen larmcentral"
+    assert rows["policy"]["provided"] is None
+    text = as_text(copy)  # the command line's text, from the same copy
+    assert "Besvaras av Enhet it" in text and "Eget svar i stället för Enhet its. Skäl: Egen larmcentral" in text
     # the provider's change does not touch the override, and reaches b
     p = (await it.get(f"{API}/responses/{p['id']}")).json()
     r = await it.post(f"{API}/responses/{p['id']}/answers", json={"revision": p["revision"], "answers": {"logg": "delvis"}})

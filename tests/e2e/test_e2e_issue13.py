@@ -47,6 +47,28 @@ async def _seed(site, *, more: bool = False) -> dict:
     return out
 
 
+# The words (of the visible text) in `selector`'s header and data cells that the browser
+# broke over two lines: a word whose box has more than one line.
+BROKEN_WORDS = """(selector) => { const broken = [];
+    for (const cell of document.querySelectorAll(selector + ' th, ' + selector + ' td')) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      let node;
+      while ((node = walker.nextNode())) {
+        if (node.parentElement.closest('.visually-hidden')) continue;
+        const words = /\\S+/g;
+        let m;
+        while ((m = words.exec(node.data))) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+          if (lines.size > 1) broken.push(m[0]);
+        }
+      }
+    }
+    return broken; }"""
+
+
 async def _no_sideways_scroll(page) -> int:
     return await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
@@ -134,6 +156,21 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
             .map(t => t.getBoundingClientRect().height).filter(h => h > 0)""")
         assert found and sorted(found)[len(found) // 2] >= 11, (url, found)
         assert await _no_sideways_scroll(page) <= 0, url
+    # the comparison table: no word of a unit name or a heading is broken at either width;
+    # on a phone the table scrolls in its own box (the page does not)
+    for width in WIDTHS:
+        await page.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
+        await page.goto(f"{base}/analys/omgang/{site.round_id}/jamforelse")
+        broken = await page.evaluate(BROKEN_WORDS, "#compare-table")
+        assert not broken, (width, broken)
+        box = await page.evaluate("""() => { const b = document.querySelector('#compare-table').closest('.table-scroll');
+            return [b.scrollWidth, b.clientWidth]; }""")
+        assert await _no_sideways_scroll(page) <= 0, width
+        if width == 390:
+            assert box[0] > box[1], box  # wider than the phone: it scrolls in its box
+            right = await page.evaluate("document.querySelector('#compare-table caption .caption-text')"
+                                        ".getBoundingClientRect().right")
+            assert right <= 390, right  # the caption wraps within the phone's width
     assert not wide, "\n".join(wide)
     details = "\n".join(f"{k}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
                         for k, found in problems.items() for v in found)
@@ -195,3 +232,69 @@ async def test_saving_one_plan_action_keeps_another_forms_input(browser_page, li
 
     saved = {a.id: a.owner for a in (await plans.get_plan(system(), seeded["plan"])).actions}
     assert saved[first] == "IT-chefen" and saved[second] == "Halvskriven text"
+
+
+async def test_login_code_page_in_the_walk(browser_page, live):
+    """The login's second step (/logga-in/kod, a one-time code from an authenticator app)
+    in the walk: Swedish texts without English or internal words, axe-core finds nothing
+    serious, no sideways scroll at 1280 and 390 px; also after a wrong code."""
+    import pyotp
+    from survey_engine.services import mfa
+    from survey_engine.services import users as user_service
+    from test_ui_swedish import LEAKED_MORE, leaks
+    from ui_site import PASSWORD, system
+
+    uid = (await user_service.create_user(system(), "kod-analytiker", "analyst", password=PASSWORD)).id
+    secret, _ = await mfa.start_enrolment(uid, "kod-analytiker")
+    await mfa.confirm_enrolment(uid, "kod-analytiker", pyotp.TOTP(secret).now())
+    page = browser_page
+    base, _ = live
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems, found_words = {}, []
+
+    async def walk(name: str, expected: tuple[str, ...]) -> None:
+        for width in WIDTHS:
+            await page.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
+            await page.wait_for_load_state("networkidle")
+            html = await page.content()
+            text = await page.inner_text("body")
+            assert await page.get_attribute("html", "lang") == "sv"
+            for words in expected:
+                assert words in text, (name, words)
+            found_words.extend(f"{name}: {w}" for w in leaks(html))
+            found_words.extend(f"{name}: {w}" for w in LEAKED_MORE
+                               if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text))
+            assert await _no_sideways_scroll(page) <= 0, (name, width)
+            axe = await run_axe(page)
+            if axe:
+                problems[f"{width} {name}"] = axe
+            await page.screenshot(path=str(SHOTS / f"{width}-anonym-{name}.png"), full_page=True)
+
+    await page.goto(base + "/logga-in")
+    await page.get_by_label("Användarnamn").fill("kod-analytiker")
+    await page.get_by_label("Lösenord").fill(PASSWORD)
+    await page.get_by_role("button", name="Logga in").click()
+    await page.wait_for_url(re.compile(r"/logga-in/kod$"))
+    await walk("logga-in-kod", ("Engångskod", "Skriv den sexsiffriga koden", "Kod", "Logga in",
+                                "Avbryt och börja om"))
+    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    await page.get_by_label("Kod", exact=True).fill(wrong)
+    await page.get_by_role("button", name="Logga in").click()
+    await page.wait_for_selector("#code-error")
+    await walk("logga-in-kod-fel", ("Fel engångskod", "Kod"))
+    assert await page.get_attribute("#code", "aria-invalid") == "true"
+    # the browser refuses a code that is too short, in the page's language (its own words
+    # would follow the browser's language: English in this Chromium)
+    await page.get_by_label("Kod", exact=True).fill("12")
+    await page.get_by_role("button", name="Logga in").click()
+    message = await page.eval_on_selector("#code", "e => e.validationMessage")
+    assert message.startswith("Skriv de sex siffrorna"), message
+    assert page.url.endswith("/logga-in/kod")
+    await page.get_by_label("Kod", exact=True).fill("123456")  # typing clears it
+    assert await page.eval_on_selector("#code", "e => e.validity.valid")
+    described = (await page.get_attribute("#code", "aria-describedby")).split()
+    assert described == ["code-help", "code-error"], described
+    assert not found_words, found_words
+    details = "\n".join(f"{k}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
+                        for k, found in problems.items() for v in found)
+    assert not problems, details

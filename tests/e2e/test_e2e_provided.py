@@ -91,3 +91,43 @@ async def test_served_unit_page_provided_answer_and_override(browser_page, live)
     await page.reload()
     await check("65-delade-svar-installning-mobil")
     assert not problems, problems
+
+
+async def test_show_if_on_a_provided_question_in_the_browser(browser_page, live):
+    """The page's script sees the provider's answer (there is no input for it): a question
+    shown only when the provided `backup` is ja stays shown as the user answers the area."""
+    from helpers.provided import VILLKOR
+    from survey_engine.services import provided, questionnaires, responses, rounds
+    from survey_engine.services.policy import Principal, Role
+    from ui_site import system
+
+    def resp(unit):
+        return Principal(f"{unit}.svar", Role.RESPONDENT, frozenset({unit}), via="cli")
+
+    page = browser_page
+    base, site = live
+    await questionnaires.publish_questionnaire(VILLKOR, actor=system(), source="villkor.yaml")
+    rnd = await rounds.create_round("Villkor 2026", "villkor", "2026.1", ["kultur", "skola"], actor=system())
+    await rounds.open_round(rnd.id, actor=system())
+    await provided.set_provider(rnd.id, "skola", "tag:it-drift", ["kultur"], actor=system())
+    p, _ = await responses.start_response(rnd.id, "skola", actor=resp("skola"))
+    p = await responses.save_answers(p.id, p.revision, {"backup": "ja"}, actor=resp("skola"))
+    mine, _ = await responses.start_response(rnd.id, "kultur", actor=resp("kultur"))
+
+    await login(page, base, "resp-kultur")
+    await page.goto(f"{base}/svar/{mine.id}/omrade/drift")
+    await page.wait_for_load_state("networkidle")
+    dependent = page.locator("#q-aterlasning")
+    assert await dependent.is_visible()  # the script kept it: backup is ja (skola's answer)
+    await page.locator("#q-rutin").get_by_label("Ja", exact=True).check()  # any change runs the conditions again
+    assert await dependent.is_visible()
+    await dependent.get_by_label("Delvis", exact=True).check()
+    assert await dependent.is_visible()
+    # skola changes to nej: the question is hidden on the next load, and stays hidden
+    await responses.save_answers(p.id, p.revision, {"backup": "nej"}, actor=resp("skola"))
+    await page.reload()
+    await page.wait_for_load_state("networkidle")
+    assert not await dependent.is_visible()
+    await page.locator("#q-rutin").get_by_label("Nej", exact=True).check()
+    assert not await dependent.is_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

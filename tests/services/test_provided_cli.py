@@ -41,3 +41,21 @@ def test_providers_from_the_command_line(db, tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)["items"][0]["served"] == ["B"]
     r = run("providers", "remove", "Delad 2026", "IT", "area:styr")
     assert r.exit_code == 2
+
+    # `answers print` names the provider of a provided answer, as the printable page does
+    rid = json.loads(run("round", "list", "--format", "json").output)["items"][0]["id"]
+    for unit, answers in (("IT", {"backup": "ja", "patchar": "delvis", "logg": "ja"}), ("B", {"policy": "nej"})):
+        f = tmp_path / f"{unit}.json"
+        f.write_text(json.dumps({"questionnaire": "delad", "version": "2026.1", "answers": answers}))
+        r = run("answers", "import", f, "--round", rid, "--unit", unit)
+        assert r.exit_code == 0, r.output
+    r = run("answers", "print", "--round", rid, "--unit", "B")
+    assert r.exit_code == 0, r.output
+    assert r.output.count("Besvaras av Serviceförvaltningen") == 3
+    assert "Besvaras av" not in r.output.split("- Policy")[1].split("- ")[0]
+    r = run("answers", "print", "--round", rid, "--unit", "B", "--lang", "en")
+    assert r.output.count("Answered by Serviceförvaltningen") == 3
+    r = run("answers", "print", "--round", rid, "--unit", "B", "--format", "json")
+    rows = {q["id"]: q for area in json.loads(r.output)["areas"] for q in area["questions"]}
+    assert rows["patchar"]["provided"]["provider"] == "IT" and rows["patchar"]["answer"] == "Delvis"
+    assert rows["policy"]["provided"] is None

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from helpers.provided import DELAD, DELAD_NEXT
+from helpers.provided import DELAD, DELAD_NEXT, VILLKOR
 from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
+from survey_engine.questionnaire.load import parse_questionnaire
 from survey_engine.scoring import score_response
 from survey_engine.services import overview, provided, reports, responses, rounds
 from survey_engine.services.access import system_actor
@@ -250,3 +251,44 @@ async def test_links_and_overrides_survive_backup_and_restore(db, reset_database
     assert [i["served"] for i in await provided.list_providers(rnd.id, actor=ADMIN)] == [["a", "b"]]
     info = await provided.provided_for_response(a.id, actor=ADMIN)
     assert (info["questions"]["logg"]["source"], info["questions"]["logg"]["reason"]) == ("override", "Egen larmcentral")
+
+
+async def test_show_if_on_a_provided_question_uses_the_effective_answer(db):
+    """A question of the served unit that shows only when a provided question is ja or
+    delvis follows the provider's answer (and the override, when there is one): the
+    score, the missing required questions and the submission see the effective value."""
+    rnd = await setup_round(VILLKOR, units=("it", "a"))
+    await provided.set_provider(rnd.id, "it", "tag:it-drift", ["a"], actor=ADMIN)
+    p, _ = await responses.start_response(rnd.id, "it", actor=resp("it"))
+    p = await responses.save_answers(p.id, p.revision, {"backup": "nej"}, actor=resp("it"))
+    a, _ = await responses.start_response(rnd.id, "a", actor=resp("a"))
+    q = parse_questionnaire(VILLKOR)
+
+    def status(state, qid):
+        result = score_response(q, responses.values_of(state)).to_dict()
+        return {i["id"]: i["status"] for i in result["questions"]}[qid], result
+
+    # the provider says nej: the dependent question is hidden, so not required
+    a = await responses.save_answers(a.id, a.revision, {"rutin": "ja"}, actor=resp("a"))
+    assert status(a, "aterlasning")[0] == "hidden"
+    # the provider changes to ja: it shows and is missing; the submission names it
+    p = await responses.save_answers(p.id, p.revision, {"backup": "ja"}, actor=resp("it"))
+    a = await responses.get_response(a.id, actor=resp("a"))
+    shown, result = status(a, "aterlasning")
+    assert shown == "missing"
+    assert responses.missing_required(q, result, responses.values_of(a)) == ["aterlasning"]
+    with pytest.raises(Invalid) as exc:
+        await responses.submit_response(a.id, actor=resp("a"), revision=a.revision)
+    assert exc.value.extra["missing"] == ["aterlasning"]
+    a = await responses.save_answers(a.id, a.revision, {"aterlasning": "ja"}, actor=resp("a"))
+    assert status(a, "aterlasning")[0] == "answered"
+    # the provider goes back to nej: the answer stays stored but counts no more
+    p = await responses.save_answers(p.id, p.revision, {"backup": "nej"}, actor=resp("it"))
+    a = await responses.get_response(a.id, actor=resp("a"))
+    assert a.answers["aterlasning"].value == "ja" and status(a, "aterlasning")[0] == "hidden"
+    # the unit's own answer (an override) wins over the provider's
+    a = await provided.override_answer(a.id, "backup", "delvis", "Vi tar egna kopior av arkivet",
+                                       revision=a.revision, actor=resp("a"))
+    assert status(a, "aterlasning")[0] == "answered"
+    a = await responses.submit_response(a.id, actor=resp("a"), revision=a.revision)
+    assert a.status == "submitted"

@@ -1,6 +1,7 @@
 """Shared answers on the pages (docs/shared-answers.md): the served unit's area page shows
 the provider's answer read-only with "Besvaras av …", its own answer needs a reason, it
 can go back to the provider's; the configuration page is for admins and analysts."""
+import json
 import re
 
 from survey_engine.services import provided, responses
@@ -104,3 +105,67 @@ async def test_summary_says_which_questions_wait_for_the_provider(site, browser)
     assert summary.text.count("besvaras av Skolförvaltningen, som inte har svarat än") == 2  # the two required ones
     area = await b.get(f"/svar/{mine.id}/omrade/drift")
     assert area.text.count("inte besvarad än av Skolförvaltningen") == 3
+
+
+async def _villkor_round(site) -> tuple[int, int]:
+    """A round of the VILLKOR questionnaire: skola answers `backup` (tag it-drift) for
+    kultur with nej; `aterlasning` (kultur's own) shows only when backup is ja or delvis."""
+    from helpers.provided import VILLKOR
+    from survey_engine.services import questionnaires, rounds
+
+    await questionnaires.publish_questionnaire(VILLKOR, actor=system(), source="villkor.yaml")
+    rnd = await rounds.create_round("Villkor 2026", "villkor", "2026.1", ["kultur", "skola"], actor=system())
+    await rounds.open_round(rnd.id, actor=system())
+    await provided.set_provider(rnd.id, "skola", "tag:it-drift", ["kultur"], actor=system())
+    p, _ = await responses.start_response(rnd.id, "skola", actor=_resp("skola"))
+    p = await responses.save_answers(p.id, p.revision, {"backup": "nej"}, actor=_resp("skola"))
+    mine, _ = await responses.start_response(rnd.id, "kultur", actor=_resp("kultur"))
+    return p.id, mine.id
+
+
+def _section_hidden(html: str, dom: str) -> bool:
+    tag = re.search(r'<section [^>]*id="' + dom + r'"[^>]*>', html)
+    assert tag, dom
+    return bool(re.search(r"\shidden(?=[\s>])", tag.group(0)))
+
+
+async def test_show_if_on_a_provided_question_sees_the_providers_answer(site, browser):
+    pid, rid = await _villkor_round(site)
+    b = await browser("resp-kultur")
+    page = await b.get(f"/svar/{rid}/omrade/drift")
+    assert page.status_code == 200 and "Besvaras av Skolförvaltningen" in page.text
+    assert _section_hidden(page.text, "q-backup") is False
+    assert _section_hidden(page.text, "q-aterlasning") is True  # skola said nej
+    # the page's script reads the provided answer from its data (there is no input for it)
+    data = json.loads(re.search(r'<script type="application/json" id="survey-data">(.*?)</script>',
+                                page.text, re.S).group(1))
+    assert data["others"] == {"backup": "nej"}
+    # skola changes to ja (through its page; with PostgreSQL the services belong to the
+    # test client's loop once a browser is open): the question shows
+    admin = await browser("admin")
+    theirs = await admin.get(f"/svar/{pid}/omrade/drift")
+    r = await admin.post(f"/svar/{pid}/omrade/drift", {"revision": _revision(theirs.text), "a:backup": "ja"})
+    assert r.status_code == 303, r.text
+    page = await b.get(f"/svar/{rid}/omrade/drift")
+    assert _section_hidden(page.text, "q-aterlasning") is False
+    data = json.loads(re.search(r'id="survey-data">(.*?)</script>', page.text, re.S).group(1))
+    assert data["others"] == {"backup": "ja"}
+    summary = await b.get(f"/svar/{rid}/sammanfattning")
+    assert "Provas återläsning av säkerhetskopiorna?" in summary.text
+    summary = await b.get(f"/svar/{rid}/sammanfattning")
+    assert "Provas återläsning av säkerhetskopiorna?" in summary.text
+    # the area form (which has no field for backup) saves the dependent answer: it counts
+    r = await b.post(f"/svar/{rid}/omrade/drift", {"revision": _revision(page.text),
+                                                   "a:aterlasning": "ja", "a:rutin": "ja"})
+    assert r.status_code == 303, r.text
+    summary = await b.get(f"/svar/{rid}/sammanfattning")
+    assert "Provas återläsning av säkerhetskopiorna?" not in summary.text
+    r = await b.post(f"/svar/{rid}/skicka-in", {"revision": _revision(summary.text), "confirm": "yes"})
+    assert r.status_code == 303, r.text
+    result = await b.get(f"/svar/{rid}/utskrift")
+    assert "Besvaras av Skolförvaltningen" in result.text
+
+
+def _revision(html: str) -> str:
+    found = re.search(r'name="revision" value="(\d+)"|id="revision" value="(\d+)"', html)
+    return next(g for g in found.groups() if g)

@@ -40,7 +40,9 @@ class ResponseController(Controller):
     @get("/{response_id:int}/printable", summary="A printable copy of the answers",
          description="Every question of every area in questionnaire order with the answer as people read it "
          "(in `lang`), the comment and the evidence; `visible` is false for a question hidden by its condition, "
-         "`answered` false for one without an answer. The same copy as the page /svar/{id}/utskrift.",
+         "`answered` false for one without an answer; `provided` names the unit that answers a shared "
+         "question for this one (source `provided`) or gives the reason of the unit's own answer instead "
+         "(source `override`), null for the unit's own questions. The same copy as the page /svar/{id}/utskrift.",
          responses=errors(404, 422), guards=_on_unit(Action.RESPONSE_READ))
     async def printable_answers(self, response_id: Id, actor: Actor,
                                 lang: Annotated[Literal["sv", "en"], QueryParameter()] = "sv") -> dict[str, Any]:

@@ -25,6 +25,7 @@
   function valueOf(question) {
     var section = document.getElementById(question.dom);
     if (!section || !form) return undefined; // not on this page: use the saved value
+    if (section.hasAttribute("data-provided")) return undefined; // another unit's answer (read-only): the saved value
     var name = "a:" + question.id;
     var inputs = form.querySelectorAll('[name="' + cssEscape(name) + '"]');
     if (question.type === "choice") {
@@ -382,6 +383,18 @@
       });
     }
   }
+
+  /* ------------------------------------------------------------ the browser's check, in the page's language
+     A field with data-invalid-message says that text when the browser refuses its value
+     (empty or not matching its pattern), instead of the browser's own words, which
+     follow the browser's language and not the page's. */
+
+  document.querySelectorAll("input[data-invalid-message]").forEach(function (input) {
+    input.addEventListener("invalid", function () {
+      if (!input.validity.customError) input.setCustomValidity(input.getAttribute("data-invalid-message"));
+    });
+    input.addEventListener("input", function () { input.setCustomValidity(""); });
+  });
 
   /* ------------------------------------------------------------ confirm before submitting */
 

@@ -154,7 +154,11 @@ def _area_context(request: Request, principal: Principal, state, rnd, q, area, *
             "provided": (provided or {}).get(question.id),  # shared answers (docs/shared-answers.md)
         })
     index = [a.id for a in q.areas].index(area.id)
-    others = {qq.id: v for qq in q.questions() if qq.area != area.id
+    # Values the page's script cannot read from the area form: other areas' questions and
+    # the provided questions the unit has not overridden (read-only, no input), so that a
+    # show_if on them sees the effective answer as the server does.
+    locked = sv.provided_locked(provided or {})
+    others = {qq.id: v for qq in q.questions() if qq.area != area.id or qq.id in locked
               for v in [values.get(qq.id)] if v is not None}
     return {
         "state": state, "round": rnd, "q": q, "area": area, "questions": questions,
