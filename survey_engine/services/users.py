@@ -344,8 +344,13 @@ EMAIL_LANGUAGES = ("sv", "en")
 
 async def set_language(actor: Principal | str, username: str, language: str) -> str:
     """The language of the e-mails the user gets (sv or en): the approver's notice of a
-    submitted response, a respondent's reminders. Audited; returns the language."""
-    _authorize_user_manage(actor)
+    submitted response, a respondent's reminders. Administrators set anyone's; every
+    user sets their own (the account page). Audited; returns the language."""
+    own = isinstance(actor, Principal) and actor.username == normalize_username(username or "x")
+    if own:  # one's own e-mail language (the account page): account.manage_own
+        require(actor, Action.ACCOUNT_MANAGE_OWN)
+    else:
+        _authorize_user_manage(actor)
     lang = (language or "").strip().lower()
     if lang not in EMAIL_LANGUAGES:
         raise Invalid(Text(f"Språket ska vara sv eller en, inte {language[:20]!r}.",

@@ -98,3 +98,45 @@ def test_set_language_from_the_command_line(db):
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = runner.invoke(main, ["user", "set-language", "nobody", "sv"])
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+async def test_each_user_chooses_their_email_language_on_the_account_page(db):
+    import re
+
+    import pytest
+    from litestar.testing import AsyncTestClient
+
+    from survey_engine.errors import PermissionDenied
+    from survey_engine.web import create_app
+
+    password = "gamla fraser håller länge"
+    await setup_round(V2024, ("a", "b"))  # the units
+    await user_service.create_user(ADMIN, "chef-a", "approver", email="chef@a.example.invalid", units=["a"],
+                                   password=password)
+    await user_service.create_user(ADMIN, "chef-b", "approver", units=["b"])
+    chef_a = (await user_service.get_user("chef-a")).principal("cli")
+    with pytest.raises(PermissionDenied):  # someone else's: administrators only
+        await user_service.set_language(chef_a, "chef-b", "en")
+    field = re.compile(r'name="_csrf_token" value="([^"]+)"')
+    async with AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False)) as client:
+        page = await client.get("/logga-in")
+        token = field.search(page.text).group(1)
+        r = await client.post("/logga-in", data={"username": "chef-a", "password": password, "next": "/",
+                                                 "_csrf_token": token}, follow_redirects=False)
+        assert r.status_code == 303
+        page = await client.get("/konto")
+        assert 'id="email-language"' in page.text and '<option value="sv" selected>' in page.text
+        token = field.search(page.text).group(1)
+        r = await client.post("/konto/e-postsprak", data={"language": "en"}, follow_redirects=False)
+        assert r.status_code == 403  # no CSRF token
+        r = await client.post("/konto/e-postsprak", data={"language": "de", "_csrf_token": token},
+                              follow_redirects=False)
+        assert r.status_code == 422 and "sv eller en" in r.text
+        r = await client.post("/konto/e-postsprak", data={"language": "en", "_csrf_token": token},
+                              follow_redirects=False)
+        assert r.status_code == 303
+        assert '<option value="en" selected>' in (await client.get(r.headers["location"])).text
+    assert (await user_service.get_user("chef-a")).language == "en"
+    assert (await user_service.get_user("chef-b")).language == "sv"
+    events = await audit.list_events(audit.AuditFilter(action="user.language"))
+    assert [(e.actor, e.details["to"]) for e in events] == [("chef-a", "en")]
