@@ -140,3 +140,22 @@ async def test_each_user_chooses_their_email_language_on_the_account_page(db):
     assert (await user_service.get_user("chef-b")).language == "sv"
     events = await audit.list_events(audit.AuditFilter(action="user.language"))
     assert [(e.actor, e.details["to"]) for e in events] == [("chef-a", "en")]
+
+
+async def test_set_language_through_the_api(db):
+    from helpers.auth import bearer_clients
+
+    await setup_round(V2024, ("a",))
+    await user_service.create_user(ADMIN, "chef-a", "approver", units=["a"])
+    async with bearer_clients() as client_as:
+        admin = await client_as("admin")
+        r = await admin.put("/api/v1/users/chef-a/language", json={"language": "en"})
+        assert r.status_code == 200 and r.json()["language"] == "en"
+        assert (await admin.get("/api/v1/users/chef-a")).json()["language"] == "en"
+        r = await admin.put("/api/v1/users/chef-a/language", json={"language": "de"})
+        assert r.status_code in (400, 422) and "detail" in r.json()
+        r = await admin.put("/api/v1/users/nobody/language", json={"language": "sv"})
+        assert r.status_code == 404 and "detail" in r.json()
+        analyst = await client_as("analyst")
+        assert (await analyst.put("/api/v1/users/chef-a/language", json={"language": "sv"})).status_code == 403
+    assert (await user_service.get_user("chef-a")).language == "en"
