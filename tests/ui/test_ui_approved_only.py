@@ -30,6 +30,8 @@ async def test_approved_only_reaches_downloads_unit_reports_and_trends(site, bro
     assert page.status_code == 200
     assert f"/analys/omgang/{rid}/jamforelse/csv?sort=-percent&amp;godkanda=1" in page.text
     assert f"/analys/omgang/{rid}/enhet/kultur?godkanda=1" in page.text
+    assert 'data-unit="kultur"' in page.text and 'data-stage="approved"' in page.text
+    assert 'data-stage="submitted"' in page.text  # the same stages as the files
     plain = await analyst.get(f"/analys/omgang/{rid}/jamforelse")
     assert "godkanda=1" not in plain.text.split('id="compare-table"')[1]
 
