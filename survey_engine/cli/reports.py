@@ -89,6 +89,7 @@ def unit_command(round_ref, unit_code, fmt, csv_table, lang, include_drafts, app
     content, _media, name = run_db(go)
     path = _target(out, name)
     _write(path, content)
+    _say_approved_only(approved_only)
     click.echo(str(path))
 
 
@@ -111,6 +112,7 @@ def city_command(round_ref, fmt, csv_table, lang, include_drafts, approved_only,
     content, _media, name = run_db(go)
     path = _target(out, name)
     _write(path, content)
+    _say_approved_only(approved_only)
     click.echo(str(path))
 
 
@@ -140,6 +142,7 @@ def export_command(round_ref, anonymised, include_drafts, approved_only, out) ->
     content, _media, name = run_db(go)
     path = _target(out, name)
     _write(path, content)
+    _say_approved_only(approved_only)
     click.echo(str(path))
 
 
@@ -151,8 +154,9 @@ def export_command(round_ref, anonymised, include_drafts, approved_only, out) ->
               help="name, level, percent eller ett områdes id; - först: fallande / "
                    "name, level, percent or an area id; a leading - sorts descending")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="språk / language")
+@_approved_option
 @click.option("--out", type=click.Path(), help="fil eller mapp / file or folder")
-def compare_command(round_ref, fmt, sort, lang, out) -> None:
+def compare_command(round_ref, fmt, sort, lang, approved_only, out) -> None:
     """Jämförelsetabellen mellan förvaltningar (som sidan) / the comparison table across units.
 
     The same rows as the comparison page: every started response, drafts marked.
@@ -162,12 +166,20 @@ def compare_command(round_ref, fmt, sort, lang, out) -> None:
 
     async def go():
         rid = await _round_id(round_ref)
-        return await comparison.compare_export(rid, fmt, actor=cli_actor(), lang=lang, sort=sort)
+        return await comparison.compare_export(rid, fmt, actor=cli_actor(), lang=lang, sort=sort,
+                                               approved_only=approved_only)
 
     content, _media, name = run_db(go)
     path = _target(out, name)
     _write(path, content)
+    _say_approved_only(approved_only)
     click.echo(str(path))
+
+
+def _say_approved_only(approved_only: bool) -> None:
+    """With --approved-only every report command says so (on stderr; stdout stays the path)."""
+    if approved_only:
+        click.echo("bara svar som förvaltningschefen godkänt räknas / only approved responses count", err=True)
 
 
 @report_group.command("all")
@@ -202,6 +214,7 @@ def all_command(round_ref, fmt, lang, include_drafts, approved_only, out) -> Non
                 bar.update(1)
 
     run_db(go)
+    _say_approved_only(approved_only)
     for path in written:
         click.echo(str(path))
     if skipped:

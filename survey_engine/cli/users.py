@@ -159,6 +159,15 @@ def user_set_role(username: str, role: str, units: tuple[str, ...]) -> None:
     click.echo(f"{user.username}: {user.role.value}{units_text}")
 
 
+@user_group.command("set-language")
+@click.argument("username")
+@click.argument("language", type=click.Choice(["sv", "en"]))
+def user_set_language(username: str, language: str) -> None:
+    """Språk för användarens e-post / The language of the user's e-mails (sv, en)."""
+    lang = _run(lambda: service.set_language(_actor(), username, language))
+    click.echo(f"{username}: e-post på / e-mail in {lang}")
+
+
 @user_group.command("set-password")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in / Read the password from stdin")

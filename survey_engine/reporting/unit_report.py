@@ -159,7 +159,8 @@ def build_unit_report(
         "city": {
             "units": len(city_units),
             "note": (s["city_median_too_few"].format(n=min_group_size) if too_few else "") + s["city_median_note"].format(
-                n=len(city_units), what=s["what_submitted_drafts" if include_drafts_in_median else "what_submitted"]),
+                n=len(city_units), what=s["what_approved" if current.approved_only else  # docs/sign-off.md
+                                         "what_submitted_drafts" if include_drafts_in_median else "what_submitted"]),
             "too_few": s["too_few_units"],
         },
         "missing": _missing_for_next_level(q, result, lang, entry),

@@ -17,7 +17,7 @@ from typing import Any
 from survey_engine.errors import Invalid
 from survey_engine.exports import csv_text, xlsx_table
 from survey_engine.questionnaire.model import localized
-from survey_engine.services import audit, level_progress, round_results
+from survey_engine.services import audit, level_progress, overview, round_results, signoff
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.rounds import get_round
 from survey_engine.text import Text
@@ -28,6 +28,19 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 _STATUS = {"submitted": ("Inskickad", "Submitted"), "draft": ("Utkast", "Draft"),
            "reopened": ("Öppnad igen", "Reopened"), "not_started": ("Ej påbörjad", "Not started")}
+# The sign-off stage of a unit (docs/sign-off.md): the round overview's stages
+# (`overview.stage_of`), with a draft that an approver sent back told apart as `returned`.
+STAGES = ("not_started", "draft", "submitted", "approved", "returned")
+_STAGE = {"not_started": ("Ej påbörjad", "Not started"), "draft": ("Utkast", "Draft"),
+          "submitted": ("Inskickad", "Submitted"), "approved": ("Godkänd", "Approved"),
+          "returned": ("Återsänd", "Returned")}
+
+
+def stage_of(status: str, approved: bool, signoff_state: str | None) -> str:
+    """The unit's sign-off stage: the overview's stage, and `returned` for a draft whose
+    latest sign-off decision returned it (services/signoff.py, `derive_state`)."""
+    stage = overview.stage_of(status, approved)
+    return "returned" if stage == "draft" and signoff_state == signoff.RETURNED else stage
 
 
 async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", sort: str = "name",
@@ -41,8 +54,14 @@ async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", so
     data = await round_results.compare_units(round_id, actor=actor, approved_only=approved_only)
     q = data.questionnaire
     counted = {u.code for u in data.scored_units()}
+    states = await signoff.states_for(u.response_id for u in data.units if u.response_id is not None)
+
+    def stage(u: Any) -> str:
+        found = states.get(u.response_id) if u.response_id is not None else None
+        return stage_of(u.status, u.approved, found.state if found is not None else None)
+
     rows = [{"unit": u.code, "name": u.name, "status": u.status, "draft": u.draft, "approved": u.approved,
-             "counted": u.code in counted, "result": u.result.to_dict()}
+             "stage": stage(u), "counted": u.code in counted, "result": u.result.to_dict()}
             for u in data.units if u.result is not None]
     sort = (sort or "name")[:100]
     descending = sort.startswith("-")
@@ -70,7 +89,7 @@ async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", so
     for r in rows:
         by_area = {a["id"]: a for a in r["result"]["areas"]}
         table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
-                      "approved": r["approved"], "counted": r["counted"],
+                      "approved": r["approved"], "stage": r["stage"], "counted": r["counted"],
                       "level": r["result"]["overall"]["level"], "percent": r["result"]["overall"]["percent"],
                       "progress": level_progress.unit_progress(r["result"], q.max_level),
                       "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
@@ -82,9 +101,13 @@ async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", so
 def compare_rows(data: dict[str, Any], lang: str, *, ids: bool) -> tuple[list[str], list[list[Any]]]:
     """(header, rows) of the table for a download: one row per unit in the table's
     order, with its level, share towards the next level, overall percent and each
-    area's percent and level; the status and whether the row is a draft. The CSV
-    (`ids=True`) keeps codes and status codes; the Excel file has Swedish (or English)
-    headers and words, numbers rounded for people."""
+    area's percent and level; the response's status, whether the row is a draft, and
+    (last) its sign-off stage (`STAGES`) and whether the city figures count it (with
+    `approved_only`: approved responses only). The CSV (`ids=True`) keeps codes and status
+    codes (`stage`, `counted`); the Excel file has Swedish (or English) headers and words ("Status":
+    Ej påbörjad, Utkast, Inskickad, Godkänd, Återsänd; the response's own status is
+    "Svarsstatus" there), numbers rounded for people, and with `approved_only` a closing
+    note that says so."""
     def T(sv: str, en: str) -> str:  # noqa: N802 - as in the templates
         return en if lang == "en" else sv
 
@@ -92,13 +115,15 @@ def compare_rows(data: dict[str, Any], lang: str, *, ids: bool) -> tuple[list[st
         head = ["unit", "name", "status", "draft", "level", "next_level", "progress", "percent"]
         for c in data["columns"]:
             head += [f"{c['id']}.percent", f"{c['id']}.level"]
+        head += ["stage", "counted"]
     else:
-        head = [T("Förvaltningskod", "Unit code"), T("Förvaltning", "Unit"), T("Status", "Status"),
+        head = [T("Förvaltningskod", "Unit code"), T("Förvaltning", "Unit"), T("Svarsstatus", "Response status"),
                 T("Utkast", "Draft"), T("Nivå", "Level"), T("Nästa nivå", "Next level"),
                 T("Andel mot nästa nivå (%)", "Share towards next level (%)"),
                 T("Totalt uppfyllt (%)", "Overall fulfilled (%)")]
         for c in data["columns"]:
             head += [f"{c['title']} (%)", f"{c['title']} – {T('nivå', 'level')}"]
+        head += [T("Status", "Status"), T("Räknas i stadens siffror", "Counted in the city figures")]
 
     def people(value: Any) -> Any:
         return round(value, 1) if isinstance(value, float) and not ids else value
@@ -115,12 +140,24 @@ def compare_rows(data: dict[str, Any], lang: str, *, ids: bool) -> tuple[list[st
                None if progress is None else round(progress * 100, 1), people(r["percent"])]
         for a in r["areas"]:
             row += [people(a.get("percent")), a.get("level")]
+        stage = r.get("stage", "")
+        row.append(stage if ids else T(*_STAGE.get(stage, (stage, stage))))
+        row.append(("true" if r["counted"] else "false") if ids else (T("Ja", "Yes") if r["counted"] else T("Nej", "No")))
         out.append(row)
+    if data.get("approved_only") and not ids:  # said in the sheet too, as the city report's note says it
+        out += [[], [approved_only_note(lang)]]
     return head, out
 
 
-def file_name(round_id: int, fmt: str) -> str:
-    return f"jamforelse-omgang{round_id}.{fmt}"
+def approved_only_note(lang: str) -> str:
+    return ("Only responses approved by the head of the department count in the city figures (column "
+            "“Counted in the city figures”)." if lang == "en" else
+            "Bara svar som förvaltningschefen har godkänt räknas i stadens siffror (kolumnen ”Räknas i stadens "
+            "siffror”).")
+
+
+def file_name(round_id: int, fmt: str, approved_only: bool = False) -> str:
+    return f"jamforelse-omgang{round_id}{'-godkanda' if approved_only else ''}.{fmt}"
 
 
 async def compare_export(round_id: int, fmt: str, *, actor: Principal, lang: str = "sv",
@@ -141,6 +178,12 @@ async def compare_export(round_id: int, fmt: str, *, actor: Principal, lang: str
         content = ("\ufeff" + csv_text(head, rows)).encode("utf-8")
     else:
         head, rows = compare_rows(data, lang, ids=False)
-        content = await asyncio.to_thread(xlsx_table, "Jämförelse" if lang == "sv" else "Comparison", head, rows)
-    await audit.record(actor, "report.compare", "round", round_id, details={"format": fmt})
-    return content, MEDIA_TYPES[fmt], file_name(round_id, fmt)
+        title = "Jämförelse" if lang == "sv" else "Comparison"
+        if approved_only:
+            title += " (godkända)" if lang == "sv" else " (approved)"
+        content = await asyncio.to_thread(xlsx_table, title, head, rows)
+    details: dict[str, Any] = {"format": fmt}
+    if approved_only:  # as the other report downloads (services/reports.py)
+        details["approved_only"] = True
+    await audit.record(actor, "report.compare", "round", round_id, details=details)
+    return content, MEDIA_TYPES[fmt], file_name(round_id, fmt, approved_only)

@@ -214,6 +214,23 @@ async def recipients(unit_code: str) -> list[dict[str, str]]:
     return list(out.values())
 
 
+async def approvers(unit_code: str) -> list[dict[str, str]]:
+    """The active approvers (förvaltningschefer) bound to a unit who have an e-mail
+    address, each with the language of their e-mails (docs/sign-off.md). No policy
+    check: for the notice of a submitted response, which the submitter triggers."""
+    user_ids = [r["user"] for r in await UserUnit.select(UserUnit.user).where(UserUnit.unit_code == unit_code)]
+    if not user_ids:
+        return []
+    out: dict[str, dict[str, str]] = {}
+    for row in await User.select().where(User.id.is_in(user_ids), User.active == True,  # noqa: E712
+                                          User.role == "approver").order_by(User.id):
+        email = (row.get("email") or "").strip()
+        if email and not email_problem(email):
+            out.setdefault(email.lower(), {"email": email, "name": row.get("display_name") or row["username"],
+                                           "language": user_language(row)})
+    return list(out.values())
+
+
 async def analysts() -> list[dict[str, str]]:
     """Active analysts with an e-mail address: the weekly digest's readers."""
     rows = await User.select().where(User.active == True, User.role == "analyst").order_by(User.id)  # noqa: E712

@@ -315,7 +315,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             revision = await _answer(state.id, values, comments, evidence, who, state.revision)
             if unit.code not in DRAFT_2024:
                 move_to(dt.datetime(2024, 3, 25, 10, 5, tzinfo=clock.STOCKHOLM) + dt.timedelta(days=3 * i, minutes=13 * i))
-                await responses.submit_response(state.id, actor=who, revision=revision)
+                await responses.submit_response(state.id, actor=who, revision=revision, notify=False)
         move_to(dt.datetime(2024, 6, 3, 8, 30, tzinfo=clock.STOCKHOLM))
         await rounds.close_round(r24.id, actor=actor)
     log(f"  omgång / round {r24.id}: {r24.name} (stängd / closed)")
@@ -366,7 +366,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             state = await provided.override_answer(state.id, qid, value, reason, revision=revision, actor=who)
             revision = state.revision
         if not draft:
-            await responses.submit_response(state.id, actor=who, revision=revision)
+            await responses.submit_response(state.id, actor=who, revision=revision, notify=False)
     log(f"  omgång / round {r26.id}: {r26.name} (öppen / open)")
     await signoff_demo.load_demo_signoff(r24.id, r26.id, log=log)  # approvers' decisions (issue 17)
     plan_ids = await plan_demo.load_demo_plans(r24.id, actor=actor, units=UNITS, log=log)

@@ -1,5 +1,6 @@
 """Reminders by e-mail: when a round opens, before its deadline, when a response is
-returned, a weekly digest for analysts, and a reminder sent by hand from the overview.
+returned, to the approvers when a response is submitted, a weekly digest for analysts,
+and a reminder sent by hand from the overview.
 
 Every message has a key (kind, round, unit, the day or step it is for, recipient) and the
 outbox stores a key once, so running `survey-engine reminders send` twice, or from two
@@ -100,6 +101,17 @@ def compose(kind: str, lang: str, *, round_name: str = "", unit_name: str = "", 
             body = (f"Hej,\n\n{unit_name}s svar i \"{round_name}\" har skickats tillbaka för ändringar."
                     + (f"\n\nKommentar:\n{comment}" if comment else "")
                     + "\n\nSvaret är öppet igen: gör ändringarna och skicka in det på nytt.")
+    elif kind == "submitted":  # to the unit's approvers (docs/sign-off.md)
+        if en:
+            subject = f"To approve: {unit_name} has submitted its answers in {round_name}"
+            body = (f"Hello,\n\n{unit_name} has submitted its answers to the self-assessment round "
+                    f"\"{round_name}\". As the head of the department you approve the response, or return it "
+                    "with a comment if something needs to change. Sign in to the tool and open Sign-off.")
+        else:
+            subject = f"Att godkänna: {unit_name} har skickat in sina svar i {round_name}"
+            body = (f"Hej,\n\n{unit_name} har skickat in sina svar i självskattningsomgången \"{round_name}\". "
+                    "Som förvaltningschef godkänner du svaret, eller skickar tillbaka det med en kommentar om "
+                    "något behöver ändras. Logga in i verktyget och öppna Godkännande.")
     elif kind == "digest":
         lines = []
         for r in rounds or []:
@@ -318,6 +330,36 @@ async def notify_response_returned(response_id: int, comment: str = "", *, actor
                         created_by=actor_name(actor))
     return {"recipients": len(ids), **(await deliver(ids) if ids else {"sent": 0, "retry_later": 0, "failed": 0,
                                                                           "errors": []})}
+
+
+async def notify_response_submitted(response_id: int, *, actor: Principal) -> dict[str, Any]:
+    """Tell the unit's approvers that its response was submitted and waits for their
+    approval (sign-off, docs/sign-off.md; services/responses.py calls this after the
+    submission is committed). Each approver with an address gets one message per
+    submission (the key names the revision), in their language; the messages go through
+    the outbox like every reminder, so a mail server that is down leaves them queued
+    with the error, to be retried. Audited (`reminder.submitted`) when something was
+    queued. The caller checked its own right to submit; this only queues and sends."""
+    row = await Response.select(Response.id, Response.round, Response.revision, Response.status,
+                                Response.round.name.as_alias("round_name"), Response.unit.code.as_alias("code"),
+                                Response.unit.name.as_alias("unit_name")).where(Response.id == response_id).first()
+    if row is None:
+        raise NotFound(Text(f"Svar {response_id} finns inte", f"response {response_id} not found"))
+    messages = []
+    for person in await contacts.approvers(row["code"]):
+        subject, body = compose("submitted", person["language"], round_name=row["round_name"],
+                                unit_name=row["unit_name"])
+        messages.append(Outgoing(
+            key=f"submitted:{row['round']}:{row['code']}:{response_id}-r{row['revision']}:{person['email'].lower()}",
+            kind="submitted", recipient=person["email"], language=person["language"], subject=subject, body=body,
+            round_id=row["round"], unit_code=row["code"]))
+    ids = await enqueue(messages, created_by=actor_name(actor)) if messages else []
+    if not ids:
+        return {"recipients": 0, "sent": 0, "retry_later": 0, "failed": 0, "errors": []}
+    # Addresses are personal data: the event counts them (as reminder.send does).
+    await audit.record(actor, "reminder.submitted", "response", response_id, unit=row["code"],
+                       details={"round": row["round"], "revision": row["revision"], "recipients": len(ids)})
+    return {"recipients": len(ids), **(await deliver(ids))}
 
 
 async def round_reminder_state(round_id: int) -> dict[str, Any]:

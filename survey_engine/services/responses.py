@@ -11,6 +11,7 @@ from __future__ import annotations
 from survey_engine import plaintext
 
 import json
+import logging
 from typing import Any, Mapping
 
 from survey_engine.services import audit, indicators, provided
@@ -34,6 +35,8 @@ from survey_engine.questionnaire.continuity import continuity_map
 from survey_engine.services.rounds import STATUS_SV
 from survey_engine.scoring import ENGINE_VERSION, score_response
 from survey_engine.questionnaire.answers import parse_answers_document
+
+log = logging.getLogger(__name__)
 
 MAX_NOTE = 4000
 PREFILL_ACTOR = "prefill"
@@ -628,9 +631,12 @@ def missing_required(q: Questionnaire, result_dict: dict[str, Any], values: Mapp
     return missing
 
 
-async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None) -> ResponseState:
+async def submit_response(response_id: int, *, actor: Principal, revision: int | None = None,
+                          notify: bool = True) -> ResponseState:
     """Submit; refused with the missing required questions while incomplete. Stores a
-    score snapshot with the engine's and the questionnaire's identity."""
+    score snapshot with the engine's and the questionnaire's identity. After the commit
+    the unit's approvers are e-mailed (docs/sign-off.md; not with `notify=False`: the
+    demo loader)."""
 
     row = await _authorized_row(response_id, actor, Action.RESPONSE_SUBMIT)
     q = await _questionnaire(row)
@@ -662,7 +668,20 @@ async def submit_response(response_id: int, *, actor: Principal, revision: int |
                                details={"revision": new_revision, "level": result["overall"].get("level")})
     except _Stale:
         raise await _stale_conflict(response_id, revision) from None
+    if notify:
+        await _notify_submitted(response_id, actor)
     return await _get(response_id)
+
+
+async def _notify_submitted(response_id: int, actor: Principal) -> None:
+    """E-mail the unit's approvers that a response waits for them. The submission is
+    committed: a mail problem is logged and left in the outbox, never raised."""
+    from survey_engine.services import reminders  # reminders reads the mail settings; only needed here
+
+    try:
+        await reminders.notify_response_submitted(response_id, actor=actor)
+    except Exception as exc:
+        log.warning("submitted e-mail for response %s not queued: %s", response_id, exc)
 
 
 async def reopen_response(response_id: int, *, actor: Principal) -> ResponseState:

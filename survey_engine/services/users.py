@@ -64,6 +64,7 @@ class UserInfo:
     failed_logins: int
     locked_until: dt.datetime | None
     last_login_at: dt.datetime | None
+    language: str = "sv"  # of the user's e-mails (set_language)
 
     def principal(self, via: str = "session", token_id: int | None = None) -> Principal:
         return Principal(self.username, self.role, frozenset(self.units), via, self.id, token_id)
@@ -186,6 +187,7 @@ def _user_info(row: dict, units: tuple[str, ...]) -> UserInfo:
         role=Role(row["role"]), active=bool(row["active"]), units=units,
         has_password=bool(row["password_hash"]), created_at=row["created_at"], updated_at=row["updated_at"],
         failed_logins=row["failed_logins"], locked_until=row["locked_until"], last_login_at=row["last_login_at"],
+        language=row.get("language") or "sv",
     )
 
 
@@ -335,6 +337,30 @@ async def set_role(actor: Principal | str, username: str, role: Role | str, unit
             details={"from": row["role"], "to": role.value, "units": list(new_units)},
         )
     return await get_user(row["username"])
+
+
+EMAIL_LANGUAGES = ("sv", "en")
+
+
+async def set_language(actor: Principal | str, username: str, language: str) -> str:
+    """The language of the e-mails the user gets (sv or en): the approver's notice of a
+    submitted response, a respondent's reminders. Administrators set anyone's; every
+    user sets their own (the account page). Audited; returns the language."""
+    own = isinstance(actor, Principal) and actor.username == normalize_username(username or "x")
+    if own:  # one's own e-mail language (the account page): account.manage_own
+        require(actor, Action.ACCOUNT_MANAGE_OWN)
+    else:
+        _authorize_user_manage(actor)
+    lang = (language or "").strip().lower()
+    if lang not in EMAIL_LANGUAGES:
+        raise Invalid(Text(f"Språket ska vara sv eller en, inte {language[:20]!r}.",
+                           f"The language must be sv or en, not {language[:20]!r}."))
+    async with writing():
+        row = await _user_row(username)
+        await User.update({User.language: lang, User.updated_at: clock.now()}).where(User.id == row["id"])
+        await audit.record(actor, "user.language", "user", row["username"],
+                           details={"from": row.get("language") or "sv", "to": lang})
+    return lang
 
 
 async def set_units(actor: Principal | str, username: str, units: Iterable[str]) -> UserInfo:

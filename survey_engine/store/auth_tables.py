@@ -38,6 +38,8 @@ class User(Table, tablename="auth_user"):
     # Sessions that began before this moment are refused: set when the password, the
     # role or the active flag changes, and by "log out everywhere" (docs/security.md).
     credentials_changed_at = Timestamptz(null=True, default=None)
+    # The language of the e-mails the user gets (sv | en; docs/sign-off.md, docs/operations.md).
+    language = Varchar(length=5, default="sv")
 
 
 class UserUnit(Table, tablename="auth_user_unit"):

@@ -30,7 +30,7 @@ class OutboxMessage(Table, tablename="mail_outbox"):
     stays queued with `last_error` and is tried again on the next send."""
 
     key = Varchar(length=400, unique=True)
-    kind = Varchar(length=30, index=True)  # opened | deadline | manual | returned | digest
+    kind = Varchar(length=30, index=True)  # opened | deadline | manual | returned | submitted | digest
     round_id = Integer(null=True, default=None, index=True)
     unit_code = Varchar(length=64, null=True, default=None, index=True)
     recipient = Varchar(length=254)

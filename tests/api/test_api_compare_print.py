@@ -49,12 +49,12 @@ async def test_comparison_export_csv_and_xlsx_by_role(db):
         r = await analyst.get(url + ".xlsx", params={"lang": "sv"})
         assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
         sheet = [list(x) for x in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)]
-        assert sheet[0][:4] == ["Förvaltningskod", "Förvaltning", "Status", "Utkast"]
+        assert sheet[0][:4] == ["Förvaltningskod", "Förvaltning", "Svarsstatus", "Utkast"]
         assert {x[0]: (x[2], x[3]) for x in sheet[1:]} == {"a": ("Utkast", "Ja"), "b": ("Inskickad", "Nej")}
         assert all(v is None or not isinstance(v, float) or round(v, 1) == v for x in sheet[1:] for v in x)
         r = await analyst.get(url + ".xlsx", params={"lang": "en"})
         sheet = [list(x) for x in load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True)]
-        assert sheet[0][:4] == ["Unit code", "Unit", "Status", "Draft"]
+        assert sheet[0][:4] == ["Unit code", "Unit", "Response status", "Draft"]
 
         r = await analyst.get(url + ".pdf")
         assert r.status_code == 404 and "detail" in r.json()

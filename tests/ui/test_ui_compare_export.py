@@ -38,7 +38,7 @@ async def test_comparison_downloads_hold_the_page_rows(browser, site):
     assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
     ws = load_workbook(io.BytesIO(r.content)).active
     sheet = [list(x) for x in ws.iter_rows(values_only=True)]
-    assert sheet[0][:4] == ["Förvaltningskod", "Förvaltning", "Status", "Utkast"]
+    assert sheet[0][:4] == ["Förvaltningskod", "Förvaltning", "Svarsstatus", "Utkast"]
     assert [x[0] for x in sheet[1:]] == [u for u, _, _ in expected]
     assert [x[3] for x in sheet[1:]] == ["Ja" if d == "true" else "Nej" for _, d, _ in expected]
     assert [("" if x[4] is None else str(x[4])) for x in sheet[1:]] == [lv for _, _, lv in expected]

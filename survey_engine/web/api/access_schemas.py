@@ -102,6 +102,10 @@ class UnitsIn(_Input):
     units: list[str] = Field(max_length=500)
 
 
+class LanguageIn(_Input):
+    language: Literal["sv", "en"] = Field(description="the language of the user's e-mails")
+
+
 class UserOut(_Model):
     id: int
     username: str
@@ -115,6 +119,7 @@ class UserOut(_Model):
     updated_at: dt.datetime
     last_login_at: dt.datetime | None = None
     locked_until: dt.datetime | None = None
+    language: Literal["sv", "en"] = Field("sv", description="the language of the user's e-mails")
 
 
 class UserPage(_Model):

@@ -17,6 +17,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CompareSort = Annotated[str, QueryParameter(max_length=100, description="name, level, percent or an area id; "
                                             "a leading - sorts descending")]
 Lang = Annotated[Literal["sv", "en"], QueryParameter(description="language of the Excel headers and words")]
+ApprovedOnly = Annotated[bool, QueryParameter(description="count only responses approved by the unit's approver "
+                                                          "(docs/sign-off.md): the `counted` column and the file say so")]
 StatusFilter = Annotated[Literal["draft", "open", "closed"] | None, QueryParameter(description="only rounds in this status")]
 
 
@@ -77,11 +79,13 @@ class RoundController(Controller):
     @get("/{round_id:int}/comparison.csv", summary="The comparison across units as CSV (codes)",
          description="The rows of the comparison page (docs/web-pages.md, \"Comparison export\"): every started "
          "response, drafts marked, with level, next level, share towards it, overall and per-area percent, "
-         "with codes and ids. Needs overview and export rights; an audit event `report.compare`.",
+         "with codes and ids, the sign-off `stage` and whether the city figures count the row (`counted`). "
+         "Needs overview and export rights; an audit event `report.compare`.",
          media_type="text/csv", responses=errors(404, 422),
          guards=[requires(Action.OVERVIEW_READ), requires(Action.EXPORT_READ)])
-    async def comparison_csv(self, round_id: Id, actor: Actor, sort: CompareSort = "name") -> Response[bytes]:
-        return await _comparison_download(round_id, "csv", actor, sort, "sv")
+    async def comparison_csv(self, round_id: Id, actor: Actor, sort: CompareSort = "name",
+                             approved_only: ApprovedOnly = False) -> Response[bytes]:
+        return await _comparison_download(round_id, "csv", actor, sort, "sv", approved_only)
 
     @get("/{round_id:int}/comparison.xlsx", summary="The comparison across units as Excel (words)",
          description="The same rows as comparison.csv with headers and words in `lang`, numbers rounded for "
@@ -89,8 +93,8 @@ class RoundController(Controller):
          media_type=XLSX, responses=errors(404, 422),
          guards=[requires(Action.OVERVIEW_READ), requires(Action.EXPORT_READ)])
     async def comparison_xlsx(self, round_id: Id, actor: Actor, sort: CompareSort = "name",
-                              lang: Lang = "sv") -> Response[bytes]:
-        return await _comparison_download(round_id, "xlsx", actor, sort, lang)
+                              lang: Lang = "sv", approved_only: ApprovedOnly = False) -> Response[bytes]:
+        return await _comparison_download(round_id, "xlsx", actor, sort, lang, approved_only)
 
     @get("/{round_id:int}/responses", summary="List the round's responses (a respondent sees their own units')",
          responses=errors(404, 422), guards=[requires(Action.RESPONSE_READ, unit_from_object=True)])
@@ -106,9 +110,11 @@ class RoundController(Controller):
         return Response(ResponseOut.model_validate(state, from_attributes=True), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
 
-async def _comparison_download(round_id: int, fmt: str, actor: Any, sort: str, lang: str) -> Response[bytes]:
+async def _comparison_download(round_id: int, fmt: str, actor: Any, sort: str, lang: str,
+                               approved_only: bool = False) -> Response[bytes]:
     """One download of the comparison table; each format is its own route so that the
     OpenAPI document names the content type it answers with."""
-    content, _media, name = await comparison.compare_export(round_id, fmt, actor=actor, lang=lang, sort=sort)
+    content, _media, name = await comparison.compare_export(round_id, fmt, actor=actor, lang=lang, sort=sort,
+                                                            approved_only=approved_only)
     return Response(content=content, media_type="text/csv" if fmt == "csv" else XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from survey_engine.services import mfa
 from survey_engine.services import users as auth_service
-from survey_engine.web.api.access_schemas import RoleIn, UnitsIn, UserIn, UserOut, UserPage
+from survey_engine.web.api.access_schemas import LanguageIn, RoleIn, UnitsIn, UserIn, UserOut, UserPage
 from survey_engine.web.api.common import Action, Name, Actor, errors, requires
 
 ActiveOnly = Annotated[bool, QueryParameter(description="only active users")]
@@ -19,7 +19,7 @@ def user_out(info: auth_service.UserInfo) -> UserOut:
     return UserOut(id=info.id, username=info.username, display_name=info.display_name, email=info.email,
                    role=info.role.value, active=info.active, units=list(info.units), has_password=info.has_password,
                    created_at=info.created_at, updated_at=info.updated_at, last_login_at=info.last_login_at,
-                   locked_until=info.locked_until)
+                   locked_until=info.locked_until, language="en" if info.language == "en" else "sv")
 
 
 class UserController(Controller):
@@ -73,3 +73,10 @@ class UserController(Controller):
     @put("/{username:str}/units", summary="Set the units a respondent is bound to", responses=errors(404, 422))
     async def set_units(self, username: Name, data: JSONBody[UnitsIn], actor: Actor) -> UserOut:
         return user_out(await auth_service.set_units(actor, username, data.units))
+
+    @put("/{username:str}/language", summary="Set the language of a user's e-mails (sv, en)",
+         description="The approvers' notice of a submitted response and a respondent's reminders are written in "
+         "it (docs/sign-off.md). Audited as `user.language`.", responses=errors(404, 422))
+    async def set_language(self, username: Name, data: JSONBody[LanguageIn], actor: Actor) -> UserOut:
+        await auth_service.set_language(actor, username, data.language)
+        return user_out(await auth_service.get_user(username))

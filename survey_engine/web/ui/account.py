@@ -54,6 +54,19 @@ async def change_password(request: Request) -> Response:
                     else "Password changed. Other sessions have been ended.")
 
 
+@post("/konto/e-postsprak", name="ui.account.email_language")
+async def email_language(request: Request) -> Response:
+    """The language of one's own e-mails (docs/sign-off.md, "The approvers' notice")."""
+    principal = need(request, Action.ACCOUNT_MANAGE_OWN)
+    form = await request.form()
+    lang = lang_of(request)
+    try:
+        await user_service.set_language(principal, principal.username, form_text(form, "language")[:20])
+    except AppError as exc:
+        return await _page(request, 422, exc.text.get(lang))
+    return redirect("/konto", "E-postspråket är sparat." if lang == "sv" else "E-mail language saved.")
+
+
 @post("/konto/logga-ut-overallt", name="ui.account.logout_everywhere")
 async def logout_everywhere(request: Request) -> Response:
     """End every session of one's own account, this one included (docs/security.md,
@@ -64,4 +77,4 @@ async def logout_everywhere(request: Request) -> Response:
     return redirect("/logga-in?ut=1")
 
 
-ROUTES = [account_page, change_password, logout_everywhere]
+ROUTES = [account_page, change_password, email_language, logout_everywhere]

@@ -134,7 +134,8 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
                             "value": _ind_fmt(ind["kind"], f["value"], lang), "target": _ind_fmt(ind["kind"], ind["target"], lang),
                             "meets": f["meets_target"], "gap": _ind_fmt(ind["kind"], f["gap"], lang) if f["gap"] else ""})
     return render(request, "analysis/unit.html", round=rnd, q=q, unit=unit, state=state,
-                  title_q=sv.text(q.title, lang, q), indicator_figures=figures, **ctx)
+                  title_q=sv.text(q.title, lang, q), indicator_figures=figures,
+                  approved_only=approved_only_asked(request), **ctx)
 
 
 def _ind_fmt(kind: str, value: float, lang: str) -> str:
@@ -154,7 +155,9 @@ async def unit_report(request: Request, round_id: FromPath[int], code: FromPath[
     need(request, Action.RESPONSE_READ, code)
     if fmt not in REPORT_FORMATS:
         raise NotFound(Text(f"Okänt format {fmt}", f"unknown format {fmt}"))
-    content, media, name = await reports.unit_report(round_id, code, fmt, lang_of(request), actor=principal)
+    # `?godkanda=1`: the city median beside the unit counts approved responses only (docs/sign-off.md)
+    content, media, name = await reports.unit_report(round_id, code, fmt, lang_of(request), actor=principal,
+                                                     approved_only=approved_only_asked(request))
     return Response(content, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -185,6 +188,7 @@ async def trends_page(request: Request) -> Template:
 
     principal = need(request, Action.OVERVIEW_READ)
     lang = lang_of(request)
+    approved_only = approved_only_asked(request)  # the city line counts approved responses only
     asked = [c[:64] for c in request.query_params.getall("enhet", [])][:50] if hasattr(
         request.query_params, "getall") else [request.query_params.get("enhet", "")]
     family = request.query_params.get("enkat", "")
@@ -204,7 +208,7 @@ async def trends_page(request: Request) -> Template:
     results: dict[str, dict[int, tuple[dict, str]]] = {c: {} for c in codes}
     city: dict[int, dict] = {}  # round id -> the city's mean roll-up (submitted responses)
     for r in chosen:
-        data = await round_results.compare_units(r.id, actor=principal)
+        data = await round_results.compare_units(r.id, actor=principal, approved_only=approved_only)
         qs[r.id] = data.questionnaire
         combined = await asyncio.to_thread(round_results.city_result, data, "mean")
         if combined is not None:
@@ -218,6 +222,8 @@ async def trends_page(request: Request) -> Template:
         first_q = qs[chosen[0].id]
         shares = {a.id: comparable_share(first_q, latest_q, a.id) for a in latest_q.areas}
     city_name = "Staden (medelvärde, inskickade svar)" if lang == "sv" else "The city (mean, submitted responses)"
+    if approved_only:
+        city_name = "Staden (medelvärde, godkända svar)" if lang == "sv" else "The city (mean, approved responses)"
     lines = [("", city_name, [(r.name, city[r.id]) for r in chosen if r.id in city])]
     lines += [(code, names.get(code, code), [(r.name, results[code][r.id][0]) for r in chosen
                                              if r.id in results[code]]) for code in picked]
@@ -249,7 +255,8 @@ async def trends_page(request: Request) -> Template:
                    for a in (latest_q.areas if latest_q else [])]
     return render(request, "analysis/trends.html", families=families, family=family,
                   units=[u for u in units if u.code in codes], picked=picked, figures=figures,
-                  rounds=chosen, grid=grid, area_shares=area_shares, max_charts=MAX_TREND_CHARTS)
+                  rounds=chosen, grid=grid, area_shares=area_shares, max_charts=MAX_TREND_CHARTS,
+                  approved_only=approved_only)
 
 
 ROUTES = [rounds_page, overview_page, compare_page, compare_export, unit_page, unit_report, city_report, trends_page]
