@@ -23,7 +23,7 @@ from survey_engine.services.demo import DRAFT_2026, NOT_STARTED_2026, load_demo
 from survey_engine.services.round_results import load_round
 
 TODAY = dt.date(2026, 11, 29)
-ROW = re.compile(r'<tr data-unit="([^"]+)" data-status="(\w+)" data-draft="(true|false)" data-level="(\d*)">')
+ROW = re.compile(r'<tr data-unit="([^"]+)" data-status="(\w+)" data-draft="(true|false)" data-level="(\d*)"[^>]*>')
 
 
 @pytest.fixture(scope="module")
