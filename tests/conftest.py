@@ -28,7 +28,7 @@ import pytest
 
 from survey_engine.settings import database_settings, postgres_config
 
-from support import QUESTIONNAIRES, REPO, empty_database  # noqa: E402,F401
+from tests.support import QUESTIONNAIRES, REPO, empty_database  # noqa: E402,F401
 
 _tmp = tempfile.mkdtemp(prefix="survey-engine-tests-")
 _settings = database_settings()

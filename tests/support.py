@@ -1,4 +1,4 @@
-"""Helpers shared by test modules. Import them from here (`from support import …`),
+"""Helpers shared by test modules. Import them from here (`from tests.support import …`),
 never from a conftest: several folders have a conftest.py, and which one the name
 `conftest` means depends on the order pytest loaded them."""
 from __future__ import annotations

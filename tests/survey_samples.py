@@ -1,7 +1,7 @@
 """Small questionnaires for the service and API tests (two versions of one family,
 with a rename, a `comparable: false`, a changed scale and a narrowed number range)."""
 
-from helpers.questionnaires import jdn_scale, questionnaire_yaml
+from tests.helpers.questionnaires import jdn_scale, questionnaire_yaml
 
 V2024 = questionnaire_yaml("liten", "2024.1", """
   - id: styr

@@ -5,7 +5,7 @@ units)` gives further clients, one user each, for tests of other roles."""
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import bearer_clients, make_token, test_app
+from tests.helpers.auth import bearer_clients, make_token, test_app
 from survey_engine.services.policy import Role
 
 

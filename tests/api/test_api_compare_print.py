@@ -8,10 +8,10 @@ import io
 
 from openpyxl import load_workbook
 
-from helpers.auth import bearer_clients
+from tests.helpers.auth import bearer_clients
 from survey_engine.services import audit, responses
 from survey_engine.services.access import system_actor
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 SYSTEM = system_actor("tests")
 

@@ -5,7 +5,7 @@ import pytest
 
 from survey_engine.questionnaire.load import parse_questionnaire
 from survey_engine.scoring import ENGINE_VERSION, score_response
-from survey_samples import FULL_2024, V2024, V2026, many_questions
+from tests.survey_samples import FULL_2024, V2024, V2026, many_questions
 
 API = "/api/v1"
 ANNA: dict = {}  # the admin client acts; named users are in test_history_…

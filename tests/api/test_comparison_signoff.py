@@ -10,12 +10,12 @@ import io
 
 from openpyxl import load_workbook
 
-from helpers.auth import bearer_clients
+from tests.helpers.auth import bearer_clients
 from survey_engine.services import audit, comparison, responses, signoff, units as units_service
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
 from survey_engine.services.units import UnitInput
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 ADMIN = system_actor("tests")
 CHEF = Principal("chef", Role.APPROVER, frozenset({"a", "b", "c", "d", "e"}), via="cli")

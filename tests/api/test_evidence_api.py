@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 import pytest
 
-from helpers.evidence_files import docx_bytes, exe_bytes, pdf_bytes, png_bytes
+from tests.helpers.evidence_files import docx_bytes, exe_bytes, pdf_bytes, png_bytes
 from survey_engine.services import evidence, responses
 from survey_engine.services.access import system_actor
-from survey_samples import V2024, setup_round
+from tests.survey_samples import V2024, setup_round
 
 SYSTEM = system_actor("tests")
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.evidence_files import pdf_bytes
-from helpers.provided import DELAD
+from tests.helpers.evidence_files import pdf_bytes
+from tests.helpers.provided import DELAD
 from survey_engine.services import audit, evidence, provided, responses
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
-from survey_samples import setup_round
+from tests.survey_samples import setup_round
 
 SYSTEM = system_actor("tests")
 

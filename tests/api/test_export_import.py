@@ -2,9 +2,9 @@
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import make_token
+from tests.helpers.auth import make_token
 from survey_engine.web import create_app
-from survey_samples import FULL_2024, V2024
+from tests.survey_samples import FULL_2024, V2024
 
 API = "/api/v1"
 

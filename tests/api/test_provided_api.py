@@ -6,7 +6,7 @@ from survey_engine.services.access import system_actor
 from survey_engine.services.printable import as_text
 from survey_engine.services.units import UnitInput
 
-from helpers.provided import DELAD
+from tests.helpers.provided import DELAD
 
 API = "/api/v1"
 ADMIN = system_actor("tests")

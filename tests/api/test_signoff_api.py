@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from survey_engine.services import responses
 from survey_engine.services.access import system_actor
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 ADMIN = system_actor("tests")
 

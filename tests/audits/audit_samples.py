@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from plan_samples import ADMIN, setup_rounds
+from tests.plans.plan_samples import ADMIN, setup_rounds
 
 AUDIT = """format: 1
 id: granskning-test

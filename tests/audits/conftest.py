@@ -1,15 +1,10 @@
 """Audits, recommendations and the follow-up statement (issue 16): the plan tests'
 small questionnaire and rounds serve here too."""
-import sys
-from pathlib import Path
+import itertools
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plans"))
-sys.path.insert(0, str(Path(__file__).parent))
+import pytest
 
-import itertools  # noqa: E402
-
-import pytest  # noqa: E402
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 _names = itertools.count(1)
 

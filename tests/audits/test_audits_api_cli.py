@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from audit_samples import AUDIT, setup_audit
+from tests.audits.audit_samples import AUDIT, setup_audit
 from survey_engine.cli import main
 
 pytestmark = pytest.mark.db

@@ -9,9 +9,9 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
-from audit_samples import AUDIT, setup_audit
+from tests.audits.audit_samples import AUDIT, setup_audit
 from survey_engine.services import tokens
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 pytestmark = pytest.mark.db
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

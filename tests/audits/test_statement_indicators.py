@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from audit_samples import setup_audit
-from plan_samples import ADMIN
+from tests.audits.audit_samples import setup_audit
+from tests.plans.plan_samples import ADMIN
 from survey_engine.errors import Invalid
 from survey_engine.reporting.statement import figures, render
 from survey_engine.services import indicators, recommendations

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from audit_samples import AUDIT, setup_audit
-from plan_samples import ADMIN, ANALYST, AUDITOR, PLANNER, RESPONDENT_A
+from tests.audits.audit_samples import AUDIT, setup_audit
+from tests.plans.plan_samples import ADMIN, ANALYST, AUDITOR, PLANNER, RESPONDENT_A
 from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.reporting.statement import VERDICT_LABEL, figures, render
 from survey_engine.services import plans, recommendations, rounds

@@ -2,7 +2,7 @@
 hash dozens of times. The production parameters are checked once in test_auth_passwords.py."""
 import pytest
 
-from helpers.auth import cheap_password_hashing
+from tests.helpers.auth import cheap_password_hashing
 
 
 @pytest.fixture(autouse=True)

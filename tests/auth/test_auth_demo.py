@@ -5,7 +5,7 @@ from survey_engine.services import users as service
 from survey_engine.services.demo_users import ensure_demo_users
 from survey_engine.services.policy import Role
 from survey_engine.services import login as login_service
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 
 

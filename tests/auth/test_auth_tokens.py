@@ -12,7 +12,7 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.store.auth_tables import ApiToken
 from survey_engine import clock
 from survey_engine.services import tokens
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 
 

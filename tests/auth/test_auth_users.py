@@ -18,7 +18,7 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.store.auth_tables import LoginAttempt, User
 from survey_engine import clock
 from survey_engine.services import login
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 
 PW = "långt och hemligt lösen"

@@ -12,7 +12,7 @@ from survey_engine.services.policy import Action, require
 from survey_engine.store.auth_tables import SessionRecord
 from survey_engine.services import login as login_service
 from survey_engine.services import tokens
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 
 PW = "ett långt lösenord här"

@@ -11,7 +11,7 @@ from survey_engine.errors import InvalidCredentials
 from survey_engine.services import principals, tokens, users as service
 from survey_engine.settings import SettingsError, principal_cache_seconds
 from survey_engine.store.auth_tables import ApiToken, User
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 pytestmark = pytest.mark.db
 BOUND = 0.3

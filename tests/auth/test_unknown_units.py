@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from helpers.auth import bearer_clients, ensure_units
+from tests.helpers.auth import bearer_clients, ensure_units
 from survey_engine.cli import main
 from survey_engine.errors import Invalid
 from survey_engine.services import users as service

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-import chart_cases
-from chart_cases import (
+from tests.charts import chart_cases
+from tests.charts.chart_cases import (
     AREAS,
     HEATMAP_CASES,
     LEVEL_NAMES,

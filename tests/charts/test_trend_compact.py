@@ -2,7 +2,7 @@
 of at least 11 pt, the comparable share under each area's name, no column on the right."""
 from __future__ import annotations
 
-from chart_cases import TREND_CASES
+from tests.charts.chart_cases import TREND_CASES
 from survey_engine.charts import trend_chart
 
 

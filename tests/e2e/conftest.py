@@ -18,7 +18,6 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE.parent / "ui"))  # ui_site: the small questionnaire and the users
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(os.environ.get("AXE_CORE_JS", REPO / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
@@ -61,7 +60,7 @@ def _free_port() -> int:
 def fast_hashes(monkeypatch):
     """Users are created with cheap argon2 parameters (the server re-hashes them with
     the real ones at the first login)."""
-    from helpers.auth import cheap_password_hashing
+    from tests.helpers.auth import cheap_password_hashing
 
     cheap_password_hashing(monkeypatch)
 
@@ -70,16 +69,16 @@ def fast_hashes(monkeypatch):
 async def live(db, fast_hashes):
     """(base URL, site) of a served app on a freshly seeded database."""
     require_browser()
-    from ui_site import build_site
+    from tests.ui.ui_site import build_site
 
     site = await build_site()
     port = _free_port()
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(REPO), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     (REPO / "artifacts").mkdir(exist_ok=True)
     log = open(REPO / "artifacts" / "e2e-server.log", "ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "e2e_app:app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "uvicorn", "tests.e2e.e2e_app:app", "--factory", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
         cwd=str(REPO), env=env, stdout=log, stderr=log,
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from e2e_support import REPO, run_axe
-from test_e2e_browser import login
+from tests.e2e.e2e_support import REPO, run_axe
+from tests.e2e.test_e2e_browser import login
 
 pytestmark = pytest.mark.db
 SHOTS = REPO / "artifacts" / "issue-16"

@@ -2,7 +2,7 @@
 15), in Chromium against a served app."""
 from __future__ import annotations
 
-from test_e2e_browser import login, saved, start_survey
+from tests.e2e.test_e2e_browser import login, saved, start_survey
 
 
 async def test_choice_then_area_link_200_ms_later_is_saved(browser_page, live):

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from e2e_support import run_axe, screenshot
-from ui_site import PASSWORD, QUESTIONNAIRE
+from tests.e2e.e2e_support import run_axe, screenshot
+from tests.ui.ui_site import PASSWORD, QUESTIONNAIRE
 
 
 

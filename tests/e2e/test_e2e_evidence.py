@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import run_axe, screenshot
-from helpers.evidence_files import exe_bytes, pdf_bytes
-from test_e2e_browser import login
+from tests.e2e.e2e_support import run_axe, screenshot
+from tests.helpers.evidence_files import exe_bytes, pdf_bytes
+from tests.e2e.test_e2e_browser import login
 
 pytestmark = pytest.mark.db
 
 
 async def _draft(site) -> int:
     from survey_engine.services import responses
-    from ui_site import system
+    from tests.ui.ui_site import system
 
     state, _ = await responses.start_response(site.round_id, "miljo", actor=system())
     return state.id

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from e2e_support import run_axe, screenshot
-from test_e2e_browser import login
+from tests.e2e.e2e_support import run_axe, screenshot
+from tests.e2e.test_e2e_browser import login
 
 pytestmark = pytest.mark.db
 

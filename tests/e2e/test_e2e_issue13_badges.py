@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from e2e_support import run_axe
-from test_e2e_browser import login, start_survey
+from tests.e2e.e2e_support import run_axe
+from tests.e2e.test_e2e_browser import login, start_survey
 
 pytestmark = pytest.mark.db
 

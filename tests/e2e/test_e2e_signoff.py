@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from e2e_support import REPO, run_axe
-from test_e2e_browser import login
+from tests.e2e.e2e_support import REPO, run_axe
+from tests.e2e.test_e2e_browser import login
 
 pytestmark = pytest.mark.db
 SHOTS = REPO / "artifacts" / "issue-17"
@@ -19,7 +19,7 @@ async def _prepare(round_id: int) -> int:
     from survey_engine.services import responses
     from survey_engine.services import users as auth_service
     from survey_engine.services.access import system_actor
-    from ui_site import PASSWORD
+    from tests.ui.ui_site import PASSWORD
 
     actor = system_actor("tests")
     await auth_service.create_user(actor, "chef-kultur", "approver", password=PASSWORD, units=["kultur"],

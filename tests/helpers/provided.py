@@ -1,6 +1,6 @@
 """A small questionnaire for the shared-answer tests (docs/shared-answers.md): three
 questions tagged it-drift in two areas, one own question."""
-from helpers.questionnaires import questionnaire_yaml
+from tests.helpers.questionnaires import questionnaire_yaml
 
 DELAD = questionnaire_yaml("delad", "2026.1", """
   - id: styr

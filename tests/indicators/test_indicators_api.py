@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.auth import bearer_clients
-from indicator_samples import ADMIN, PERSON_IDS, PERSONS_CSV, SMALL, setup_units
+from tests.helpers.auth import bearer_clients
+from tests.indicators.indicator_samples import ADMIN, PERSON_IDS, PERSONS_CSV, SMALL, setup_units
 
 API = "/api/v1/indicators"
 

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from indicator_samples import FLAGSHIP, PERSON_IDS, PERSONS_CSV, SMALL
+from tests.indicators.indicator_samples import FLAGSHIP, PERSON_IDS, PERSONS_CSV, SMALL
 from survey_engine.indicators.csvfile import parse_measurements
 from survey_engine.indicators.definition import IndicatorFileError, parse_indicators
 from survey_engine.indicators.periods import counts_as_completed, inside, months_back, parse_period

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from indicator_samples import ADMIN, ANALYST, AUDITOR, FLAGSHIP, PERSON_IDS, PERSONS_CSV, PLANNER, SMALL, UNITS_CSV
+from tests.indicators.indicator_samples import ADMIN, ANALYST, AUDITOR, FLAGSHIP, PERSON_IDS, PERSONS_CSV, PLANNER, SMALL, UNITS_CSV
 from survey_engine.cli import main
 from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.services import indicators
 from survey_engine.services.policy import Principal, Role
-from helpers.auth import ensure_units
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plans"))
+from tests.helpers.auth import ensure_units
 
 
 def run(*args):
@@ -77,7 +73,7 @@ async def _dump_database() -> str:
 
 
 async def _setup():
-    from indicator_samples import setup_units
+    from tests.indicators.indicator_samples import setup_units
 
     await setup_units()
     await indicators.publish(SMALL, actor=ADMIN, source="small.yaml")
@@ -185,7 +181,7 @@ def test_cli_errors_exit_2_with_lines(db, tmp_path):
 
 
 async def test_lagging_units_and_acting_on_them(db):
-    from plan_samples import setup_rounds
+    from tests.plans.plan_samples import setup_rounds
     from survey_engine.services import plans, users
 
     ids = await setup_rounds()  # units K > A, B, C (questionnaire family planfam)
@@ -215,7 +211,7 @@ async def test_lagging_units_and_acting_on_them(db):
 
 
 async def test_measured_value_prefills_and_button(db):
-    from survey_samples import setup_round
+    from tests.survey_samples import setup_round
     from survey_engine.services import responses
 
     rnd = await setup_round(units=("a", "b"))
@@ -240,7 +236,7 @@ async def test_measured_value_prefills_and_button(db):
 
 
 async def test_city_report_shows_the_measured_indicators(db):
-    from plan_samples import setup_rounds
+    from tests.plans.plan_samples import setup_rounds
     from survey_engine.services import reports
 
     ids = await setup_rounds()  # units K > A, B, C

@@ -1,1 +1,1 @@
-from smtp_support import smtp  # noqa: F401  (the loopback SMTP server fixture)
+from tests.smtp_support import smtp  # noqa: F401  (the loopback SMTP server fixture)

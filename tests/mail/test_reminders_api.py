@@ -4,12 +4,12 @@ import datetime as dt
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import make_token
+from tests.helpers.auth import make_token
 from survey_engine.services import reminders
 from survey_engine.services.policy import Role
 from survey_engine.store.tables import Round
 from survey_engine.web import create_app
-from survey_samples import V2024, setup_round
+from tests.survey_samples import V2024, setup_round
 
 
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from survey_engine.cli import main
 from survey_engine.services import reminders
-from survey_samples import V2024
+from tests.survey_samples import V2024
 
 
 

@@ -15,8 +15,8 @@ from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
 from survey_engine.store.mail_tables import OutboxMessage
 from survey_engine.store.tables import Round
-from survey_samples import FULL_2024, V2024, setup_round
-from helpers.auth import ensure_units
+from tests.survey_samples import FULL_2024, V2024, setup_round
+from tests.helpers.auth import ensure_units
 
 ADMIN = system_actor("tests")
 

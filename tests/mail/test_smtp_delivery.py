@@ -7,7 +7,7 @@ import pytest
 from survey_engine.services import mailer
 from survey_engine.services.access import system_actor
 from survey_engine.services.mailer import Outgoing
-from smtp_support import SmtpServer
+from tests.smtp_support import SmtpServer
 
 pytestmark = [pytest.mark.db, pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
               pytest.mark.filterwarnings("ignore:Session.login_data is deprecated")]

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from smtp_support import smtp  # noqa: F401  (the loopback SMTP server fixture)
+from tests.smtp_support import smtp  # noqa: F401  (the loopback SMTP server fixture)
 from survey_engine.cli import main
 from survey_engine.services import audit, mailer, responses, signoff
 from survey_engine.services import users as user_service
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 ADMIN = system_actor("tests")
 RESP_A = Principal("resp-a", Role.RESPONDENT, frozenset({"a"}), via="cli")
@@ -143,7 +143,7 @@ async def test_each_user_chooses_their_email_language_on_the_account_page(db):
 
 
 async def test_set_language_through_the_api(db):
-    from helpers.auth import bearer_clients
+    from tests.helpers.auth import bearer_clients
 
     await setup_round(V2024, ("a",))
     await user_service.create_user(ADMIN, "chef-a", "approver", units=["a"])

@@ -1,12 +1,7 @@
 """Clients for the plan API tests: one user and bearer token per role."""
-import sys
-from pathlib import Path
-
 import pytest
 
-from helpers.auth import bearer_clients
-
-sys.path.insert(0, str(Path(__file__).parent))
+from tests.helpers.auth import bearer_clients
 
 
 @pytest.fixture

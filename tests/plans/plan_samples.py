@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpers.questionnaires import jdn_scale, questionnaire_yaml
+from tests.helpers.questionnaires import jdn_scale, questionnaire_yaml
 from survey_engine.services.policy import Principal, Role
 
 ADMIN = Principal(username="test-admin", role=Role.ADMIN, via="cli")

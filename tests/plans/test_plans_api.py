@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from plan_samples import EXPECTED_EFFECTS, setup_rounds
+from tests.plans.plan_samples import EXPECTED_EFFECTS, setup_rounds
 
 API = "/api/v1/plans"
 

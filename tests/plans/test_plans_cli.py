@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from plan_samples import EXPECTED_EFFECTS, setup_rounds
+from tests.plans.plan_samples import EXPECTED_EFFECTS, setup_rounds
 from survey_engine.cli import main
 
 

@@ -13,7 +13,7 @@ from survey_engine.services.plan_reports import summary_report
 from survey_engine.services import plans, rounds
 from survey_engine.services.access import system_actor
 
-from plan_samples import AUDITOR
+from tests.plans.plan_samples import AUDITOR
 
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from plan_samples import ADMIN, PLANNER
+from tests.plans.plan_samples import ADMIN, PLANNER
 from survey_engine.services.demo import UNITS, answers_for
 from survey_engine.questionnaire.load import load_questionnaire
 from survey_engine.scoring import score_response

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from plan_samples import setup_rounds
-from test_plans_pages import ROW, page_as  # noqa: F401 (fixture)
+from tests.plans.plan_samples import setup_rounds
+from tests.plans.test_plans_pages import ROW, page_as  # noqa: F401 (fixture)
 
 
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import bearer_clients
-from plan_samples import EXPECTED_EFFECTS, PLANNER, setup_rounds
+from tests.helpers.auth import bearer_clients
+from tests.plans.plan_samples import EXPECTED_EFFECTS, PLANNER, setup_rounds
 from survey_engine.services import plans
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

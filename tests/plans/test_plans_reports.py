@@ -10,7 +10,7 @@ from survey_engine.services import plan_reports as reports
 from survey_engine.errors import Invalid
 from survey_engine.services import plans
 
-from plan_samples import ANALYST, EXPECTED_EFFECTS, PLANNER, setup_rounds
+from tests.plans.plan_samples import ANALYST, EXPECTED_EFFECTS, PLANNER, setup_rounds
 
 
 

@@ -14,7 +14,7 @@ from survey_engine.scoring import rollup, score_response
 from survey_engine.errors import Conflict, Invalid, NotFound
 from survey_engine.services import plans
 
-from plan_samples import (
+from tests.plans.plan_samples import (
     ADMIN, ANALYST, ANSWERS_2024, ANSWERS_B_2024, ANSWERS_C_2024, AUDITOR, EXPECTED_EFFECTS, PLANNER, PLANNER2,
     RESPONDENT_A, V2024, setup_rounds,
 )

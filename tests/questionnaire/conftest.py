@@ -1,2 +1,2 @@
 """Fixtures for the questionnaire tests (helpers live in qhelpers.py)."""
-from qhelpers import base, write  # noqa: F401  (pytest fixtures)
+from tests.questionnaire.qhelpers import base, write  # noqa: F401  (pytest fixtures)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from qhelpers import BASE_PATH
+from tests.questionnaire.qhelpers import BASE_PATH
 from survey_engine.questionnaire.answers import (check_answers, load_answers,
                                                  parse_answers_document)
 from survey_engine.questionnaire.errors import AnswersError

@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from qhelpers import base_data, dump
+from tests.questionnaire.qhelpers import base_data, dump
 from survey_engine.cli import main
 from survey_engine.questionnaire.continuity import (check_continuity, continuity_map, diff,
                                                     successor_map)

@@ -7,7 +7,7 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qhelpers import BASE_TEXT, base_data, dump
+from tests.questionnaire.qhelpers import BASE_TEXT, base_data, dump
 from survey_engine.questionnaire.errors import QuestionnaireError
 from survey_engine.questionnaire.load import parse_questionnaire
 

@@ -6,7 +6,7 @@ import json
 import pytest
 import yaml
 
-from qhelpers import BASE_PATH, BASE_TEXT, base_data, dump
+from tests.questionnaire.qhelpers import BASE_PATH, BASE_TEXT, base_data, dump
 from survey_engine.questionnaire.errors import QuestionnaireError
 from survey_engine.questionnaire.load import canonical_hash, load_questionnaire, parse_questionnaire
 

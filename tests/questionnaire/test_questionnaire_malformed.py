@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from qhelpers import BASE_TEXT, base_data, dump
+from tests.questionnaire.qhelpers import BASE_TEXT, base_data, dump
 from survey_engine.cli import main
 from survey_engine.questionnaire.errors import QuestionnaireError
 from survey_engine.questionnaire.load import parse_questionnaire

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from qhelpers import base_data, dump
+from tests.questionnaire.qhelpers import base_data, dump
 from survey_engine.cli import main
 from survey_engine.questionnaire.continuity import diff
 from survey_engine.questionnaire.load import parse_questionnaire

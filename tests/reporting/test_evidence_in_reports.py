@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import json
 
-from helpers.auth import ensure_units
-from helpers.evidence_files import pdf_bytes
+from tests.helpers.auth import ensure_units
+from tests.helpers.evidence_files import pdf_bytes
 from survey_engine.services import evidence, reports, responses
 from survey_engine.services.access import system_actor
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 SYSTEM = system_actor("tests")
 SECRET = "HEMLIGT-INNEHÅLL-123"

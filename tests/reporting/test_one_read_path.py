@@ -15,8 +15,8 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import make_token, test_app
-from reporting_helpers import data_values
+from tests.helpers.auth import make_token, test_app
+from tests.reporting.reporting_helpers import data_values
 from survey_engine.services import plans
 from survey_engine.services import reports as service
 from survey_engine.services.demo import DRAFT_2026, NOT_STARTED_2026, load_demo
@@ -28,7 +28,7 @@ ROW = re.compile(r'<tr data-unit="([^"]+)" data-status="(\w+)" data-draft="(true
 
 @pytest.fixture(scope="module")
 async def demo(migrated_db):
-    from support import QUESTIONNAIRES, empty_database
+    from tests.support import QUESTIONNAIRES, empty_database
 
     await empty_database()
     r24, r26 = (await load_demo(QUESTIONNAIRES, log=lambda *_: None))["rounds"]

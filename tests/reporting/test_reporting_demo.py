@@ -16,7 +16,7 @@ import statistics
 import pytest
 from click.testing import CliRunner
 
-from reporting_helpers import data_values, engine_inputs, notes_of
+from tests.reporting.reporting_helpers import data_values, engine_inputs, notes_of
 from survey_engine.services.demo import DRAFT_2026, NOT_STARTED_2026, load_demo
 from survey_engine.planning import area_follow_up, priorities
 from survey_engine.services import reports as service
@@ -53,7 +53,7 @@ async def engine_round(round_id: int) -> Engine:
 
 @pytest.fixture(scope="module")
 async def demo(migrated_db):
-    from support import QUESTIONNAIRES, empty_database
+    from tests.support import QUESTIONNAIRES, empty_database
 
     await empty_database()
     ids = (await load_demo(QUESTIONNAIRES, log=lambda *_: None))["rounds"]

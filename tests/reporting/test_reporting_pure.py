@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from reporting_helpers import attribute_names, data_texts, data_values
+from tests.reporting.reporting_helpers import attribute_names, data_texts, data_values
 from survey_engine.questionnaire.load import load_questionnaire
 from survey_engine.reporting.city_report import build_city_report
 from survey_engine.reporting.model import ReportData, RoundData, UnitEntry, result_from_dict
@@ -18,7 +18,7 @@ from survey_engine.reporting.unit_report import build_unit_report
 from survey_engine.scoring import rollup, score_response
 from survey_engine.scoring.synthetic import random_answers
 
-from support import QUESTIONNAIRES
+from tests.support import QUESTIONNAIRES
 
 Q = load_questionnaire(QUESTIONNAIRES / "mcf-cybersakerhet" / "2026.1.yaml")
 

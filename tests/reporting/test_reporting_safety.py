@@ -10,7 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from reporting_helpers import attribute_names, data_values, service_actor, tag_names
+from tests.reporting.reporting_helpers import attribute_names, data_values, service_actor, tag_names
 from survey_engine.services.demo import UNITS, answers_for
 from survey_engine.services import reports as service
 from survey_engine.scoring import score_response

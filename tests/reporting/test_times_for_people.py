@@ -37,7 +37,7 @@ async def test_report_generated_on_is_the_swedish_date(db, monkeypatch):
 
     from survey_engine.services import reports, responses
     from survey_engine.services.access import system_actor
-    from survey_samples import FULL_2024, V2024, setup_round
+    from tests.survey_samples import FULL_2024, V2024, setup_round
 
     actor = system_actor("tests")
     rnd = await setup_round(V2024, ("a",))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict
 
 from survey_engine.cli import main
-from helpers.questionnaires import jdn_scale, questionnaire_yaml
+from tests.helpers.questionnaires import jdn_scale, questionnaire_yaml
 from survey_engine.planning import make_plan, next_half_year, priorities
 from survey_engine.questionnaire.answers import load_answers
 from survey_engine.questionnaire.load import load_questionnaire, parse_questionnaire

@@ -1,10 +1,10 @@
 """Data and credentials shared by the security tests (a plain module, not a conftest)."""
 from __future__ import annotations
 
-from helpers.auth import make_token
+from tests.helpers.auth import make_token
 from survey_engine.services import responses
 from survey_engine.services.access import system_actor
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 SYSTEM = system_actor("tests")
 token_for = make_token  # the older name; use helpers.auth.make_token

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 
-from api_support import seed_round
-from helpers.auth import make_token
+from tests.security.api_support import seed_round
+from tests.helpers.auth import make_token
 from survey_engine import clock
 from survey_engine.services import audit, reports, sessions
 from survey_engine.services import users as auth_service

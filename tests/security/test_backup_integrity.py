@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from api_support import seed_round
+from tests.security.api_support import seed_round
 from survey_engine.services import users as auth_service
 from survey_engine.store import backup
 from survey_engine.store.auth_tables import SessionRecord, User
 from survey_engine.services import sessions
-from helpers.auth import ensure_units
+from tests.helpers.auth import ensure_units
 
 pytestmark = pytest.mark.db
 SURVEY_ENGINE = str(Path(sys.executable).with_name("survey-engine"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import make_token
+from tests.helpers.auth import make_token
 from survey_engine.web import create_app
 from survey_engine.web.limits import MAX_JSON_DEPTH, json_depth
-from survey_samples import V2024
+from tests.survey_samples import V2024
 
 pytestmark = pytest.mark.db
 API = "/api/v1"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 from openpyxl import load_workbook
 
-from api_support import seed_round
-from helpers.auth import make_token
+from tests.security.api_support import seed_round
+from tests.helpers.auth import make_token
 from survey_engine.exports import neutralize_cell
 from survey_engine.store.tables import Answer
 from survey_engine.web import create_app

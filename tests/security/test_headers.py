@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import seed_round
-from helpers.auth import make_token
+from tests.security.api_support import seed_round
+from tests.helpers.auth import make_token
 from survey_engine.web import create_app
 
 pytestmark = pytest.mark.db

@@ -15,13 +15,13 @@ import re
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import seed_round
-from helpers.auth import make_token
+from tests.security.api_support import seed_round
+from tests.helpers.auth import make_token
 from survey_engine.services import users as auth_service
 from survey_engine.services.policy import Action, Principal, Role, allowed_somewhere, decide
 from survey_engine.web.security import route_decisions
 from survey_engine.web import create_app
-from survey_samples import V2024
+from tests.survey_samples import V2024
 from survey_engine.services import evidence, tokens
 from survey_engine.services.access import system_actor
 

@@ -23,8 +23,8 @@ from schemathesis.checks import (
     content_type_conformance, not_a_server_error, response_schema_conformance, status_code_conformance,
 )
 
-from api_support import seed_round
-from helpers.auth import make_token
+from tests.security.api_support import seed_round
+from tests.helpers.auth import make_token
 from survey_engine.web import create_app
 
 

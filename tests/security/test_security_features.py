@@ -10,8 +10,8 @@ import io
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import SYSTEM, seed_round
-from helpers.auth import make_token
+from tests.security.api_support import SYSTEM, seed_round
+from tests.helpers.auth import make_token
 from survey_engine.services import users as auth_service
 from survey_engine.store.auth_tables import User
 from survey_engine.services import responses

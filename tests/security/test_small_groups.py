@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from api_support import SYSTEM
+from tests.security.api_support import SYSTEM
 from survey_engine.errors import Invalid
 from survey_engine.services import reports, responses
 from survey_engine.services.policy import Principal, Role
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 OTHER = {**FULL_2024, "policy": "nej", "ansvar": "nej", "risk": "ja", "mal": "ja", "antal": 10}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api_support import SYSTEM, seed_round
-from helpers.auth import make_token
+from tests.security.api_support import SYSTEM, seed_round
+from tests.helpers.auth import make_token
 from survey_engine.services import audit
 from survey_engine.services import responses
 from survey_engine.web import create_app

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from survey_engine.cli import main
-from survey_samples import FULL_2024, V2024
+from tests.survey_samples import FULL_2024, V2024
 
 
 def run(*args):

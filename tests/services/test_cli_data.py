@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from survey_engine.cli import main
-from survey_samples import FULL_2024, V2024
+from tests.survey_samples import FULL_2024, V2024
 
 
 

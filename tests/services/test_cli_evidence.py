@@ -4,11 +4,11 @@ import json
 
 from click.testing import CliRunner
 
-from helpers.evidence_files import exe_bytes, pdf_bytes
+from tests.helpers.evidence_files import exe_bytes, pdf_bytes
 from survey_engine.cli import main
 from survey_engine.cli.common import run_db
 from survey_engine.services import audit
-from survey_samples import V2024
+from tests.survey_samples import V2024
 
 
 def run(*args):

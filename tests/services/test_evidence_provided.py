@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.evidence_files import pdf_bytes, png_bytes
-from helpers.provided import DELAD
+from tests.helpers.evidence_files import pdf_bytes, png_bytes
+from tests.helpers.provided import DELAD
 from survey_engine.errors import NotFound, PermissionDenied
 from survey_engine.services import audit, evidence, provided, responses
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
-from survey_samples import setup_round
+from tests.survey_samples import setup_round
 
 ADMIN = system_actor("tests")
 

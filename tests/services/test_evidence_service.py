@@ -7,8 +7,8 @@ import hashlib
 
 import pytest
 
-from helpers.auth import ensure_units
-from helpers.evidence_files import (
+from tests.helpers.auth import ensure_units
+from tests.helpers.evidence_files import (
     docx_bytes, exe_bytes, jpeg_bytes, odt_bytes, pdf_bytes, png_bytes, xlsx_bytes,
 )
 from survey_engine.errors import (
@@ -18,7 +18,7 @@ from survey_engine.services import audit, evidence, responses, rounds
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
 from survey_engine.store.evidence_tables import EvidenceFile
-from survey_samples import V2024, setup_round
+from tests.survey_samples import V2024, setup_round
 
 ADMIN = system_actor("tests")
 
@@ -144,7 +144,7 @@ async def test_the_response_total_is_limited(world, monkeypatch):
 
 async def test_closed_round_and_submitted_response_are_read_only(world):
     added = await evidence.add_file(world["a"], "policy", "p.pdf", pdf_bytes(), actor=world["resp_a"])
-    from survey_samples import FULL_2024
+    from tests.survey_samples import FULL_2024
 
     state = await responses.get_response(world["b"], actor=ADMIN)
     await responses.save_answers(world["b"], state.revision, FULL_2024, actor=ADMIN)

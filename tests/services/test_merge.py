@@ -10,7 +10,7 @@ from survey_engine.services import responses
 from survey_engine.services.policy import Principal, Role
 from survey_engine.services.access import system_actor
 from survey_engine.services.views import ResponseState
-from survey_samples import many_questions, setup_round
+from tests.survey_samples import many_questions, setup_round
 
 pytestmark = pytest.mark.db
 ADMIN = system_actor("tests")

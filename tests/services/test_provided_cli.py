@@ -3,7 +3,7 @@ import json
 
 from click.testing import CliRunner
 
-from helpers.provided import DELAD
+from tests.helpers.provided import DELAD
 from survey_engine.cli import main
 
 

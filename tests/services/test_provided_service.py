@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers.provided import DELAD, DELAD_NEXT, VILLKOR
+from tests.helpers.provided import DELAD, DELAD_NEXT, VILLKOR
 from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.questionnaire.load import parse_questionnaire
 from survey_engine.scoring import score_response
@@ -16,7 +16,7 @@ from survey_engine.services.policy import Principal, Role
 from survey_engine.services.round_results import load_round
 from survey_engine.store.auth_tables import AuditEvent
 from survey_engine.store.provided_tables import ProvidedOverride
-from survey_samples import setup_round
+from tests.survey_samples import setup_round
 
 ADMIN = system_actor("tests")
 

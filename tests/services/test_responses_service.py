@@ -7,7 +7,7 @@ from survey_engine.questionnaire.load import parse_questionnaire
 from survey_engine.scoring import ENGINE_VERSION, score_response
 from survey_engine.errors import Conflict, Invalid, Locked, NotFound
 from survey_engine.services import questionnaires, responses, rounds
-from survey_samples import FULL_2024, V2024, V2026, many_questions, setup_round
+from tests.survey_samples import FULL_2024, V2024, V2026, many_questions, setup_round
 from survey_engine.services.policy import Principal, Role
 from survey_engine.services.access import system_actor
 from survey_engine.services.views import ResponseState

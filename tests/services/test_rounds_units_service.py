@@ -7,7 +7,7 @@ from survey_engine.errors import Conflict, Invalid, NotFound
 
 from survey_engine.services import questionnaires, rounds, units
 from survey_engine.services.units import UnitInput, parse_units_csv
-from survey_samples import V2024
+from tests.survey_samples import V2024
 from survey_engine.services.policy import Principal, Role
 
 

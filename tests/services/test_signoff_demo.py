@@ -1,6 +1,6 @@
 """The demo's sign-off (docs/sign-off.md): a förvaltningschef per förvaltning who can log
 in, the 2024 round approved, some 2026 responses approved, one returned with a comment."""
-from helpers.auth import cheap_password_hashing
+from tests.helpers.auth import cheap_password_hashing
 from survey_engine.services import login, overview, rounds, signoff
 from survey_engine.services.access import system_actor
 from survey_engine.services.demo import RETURNED_2026, UNITS, load_demo

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from smtp_support import smtp  # noqa: F401  (the loopback SMTP server fixture)
+from tests.smtp_support import smtp  # noqa: F401  (the loopback SMTP server fixture)
 from survey_engine.errors import Conflict, Invalid, Locked, PermissionDenied
 from survey_engine.services import audit, contacts, overview, reports, responses, round_results, rounds, signoff
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 ADMIN = system_actor("tests")
 CHEF_A = Principal("chef-a", Role.APPROVER, frozenset({"a"}), via="cli")

@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from sso_support import (
+from tests.sso.sso_support import (
     CLIENT_ID, CLIENT_SECRET, GROUPS, HERE, MODULES, OTHER_CLIENT_ID, REPO, TEST_APP_CALLBACK, Provider,
     _free_port, oidc_environment, require_provider,
 )

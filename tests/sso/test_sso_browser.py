@@ -12,10 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sso_support import REPO, oidc_environment
+from tests.sso.sso_support import REPO, oidc_environment
 
 HERE = Path(__file__).resolve().parent
-E2E = HERE.parent / "e2e"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -49,10 +48,10 @@ async def served(db, oidc_provider):
     oidc.forget_provider_metadata()
     port = oidc_provider.browser_port
     env = {**os.environ, **oidc_environment(oidc_provider)}
-    env["PYTHONPATH"] = os.pathsep.join([str(E2E), str(REPO), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     log = open(REPO / "artifacts" / "sso-server.log", "ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "e2e_app:app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "uvicorn", "tests.e2e.e2e_app:app", "--factory", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"], cwd=str(REPO), env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:

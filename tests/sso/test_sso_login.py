@@ -11,7 +11,7 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
-from sso_support import CLIENT_ID, provider_login
+from tests.sso.sso_support import CLIENT_ID, provider_login
 from survey_engine import clock
 from survey_engine.services import audit
 from survey_engine.services import users as user_service
@@ -252,7 +252,7 @@ async def test_unfinished_logins_are_bounded(db, sso_env, monkeypatch):
 def test_sso_check_command(oidc_provider, monkeypatch):
     from click.testing import CliRunner
 
-    from sso_support import oidc_environment
+    from tests.sso.sso_support import oidc_environment
     from survey_engine.cli import main
 
     for key, value in oidc_environment(oidc_provider).items():

@@ -9,14 +9,14 @@ import io
 
 import pytest
 
-from helpers.auth import ensure_units
-from helpers.evidence_files import docx_bytes, jpeg_bytes, pdf_bytes, png_bytes
+from tests.helpers.auth import ensure_units
+from tests.helpers.evidence_files import docx_bytes, jpeg_bytes, pdf_bytes, png_bytes
 from survey_engine.errors import NotFound
 from survey_engine.services import evidence, responses
 from survey_engine.services.access import system_actor
 from survey_engine.store import backup
 from survey_engine.store.evidence_tables import EvidenceFile
-from survey_samples import V2024, setup_round
+from tests.survey_samples import V2024, setup_round
 
 KEY = b"k" * 40
 SYSTEM = system_actor("tests")

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import cheap_password_hashing
+from tests.helpers.auth import cheap_password_hashing
 from survey_engine.web import create_app
-from ui_site import PASSWORD, build_site
+from tests.ui.ui_site import PASSWORD, build_site
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from test_ui_roles import answered_response
+from tests.ui.test_ui_roles import answered_response
 
 
 
@@ -88,7 +88,7 @@ async def test_disable_user_and_publish_ask_first(browser, site):
 
 async def test_api_reopen_and_deadline(browser, site):
     from survey_engine.services import rounds
-    from ui_site import system
+    from tests.ui.ui_site import system
 
     await rounds.close_round(site.round_id, actor=system())
     r = await rounds.reopen_round(site.round_id, actor=system())

@@ -9,7 +9,7 @@ import re
 
 from openpyxl import load_workbook
 
-from test_ui_roles import answered_response
+from tests.ui.test_ui_roles import answered_response
 
 
 def _page_rows(html: str) -> list[tuple[str, str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_ui_respondent import revision_of, start
+from tests.ui.test_ui_respondent import revision_of, start
 
 pytestmark = pytest.mark.db
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from helpers.evidence_files import exe_bytes, pdf_bytes, png_bytes
-from test_ui_roles import answered_response
+from tests.helpers.evidence_files import exe_bytes, pdf_bytes, png_bytes
+from tests.ui.test_ui_roles import answered_response
 
 XSS_NAME = '<img src=x onerror=alert(1)>.png'
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from helpers.evidence_files import pdf_bytes
+from tests.helpers.evidence_files import pdf_bytes
 from survey_engine.services import evidence, provided, responses
 from survey_engine.services.policy import Principal, Role
-from ui_site import system
+from tests.ui.ui_site import system
 
 
 def _resp(unit: str) -> Principal:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_ui_respondent import revision_of, start
+from tests.ui.test_ui_respondent import revision_of, start
 
 pytestmark = pytest.mark.db
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from test_ui_respondent import revision_of, start
-from test_ui_roles import answered_response
-from ui_site import PASSWORD, system
-from helpers.auth import ensure_units
+from tests.ui.test_ui_respondent import revision_of, start
+from tests.ui.test_ui_roles import answered_response
+from tests.ui.ui_site import PASSWORD, system
+from tests.helpers.auth import ensure_units
 
 
 

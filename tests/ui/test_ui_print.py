@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from test_ui_roles import XSS, answered_response
+from tests.ui.test_ui_roles import XSS, answered_response
 
 
 async def test_printable_answers_list_every_question_with_comment(browser, site):

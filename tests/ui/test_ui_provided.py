@@ -6,7 +6,7 @@ import re
 
 from survey_engine.services import provided, responses
 from survey_engine.services.policy import Principal, Role
-from ui_site import system
+from tests.ui.ui_site import system
 
 
 def _resp(unit: str) -> Principal:
@@ -110,7 +110,7 @@ async def test_summary_says_which_questions_wait_for_the_provider(site, browser)
 async def _villkor_round(site) -> tuple[int, int]:
     """A round of the VILLKOR questionnaire: skola answers `backup` (tag it-drift) for
     kultur with nej; `aterlasning` (kultur's own) shows only when backup is ja or delvis."""
-    from helpers.provided import VILLKOR
+    from tests.helpers.provided import VILLKOR
     from survey_engine.services import questionnaires, rounds
 
     await questionnaires.publish_questionnaire(VILLKOR, actor=system(), source="villkor.yaml")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from smtp_support import smtp  # noqa: F401
+from tests.smtp_support import smtp  # noqa: F401
 from survey_engine.services import contacts
 from survey_engine.services.access import system_actor
 

@@ -8,7 +8,7 @@ import pytest
 
 from survey_engine.scoring import score_response
 from survey_engine.services.questionnaires import parse_source
-from ui_site import QUESTIONNAIRE
+from tests.ui.ui_site import QUESTIONNAIRE
 
 
 

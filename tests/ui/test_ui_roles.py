@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from test_ui_respondent import revision_of, start
+from tests.ui.test_ui_respondent import revision_of, start
+from tests.ui.ui_site import PASSWORD
 
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -53,7 +54,7 @@ async def test_login_next_is_kept_on_site(browser, site):
     assert 'name="next" value="/"' in r.text
     r = await b.get("/logga-in?next=https://evil.example/")
     assert 'name="next" value="/"' in r.text
-    r = await b.post("/logga-in", {"username": "analytiker", "password": __import__("ui_site").PASSWORD,
+    r = await b.post("/logga-in", {"username": "analytiker", "password": PASSWORD,
                                    "next": "https://evil.example/"})
     assert r.status_code == 303 and r.headers["location"] == "/analys"
 

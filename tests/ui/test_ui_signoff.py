@@ -6,11 +6,11 @@ loopback. The data is prepared before the first browser opens; after that the te
 reads the state through the pages only."""
 import re
 
-from smtp_support import smtp  # noqa: F401
+from tests.smtp_support import smtp  # noqa: F401
 from survey_engine.services import contacts, responses
 from survey_engine.services import users as auth_service
 from survey_engine.services.access import system_actor
-from ui_site import PASSWORD
+from tests.ui.ui_site import PASSWORD
 
 ANSWERS = {"policy": "ja", "policy-oversyn": "ja", "risk": "delvis", "utbildade": 90, "ovningar": ["kris"]}
 

@@ -2,7 +2,7 @@
 without a conflict check. It is now treated as a stale copy (409, nothing saved)."""
 from __future__ import annotations
 
-from test_ui_respondent import revision_of, start
+from tests.ui.test_ui_respondent import revision_of, start
 
 
 async def test_area_form_without_revision_is_a_conflict(browser, site):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from test_ui_respondent import revision_of, start
+from tests.ui.test_ui_respondent import revision_of, start
 
 
 async def test_summary_lists_vet_ej_answers_with_links(browser, site):

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from survey_engine.services import audit_words
-from test_ui_roles import answered_response
+from tests.ui.test_ui_roles import answered_response
 
 pytestmark = pytest.mark.db
 
@@ -146,7 +146,7 @@ async def test_progress_inside_the_levels_on_overview_and_comparison(browser, si
 
 async def test_trends_show_the_comparable_share_and_several_units(browser, site):
     from survey_engine.services import rounds
-    from ui_site import system
+    from tests.ui.ui_site import system
 
     second = await rounds.create_round("Omgång 2028", "ui-test", "2026.1", ["kultur", "miljo"], actor=system())
     await rounds.open_round(second.id, actor=system())
@@ -215,7 +215,7 @@ async def test_every_other_page_type_in_swedish_leaks_nothing(browser, site):
     follow-up, indicators, audits and the statement, the outbox, contacts, the account,
     the about and login pages. Numbers there are written with a decimal comma."""
     from survey_engine.services import indicators, plans, recommendations, responses
-    from ui_site import system
+    from tests.ui.ui_site import system
 
     actor = system()
     state, _ = await responses.start_response(site.round_id, "kultur", actor=actor)

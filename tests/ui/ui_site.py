@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpers.questionnaires import questionnaire_yaml
+from tests.helpers.questionnaires import questionnaire_yaml
 
 PASSWORD = "rätt-häst-batteri-7"
 
