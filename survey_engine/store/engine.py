@@ -34,6 +34,16 @@ from piccolo.querystring import QueryString
 _READ_TYPES = frozenset({"select", "objects", "count", "exists", "table_exists"})
 
 
+async def _end(transaction, exception: BaseException | None) -> None:
+    """Leave a transaction as Piccolo's own `__aexit__` does: roll back when the block
+    raised, commit when it did not, unless the block already committed or rolled back."""
+    if exception:
+        if not transaction._rolled_back:
+            await transaction.rollback()
+    elif not transaction._committed and not transaction._rolled_back:
+        await transaction.commit()
+
+
 class _Conns:
     """The two connections and the writers' lock of one event loop."""
 
@@ -78,11 +88,7 @@ class _KeptTransaction(SQLiteTransaction):
         if self._parent:
             return exception is None
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
+            await _end(self, exception)
         except BaseException:
             # A failed COMMIT leaves SQLite in the transaction: end it, so that the
             # kept connection is usable by the next writer.
@@ -231,11 +237,7 @@ class _ReleasingPostgresTransaction(PostgresTransaction):
         if self._parent:
             return exception is None
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
+            await _end(self, exception)
         finally:
             self.engine.current_transaction.reset(self.context)
             await self._give_back()
