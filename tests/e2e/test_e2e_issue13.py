@@ -10,21 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from e2e_support import run_axe
-from test_e2e_browser import login
+from tests.e2e.e2e_support import WIDTHS, axe_report, check_in_swedish, run_axe, sideways_scroll
+from tests.e2e.test_e2e_browser import login
 
 pytestmark = pytest.mark.db
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "issue-13"
-WIDTHS = (1280, 390)
 
 
 async def _seed(site, *, more: bool = False) -> dict:
     """Submitted answers for kultur, a draft for miljo, and a plan for kultur; with
     `more`, also measured indicators and an audit (the other page types)."""
     from survey_engine.services import indicators, plans, recommendations, responses
-    from test_ui_swedish import AUDIT, INDICATORS
-    from ui_site import system
+    from tests.ui.test_ui_swedish import AUDIT, INDICATORS
+    from tests.ui.ui_site import system
 
     actor = system()
     out = {}
@@ -68,9 +67,6 @@ BROKEN_WORDS = """(selector) => { const broken = [];
     }
     return broken; }"""
 
-
-async def _no_sideways_scroll(page) -> int:
-    return await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, live):
@@ -117,7 +113,7 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
             for name, url in urls:
                 await page.goto(base + url)
                 await page.wait_for_load_state("networkidle")
-                over = await _no_sideways_scroll(page)
+                over = await sideways_scroll(page)
                 if over > 0:
                     culprits = await page.evaluate("""() => { const w = document.documentElement.clientWidth;
                         return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1
@@ -155,7 +151,7 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
         found = await page.evaluate("""() => [...document.querySelector('.chart-scroll svg').querySelectorAll('text, g[id^="text"]')]
             .map(t => t.getBoundingClientRect().height).filter(h => h > 0)""")
         assert found and sorted(found)[len(found) // 2] >= 11, (url, found)
-        assert await _no_sideways_scroll(page) <= 0, url
+        assert await sideways_scroll(page) <= 0, url
     # the comparison table: no word of a unit name or a heading is broken at either width;
     # on a phone the table scrolls in its own box (the page does not)
     for width in WIDTHS:
@@ -165,16 +161,14 @@ async def test_every_page_type_fits_390_and_1280_and_passes_axe(browser_page, li
         assert not broken, (width, broken)
         box = await page.evaluate("""() => { const b = document.querySelector('#compare-table').closest('.table-scroll');
             return [b.scrollWidth, b.clientWidth]; }""")
-        assert await _no_sideways_scroll(page) <= 0, width
+        assert await sideways_scroll(page) <= 0, width
         if width == 390:
             assert box[0] > box[1], box  # wider than the phone: it scrolls in its box
             right = await page.evaluate("document.querySelector('#compare-table caption .caption-text')"
                                         ".getBoundingClientRect().right")
             assert right <= 390, right  # the caption wraps within the phone's width
     assert not wide, "\n".join(wide)
-    details = "\n".join(f"{k}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
-                        for k, found in problems.items() for v in found)
-    assert not problems, details
+    assert not problems, axe_report(problems)
 
 
 async def test_closing_a_round_needs_a_confirmation(browser_page, live):
@@ -228,7 +222,7 @@ async def test_saving_one_plan_action_keeps_another_forms_input(browser_page, li
         "(id) => document.getElementById(id).textContent.includes('Sparat')", arg=f"a{second}-state")
     await page.screenshot(path=str(SHOTS / "1280-planerare-plan-sparad.png"), full_page=False)
     from survey_engine.services import plans
-    from ui_site import system
+    from tests.ui.ui_site import system
 
     saved = {a.id: a.owner for a in (await plans.get_plan(system(), seeded["plan"])).actions}
     assert saved[first] == "IT-chefen" and saved[second] == "Halvskriven text"
@@ -241,8 +235,7 @@ async def test_login_code_page_in_the_walk(browser_page, live):
     import pyotp
     from survey_engine.services import mfa
     from survey_engine.services import users as user_service
-    from test_ui_swedish import LEAKED_MORE, leaks
-    from ui_site import PASSWORD, system
+    from tests.ui.ui_site import PASSWORD, system
 
     uid = (await user_service.create_user(system(), "kod-analytiker", "analyst", password=PASSWORD)).id
     secret, _ = await mfa.start_enrolment(uid, "kod-analytiker")
@@ -253,22 +246,9 @@ async def test_login_code_page_in_the_walk(browser_page, live):
     problems, found_words = {}, []
 
     async def walk(name: str, expected: tuple[str, ...]) -> None:
-        for width in WIDTHS:
-            await page.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
-            await page.wait_for_load_state("networkidle")
-            html = await page.content()
-            text = await page.inner_text("body")
-            assert await page.get_attribute("html", "lang") == "sv"
-            for words in expected:
-                assert words in text, (name, words)
-            found_words.extend(f"{name}: {w}" for w in leaks(html))
-            found_words.extend(f"{name}: {w}" for w in LEAKED_MORE
-                               if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text))
-            assert await _no_sideways_scroll(page) <= 0, (name, width)
-            axe = await run_axe(page)
-            if axe:
-                problems[f"{width} {name}"] = axe
-            await page.screenshot(path=str(SHOTS / f"{width}-anonym-{name}.png"), full_page=True)
+        found, axe = await check_in_swedish(page, f"anonym-{name}", expected, SHOTS)
+        found_words.extend(found)
+        problems.update(axe)
 
     await page.goto(base + "/logga-in")
     await page.get_by_label("Användarnamn").fill("kod-analytiker")
@@ -295,6 +275,4 @@ async def test_login_code_page_in_the_walk(browser_page, live):
     described = (await page.get_attribute("#code", "aria-describedby")).split()
     assert described == ["code-help", "code-error"], described
     assert not found_words, found_words
-    details = "\n".join(f"{k}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
-                        for k, found in problems.items() for v in found)
-    assert not problems, details
+    assert not problems, axe_report(problems)

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from e2e_support import run_axe, screenshot
-from test_e2e_browser import login
+from tests.e2e.e2e_support import run_axe, screenshot, sideways_scroll
+from tests.e2e.test_e2e_browser import login
 
 pytestmark = pytest.mark.db
 
@@ -19,7 +19,7 @@ async def _share(site) -> int:
     """skola answers the drift area for kultur and miljo (services, before any page)."""
     from survey_engine.services import provided, responses
     from survey_engine.services.policy import Principal, Role
-    from ui_site import system
+    from tests.ui.ui_site import system
 
     def resp(unit):
         return Principal(f"{unit}.svar", Role.RESPONDENT, frozenset({unit}), via="cli")
@@ -33,10 +33,6 @@ async def _share(site) -> int:
     return mine.id
 
 
-async def _no_sideways_scroll(page) -> int:
-    return await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 async def test_served_unit_page_provided_answer_and_override(browser_page, live):
     page = browser_page
     base, site = live
@@ -48,7 +44,7 @@ async def test_served_unit_page_provided_answer_and_override(browser_page, live)
         found = await run_axe(page)
         if found:
             problems[name] = found
-        assert await _no_sideways_scroll(page) <= 0, name
+        assert await sideways_scroll(page) <= 0, name
         await screenshot(page, name)
 
     await login(page, base, "resp-kultur")
@@ -96,10 +92,10 @@ async def test_served_unit_page_provided_answer_and_override(browser_page, live)
 async def test_show_if_on_a_provided_question_in_the_browser(browser_page, live):
     """The page's script sees the provider's answer (there is no input for it): a question
     shown only when the provided `backup` is ja stays shown as the user answers the area."""
-    from helpers.provided import VILLKOR
+    from tests.helpers.provided import VILLKOR
     from survey_engine.services import provided, questionnaires, responses, rounds
     from survey_engine.services.policy import Principal, Role
-    from ui_site import system
+    from tests.ui.ui_site import system
 
     def resp(unit):
         return Principal(f"{unit}.svar", Role.RESPONDENT, frozenset({unit}), via="cli")
