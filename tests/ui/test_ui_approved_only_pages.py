@@ -79,6 +79,7 @@ async def test_overview_counts_only_approved_units_with_the_toggle(demo):
         for code in NOT_STARTED_2026:
             assert not rows[code][0]
         assert 'id="godkanda" name="godkanda" value="1" checked' in page.text and STATE in page.text
+        assert f'<a href="/analys/omgang/{r26}">Räkna alla inskickade svar</a>' in page.text  # the way back
         assert 'data-approved-only="true"' in page.text
         # the toggle goes on through the page's links and downloads
         assert f'href="/analys/omgang/{r26}/enhet/SK?godkanda=1"' in page.text
@@ -93,6 +94,11 @@ async def test_overview_counts_only_approved_units_with_the_toggle(demo):
             figures = await city_results(r26, actor=system_actor("tests"), approved_only=only)
             assert figures["counted"] == len(approved if only else submitted)
             assert shown == str(figures["city"]["mean"]["level"])
+
+        # the comparison says the same and its way back keeps the sort
+        compare = (await client.get(f"/analys/omgang/{r26}/jamforelse?godkanda=1&sort=-percent")).text
+        assert STATE in compare and f'<a href="/analys/omgang/{r26}/jamforelse?sort=-percent">Räkna alla' in compare
+        assert f'href="/analys/omgang/{r26}?godkanda=1"' in compare
 
         # a value other than 1 is the page without the toggle
         assert _rows((await client.get(f"/analys/omgang/{r26}?godkanda=ja")).text) == _rows(plain.text)
@@ -137,7 +143,8 @@ async def test_unit_page_median_and_counted_follow_the_toggle(demo):
         assert 'data-counted="false"' in only and "inskickat men inte godkänt" in only
         assert 'data-counted="true"' in (await client.get(f"/analys/omgang/{r26}/enhet/SK?godkanda=1")).text
         only = (await client.get(f"/analys/omgang/{r26}/enhet/{draft}?godkanda=1")).text
-        assert 'data-counted="false"' in only and "Utkastet räknas inte" in only
+        assert 'id="draft-note" data-counted="false"' in only and "räknas inte i stadens siffror" in only
+        assert 'id="unit-counted"' not in only  # the draft note says it
 
 
 async def test_toggle_changes_no_permission(demo):
