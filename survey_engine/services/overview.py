@@ -43,6 +43,8 @@ class UnitProgress:
     # sign-off (docs/sign-off.md): not_started | draft | submitted | approved
     stage: str = "not_started"
     approved: bool = False
+    # in the city figures of this read (submitted; with `approved_only`: approved too)
+    counted: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,22 @@ class RoundOverview:
     response_rate: float  # submitted / participating
     units: tuple[UnitProgress, ...]
     approved: int = 0  # submitted and approved as they stand (sign-off)
+    counted: int = 0  # units the city figures count in this read (`UnitProgress.counted`)
+    approved_only: bool = False  # read with only approved responses counted (docs/sign-off.md)
 
 
-async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
+async def round_overview(round_id: int, *, actor: Principal, approved_only: bool = False) -> RoundOverview:
     """Compares units, so only for roles that read every unit (not respondents).
     Levels come from the one read path (`round_results`): a submitted response's
-    snapshot, a draft scored now and marked `draft`, as on every page and report."""
+    snapshot, a draft scored now and marked `draft`, as on every page and report.
+    Each unit says whether the city figures count it (`counted`): the submitted ones,
+    with `approved_only` only those approved as they stand (docs/sign-off.md); the
+    filter is the read path's own (`RoundData.scored_units`)."""
 
     check(actor, Action.OVERVIEW_READ)
     rnd = await get_round(round_id)
-    data = await load_round(round_id, with_notes=False)
+    data = await load_round(round_id, with_notes=False, approved_only=approved_only)
+    counted = {u.code for u in data.scored_units()}
     units = []
     for entry in data.units:
         overall = entry.result.overall if entry.result is not None else None
@@ -76,13 +84,15 @@ async def round_overview(round_id: int, *, actor: Principal) -> RoundOverview:
             level=overall.level if overall else None, percent=overall.percent if overall else None,
             last_activity=entry.updated_at, submitted_at=entry.submitted_at,
             stage=stage_of(entry.status, entry.approved), approved=entry.approved,
+            counted=entry.code in counted,
         ))
     n = len(units)
     started = sum(1 for u in data.units if u.started)
     submitted = sum(1 for u in data.units if u.submitted)
     approved = sum(1 for u in data.units if u.submitted and u.approved)
     return RoundOverview(round=rnd, participating=n, started=started, submitted=submitted,
-                         response_rate=(submitted / n) if n else 0.0, units=tuple(units), approved=approved)
+                         response_rate=(submitted / n) if n else 0.0, units=tuple(units), approved=approved,
+                         counted=len(counted), approved_only=approved_only)
 
 
 def stage_of(status: str, approved: bool) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from survey_engine.errors import Invalid, NotFound
+from survey_engine.reporting.common import city_medians
 from survey_engine.reporting.model import (
     SOURCE_LIVE,
     SOURCE_SNAPSHOT,
@@ -34,6 +35,7 @@ from survey_engine.services.access import Action, Principal, check
 from survey_engine.services import provided
 from survey_engine.services.common import load, load_value
 from survey_engine.services.questionnaires import questionnaire_by_id
+from survey_engine.settings import min_group_size
 from survey_engine.store.tables import Answer, Response, Round, RoundUnit, ScoreSnapshot
 from survey_engine.text import Text
 
@@ -196,3 +198,18 @@ def city_result(data: RoundData, method: str = "mean") -> dict[str, Any] | None:
     if not scored:
         return None
     return city_rollups(data, scored)[method].to_dict()
+
+
+def unit_beside_city(data: RoundData, code: str) -> dict[str, Any]:
+    """One unit beside the city, as its unit report shows it (the förvaltning page):
+    whether the city figures of this read count the unit (`counted`; with
+    `approved_only` only approved responses count, docs/sign-off.md), how many units
+    they count, and per area the city median level and percent over those units,
+    withheld unless at least MIN_GROUP_SIZE other units contribute (docs/security.md,
+    "Small groups"), as in the unit report."""
+    scored = data.scored_units()
+    return {
+        "counted": any(u.code == code for u in scored),
+        "units": len(scored),
+        "medians": city_medians(data.questionnaire, scored, viewer=code, min_group_size=min_group_size()),
+    }

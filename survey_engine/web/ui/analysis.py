@@ -41,15 +41,19 @@ async def rounds_page(request: Request) -> Template:
 @get("/analys/omgang/{round_id:int}", name="ui.overview")
 async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     principal = need(request, Action.OVERVIEW_READ)
-    data = await overview_service.round_overview(round_id, actor=principal)
+    # `?godkanda=1`: the city figures count approved responses only (docs/sign-off.md);
+    # every unit stays listed, each marked whether it is counted
+    approved_only = approved_only_asked(request)
+    data = await overview_service.round_overview(round_id, actor=principal, approved_only=approved_only)
     waiting = [u for u in data.units if u.status != "submitted"]
-    # progress inside the levels, from the one read path the reports use (round_results)
-    results = await round_results.compare_units(round_id, actor=principal)
+    # progress inside the levels and the city's level, from the one read path the reports use (round_results)
+    results = await round_results.compare_units(round_id, actor=principal, approved_only=approved_only)
     progress = {u.code: level_progress.unit_progress(u.result.to_dict(), results.questionnaire.max_level)
                 for u in results.units if u.result is not None}
+    city = await asyncio.to_thread(round_results.city_result, results, "mean")
     reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
     return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting,
-                  reminder=reminder, progress=progress, approved_only=approved_only_asked(request))
+                  reminder=reminder, progress=progress, city=city, approved_only=approved_only)
 
 
 def approved_only_asked(request: Request) -> bool:
@@ -116,7 +120,9 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
     if code not in rnd.units:
         raise NotFound(Text(f"Enheten {code} deltar inte i omgången", f"unit {code} does not take part in the round"))
     state = await responses_service.find_response(round_id, code, actor=principal)
-    data = await round_results.load_round(round_id, with_notes=False)
+    # `?godkanda=1`: the city median beside the unit counts approved responses only (docs/sign-off.md)
+    approved_only = approved_only_asked(request)
+    data = await round_results.load_round(round_id, with_notes=False, approved_only=approved_only)
     q = data.questionnaire
     entry = data.unit(code)
     ctx: dict[str, Any] = {}
@@ -124,6 +130,9 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
         # the same result the comparison and the reports show: the snapshot when submitted
         ctx = await result_context(q, entry.result.to_dict(), lang)
         ctx["draft"] = entry.draft
+        ctx["submitted"] = entry.submitted
+        ctx["approved"] = entry.approved
+        ctx["city"] = _beside_city(data, entry, ctx["result_areas"])
 
     unit = await get_unit(code)
     figures = []
@@ -135,7 +144,21 @@ async def unit_page(request: Request, round_id: FromPath[int], code: FromPath[st
                             "meets": f["meets_target"], "gap": _ind_fmt(ind["kind"], f["gap"], lang) if f["gap"] else ""})
     return render(request, "analysis/unit.html", round=rnd, q=q, unit=unit, state=state,
                   title_q=sv.text(q.title, lang, q), indicator_figures=figures,
-                  approved_only=approved_only_asked(request), **ctx)
+                  approved_only=approved_only, **ctx)
+
+
+def _beside_city(data: Any, entry: Any, result_areas: list[dict[str, Any]]) -> dict[str, Any]:
+    """The förvaltning page's "beside the city" table: the unit's level per assessed
+    area and the city median over the units this read counts (round_results), as the
+    unit report has it."""
+    city = round_results.unit_beside_city(data, entry.code)
+    rows = []
+    for a in result_areas:
+        m = city["medians"].get(a["id"], {})
+        rows.append({"id": a["id"], "title": a["title"], "assessed": a["assessed"], "level": a["level"],
+                     "percent": a["percent"], "median_level": m.get("level"), "median_percent": m.get("percent"),
+                     "median_units": m.get("units", 0), "suppressed": m.get("suppressed", False)})
+    return {"counted": city["counted"], "units": city["units"], "areas": rows}
 
 
 def _ind_fmt(kind: str, value: float, lang: str) -> str:
