@@ -159,7 +159,8 @@ def export_command(round_ref, anonymised, include_drafts, approved_only, out) ->
 def compare_command(round_ref, fmt, sort, lang, approved_only, out) -> None:
     """Jämförelsetabellen mellan förvaltningar (som sidan) / the comparison table across units.
 
-    The same rows as the comparison page: every started response, drafts marked.
+    The same rows as the comparison page (every started response, drafts marked), then
+    the units that have not started (stage not_started, "Ej påbörjad").
     """
     from survey_engine.cli.common import cli_actor
     from survey_engine.services import comparison

@@ -373,7 +373,8 @@ def _city(b: _Builder) -> None:
 
 
 def _evidence(b: _Builder) -> None:
-    """Attached evidence (docs/evidence.md, "In the reports"): names and dates, not contents."""
+    """Attached evidence (docs/evidence.md, "In the reports"): names and dates, not contents;
+    a provider's file listed under a served unit says "(från …)"."""
     ev = b.report.model.get("evidence")
     if ev is None:
         return
@@ -382,12 +383,23 @@ def _evidence(b: _Builder) -> None:
     if not ev["total"]:
         b.para("Inga filer är bifogade." if sv else "No files are attached.")
         return
-    b.para((f"Antal filer: {ev['total']}. Namn, typ och datum; innehållet finns i verktyget vid respektive fråga."
-            if sv else f"Files: {ev['total']}. Name, type and date; the contents are in the tool at each question."))
+    provided = ev.get("provided", 0)
+    own = ev.get("own", ev["total"] - provided)
+    split = ((f" ({own} egna, {provided} från andra förvaltningar)" if sv else f" ({own} own, {provided} from other "
+              "units)") if provided else "")
+    b.para((f"Antal filer: {ev['total']}{split}. Namn, typ och datum; innehållet finns i verktyget vid respektive "
+            "fråga." if sv else f"Files: {ev['total']}{split}. Name, type and date; the contents are in the tool at "
+            "each question."))
     city = b.report.kind == "city"
     head = (["Förvaltning" if sv else "Unit"] if city else []) + (
         ["Fråga", "Fil", "Typ", "Uppladdad"] if sv else ["Question", "File", "Type", "Uploaded"])
-    rows = [([f["unit_name"]] if city else []) + [f"{f['question_text']} ({f['question']})", f["name"],
+
+    def name(f: dict) -> str:
+        if not f.get("provided_by"):
+            return f["name"]
+        return f"{f['name']} ({'från' if sv else 'from'} {f['provided_by_name']})"
+
+    rows = [([f["unit_name"]] if city else []) + [f"{f['question_text']} ({f['question']})", name(f),
                                                   f["kind"].upper(), (f.get("uploaded_at") or "")[:10]]
             for f in ev["files"]]
     widths = ([0.2] if city else []) + ([0.35, 0.25, 0.08, 0.12] if city else [0.45, 0.33, 0.08, 0.14])

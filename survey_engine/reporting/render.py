@@ -268,7 +268,9 @@ def render_xlsx(report: Report) -> bytes:
 
 def _evidence_sheet(wb, report: Report) -> None:
     """"Underlag": one row per attached evidence file (docs/evidence.md, "In the reports"):
-    unit, question, file name, type, size and day of upload; never the contents."""
+    unit, question, file name, type, size, day of upload and, last, "Från förvaltning":
+    the provider of a file listed under a served unit (empty for the unit's own files);
+    never the contents."""
     from openpyxl.styles import Font
 
     ev = report.model.get("evidence")
@@ -276,14 +278,17 @@ def _evidence_sheet(wb, report: Report) -> None:
         return
     sv = report.lang != "en"
     ws = wb.create_sheet("Underlag" if sv else "Evidence")
-    ws.append(["Förvaltningskod", "Förvaltning", "Frågekod", "Fråga", "Fil", "Typ", "Storlek (kB)", "Uppladdad"]
-              if sv else ["Unit code", "Unit", "Question code", "Question", "File", "Type", "Size (kB)", "Uploaded"])
+    ws.append(["Förvaltningskod", "Förvaltning", "Frågekod", "Fråga", "Fil", "Typ", "Storlek (kB)", "Uppladdad",
+               "Från förvaltning"]
+              if sv else ["Unit code", "Unit", "Question code", "Question", "File", "Type", "Size (kB)", "Uploaded",
+                          "From unit"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for f in ev.get("files", []):
         ws.append([_xlsx_value(v) for v in (f["unit"], f["unit_name"], f["question"], f["question_text"], f["name"],
                                             f["kind"].upper(), round(f["size"] / 1024, 1),
-                                            (f.get("uploaded_at") or "")[:10])])
+                                            (f.get("uploaded_at") or "")[:10],
+                                            f.get("provided_by_name") or None)])
     ws.freeze_panes = "A2"
 
 

@@ -5,7 +5,9 @@ command line (`survey-engine report compare`). One function builds the table, so
 of them hold the same rows in the same order.
 
 Rows: every started response, drafts included and marked, read through the one read
-path (`round_results`: a submitted response's snapshot, a draft scored now).
+path (`round_results`: a submitted response's snapshot, a draft scored now). The CSV and
+Excel files add, last, a row per unit that has not started (stage `not_started`, "Ej
+påbörjad"), so they name every unit of the round; the page lists the started ones.
 Permissions: the table needs `overview.read`; a download also `export.read` (as the
 city report's machine formats), and is an audit event `report.compare`.
 """
@@ -44,12 +46,15 @@ def stage_of(status: str, approved: bool, signoff_state: str | None) -> str:
 
 
 async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", sort: str = "name",
-                        approved_only: bool = False) -> dict[str, Any]:
+                        approved_only: bool = False, not_started: bool = False) -> dict[str, Any]:
     """{round, q, rows, columns, table, sort_key, descending, approved_only}: the
     comparison sorted by `sort` (`name`, `level`, `percent` or an area id; a leading `-`
     sorts descending; anything else sorts by name). Units without a value go last
     either way. Each row says whether the city figures count it (`counted`; with
-    `approved_only` only approved responses, docs/sign-off.md)."""
+    `approved_only` only approved responses, docs/sign-off.md). `not_started` (the
+    downloads): after the started responses, in name order whatever the sort, a row per
+    participating unit that has not started (status and stage `not_started`, not
+    counted, no level or percent), so a file names every unit of the round."""
     rnd = await get_round(round_id)
     data = await round_results.compare_units(round_id, actor=actor, approved_only=approved_only)
     q = data.questionnaire
@@ -83,10 +88,19 @@ async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", so
     absent = [r for r in rows if sort_value(r)[0] == 1]
     present.sort(key=sort_value, reverse=descending)
     rows = present + absent
+    if not_started:
+        rows += [{"unit": u.code, "name": u.name, "status": u.status, "draft": False, "approved": False,
+                  "stage": "not_started", "counted": False, "result": None}
+                 for u in sorted((u for u in data.units if u.result is None), key=lambda u: u.name.lower())]
 
     columns = [{"id": a.id, "title": localized(a.title, lang, q.default_language)} for a in q.areas]
     table = []
     for r in rows:
+        if r["result"] is None:  # a unit that has not started: no figures
+            table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": False,
+                          "approved": False, "stage": r["stage"], "counted": False, "level": None, "percent": None,
+                          "progress": {}, "areas": [{"id": c["id"], "percent": None, "level": None} for c in columns]})
+            continue
         by_area = {a["id"]: a for a in r["result"]["areas"]}
         table.append({"unit": r["unit"], "name": r["name"], "status": r["status"], "draft": r["draft"],
                       "approved": r["approved"], "stage": r["stage"], "counted": r["counted"],
@@ -172,7 +186,8 @@ async def compare_export(round_id: int, fmt: str, *, actor: Principal, lang: str
     if lang not in ("sv", "en"):
         raise Invalid(Text(f"Okänt språk {lang!r}", f"unknown language {lang!r}"),
                       [{"field": "lang", "message": "sv|en"}])
-    data = await compare_table(round_id, actor=actor, lang=lang, sort=sort, approved_only=approved_only)
+    data = await compare_table(round_id, actor=actor, lang=lang, sort=sort, approved_only=approved_only,
+                               not_started=True)
     if fmt == "csv":
         head, rows = compare_rows(data, lang, ids=True)
         content = ("\ufeff" + csv_text(head, rows)).encode("utf-8")

@@ -39,10 +39,12 @@ from survey_engine import clock
 from survey_engine.errors import (
     Conflict, Invalid, Locked, NotFound, PermissionDenied, StoredFileDamaged, TooLarge, UnsupportedType,
 )
-from survey_engine.services import audit
+from survey_engine.services import audit, provided
 from survey_engine.services.access import Action, Principal, actor_name, check_unit
 from survey_engine.questionnaire.model import localized
-from survey_engine.services.provider_links import links_of, provided_qids, selected_questions
+from survey_engine.services.provider_links import (
+    links_of, provided_qids, round_and_questionnaire, selected_questions,
+)
 from survey_engine.services.questionnaires import questionnaire_of
 from survey_engine.settings import evidence_dir
 from survey_engine.store import evidence_blobs, sql
@@ -530,37 +532,88 @@ async def delete_file(evidence_id: int, *, actor: Principal) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- reports
 
-async def round_summary(round_id: int, unit_code: str | None = None) -> dict[str, Any]:
-    """The files of a round for the reports: names, types, sizes and dates per unit and
-    question, never the contents. `unit_code` keeps one unit. The caller has checked
-    that the reader may read the report."""
-    query = ("SELECT e.id, e.question_id, e.name, e.kind, e.size, e.uploaded_at, e.uploaded_by, u.code AS unit "
-             "FROM evidence_file e JOIN response r ON r.id = e.response JOIN unit u ON u.id = r.unit "
-             "WHERE r.round = {}")
-    args: list[Any] = [round_id]
-    if unit_code is not None:
-        query += " AND u.code = {}"
-        args.append(unit_code)
-    rows = await sql.fetch(query + " ORDER BY u.code, e.question_id, e.id", *args)
-    files = [{"unit": r["unit"], "question": r["question_id"], "name": r["name"], "kind": r["kind"],
-              "size": r["size"], "uploaded_at": _when(r["uploaded_at"]), "uploaded_by": r["uploaded_by"]}
-             for r in rows]
+async def _provided_in_round(round_id: int, q: Any = None) -> dict[str, dict[str, dict[str, Any]]]:
+    """served unit code -> question id -> {"provider", "provider_name"}: the questions
+    another unit answers for a served unit that has started its response and has not
+    overridden them (the files `list_files` shows it from its provider). The source of
+    each answer is the round results' (`provided.sources_for_round`), so a report's
+    files and its answers' "Källa" say the same."""
+    if not await links_of(round_id):
+        return {}
+    if q is None:
+        q = (await round_and_questionnaire(round_id))[1]
+    started = {r["code"] for r in await sql.fetch(
+        "SELECT u.code FROM response r JOIN unit u ON u.id = r.unit WHERE r.round = {}", round_id)}
+    return {code: {qid: s for qid, s in by_question.items() if s["source"] == provided.SOURCE_PROVIDED}
+            for code, by_question in (await provided.sources_for_round(round_id, q)).items() if code in started}
+
+
+def _counts(files: list[dict[str, Any]]) -> dict[str, Any]:
+    """{files, units, total, own, provided} of a list of report files: per unit the files
+    listed (`files`), its own (`own`) and its providers' (`provided`), the questions
+    with files and the size of its own files (`bytes`; a provider's file is stored once,
+    with the provider)."""
     per_unit: dict[str, dict[str, Any]] = {}
     for f in files:
-        item = per_unit.setdefault(f["unit"], {"unit": f["unit"], "files": 0, "questions": set(), "bytes": 0})
+        item = per_unit.setdefault(f["unit"], {"unit": f["unit"], "files": 0, "own": 0, "provided": 0,
+                                               "questions": set(), "bytes": 0})
         item["files"] += 1
-        item["bytes"] += f["size"]
         item["questions"].add(f["question"])
-    units = [{"unit": u["unit"], "files": u["files"], "questions": len(u["questions"]), "bytes": u["bytes"]}
-             for u in per_unit.values()]
-    return {"files": files, "units": units, "total": len(files)}
+        if f["provided_by"]:
+            item["provided"] += 1
+        else:
+            item["own"] += 1
+            item["bytes"] += f["size"]
+    units = [{**u, "questions": len(u["questions"])} for u in per_unit.values()]
+    own = sum(u["own"] for u in units)
+    return {"files": files, "units": units, "total": len(files), "own": own, "provided": len(files) - own}
+
+
+def unit_part(section: dict[str, Any], unit_code: str) -> dict[str, Any]:
+    """One unit's part of a round's `round_summary` or `report_section` (its own files
+    and those its providers' answers bring), with the same keys."""
+    files = [f for f in section["files"] if f["unit"] == unit_code]
+    own = sum(1 for f in files if not f["provided_by"])
+    return {**section, "files": files, "units": [u for u in section["units"] if u["unit"] == unit_code],
+            "total": len(files), "own": own, "provided": len(files) - own}
+
+
+async def round_summary(round_id: int, unit_code: str | None = None, q: Any = None) -> dict[str, Any]:
+    """The files of a round as the reports list them: names, types, sizes and dates per
+    unit and question, never the contents. Under a served unit (docs/shared-answers.md)
+    come, besides its own files, its provider's files of each question the provider
+    answers for it and that it has not overridden, the files `list_files` shows it:
+    each such row has `provided_by` and `provided_by_name` (None on a unit's own file),
+    and the counts tell own and provided apart (`_counts`). `unit_code` keeps one unit;
+    `q` is the round's questionnaire when the caller has it. The caller has checked that
+    the reader may read the report."""
+    rows = await sql.fetch(
+        "SELECT e.id, e.question_id, e.name, e.kind, e.size, e.uploaded_at, e.uploaded_by, u.code AS unit "
+        "FROM evidence_file e JOIN response r ON r.id = e.response JOIN unit u ON u.id = r.unit "
+        "WHERE r.round = {} ORDER BY e.id", round_id)
+    stored = [{"unit": r["unit"], "question": r["question_id"], "name": r["name"], "kind": r["kind"],
+               "size": r["size"], "uploaded_at": _when(r["uploaded_at"]), "uploaded_by": r["uploaded_by"],
+               "provided_by": None, "provided_by_name": None} for r in rows]
+    by_question: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in stored:
+        by_question.setdefault((f["unit"], f["question"]), []).append(f)
+    shown = [{**f, "unit": served, "provided_by": link["provider"], "provided_by_name": link["provider_name"]}
+             for served, questions in (await _provided_in_round(round_id, q)).items()
+             for qid, link in questions.items() for f in by_question.get((link["provider"], qid), [])]
+    # per unit and question: its own files first, then the provider's, each oldest first
+    files = sorted(stored + shown, key=lambda f: (f["unit"], f["question"], f["provided_by"] is not None))
+    summary = _counts(files)
+    return unit_part(summary, unit_code) if unit_code is not None else summary
 
 
 async def report_section(round_id: int, q: Any, lang: str, unit_code: str | None = None) -> dict[str, Any]:
     """The "Bifogade underlag" part of a unit or city report (`report.model["evidence"]`):
-    per unit the number of files, per file its unit, question, name, type, size and day
-    of upload. Never the contents, nor who uploaded (that is in the audit log)."""
-    summary = await round_summary(round_id, unit_code)
+    per unit the number of files (own and from providers), per file its unit, question,
+    name, type, size, day of upload and, for a provider's file listed under a served
+    unit, the provider (`provided_by`, `provided_by_name`). Never the contents, nor who
+    uploaded (that is in the audit log). The bulk unit reports read the round's section
+    once and take each unit's part (`unit_part`)."""
+    summary = await round_summary(round_id, q=q)
     names = {r["code"]: r["name"] for r in await sql.fetch(
         "SELECT u.code, u.name FROM unit u JOIN round_unit ru ON ru.unit = u.id WHERE ru.round = {}", round_id)}
 
@@ -572,9 +625,12 @@ async def report_section(round_id: int, q: Any, lang: str, unit_code: str | None
 
     files = [{"unit": f["unit"], "unit_name": names.get(f["unit"], f["unit"]), "question": f["question"],
               "question_text": question_text(f["question"]), "name": f["name"], "kind": f["kind"],
-              "size": f["size"], "uploaded_at": f["uploaded_at"]} for f in summary["files"]]
+              "size": f["size"], "uploaded_at": f["uploaded_at"], "provided_by": f["provided_by"],
+              "provided_by_name": f["provided_by_name"]} for f in summary["files"]]
     units = [{**u, "name": names.get(u["unit"], u["unit"])} for u in summary["units"]]
-    return {"total": summary["total"], "units": units, "files": files}
+    section = {"total": summary["total"], "own": summary["own"], "provided": summary["provided"],
+               "units": units, "files": files}
+    return unit_part(section, unit_code) if unit_code is not None else section
 
 
 def _when(value: Any) -> str | None:

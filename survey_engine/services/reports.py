@@ -112,11 +112,15 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
                        ) -> AsyncIterator[tuple[str, Result]]:
     """Every förvaltning's report of a round (data read once): yields (unit code,
     result). Units that have not started are skipped (`on_skip(code, reason)`), and so
-    are units whose data `actor` may not read (`on_skip(code, "not_allowed")`)."""
+    are units whose data `actor` may not read (`on_skip(code, "not_allowed")`). Each
+    report has the evidence section of `unit_report` (own files and a provider's files
+    of the questions it answers for the unit)."""
     _check(fmt, lang)
     data = await load_report_data(round_id, approved_only=approved_only)
     if not data.current.units:
         raise Invalid(Text(f"Omgång {round_id} har inga deltagande enheter", f"round {round_id} has no units"))
+    # the same "Bifogade underlag" as a single unit report: the round's files read once, each unit's part
+    files = await evidence.report_section(round_id, data.current.questionnaire, lang)
     for entry in data.current.units:
         if actor is not None and not (actor.can(Action.RESPONSE_READ, entry.code)
                                       and actor.can(Action.SCORES_READ, entry.code)):
@@ -129,6 +133,7 @@ async def unit_reports(round_id: int, fmt: str = "html", lang: str = "sv", *, in
             continue
         report = build_unit_report(data, entry.code, lang, today=today or clock.today(),
                                    include_drafts_in_median=include_drafts, min_group_size=min_group_size())
+        report.model["evidence"] = evidence.unit_part(files, entry.code)
         content, media, ext = await asyncio.to_thread(render, report, fmt)
         await _downloaded(actor, "unit", round_id, fmt, entry.code, approved_only)
         yield entry.code, (content, media, unit_file_name(round_id, entry.code, ext))

@@ -57,9 +57,10 @@ async def test_stage_per_unit_in_csv_and_excel(db):
         rows = _csv(r.content)
         assert list(rows[0])[:4] == ["unit", "name", "status", "draft"]  # the existing columns stay first
         assert {x["unit"]: x["stage"] for x in rows} == {"a": "approved", "b": "submitted", "c": "returned",
-                                                          "d": "draft"}
+                                                          "d": "draft", "e": "not_started"}
         assert {x["unit"]: x["status"] for x in rows}["c"] == "reopened"
-        assert {x["unit"]: x["counted"] for x in rows} == {"a": "true", "b": "true", "c": "false", "d": "false"}
+        assert {x["unit"]: x["counted"] for x in rows} == {"a": "true", "b": "true", "c": "false", "d": "false",
+                                                            "e": "false"}
         assert {x["unit"]: x["name"] for x in rows}["d"].startswith("'=")  # neutralised
         assert 'filename="jamforelse-omgang%d.csv"' % rid in r.headers["content-disposition"]
 
@@ -69,13 +70,13 @@ async def test_stage_per_unit_in_csv_and_excel(db):
         assert title == "Jämförelse" and head[:4] == ["Förvaltningskod", "Förvaltning", "Svarsstatus", "Utkast"]
         status = head.index("Status")
         assert {x[0]: x[status] for x in sheet[1:]} == {"a": "Godkänd", "b": "Inskickad", "c": "Återsänd",
-                                                         "d": "Utkast"}
+                                                         "d": "Utkast", "e": "Ej påbörjad"}
         assert {x[0]: x[1] for x in sheet[1:]}["d"].startswith("'=")
         r = await analyst.get(url + ".xlsx", params={"lang": "en"})
         _title, sheet = _sheet(r.content)
         status = sheet[0].index("Status")
         assert {x[0]: x[status] for x in sheet[1:]} == {"a": "Approved", "b": "Submitted", "c": "Returned",
-                                                         "d": "Draft"}
+                                                         "d": "Draft", "e": "Not started"}
 
 
 def test_every_stage_has_words():
@@ -95,7 +96,8 @@ async def test_approved_only_on_both_routes(db):
         assert r.status_code == 200
         assert 'filename="jamforelse-omgang%d-godkanda.csv"' % rid in r.headers["content-disposition"]
         rows = _csv(r.content)
-        assert {x["unit"]: x["counted"] for x in rows} == {"a": "true", "b": "false", "c": "false", "d": "false"}
+        assert {x["unit"]: x["counted"] for x in rows} == {"a": "true", "b": "false", "c": "false", "d": "false",
+                                                            "e": "false"}
 
         r = await analyst.get(url + ".xlsx", params={"approved_only": "true", "sort": "-percent"})
         title, sheet = _sheet(r.content)
@@ -103,7 +105,7 @@ async def test_approved_only_on_both_routes(db):
         assert "förvaltningschefen har godkänt" in sheet[-1][0]
         counted = sheet[0].index("Räknas i stadens siffror")
         assert {x[0]: x[counted] for x in sheet[1:] if x[0] and len(x) > counted and x[counted]} == {
-            "a": "Ja", "b": "Nej", "c": "Nej", "d": "Nej"}
+            "a": "Ja", "b": "Nej", "c": "Nej", "d": "Nej", "e": "Nej"}
         r = await analyst.get(url + ".xlsx", params={"approved_only": "true", "lang": "en"})
         title, sheet = _sheet(r.content)
         assert title == "Comparison (approved)" and "approved by the head" in sheet[-1][0]

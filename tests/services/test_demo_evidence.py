@@ -15,9 +15,14 @@ async def test_demo_attaches_generated_files(db, questionnaires_dir):
     r26 = items[-1].id
     summary = await evidence.round_summary(r26)
     expected = sum(len(files) for files in DEMO_FILES.values())
-    assert summary["total"] == expected >= 5
+    assert summary["own"] == expected >= 5
     assert {f["kind"] for f in summary["files"]} == {"pdf", "png"}
-    assert {u["unit"] for u in summary["units"]} == set(DEMO_FILES)
+    assert {u["unit"] for u in summary["units"] if u["own"]} == set(DEMO_FILES)
+    # Serviceförvaltningen's files of the questions it answers for others are listed
+    # under each served unit too, marked (docs/evidence.md, "In the reports")
+    provided = [f for f in summary["files"] if f["provided_by"]]
+    assert summary["provided"] == len(provided) == summary["total"] - expected > 0
+    assert {f["provided_by"] for f in provided} == {"SF"} and "SF" not in {f["unit"] for f in provided}
     for row in await EvidenceFile.select(EvidenceFile.id, EvidenceFile.kind):
         info, data = await evidence.get_file(row["id"], actor=ADMIN)
         assert data.startswith(b"%PDF-" if row["kind"] == "pdf" else b"\x89PNG")

@@ -200,8 +200,9 @@ async def test_round_summary_has_names_and_dates_not_contents(world):
     await evidence.add_file(world["a"], "policy", "Policy.pdf", pdf_bytes(), actor=world["resp_a"])
     await evidence.add_file(world["a"], "risk", "Risk.txt", b"riskanalys\n", actor=world["resp_a"])
     summary = await evidence.round_summary(world["round"])
-    assert summary["total"] == 2 and summary["units"] == [{"unit": "a", "files": 2, "questions": 2,
-                                                          "bytes": summary["units"][0]["bytes"]}]
+    assert summary["total"] == 2 and summary["units"] == [{"unit": "a", "files": 2, "own": 2, "provided": 0,
+                                                          "questions": 2, "bytes": summary["units"][0]["bytes"]}]
+    assert summary["own"] == 2 and summary["provided"] == 0
     assert {f["name"] for f in summary["files"]} == {"Policy.pdf", "Risk.txt"}
     assert all(f["uploaded_at"] and "content" not in f for f in summary["files"])
     assert (await evidence.round_summary(world["round"], "b"))["total"] == 0

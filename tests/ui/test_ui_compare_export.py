@@ -1,5 +1,6 @@
 """The comparison table's CSV and Excel downloads (issue 13, docs/web-pages.md
-"Comparison export"): the same rows as the page, Swedish Excel headers, the same
+"Comparison export"): the same rows as the page (then the units that have not
+started), Swedish Excel headers, the same
 permission as the city export, an audit event, and neutralised cells."""
 from __future__ import annotations
 
@@ -32,17 +33,22 @@ async def test_comparison_downloads_hold_the_page_rows(browser, site):
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     head, body = rows[0], rows[1:]
     assert head[:4] == ["unit", "name", "status", "draft"] and "styrning.percent" in head
-    assert [(x[0], x[3], x[4]) for x in body] == expected
+    assert [(x[0], x[3], x[4]) for x in body[:len(expected)]] == expected
+    # then, after the page's rows, the unit that has not started (the page lists started ones)
+    stage, counted = head.index("stage"), head.index("counted")
+    assert [(x[0], x[2], x[3], x[4], x[stage], x[counted]) for x in body[len(expected):]] == [
+        ("skola", "not_started", "false", "", "not_started", "false")]
 
     r = await b.get(f"/analys/omgang/{site.round_id}/jamforelse/xlsx?sort=-percent")
     assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
     ws = load_workbook(io.BytesIO(r.content)).active
     sheet = [list(x) for x in ws.iter_rows(values_only=True)]
     assert sheet[0][:4] == ["Förvaltningskod", "Förvaltning", "Svarsstatus", "Utkast"]
-    assert [x[0] for x in sheet[1:]] == [u for u, _, _ in expected]
-    assert [x[3] for x in sheet[1:]] == ["Ja" if d == "true" else "Nej" for _, d, _ in expected]
-    assert [("" if x[4] is None else str(x[4])) for x in sheet[1:]] == [lv for _, _, lv in expected]
+    assert [x[0] for x in sheet[1:]] == [u for u, _, _ in expected] + ["skola"]
+    assert [x[3] for x in sheet[1:]] == ["Ja" if d == "true" else "Nej" for _, d, _ in expected] + ["Nej"]
+    assert [("" if x[4] is None else str(x[4])) for x in sheet[1:]] == [lv for _, _, lv in expected] + [""]
     assert "Inskickad" in [x[2] for x in sheet[1:]]
+    assert sheet[-1][2] == "Ej påbörjad" and sheet[-1][sheet[0].index("Status")] == "Ej påbörjad"
 
     r = await b.get(f"/analys/omgang/{site.round_id}/jamforelse/pdf")
     assert r.status_code == 404

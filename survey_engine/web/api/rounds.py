@@ -79,7 +79,8 @@ class RoundController(Controller):
     @get("/{round_id:int}/comparison.csv", summary="The comparison across units as CSV (codes)",
          description="The rows of the comparison page (docs/web-pages.md, \"Comparison export\"): every started "
          "response, drafts marked, with level, next level, share towards it, overall and per-area percent, "
-         "with codes and ids, the sign-off `stage` and whether the city figures count the row (`counted`). "
+         "with codes and ids, the sign-off `stage` and whether the city figures count the row (`counted`); "
+         "then a row per unit that has not started (`stage` `not_started`, not counted, empty level). "
          "Needs overview and export rights; an audit event `report.compare`.",
          media_type="text/csv", responses=errors(404, 422),
          guards=[requires(Action.OVERVIEW_READ), requires(Action.EXPORT_READ)])

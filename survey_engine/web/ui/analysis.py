@@ -64,7 +64,8 @@ def approved_only_asked(request: Request) -> bool:
 async def _compare_table(request: Request, principal: Principal, round_id: int) -> dict[str, Any]:
     """The comparison table as the page shows it (sorted by `?sort=`, `?godkanda=1`): the
     page and its CSV/Excel downloads (and the API and CLI) are built by
-    services/comparison.py, so they hold the same rows."""
+    services/comparison.py, so they hold the same rows (the files add, last, the units
+    that have not started)."""
     return await comparison.compare_table(round_id, actor=principal, lang=lang_of(request),
                                           sort=request.query_params.get("sort", "name"),
                                           approved_only=approved_only_asked(request))
