@@ -15,7 +15,7 @@ import statistics
 import pytest
 from litestar.testing import AsyncTestClient
 
-from helpers.auth import make_token, test_app
+from tests.helpers.auth import make_token, test_app
 from survey_engine.services import signoff_demo
 from survey_engine.services.access import system_actor
 from survey_engine.services.demo import DRAFT_2026, NOT_STARTED_2026, load_demo
@@ -29,7 +29,7 @@ STATE = "Visar bara godkända svar"
 
 @pytest.fixture(scope="module")
 async def demo(migrated_db):
-    from support import QUESTIONNAIRES, empty_database
+    from tests.support import QUESTIONNAIRES, empty_database
 
     await empty_database()
     _, r26 = (await load_demo(QUESTIONNAIRES, log=lambda *_: None))["rounds"]
