@@ -148,6 +148,17 @@ async def db(migrated_db):
 
 
 @pytest.fixture
+async def client_as(db):
+    """`await client_as("planner", ["a"])` -> an AsyncTestClient with a new user's bearer
+    token (of that role, bound to those units); the one client helper of the API tests
+    (tests/helpers/auth.py, `bearer_clients`)."""
+    from tests.helpers.auth import bearer_clients
+
+    async with bearer_clients() as make:
+        yield make
+
+
+@pytest.fixture
 def reset_database(db):
     """`await reset_database()` empties every table again within a test."""
     return empty_database

@@ -2,18 +2,9 @@
 show, series, lagging, acting, the unit's figures and the measured-value button."""
 from __future__ import annotations
 
-import pytest
-
-from tests.helpers.auth import bearer_clients
 from tests.indicators.indicator_samples import ADMIN, PERSON_IDS, PERSONS_CSV, SMALL, setup_units
 
 API = "/api/v1/indicators"
-
-
-@pytest.fixture
-async def client_as(db):
-    async with bearer_clients() as make:
-        yield make
 
 
 async def test_publish_import_show_over_the_api(client_as):
