@@ -171,7 +171,7 @@ class ServerSettings:
 
 def trusted_proxies(environ: dict[str, str] | None = None) -> tuple[str, ...]:
     """TRUSTED_PROXIES (docs/security.md, "Login throttling"): each entry an IP address
-    or network; empty means no proxy is trusted (the default since issue 14)."""
+    or network; empty means no proxy is trusted (the default)."""
     import ipaddress
 
     env = os.environ if environ is None else environ

@@ -1,4 +1,4 @@
-"""Maturity charts (issue 7, item 1): pure functions from plain data to figures.
+"""Maturity charts (docs/architecture.md): pure functions from plain data to figures.
 
 Every chart function takes small frozen dataclasses (`survey_engine.charts.data`),
 returns a `Chart(figure, alt_text, title, kind)` built with matplotlib's object

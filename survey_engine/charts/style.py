@@ -3,7 +3,7 @@
 Palette (colour-blind safe):
 - Levels 0..N use a sequential single-hue scale (matplotlib's *Blues*, sampled from
   0.12 to 0.95): level 0 is the lightest, the highest level the darkest, so darker
-  means better (issue 13). One hue ordered by lightness reads the same for people
+  means better. One hue ordered by lightness reads the same for people
   with red-green colour vision deficiency and stays ordered in greyscale; the number
   is written in every heat-map cell and a legend names the levels. The same level
   colours are used in every chart (bars, heat map, distribution), so "level 2" always

@@ -1,5 +1,5 @@
 """`survey-engine plans create|list|show|edit|followup|summary|report`: saved
-improvement plans in the database (issue 8). Not to be confused with `survey-engine
+improvement plans in the database (docs/planning.md). Not to be confused with `survey-engine
 plan`, which prints a plan for a questionnaire and an answers file without saving it.
 
 The commands act as the local administrator `cli:<user>` (services.access.system_actor):

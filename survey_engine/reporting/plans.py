@@ -1,4 +1,4 @@
-"""Reports of improvement plans (issue 8): a plan as PDF or XLSX, and the follow-up,
+"""Reports of improvement plans (docs/planning.md): a plan as PDF or XLSX, and the follow-up,
 of one plan or of every plan made from a round ("which measures were taken and what
 effect did they have"), as HTML or XLSX.
 

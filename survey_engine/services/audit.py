@@ -66,7 +66,7 @@ def insert_statement(actor: Principal | str, action: str, object_type: str, obje
                      *, prev_hash: str) -> tuple[str, tuple]:
     """(SQL, parameters) appending the event chained to `prev_hash` (from
     `chain_head_statements`), for store.sql.batch: the autosave writes its changes and
-    their audit event in one round trip (issue 15). Same row and hash as `record`."""
+    their audit event in one round trip (docs/benchmarks.md, "Write path"). Same row and hash as `record`."""
     row = event_row(actor, action, object_type, object_id, unit, details)
     digest = event_hash(prev_hash, row.at, row.actor, row.action, row.object_type, row.object_id,
                         row.unit, row.details)

@@ -294,7 +294,7 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
     )
     codes = [u.code for u in UNITS]
     log(f"  enheter / units: {KOMMUN.name} + {len(UNITS)} förvaltningar och bolag / departments and companies")
-    n_contacts = await contacts.load_demo_contacts(codes, actor=actor)  # e-mail reminders (issue 17)
+    n_contacts = await contacts.load_demo_contacts(codes, actor=actor)  # e-mail reminders (docs/operations.md)
     log(f"  kontaktadresser / contact addresses: {n_contacts} (@…example.invalid)")
 
     # The 2024 round happened in 2024: its responses are dated in the spring of 2024,
@@ -361,14 +361,14 @@ async def load_demo(questionnaires_dir: Path, *, reset: bool = False, log=print)
             comments = {k: v for k, v in comments.items() if k not in shared}
             evidence = {k: v for k, v in evidence.items() if k not in shared}
         revision = await _answer(state.id, changes, comments, evidence, who, state.revision)
-        await demo_evidence.attach_demo_evidence(state.id, unit.code, unit.name, q26, who)  # files (issue 17)
+        await demo_evidence.attach_demo_evidence(state.id, unit.code, unit.name, q26, who)  # files (docs/evidence.md)
         for qid, value, reason in OVERRIDES.get(unit.code, []):
             state = await provided.override_answer(state.id, qid, value, reason, revision=revision, actor=who)
             revision = state.revision
         if not draft:
             await responses.submit_response(state.id, actor=who, revision=revision, notify=False)
     log(f"  omgång / round {r26.id}: {r26.name} (öppen / open)")
-    await signoff_demo.load_demo_signoff(r24.id, r26.id, log=log)  # approvers' decisions (issue 17)
+    await signoff_demo.load_demo_signoff(r24.id, r26.id, log=log)  # approvers' decisions (docs/sign-off.md)
     plan_ids = await plan_demo.load_demo_plans(r24.id, actor=actor, units=UNITS, log=log)
     await audit_demo.load_demo_audit(questionnaires_dir, actor=actor, plan_ids=plan_ids, log=log)
     logins = await demo_logins(log=log)

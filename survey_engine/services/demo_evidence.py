@@ -1,4 +1,4 @@
-"""Evidence files of the demo (issue 17, docs/evidence.md): a few small generated
+"""Evidence files of the demo (docs/evidence.md): a few small generated
 documents and images attached to answers of the open 2026 round, uploaded by each
 förvaltning's respondent before it submits, so the pages, the reports and the backup
 have real files to show. Everything is made here: PDFs with reportlab, PNG charts

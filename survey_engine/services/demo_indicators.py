@@ -1,4 +1,4 @@
-"""Measured indicators for the demo city (issue 16): the flagship definitions and
+"""Measured indicators for the demo city (docs/indicators.md): the flagship definitions and
 made-up but plausible measurements, imported through the ordinary service (so they are
 audited like real imports).
 

@@ -1,7 +1,7 @@
 """Password login with throttling per account-and-address pair and per address (docs/security.md).
 
 Failures lock the pair (this username from this address), not the account: an attacker
-guessing from one address cannot lock the owner out of their own (issue 14, finding 9).
+guessing from one address cannot lock the owner out of their own.
 A global limit per address stops one address from trying many usernames."""
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ async def authenticate(username: str, password: str, address: str | None = None)
     # No password is longer than the policy allows. Refuse an over-long one before any
     # lookup, the same way for every username: checking it only for known users made a
     # login with a 300-character password answer 5 times faster for an existing
-    # account than for an unknown one (issue 14, finding 3).
+    # account than for an unknown one.
     if len(password) > passwords.MAX_LENGTH:
         raise InvalidCredentials()
 

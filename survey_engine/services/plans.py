@@ -1,4 +1,4 @@
-"""Improvement plans (issue 8, docs/planning.md): made from a submitted response of a
+"""Improvement plans (docs/planning.md): made from a submitted response of a
 förvaltning, or from the city roll-up of a round, saved, edited by planners, and
 followed up with the unit's response in a later round.
 

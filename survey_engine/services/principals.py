@@ -1,4 +1,4 @@
-"""Who a request is, cached per process for a few seconds (issue 15; docs/security.md).
+"""Who a request is, cached per process for a few seconds (docs/security.md).
 
 Every API request used to look up its bearer token and the user's units (two
 statements), every page request its session user. The principal of a token or a

@@ -133,7 +133,7 @@ def _check_units_for_role(role: Role, units: tuple[str, ...]) -> None:
 
 
 async def _check_units_exist(units: tuple[str, ...]) -> None:
-    """Refuse a binding to a unit code that no unit has (issue 14, finding 11): such a
+    """Refuse a binding to a unit code that no unit has: such a
     respondent could not answer, and would silently gain access if the code were later
     created for another organisation. Called inside the write transaction."""
     if not units:
@@ -293,7 +293,7 @@ async def disable_user(actor: Principal | str, username: str) -> UserInfo:
         await User.update({User.active: False, User.updated_at: clock.now()}).where(User.id == row["id"])
         principals.forget_all()  # services/principals.py: at once here, elsewhere within the bound
         # Tokens are revoked, not just refused while disabled: re-enabling the user
-        # must not bring them back (issue 14, finding 6).
+        # must not bring them back.
         ended = await _end_credentials(row["id"], tokens=True)
         await audit.record(actor, "user.disable", "user", row["username"], details={"tokens_revoked": ended})
     return await get_user(row["username"])

@@ -67,8 +67,8 @@ FORMAT_VERSION = 1
 PAGE = 2000
 BINARY_PAGE = 4  # rows per read of a table with a binary column (evidence files: up to 10 MB each)
 EVIDENCE_TABLE = "evidence_file"
-# Never in a backup: session ids and CSRF tokens are live credentials (issue 14,
-# finding 2: 110 of 117 session ids taken from a backup worked as cookies).
+# Never in a backup: session ids and CSRF tokens are live credentials (a backup
+# that held them let whoever read it log in as the people with a session).
 # auth_sso_challenge: unfinished single sign-on logins, short-lived secrets (store/sso_tables.py).
 EXCLUDED_TABLES = frozenset({"auth_session", "auth_sso_challenge"})
 KEY_VARIABLE = "BACKUP_SIGNING_KEY"

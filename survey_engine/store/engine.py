@@ -1,4 +1,4 @@
-"""SQLite with connections kept open (issue 15; docs/benchmarks.md, "Write path").
+"""SQLite with connections kept open (docs/benchmarks.md, "Write path").
 
 Piccolo's own SQLiteEngine opens a new aiosqlite connection (a new thread, a new file
 handle, a `PRAGMA foreign_keys`) for every statement outside a transaction and for every

@@ -95,7 +95,7 @@ class Answer(Table, tablename="answer"):
     updated_by = Varchar(length=200, default="")
     updated_at = Timestamptz(default=TimestamptzNow())
     # The response revision at which this answer last changed: a save based on an
-    # earlier revision conflicts on this question only (per-question merge, issue 15).
+    # earlier revision conflicts on this question only (per-question merge, docs/benchmarks.md).
     revision = Integer(default=0)
 
 

@@ -1,5 +1,5 @@
 """The /schema page: the API's operations listed from the OpenAPI document, rendered
-here, with no script and nothing loaded from another host (issue 14, finding 8:
+here, with no script and nothing loaded from another host (docs/security.md, "Headers":
 Litestar's default pages load unpinned scripts and fonts from public CDNs, which the
 CSP forbids and which tells a third party who reads the documentation). Machines
 read /schema/openapi.json or /schema/openapi.yaml; interactive tools (Swagger UI,

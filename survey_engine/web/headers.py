@@ -1,4 +1,4 @@
-"""Security headers on every response (docs/security.md, "Headers"; issue 14, finding 8).
+"""Security headers on every response (docs/security.md, "Headers").
 
 - Content-Security-Policy: scripts only from this site's own files (no inline script,
   no eval, no other host), nothing may frame the pages, forms post only here. Inline

@@ -268,7 +268,7 @@ def requires(
         raise ValueError("give unit_param or unit_from_object, not both")
 
     # async, though it awaits nothing: Litestar runs a plain function guard in a worker
-    # thread, a thread hop on every request (28 % of an autosave's time, issue 15).
+    # thread, a thread hop on every request (28 % of an autosave's time; docs/benchmarks.md).
     async def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
         principal = current_principal(connection)
         if unit_from_object:

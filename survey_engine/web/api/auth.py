@@ -53,7 +53,7 @@ class AuthController(Controller):
           "this session. Repeated failures lock the account or the address for a while (429 with Retry-After).",
           status_code=HTTP_200_OK, responses=errors(415, 422, 429), opt={"public": True}, security=[{}])
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> LoginOut:
-        # Login CSRF (issue 14, finding 7): a cross-site form can post text/plain that
+        # Login CSRF: a cross-site form can post text/plain that
         # parses as JSON, and log the victim's browser into the attacker's account. Only
         # application/json (which a cross-site page cannot send without CORS) from this
         # site's own origin is accepted; the HTML form login has its CSRF token.

@@ -1,4 +1,4 @@
-"""/api/v1/plans: improvement plans, their actions, follow-up and reports (issue 8).
+"""/api/v1/plans: improvement plans, their actions, follow-up and reports (docs/planning.md).
 
 Planners and administrators change plans; respondents read their own unit's plans;
 analysts, auditors and planners read all. The unit of a plan is known only once the

@@ -51,7 +51,7 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     progress = {u.code: level_progress.unit_progress(u.result.to_dict(), results.questionnaire.max_level)
                 for u in results.units if u.result is not None}
     city = await asyncio.to_thread(round_results.city_result, results, "mean")
-    reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (issue 17)
+    reminder = await reminders_ui.overview_context(principal, round_id)  # e-mail reminders (docs/operations.md)
     return render(request, "analysis/overview.html", data=data, round=data.round, waiting=waiting,
                   reminder=reminder, progress=progress, city=city, approved_only=approved_only)
 

@@ -1,4 +1,4 @@
-"""Indicator pages (issue 16, docs/indicators.md): the list of indicators (with
+"""Indicator pages (docs/indicators.md): the list of indicators (with
 publishing a definitions file), one indicator as a table of units × periods with the
 units below target marked and by how much plus a line chart per unit, the import page
 with line-by-line errors, and the list of lagging units with their respondents'

@@ -1,4 +1,4 @@
-"""The improvement plan pages (issue 8): the list of plans, making a plan from a
+"""The improvement plan pages (docs/planning.md): the list of plans, making a plan from a
 round, a plan with its actions by half-year (planners move actions, change owners,
 statuses, due dates and notes, add and drop actions), a plan's follow-up, and the
 city-wide follow-up ("which measures were taken and what effect did they have").

@@ -263,8 +263,8 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
         revision = int(form_text(form, "revision"))
     except ValueError:
         # No revision: the save cannot prove it saw the current answers, so it goes
-        # through the conflict check as a stale copy (issue 14, finding 11: it used to
-        # overwrite without one). The page's form always sends it.
+        # through the conflict check as a stale copy rather than
+        # overwriting what it did not see. The page's form always sends it.
         revision = 0
     as_json = _wants_json(request)
     # the evidence files, for a page shown again after an error (not for the autosave's JSON)
@@ -277,7 +277,7 @@ async def area_save(request: Request, response_id: FromPath[int], area_id: FromP
                             provided=shared)
         return render(request, "area.html", status=status, **ctx, **files)
 
-    # One invalid answer never blocks the rest of the area (issue 13): the questions
+    # One invalid answer never blocks the rest of the area: the questions
     # that cannot be read or that the service refuses are left out of the save and
     # shown at the question; everything else is saved.
     def without(qids) -> tuple[dict, dict, dict]:
