@@ -8,7 +8,6 @@ unit, a round with nothing to report, or a file that cannot be written.
 from __future__ import annotations
 
 import sys
-import datetime as dt
 from pathlib import Path
 
 import click

@@ -10,7 +10,6 @@ render for the web layer and the command line.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -19,7 +18,6 @@ from survey_engine.planning.vocabulary import effect_text, status_text
 from survey_engine.questionnaire.model import Questionnaire, localized
 
 from .text import check_lang, fmt_number, fmt_percent, fmt_share
-from survey_engine.text import Text
 from survey_engine import clock
 
 

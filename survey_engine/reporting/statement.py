@@ -89,7 +89,7 @@ def _t(obj: Any, lang: str) -> str:
 
 
 def _indicator_lines(ind: dict[str, Any], lang: str) -> list[str]:
-    d, title, kind = ind["display"], _t(ind["title"], lang), ind["kind"]
+    d, title = ind["display"], _t(ind["title"], lang)
     sv = lang == "sv"
     if ind["periods"] == 0:
         return [f"{title} (mål {d['target']}): ingen mätning under perioden; effekten kan inte mätas ännu." if sv

@@ -28,18 +28,15 @@ from survey_engine.services import signoff_demo
 from survey_engine.store.signoff_tables import ResponseSignoff
 from survey_engine.services.units import UnitInput
 from survey_engine.text import Text
-from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Answer, AnswerHistory, QuestionnaireVersion, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.demo_users import ensure_demo_approvers, ensure_demo_users
 from survey_engine.store.audit_tables import Audit
-from survey_engine.services import contacts
 from survey_engine.services import demo_evidence
 from survey_engine.store.evidence_tables import EvidenceFile
 from survey_engine.services import contacts, provided
 from survey_engine.store.provided_tables import ProvidedOverride, ProviderLink
 from survey_engine.store.mail_tables import OutboxMessage, UnitContact
-from survey_engine.store.tables import Unit
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
 
 FAMILY = "mcf-cybersakerhet"

@@ -27,7 +27,7 @@ from survey_engine.services.access import Action, Principal, actor_name, check_u
 from survey_engine.services.questionnaires import family_versions, questionnaire_by_id, questionnaire_of
 from survey_engine.store import sql
 from survey_engine.store.db import write_transaction
-from survey_engine.store.tables import Answer, AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
+from survey_engine.store.tables import AnswerHistory, Response, Round, RoundUnit, ScoreSnapshot, Unit
 from survey_engine.services.views import AnswerChange, AnswerState, AnswersFile, LiveScores, ResponseState, Snapshot
 from survey_engine.text import Text
 from survey_engine.questionnaire.answers import check_answers
@@ -370,7 +370,6 @@ class _Conflicting(Exception):
 
 
 def _question_conflict(exc: _Conflicting, expected: int | None) -> Conflict:
-    names = ", ".join(exc.qids[:20])
     who = "; ".join(f"{i['question']}: {i['updated_by']}" for i in exc.items[:20])
     return Conflict(
         Text(f"{len(exc.qids)} av frågorna har ändrats av någon annan efter revision {expected} som du utgick "

@@ -11,26 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Iterable
 
 from survey_engine.services import audit, passwords, principals
 from survey_engine.store.db import writing
-from survey_engine.store.db import engine
-from survey_engine.store.db import is_unique_violation
-from survey_engine.errors import (
-    InvalidCredentials,
-    Invalid,
-    LoginThrottled,
-    NotFound,
-    PermissionDenied,
-    TablesMissing,
-    UserExists,
-)
-from survey_engine.services.policy import UNIT_BOUND_ROLES, Action, Principal, Role, decide, require
+from survey_engine.errors import Invalid, NotFound, TablesMissing, UserExists
+from survey_engine.services.policy import UNIT_BOUND_ROLES, Action, Principal, Role, require
 from survey_engine.store.auth_tables import ApiToken, AuditEvent, LoginAttempt, SessionRecord, User, UserUnit
 from survey_engine.text import Text
 from survey_engine import clock

@@ -38,7 +38,6 @@ the replaced database's files do not stay behind.
 """
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime as dt
 import decimal
@@ -47,10 +46,8 @@ import hmac
 import json
 import logging
 import os
-import sys
 import time
 import uuid
-from pathlib import Path
 from typing import IO, Any, Iterator
 
 from survey_engine.store.db import known_migrations

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 
-from litestar import Litestar, MediaType, get
+from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Tag
 

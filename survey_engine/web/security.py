@@ -33,12 +33,10 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
-from litestar.types import Empty
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.response import Response
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
-from survey_engine.errors import AppError, InvalidCredentials, LoginThrottled
+from survey_engine.errors import InvalidCredentials
 from survey_engine.services.policy import Action, Principal, allowed_somewhere, decide
 from survey_engine.web.session_store import DatabaseStore
 from survey_engine.text import Text

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import Controller, MediaType, Response, get
+from litestar import Controller, Response, get
 from litestar.params import QueryParameter
 
 from survey_engine.services import audit

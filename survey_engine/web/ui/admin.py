@@ -20,9 +20,8 @@ from survey_engine.services.policy import Action, Principal, Role, decide
 from survey_engine.services import questionnaires as questionnaires_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.services import units as units_service
-from survey_engine.errors import AppError
 from survey_engine.web.ui.common import (
-    current, error_items, form_list, form_text, lang_of, need, redirect, render, service_message,
+    current, form_list, form_text, lang_of, need, redirect, render, service_message,
 )
 from survey_engine.text import Text
 from survey_engine.errors import NotFound

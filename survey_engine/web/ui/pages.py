@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from litestar import Request, get, post
 from litestar.response import Response, Template
 
-from survey_engine.services import users as auth_service
 from survey_engine.web import security as auth_web
 from survey_engine.errors import AppError, LoginThrottled
 from survey_engine.services.policy import Role
