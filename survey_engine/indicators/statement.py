@@ -22,6 +22,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from survey_engine.planning.followup import comparable_share
+from survey_engine.questionnaire.continuity import successor_map
+from survey_engine.scoring import rollup
+
 EFFEKT, INGEN_EFFEKT, EJ_MATBAR = "effekt", "ingen-effekt", "ej-matbar"
 VERDICTS = (EFFEKT, INGEN_EFFEKT, EJ_MATBAR)
 SHARE_STEP = 0.05  # five percentage points
@@ -227,10 +231,6 @@ def compare_rounds(q1, results1: Sequence, q2, results2: Sequence, *, questions:
     some unit's result in both rounds; its share met = share of those units in which it
     is met. An area is comparable when its comparable share is 1.0; its level is that
     of the city roll-up, its share met over all its (unit, question) pairs."""
-    from survey_engine.planning.followup import comparable_share
-    from survey_engine.questionnaire.continuity import successor_map
-    from survey_engine.scoring import rollup
-
     same = q1.id == q2.id and q1.version == q2.version
     succ = {q.id: q.id for q in q2.questions()} if same else successor_map(q2, q1)
     out: list[RoundEffect] = []

@@ -9,28 +9,7 @@ from dataclasses import dataclass
 
 from survey_engine.questionnaire.model import Questionnaire
 
-try:
-    from survey_engine.questionnaire.continuity import continuity_map, successor_map
-except ImportError:  # pragma: no cover - only while the loader's module is not there
-    def continuity_map(new: Questionnaire, old: Questionnaire) -> dict[str, list[str]]:
-        result: dict[str, list[str]] = {}
-        for question in new.questions():
-            continued = []
-            if question.comparable and old.question(question.id) is not None:
-                continued.append(question.id)
-            continued += [pid for pid in question.previous_ids
-                          if old.question(pid) is not None and pid not in continued]
-            if continued:
-                result[question.id] = continued
-        return result
-
-    def successor_map(new: Questionnaire, old: Questionnaire) -> dict[str, str]:
-        result: dict[str, str] = {}
-        for new_id, old_ids in continuity_map(new, old).items():
-            for old_id in old_ids:
-                result.setdefault(old_id, new_id)
-        return result
-
+from survey_engine.questionnaire.continuity import continuity_map, successor_map
 
 EFFECTS = ("met", "improved", "unchanged", "worse", "not_comparable")
 ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")

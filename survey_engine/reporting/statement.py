@@ -357,7 +357,7 @@ def render_pdf(model: dict[str, Any]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import ListFlowable, ListItem, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from .pdf import FONT, _fonts, _p
+    from .pdf import FONT, _fonts, _p  # here, not at the top: reportlab loads only for PDFs
 
     _fonts()
     lang = model["language"]

@@ -13,6 +13,7 @@ from survey_engine import clock
 from survey_engine.errors import Invalid, InvalidCredentials, LoginThrottled
 from survey_engine.services import audit
 from survey_engine.services.policy import Action, Principal, Role, require
+from survey_engine.services.users import _user_row
 from survey_engine.store.db import engine, writing
 from survey_engine.store.mfa_tables import TotpSecret
 from survey_engine.text import Text
@@ -129,8 +130,6 @@ async def reset(actor: Principal | str, username: str) -> bool:
     Returns whether there was one."""
     if isinstance(actor, Principal):
         require(actor, Action.USER_MANAGE)
-    from survey_engine.services.users import _user_row  # the user's row, or NotFound
-
     async with writing():
         row = await _user_row(username)
         had = await TotpSecret.count().where(TotpSecret.user == row["id"])

@@ -37,7 +37,7 @@ from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Plan, PlanAction, Response, Round, Unit
 from survey_engine.text import Text
-from survey_engine.services.round_results import load_round
+from survey_engine.services import round_results  # the module, not its names: round_results imports plans through provided
 from survey_engine.services.views import PlanActionView, PlanPeriod, PlanSummary, PlanView, QuestionnaireRef
 from survey_engine.questionnaire.continuity import successor_map
 
@@ -209,7 +209,7 @@ async def load_source(round_id: int, unit_code: str | None, method: str = "weake
 
     cache = {} if cache is None else cache
     if round_id not in cache:
-        cache[round_id] = await load_round(round_id, with_notes=False)
+        cache[round_id] = await round_results.load_round(round_id, with_notes=False)
     data = cache[round_id]
     row = await _round_version(round_id)
     q = data.questionnaire

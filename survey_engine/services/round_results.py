@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from survey_engine.errors import Invalid, NotFound
+from survey_engine.reporting.city_report import city_rollups
 from survey_engine.reporting.common import city_medians
 from survey_engine.reporting.model import (
     SOURCE_LIVE,
@@ -192,8 +193,6 @@ def city_result(data: RoundData, method: str = "mean") -> dict[str, Any] | None:
     """The city's combined result of a round, as the city report computes it: the
     engine's roll-up (`method`, unit weights) over the submitted responses only. None
     when no unit has submitted (there is nothing to combine)."""
-    from survey_engine.reporting.city_report import city_rollups
-
     scored = data.scored_units(include_drafts=False)
     if not scored:
         return None

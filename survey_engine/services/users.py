@@ -20,6 +20,7 @@ from survey_engine.store.db import writing
 from survey_engine.errors import Invalid, NotFound, TablesMissing, UserExists
 from survey_engine.services.policy import UNIT_BOUND_ROLES, Action, Principal, Role, require
 from survey_engine.store.auth_tables import ApiToken, AuditEvent, LoginAttempt, SessionRecord, User, UserUnit
+from survey_engine.store.tables import Unit
 from survey_engine.text import Text
 from survey_engine import clock
 
@@ -126,8 +127,6 @@ async def _check_units_exist(units: tuple[str, ...]) -> None:
     created for another organisation. Called inside the write transaction."""
     if not units:
         return
-    from survey_engine.store.tables import Unit
-
     rows = await Unit.select(Unit.code).where(Unit.code.is_in(list(units)))
     known = {r["code"] for r in rows}
     unknown = [code for code in units if code not in known]

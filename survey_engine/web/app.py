@@ -20,6 +20,7 @@ from survey_engine.web.limits import BoundedRequest
 from survey_engine.web.headers import add_security_headers
 from survey_engine.store.db import engine
 from survey_engine.settings import oidc_settings, server_settings
+from survey_engine.services.retention import prune
 
 # Request bodies larger than this are refused with 413 before they are read whole;
 # publishing a questionnaire (YAML up to 5 MB) raises it on its own route.
@@ -38,8 +39,6 @@ _log = logging.getLogger("survey_engine.web")
 
 
 async def _prune_loop() -> None:
-    from survey_engine.services.retention import prune
-
     while True:
         try:
             await prune()

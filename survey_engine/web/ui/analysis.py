@@ -16,6 +16,7 @@ from survey_engine.services import responses as responses_service
 from survey_engine.services import indicators as indicators_service
 from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import NotFound
+from survey_engine.planning import comparable_share
 from survey_engine.services import round_results
 from survey_engine.web.ui import reminders as reminders_ui
 from survey_engine.web.ui import survey as sv
@@ -208,7 +209,6 @@ async def trends_page(request: Request) -> Template:
     share per area between the first and the latest questionnaire version, and a table
     of the city and every förvaltning's level and share fulfilled in every round."""
     from survey_engine import charts  # here, not at the top: matplotlib adds 0.4 s to every start-up
-    from survey_engine.planning import comparable_share
 
     principal = need(request, Action.OVERVIEW_READ)
     lang = lang_of(request)
