@@ -8,6 +8,7 @@ Every figure the text uses is in the model.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -23,6 +24,7 @@ from survey_engine.services.policy import Action, Principal, require
 from survey_engine.questionnaire.model import localized
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.round_results import load_round
+from survey_engine.services.views import LinkedActionView
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.text import Text
 
@@ -145,14 +147,14 @@ async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any
     round_cache: dict = {}
     q_cache: dict[str, list] = {}
     recs = []
-    for rec in audit["recommendations"]:
-        done = [a for a in rec["actions"] if a["status"] == "done" and a["done_on"]
-                and start.isoformat() <= a["done_on"] <= end.isoformat()]
-        done.sort(key=lambda a: (a["done_on"], a["title"]))
-        under_way = [a for a in rec["actions"] if a["status"] == "in_progress"]
-        earlier = [a for a in rec["actions"] if a["status"] == "done" and a["done_on"] and a["done_on"] < start.isoformat()]
+    for rec in audit.recommendations:
+        done = [a for a in rec.actions if a.status == "done" and a.done_on
+                and start.isoformat() <= a.done_on <= end.isoformat()]
+        done.sort(key=lambda a: (a.done_on, a.title))
+        under_way = [a for a in rec.actions if a.status == "in_progress"]
+        earlier = [a for a in rec.actions if a.status == "done" and a.done_on and a.done_on < start.isoformat()]
         ind_effects, ind_out, missing = [], [], []
-        for ident in rec["indicators"]:
+        for ident in rec.indicators:
             if ident not in fig_cache:
                 fig_cache[ident] = await indicator_figures(ident)
             fig = fig_cache[ident]
@@ -166,17 +168,18 @@ async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any
                 u["name"] = names.get(code, code)
             d.update(title=fig.get("title") or {"sv": ident, "en": ident}, source=fig.get("source") or {})
             ind_out.append(d)
-        r_effects, rounds_info = await _round_effects(rec["family"], rec["questions"], rec["areas"], end, round_cache)
-        if rec["family"] and rec["family"] not in q_cache:
-            q_cache[rec["family"]] = await _family(rec["family"])
+        r_effects, rounds_info = await _round_effects(rec.family, rec.questions, rec.areas, end, round_cache)
+        if rec.family and rec.family not in q_cache:
+            q_cache[rec.family] = await _family(rec.family)
         r_out = []
         for e in r_effects:
             d = e.to_dict()
-            d["title"] = _titles(q_cache.get(rec["family"], []), e.kind, e.id)
+            d["title"] = _titles(q_cache.get(rec.family, []), e.kind, e.id)
             r_out.append(d)
         v = verdict(ind_effects, r_effects)
         item = {
-            "id": rec["id"], "text": rec["text"], "responsible": rec["responsible"], "status": rec["status"],
+            "id": rec.id, "text": {"sv": rec.text.sv, "en": rec.text.en}, "responsible": rec.responsible,
+            "status": rec.status,
             "measures": {"done": [_measure(a) for a in done], "in_progress": [_measure(a) for a in under_way],
                          "done_before": len(earlier)},
             "indicators": ind_out, "indicators_not_published": missing, "rounds": r_out, "rounds_info": rounds_info,
@@ -185,7 +188,7 @@ async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any
         recs.append(item)
     model = {
         "kind": "uppfoljande-yttrande", "language": lang,
-        "audit": {k: audit[k] for k in ("id", "title", "auditor", "date")},
+        "audit": dataclasses.asdict(audit.ref()),
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "generated_at": clock.now().isoformat(timespec="seconds"),
         "summary": {code: sum(1 for r in recs if r["verdict"]["code"] == code)
@@ -195,9 +198,9 @@ async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any
     return describe(model)
 
 
-def _measure(a: dict[str, Any]) -> dict[str, Any]:
-    return {"title": a["title"], "owner": a["owner"], "done_on": a["done_on"], "due_date": a["due_date"],
-            "unit": a["unit"], "unit_name": a["unit_name"] or None, "plan_id": a["plan_id"], "action_id": a["action_id"]}
+def _measure(a: LinkedActionView) -> dict[str, Any]:
+    return {"title": a.title, "owner": a.owner, "done_on": a.done_on, "due_date": a.due_date,
+            "unit": a.unit, "unit_name": a.unit_name or None, "plan_id": a.plan_id, "action_id": a.action_id}
 
 
 async def _family(family: str) -> list:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from survey_engine.text import Text
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -234,3 +236,134 @@ class CloseSummary:
     submitted: list[CloseUnit]
     drafts: list[CloseUnit]  # locked unsubmitted on closing
     not_started: list[CloseUnit]
+
+
+# ---------------------------------------------------------------- audits (services/recommendations.py)
+
+@dataclass(frozen=True)
+class LinkedActionView:
+    """A plan action linked to a recommendation, with its plan and unit."""
+
+    action_id: int
+    title: str
+    owner: str
+    status: str  # planned | in_progress | done | dropped
+    due_date: str | None  # ISO date
+    done_on: str | None  # ISO date
+    plan_id: int
+    plan_title: str
+    unit: str | None  # None: the city's plan
+    unit_name: str | None
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    """A recommendation of an audit, with its linked actions and the status they give."""
+
+    id: str
+    text: Text
+    responsible: str
+    family: str  # "" when it names no questionnaire family
+    questions: list[str]
+    areas: list[str]
+    indicators: list[str]
+    status: str  # ingen-atgard | planerad | pagar | genomford (from the linked actions)
+    status_text: Text
+    actions: list[LinkedActionView]
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class AuditRef:
+    """An audit by identity, as a recommendation's page and the statement name it."""
+
+    id: str
+    title: str
+    auditor: str
+    date: str  # ISO date
+
+
+@dataclass(frozen=True)
+class RecommendationDetail(RecommendationView):
+    """One recommendation with the audit it belongs to (its page, and what editing and
+    linking return)."""
+
+    audit: AuditRef
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """An audit in the list of audits, with its number of recommendations."""
+
+    id: str
+    title: str
+    auditor: str
+    date: str  # ISO date
+    updated_at: dt.datetime
+    updated_by: str
+    recommendations: int
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """An audit with its recommendations (in the file's order)."""
+
+    id: str
+    title: str
+    auditor: str
+    date: str  # ISO date
+    updated_at: dt.datetime
+    updated_by: str
+    recommendations: list[RecommendationView]
+
+    def ref(self) -> AuditRef:
+        return AuditRef(self.id, self.title, self.auditor, self.date)
+
+
+@dataclass(frozen=True)
+class ImportedAudit(AuditView):
+    """An audit as recorded from its file: `created` is False when it updated one."""
+
+    created: bool
+
+
+@dataclass(frozen=True)
+class RecommendationChoice:
+    """A recommendation in the plan page's link form."""
+
+    audit: str  # the audit's id
+    id: str
+    label: str  # "audit title: start of the Swedish text"
+
+
+@dataclass(frozen=True)
+class RecommendationRef:
+    """A recommendation by identity: its audit's id and its own."""
+
+    audit: str
+    id: str
+
+
+@dataclass(frozen=True)
+class LatestTotal:
+    """An indicator's latest kommun total and whether it meets the target."""
+
+    period: str
+    value: float
+    met: bool
+
+
+@dataclass(frozen=True)
+class IndicatorOverview:
+    """A recommendation's linked indicator: title, target and latest total. An id that
+    is not published has only `id` and `published` False; `latest` is None without a
+    measurement or for a reader without indicator.read."""
+
+    id: str
+    published: bool
+    title: Text | None = None
+    kind: str | None = None  # share | count | days
+    direction: str | None = None  # up | down
+    target: float | None = None
+    latest: LatestTotal | None = None

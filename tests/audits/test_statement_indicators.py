@@ -13,6 +13,7 @@ from survey_engine.errors import Invalid
 from survey_engine.reporting.statement import figures, render
 from survey_engine.services import indicators, recommendations
 from survey_engine.services.statement import build_statement
+from survey_engine.services.views import IndicatorOverview, LatestTotal
 
 pytestmark = pytest.mark.db
 
@@ -107,8 +108,9 @@ async def test_measured_effect_and_not_yet_measurable(db):
     assert kurs["last"]["period"] == "2026-02" and kurs["met_at_end"] and kurs["reached"]
     # the recommendation's page shows each linked indicator's latest kommun total
     overview = await recommendations.indicator_overview(ADMIN, ["kurs", "finns-inte"])
-    assert overview[0]["latest"] == {"period": "2026-02", "value": pytest.approx(0.95), "met": True}
-    assert overview[1] == {"id": "finns-inte", "published": False}
+    assert overview[0].latest == LatestTotal(period="2026-02", value=pytest.approx(0.95), met=True)
+    assert (overview[0].title.sv, overview[0].target) == ("Genomförd grundkurs", 0.9)
+    assert overview[1] == IndicatorOverview(id="finns-inte", published=False)
 
 
 async def test_unpublished_indicator_is_refused_once_indicators_exist(db):

@@ -14,6 +14,7 @@ from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.reporting.statement import VERDICT_LABEL, figures, render
 from survey_engine.services import plans, recommendations, rounds
 from survey_engine.services.statement import build_statement
+from survey_engine.text import Text
 
 pytestmark = pytest.mark.db
 
@@ -118,10 +119,11 @@ async def test_done_on_is_set_when_done_and_cleared_when_not(db):
 async def test_recommendations_import_edit_link_and_audit_log(db):
     ids = await setup_audit()
     audit = await recommendations.get_audit(AUDITOR, "granskning-test")
-    assert [r["status"] for r in audit["recommendations"]] == ["pagar", "genomford", "ingen-atgard"]
+    assert [r.status for r in audit.recommendations] == ["pagar", "genomford", "ingen-atgard"]
+    assert audit.recommendations[0].status_text.en == "Actions in progress"
     # importing again keeps the links; a linked recommendation may not silently vanish
     again = await recommendations.import_audit(AUDIT, actor=ADMIN)
-    assert again["created"] is False and len(again["recommendations"][0]["actions"]) == 2
+    assert again.created is False and len(again.recommendations[0].actions) == 2
     with pytest.raises(Conflict):
         await recommendations.import_audit(AUDIT.split("  - id: ovning")[0], actor=ADMIN)
     # unknown question: the problem names the line
@@ -131,7 +133,8 @@ async def test_recommendations_import_edit_link_and_audit_log(db):
     rec = await recommendations.update_recommendation(PLANNER, "granskning-test", "tomt",
                                                       {"text": {"sv": "Ny text", "en": "New text"},
                                                        "family": "planfam", "areas": ["styr"]})
-    assert rec["text"] == {"sv": "Ny text", "en": "New text"} and rec["areas"] == ["styr"]
+    assert rec.text == Text("Ny text", "New text") and rec.areas == ["styr"]
+    assert (rec.audit.id, rec.audit.date) == ("granskning-test", "2024-10-01")
     with pytest.raises(Invalid):
         await recommendations.update_recommendation(PLANNER, "granskning-test", "tomt", {"areas": ["nope"]})
     with pytest.raises(Invalid):
@@ -141,7 +144,7 @@ async def test_recommendations_import_edit_link_and_audit_log(db):
     with pytest.raises(PermissionDenied):
         await recommendations.link_action(RESPONDENT_A, "granskning-test", "tomt", ids["actions"]["s-ansvar"])
     rec = await recommendations.unlink_action(PLANNER, "granskning-test", "policy", ids["actions"]["s-risk"])
-    assert [a["title"] for a in rec["actions"]] == ["Policy"]
+    assert [a.title for a in rec.actions] == ["Policy"]
     from survey_engine.services import audit as audit_log
     from survey_engine.services.audit import AuditFilter
 
