@@ -187,9 +187,13 @@ async def test_api_golden(clients):
     ids = await setup_world()
     admin, planner, analyst = await clients("admin"), await clients("planner"), await clients("analyst")
 
+    heads = []
+
     async def pin(name: str, response, status: int = 200) -> None:
         assert response.status_code == status, (name, response.status_code, response.text[:500])
         check(f"api/{name}", response.text + "\n", ids)
+        if name.startswith("statement"):
+            heads.append(f"{name}: {response.headers['content-type']}; {response.headers['content-disposition']}")
 
     await pin("list.json", await analyst.get(A))
     await pin("audit-test.json", await analyst.get(f"{A}/granskning-test"))
@@ -214,6 +218,7 @@ async def test_api_golden(clients):
     await pin("statement-matt.html", await analyst.get(
         f"{A}/granskning-matt/statement?from=2025-01-01&to=2026-06-30&format=html"))
     await pin("list-after.json", await analyst.get(A))
+    check("api/statement-headers.txt", "\n".join(heads) + "\n", ids)
 
 
 def _without_examples(node):
@@ -306,6 +311,11 @@ async def test_pages_golden(clients):
     r = await planner.get("/granskningar/granskning-matt/yttrande/json?from=2025-01-01&to=2025-12-31")
     assert r.status_code == 200
     check("pages/statement-matt-file.json", r.text + "\n", ids)
+    heads = [f"json: {r.headers['content-type']}; {r.headers['content-disposition']}"]
+    r = await planner.get("/granskningar/granskning-test/yttrande/docx?from=2024-06-01&to=2026-12-31&lang=en")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    heads.append(f"docx: {r.headers['content-type']}; {r.headers['content-disposition']}")
+    check("pages/statement-file-headers.txt", "\n".join(heads) + "\n", ids)
     # the plan page: the recommendations each action answers, and those it can be linked to
     r = await planner.get(f"/planer/{ids['plan']}")
     assert r.status_code == 200
