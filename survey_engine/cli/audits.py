@@ -91,16 +91,16 @@ def statement_command(report_group: click.Group) -> None:
         from survey_engine.reporting.statement import render
         from survey_engine.services.statement import build_statement
 
-        model = run_db(lambda: build_statement(cli_actor(), audit_id, start, end, lang))
-        content = render(model, fmt)
+        statement = run_db(lambda: build_statement(cli_actor(), audit_id, start, end, lang))
+        content = render(statement.document, fmt)
         path = Path(out)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         except OSError as exc:
             fail(f"kan inte skriva {path} / cannot write {path}: {exc.strerror or exc}")
-        s = model["summary"]
-        click.echo(f"{path} (effekt {s['effekt']}, ingen effekt {s['ingen-effekt']}, ej mätbar {s['ej-matbar']})")
+        s = statement.summary
+        click.echo(f"{path} (effekt {s.effekt}, ingen effekt {s.ingen_effekt}, ej mätbar {s.ej_matbar})")
 
 
 def register(main: click.Group) -> None:

@@ -2,9 +2,10 @@
 gathers, for one audit and one period [from, to], per recommendation the measures
 taken (linked plan actions done in the period, with their dates, and those under way),
 the measured effect (linked indicators on the kommun total and per unit; linked
-questions and areas between the last two closed rounds) and the verdict. The model
-is plain JSON-ready data; reporting/statement.py writes it as DOCX, PDF, HTML or JSON.
-Every figure the text uses is in the model.
+questions and areas between the last two closed rounds) and the verdict. The result
+is a StatementView: a typed head (audit, period, counts of verdicts) and the document,
+plain JSON-ready data that reporting/statement.py writes as DOCX, PDF, HTML or JSON.
+Every figure the text uses is in the document.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from survey_engine.services.policy import Action, Principal, require
 from survey_engine.questionnaire.model import localized
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.round_results import load_round
-from survey_engine.services.views import LinkedActionView
+from survey_engine.services.views import LinkedActionView, StatementView, VerdictCounts
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.text import Text
 
@@ -136,8 +137,8 @@ def _titles(family_qs: list, kind: str, ident: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the statement
 
-async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any, lang: str = "sv") -> dict[str, Any]:
-    """The statement model for `audit_key` over [start, end] (dates or ISO text)."""
+async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any, lang: str = "sv") -> StatementView:
+    """The statement for `audit_key` over [start, end] (dates or ISO text)."""
     require(actor, Action.RECOMMENDATION_READ)
     start, end = parse_period(start, end)
     lang = "en" if lang == "en" else "sv"
@@ -186,16 +187,21 @@ async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any
             "verdict": v.to_dict(),
         }
         recs.append(item)
-    model = {
+    counts = {code: sum(1 for r in recs if r["verdict"]["code"] == code) for code in ("effekt", "ingen-effekt",
+                                                                                       "ej-matbar")}
+    generated_at = clock.now()
+    document = {
         "kind": "uppfoljande-yttrande", "language": lang,
         "audit": dataclasses.asdict(audit.ref()),
         "period": {"from": start.isoformat(), "to": end.isoformat()},
-        "generated_at": clock.now().isoformat(timespec="seconds"),
-        "summary": {code: sum(1 for r in recs if r["verdict"]["code"] == code)
-                    for code in ("effekt", "ingen-effekt", "ej-matbar")},
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "summary": counts,
         "recommendations": recs,
     }
-    return describe(model)
+    return StatementView(audit=audit.ref(), start=start, end=end, language=lang, generated_at=generated_at,
+                         summary=VerdictCounts(effekt=counts["effekt"], ingen_effekt=counts["ingen-effekt"],
+                                               ej_matbar=counts["ej-matbar"]),
+                         document=describe(document))
 
 
 def _measure(a: LinkedActionView) -> dict[str, Any]:

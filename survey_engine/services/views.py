@@ -367,3 +367,30 @@ class IndicatorOverview:
     direction: str | None = None  # up | down
     target: float | None = None
     latest: LatestTotal | None = None
+
+
+# ---------------------------------------------------------------- the follow-up statement (services/statement.py)
+
+@dataclass(frozen=True)
+class VerdictCounts:
+    """How many recommendations got each verdict (spec §5)."""
+
+    effekt: int
+    ingen_effekt: int
+    ej_matbar: int
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """The follow-up statement for one audit and one period. Its head is typed; its
+    `document` is the statement file's model: every figure and sentence per
+    recommendation, which reporting/statement.py writes as DOCX, PDF or HTML and which
+    `format=json` is. A file format, so plain JSON data (as the round export)."""
+
+    audit: AuditRef
+    start: dt.date
+    end: dt.date
+    language: str  # sv | en
+    generated_at: dt.datetime
+    summary: VerdictCounts
+    document: dict[str, Any]

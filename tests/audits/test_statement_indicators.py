@@ -80,7 +80,9 @@ async def test_measured_effect_and_not_yet_measurable(db):
     await indicators.import_measurements("kurs", KURS, actor=ADMIN)
     await indicators.import_measurements("klick", KLICK, actor=ADMIN)
     await recommendations.import_audit(AUDIT, actor=ADMIN)
-    m = await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2025-12-31")
+    statement = await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2025-12-31")
+    assert (statement.summary.effekt, statement.summary.ej_matbar, statement.language) == (1, 1, "sv")
+    m = statement.document
     recs = {r["id"]: r for r in m["recommendations"]}
     kurs = recs["utbildning"]["indicators"][0]
     assert (kurs["first"]["period"], kurs["last"]["period"]) == ("2025-01", "2025-12")
@@ -103,7 +105,7 @@ async def test_measured_effect_and_not_yet_measurable(db):
         for unit in kurs["units"].values():
             assert unit["display"]["last"] in text
     # a wider period that reaches the 2026 measurement: the target is reached
-    m = await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2026-06-30")
+    m = (await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2026-06-30")).document
     kurs = m["recommendations"][0]["indicators"][0]
     assert kurs["last"]["period"] == "2026-02" and kurs["met_at_end"] and kurs["reached"]
     # the recommendation's page shows each linked indicator's latest kommun total

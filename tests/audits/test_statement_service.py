@@ -3,6 +3,7 @@ round comparisons, verdicts; DOCX read back with python-docx and PDF with pypdf 
 each recommendation, its verdict and every figure of the JSON."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -14,6 +15,7 @@ from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.reporting.statement import VERDICT_LABEL, figures, render
 from survey_engine.services import plans, recommendations, rounds
 from survey_engine.services.statement import build_statement
+from survey_engine.services.views import VerdictCounts
 from survey_engine.text import Text
 
 pytestmark = pytest.mark.db
@@ -42,7 +44,11 @@ def _norm(text: str) -> str:
 
 async def test_statement_before_the_second_round_is_not_yet_measurable(db):
     ids = await setup_audit()
-    m = await build_statement(ANALYST, "granskning-test", "2025-01-01", "2025-12-31")
+    statement = await build_statement(ANALYST, "granskning-test", "2025-01-01", "2025-12-31")
+    assert (statement.audit.id, statement.start, statement.end) == ("granskning-test", dt.date(2025, 1, 1),
+                                                                    dt.date(2025, 12, 31))
+    assert statement.summary == VerdictCounts(effekt=0, ingen_effekt=0, ej_matbar=3)
+    m = statement.document
     recs = {r["id"]: r for r in m["recommendations"]}
     assert [r["id"] for r in m["recommendations"]] == ["policy", "ovning", "tomt"]
     policy = recs["policy"]
@@ -60,7 +66,9 @@ async def test_statement_before_the_second_round_is_not_yet_measurable(db):
 async def test_statement_after_two_closed_rounds_shows_effect_and_no_effect(db):
     ids = await setup_audit()
     await rounds.close_round(ids["r26"], actor=ADMIN)
-    m = await build_statement(AUDITOR, "granskning-test", "2024-06-01", "2026-12-31")
+    statement = await build_statement(AUDITOR, "granskning-test", "2024-06-01", "2026-12-31")
+    assert statement.summary == VerdictCounts(effekt=1, ingen_effekt=1, ej_matbar=1)
+    m = statement.document
     recs = {r["id"]: r for r in m["recommendations"]}
     q = recs["policy"]["rounds"][0]
     # s-policy met by B only in 2024 (1 of 3 units), by A and B in 2026 (2 of 2)
@@ -86,7 +94,7 @@ async def test_statement_after_two_closed_rounds_shows_effect_and_no_effect(db):
 
 async def test_english_statement(db):
     await setup_audit()
-    m = await build_statement(PLANNER, "granskning-test", "2025-01-01", "2025-12-31", lang="en")
+    m = (await build_statement(PLANNER, "granskning-test", "2025-01-01", "2025-12-31", lang="en")).document
     text = _norm(_docx_text(render(m, "docx")))
     assert "Follow-up statement" in text and "Not yet measurable" in text and "every second year" in text
     assert "Write a policy." in text and "Öva regelbundet." in text  # no English text: the Swedish one

@@ -165,8 +165,8 @@ class AuditsController(Controller):
                         fmt: Annotated[Literal["json", "html", "pdf", "docx"],
                                        QueryParameter(name="format")] = "json",
                         lang: Annotated[Literal["sv", "en"], QueryParameter()] = "sv") -> Response[bytes]:
-        model = await build_statement(actor, audit_id, start, end, lang)
-        content = render(model, fmt)
+        statement = await build_statement(actor, audit_id, start, end, lang)
+        content = render(statement.document, fmt)
         name = f"yttrande-{audit_id}-{start.isoformat()}-{end.isoformat()}.{fmt}"
         disposition = "inline" if fmt in ("json", "html") else "attachment"
         media = MediaType.HTML if fmt == "html" else MEDIA_TYPES[fmt]

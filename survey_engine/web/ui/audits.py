@@ -206,7 +206,7 @@ async def statement_page(request: Request, audit_id: FromPath[str]) -> Template:
     start, end = _period_args(request)
     model, message, items = None, None, []
     try:
-        model = await build_statement(principal, audit_id[:100], start, end, lang)
+        model = (await build_statement(principal, audit_id[:100], start, end, lang)).document
     except Invalid as exc:
         message, items = _problems(exc, lang)
     audit = await service.get_audit(principal, audit_id[:100])
@@ -222,9 +222,9 @@ async def statement_file(request: Request, audit_id: FromPath[str], fmt: FromPat
         raise Invalid(Text(f"Okänt format; välj {', '.join(FORMATS)}", f"Unknown format; choose {', '.join(FORMATS)}"))
     lang = request.query_params.get("lang") or lang_of(request)
     start, end = _period_args(request)
-    model = await build_statement(principal, audit_id[:100], start, end, "en" if lang == "en" else "sv")
-    content = render_statement(model, fmt)
-    name = f"yttrande-{model['audit']['id']}-{model['period']['from']}-{model['period']['to']}.{fmt}"
+    statement = await build_statement(principal, audit_id[:100], start, end, "en" if lang == "en" else "sv")
+    content = render_statement(statement.document, fmt)
+    name = f"yttrande-{statement.audit.id}-{statement.start.isoformat()}-{statement.end.isoformat()}.{fmt}"
     disposition = "inline" if fmt in ("html", "json") else "attachment"
     return Response(content=content, media_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
