@@ -394,3 +394,85 @@ class StatementView:
     generated_at: dt.datetime
     summary: VerdictCounts
     document: dict[str, Any]
+
+
+# ---------------------------------------------------------------- reminders (services/reminders.py)
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """An e-mail queued by a reminder run (or that a dry run would queue), without its text."""
+
+    kind: str  # opened | deadline | digest
+    round_id: int | None  # None: the weekly digest
+    unit: str | None
+    recipient: str
+    language: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What `send_due` did: queued the reminders that were due, then sent the outbox.
+    `retry_later` messages stay queued with their error; `failed` ones were given up."""
+
+    dry_run: bool  # False
+    queued: int
+    queued_items: list[ReminderItem]
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class ReminderDryRun:
+    """What `send_due` would queue, with nothing stored or sent (the counts are 0)."""
+
+    dry_run: bool  # True
+    would_queue: list[ReminderItem]
+    queued_before: int  # messages already waiting in the outbox
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class UnitReminder:
+    """One unit reminded by hand: to how many addresses, and what the delivery did."""
+
+    unit: str
+    recipients: int
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class MailNotice:
+    """A notice e-mailed on an event (a response returned or submitted): to how many
+    addresses, and what the delivery did."""
+
+    recipients: int
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class LastReminder:
+    """When a unit was last reminded by hand, and whether the next must wait."""
+
+    last: dt.datetime
+    blocked: bool  # less than an hour ago
+
+
+@dataclass(frozen=True)
+class ReminderState:
+    """The round overview's reminders: each reminded unit's last reminder (by unit
+    code) and the round's count of e-mails with problems."""
+
+    units: dict[str, LastReminder]
+    problems: int
