@@ -21,7 +21,7 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
-from smtp_support import smtp  # noqa: F401  (the loopback SMTP server fixture)
+from smtp_support import smtp  # noqa: F401,F811  (the loopback SMTP server fixture)
 from survey_engine.cli import main
 from survey_engine.services import contacts, reminders, responses
 from survey_engine.services import users as user_service
@@ -202,3 +202,112 @@ async def test_pages_golden(clients, smtp, monkeypatch):
     assert r.status_code == 303, r.text
     notices.append(unquote(r.headers["location"]))
     check("pages/notices.txt", "\n".join(notices) + "\n", ids)
+
+
+# ---------------------------------------------------------------- the outbox (services/mailer.py)
+
+MESSAGE_ID_PLACES = [
+    re.compile(r'("id":\s*)(?P<id>\d+)'),  # JSON: the only "id"s of these outputs are messages'
+    re.compile(r"(/utskick/)(?P<id>\d+)(?=/)"),
+    re.compile(r'(<th scope="row">)(?P<id>\d+)(?=</th>)'),
+    re.compile(r'(<span class="visually-hidden"> )(?P<id>\d+)(?=</span>)'),
+    re.compile(r"((?:meddelande|message) )(?P<id>\d+)(?= )"),
+    re.compile(r"(?m)(^)(?P<id>\d+)(?=\s{2,}|: )"),  # the command line: a table's first column, "N: status"
+]
+
+
+def label_messages(text: str, order: list[int]) -> str:
+    labels = {str(i): f"<m{n}>" for n, i in enumerate(order, start=1)}
+
+    def named(m: re.Match) -> str:
+        return m.group(1) + labels.get(m.group("id"), f"<okänt id {m.group('id')}>")
+
+    for pattern in MESSAGE_ID_PLACES:
+        text = pattern.sub(named, text)
+    return text
+
+
+async def fill_outbox(smtp, ids: dict) -> None:
+    """Two refused runs (the six reminders of the round and the digest are given up),
+    then a manual reminder to b refused once (queued with its error)."""
+    smtp.mailbox.refuse = "554 5.7.1 nej tack"
+    await reminders.send_due(actor=ADMIN)
+    await reminders.send_due(actor=ADMIN)
+    await reminders.remind_unit(ids["round"], "b", actor=ADMIN)
+    smtp.mailbox.refuse = None
+
+
+async def message_order() -> list[int]:
+    from survey_engine.store.mail_tables import OutboxMessage
+
+    return [r["id"] for r in await OutboxMessage.select(OutboxMessage.id).order_by(OutboxMessage.id)]
+
+
+async def test_outbox_api_and_page_golden(clients, smtp, monkeypatch):
+    from survey_engine.services import mailer
+
+    ids = await setup_world(monkeypatch)
+    monkeypatch.setattr(mailer, "MAX_ATTEMPTS", 2)
+    await fill_outbox(smtp, ids)
+    order = await message_order()
+    analyst = await clients("golden-analyst")
+
+    def pin(name: str, text: str) -> None:
+        check(name, label_messages(text, order), ids)
+
+    async def pin_json(name: str, url: str, method: str = "get") -> None:
+        r = await getattr(analyst, method)(url)
+        assert r.status_code == 200, (url, r.status_code, r.text[:300])
+        pin(f"outbox/{name}", r.text + "\n")
+
+    await pin_json("api-list.json", "/api/v1/reminders/outbox")
+    await pin_json("api-problems.json", f"/api/v1/reminders/outbox?problems=true&round={ids['round']}&limit=3")
+    await pin_json("api-failed.json", "/api/v1/reminders/outbox?status=failed&offset=5")
+    await pin_json("api-message.json", f"/api/v1/reminders/outbox/{order[-1]}")
+    await pin_json("api-retry.json", f"/api/v1/reminders/outbox/{order[0]}/retry", "post")
+    page = await analyst.get("/utskick")
+    assert page.status_code == 200
+    pin("outbox/page.html", main_part(page.text))
+    token = CSRF.search(page.text).group(0).split('value="')[1].rstrip('"')
+    notices = []
+    r = await analyst.post(f"/utskick/{order[1]}/forsok-igen", data={"_csrf_token": token}, follow_redirects=False)
+    notices.append(unquote(r.headers["location"]))
+    smtp.mailbox.refuse = "554 5.7.1 nej tack"
+    r = await analyst.post(f"/utskick/{order[2]}/forsok-igen", data={"_csrf_token": token}, follow_redirects=False)
+    notices.append(unquote(r.headers["location"]))
+    pin("outbox/notices.txt", "\n".join(notices) + "\n")
+
+
+def main_part(html: str) -> str:
+    start, end = html.index('<main id="main"'), html.index("</main>")
+    return html[start:end + len("</main>")] + "\n"
+
+
+@pytest.fixture
+async def outbox(db, smtp, monkeypatch):
+    from survey_engine.services import mailer
+
+    ids = await setup_world(monkeypatch)
+    monkeypatch.setattr(mailer, "MAX_ATTEMPTS", 2)
+    await fill_outbox(smtp, ids)
+    return ids, await message_order()
+
+
+def test_outbox_cli_golden(outbox, smtp, monkeypatch):
+    ids, order = outbox
+    monkeypatch.setenv("SURVEY_ENGINE_USER", "golden")
+
+    def pin(name: str, text: str) -> None:
+        text = label_messages(text, order)
+        # the table's round column
+        text = re.sub(rf"(?m)^(<m\d+>\s+\w+\s+\w+\s+){ids['round']}(?=\s)", r"\1<omgång>", text)
+        check(name, text, ids)
+
+    pin("outbox/cli-list.txt", run("reminders", "list"))
+    pin("outbox/cli-problems.txt", run("reminders", "list", "--problems", "--limit", "2"))
+    pin("outbox/cli-failed.json", run("reminders", "list", "--status", "failed", "--format", "json"))
+    pin("outbox/cli-retry.txt", run("reminders", "retry", order[0]))
+    smtp.mailbox.refuse = "554 5.7.1 nej tack"
+    pin("outbox/cli-retry-refused.txt", run("reminders", "retry", order[1]))
+    smtp.mailbox.refuse = None
+    pin("outbox/cli-retry-sent.txt", run("reminders", "retry", order[0]))
