@@ -147,11 +147,11 @@ def reminders_list_command(status: str | None, problems: bool, round_id: int | N
 
     items, total = run_db(lambda: mailer.list_outbox(status, round_id, problems, limit, 0, actor=cli_actor()))
     if fmt == "json":
-        click.echo(_json({"items": items, "total": total}))
+        click.echo(_json({"items": [dataclasses.asdict(m) for m in items], "total": total}))
         return
     click.echo(_table(["id", "status", "kind", "round", "unit", "recipient", "attempts", "error"],
-                      [[m["id"], m["status"], m["kind"], m["round_id"], m["unit_code"], m["recipient"],
-                        m["attempts"], m["last_error"][:80] or "-"] for m in items]))
+                      [[m.id, m.status, m.kind, m.round_id, m.unit_code, m.recipient, m.attempts,
+                        m.last_error[:80] or "-"] for m in items]))
     click.echo(f"{len(items)} av / of {total}")
 
 
@@ -162,9 +162,9 @@ def reminders_retry_command(message_id: int) -> None:
     from survey_engine.services import mailer
 
     result = run_db(lambda: mailer.retry(message_id, actor=cli_actor()))
-    message = result["message"]
-    click.echo(f"{message['id']}: {message['status']}" + (f" ({message['last_error']})" if message["last_error"] else ""))
-    if message["status"] != "sent":
+    message = result.message
+    click.echo(f"{message.id}: {message.status}" + (f" ({message.last_error})" if message.last_error else ""))
+    if message.status != "sent":
         sys.exit(EXIT_NOT_DELIVERED)
 
 

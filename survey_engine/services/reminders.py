@@ -18,7 +18,7 @@ from survey_engine.services import audit, contacts
 from survey_engine.services.access import Action, Principal, actor_name, check
 from survey_engine.services.mailer import Outgoing, deliver, enqueue
 from survey_engine.services.views import (
-    LastReminder, MailNotice, ReminderDryRun, ReminderItem, ReminderRun, ReminderState, UnitReminder,
+    DeliveryCounts, LastReminder, MailNotice, ReminderDryRun, ReminderItem, ReminderRun, ReminderState, UnitReminder,
 )
 from survey_engine.settings import SettingsError, smtp_settings
 from survey_engine.store.mail_tables import OutboxMessage
@@ -236,13 +236,13 @@ def _summary_item(m: Outgoing) -> ReminderItem:
                         language=m.language, subject=m.subject)
 
 
-def _counts(summary: dict[str, Any]) -> dict[str, Any]:
+def _counts(counts: DeliveryCounts) -> dict[str, Any]:
     """The counts of a delivery (mailer.deliver), as the views' keyword arguments."""
-    return {"sent": summary["sent"], "retry_later": summary["retry_later"], "failed": summary["failed"],
-            "errors": list(summary["errors"])}
+    return {"sent": counts.sent, "retry_later": counts.retry_later, "failed": counts.failed,
+            "errors": list(counts.errors)}
 
 
-NOTHING_SENT = {"sent": 0, "retry_later": 0, "failed": 0, "errors": []}
+NOTHING_SENT = DeliveryCounts(sent=0, retry_later=0, failed=0, errors=[])
 
 
 async def send_due(round_id: int | None = None, dry_run: bool = False, *,

@@ -476,3 +476,63 @@ class ReminderState:
 
     units: dict[str, LastReminder]
     problems: int
+
+
+# ---------------------------------------------------------------- the outbox (services/mailer.py)
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    """What one delivery run did with the queued messages it tried."""
+
+    sent: int
+    retry_later: int  # left queued with the error, tried again on the next run
+    failed: int  # given up after too many attempts
+    errors: list[str]  # each distinct error once
+
+
+@dataclass(frozen=True)
+class OutboxMessageView:
+    """A message of the outbox, without its text (the lists)."""
+
+    id: int
+    kind: str  # opened | deadline | digest | manual | returned | submitted
+    round_id: int | None
+    unit_code: str | None
+    recipient: str
+    language: str
+    subject: str
+    status: str  # queued | sent | failed
+    attempts: int
+    last_error: str  # "" when the last attempt did not fail
+    created_at: dt.datetime
+    created_by: str
+    last_attempt_at: dt.datetime | None
+    sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class OutboxMessageText(OutboxMessageView):
+    """A message of the outbox with its text."""
+
+    body: str
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """A message tried again by hand: the delivery's counts and the message now."""
+
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+    message: OutboxMessageText
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """The outbox's messages by status, and the queued ones waiting after an error."""
+
+    queued: int
+    sent: int
+    failed: int
+    waiting_with_error: int

@@ -76,7 +76,7 @@ async def test_deadline_reminders_reach_units_not_submitted_in_their_language(db
     assert all("i morgon" in m.body for m in box.received[before:] if m.language == "sv")
     assert all("tomorrow" in m.body for m in box.received[before:] if m.language == "en")
     assert (await reminders.send_due(actor=ADMIN)).sent == 0
-    assert {m["round_id"] for m in (await mailer.list_outbox(actor=ADMIN))[0]} == {rnd.id}
+    assert {m.round_id for m in (await mailer.list_outbox(actor=ADMIN))[0]} == {rnd.id}
 
 
 async def test_no_reminder_before_the_first_step_or_after_the_deadline(db, smtp):
@@ -100,7 +100,7 @@ async def test_a_refusing_server_leaves_the_reminder_queued_with_the_error_then_
     rows = await OutboxMessage.select().where(OutboxMessage.kind == "deadline")
     assert rows and all(r["status"] == "queued" and "554" in r["last_error"] and r["attempts"] == 1 for r in rows)
     problems, total = await mailer.list_outbox(problems=True, actor=ADMIN)
-    assert total == result.queued and all("554" in p["last_error"] for p in problems)
+    assert total == result.queued and all("554" in p.last_error for p in problems)
     assert smtp.mailbox.received == []
 
     smtp.mailbox.refuse = None
@@ -119,11 +119,11 @@ async def test_a_stopped_server_loses_nothing(db, smtp):
     assert result.sent == 0 and result.retry_later > 0
     assert any("vägrade" in e or "refused" in e for e in result.errors), result.errors
     counts = await mailer.outbox_counts()
-    assert counts["queued"] == result.queued == counts["waiting_with_error"] and counts["sent"] == 0
+    assert counts.queued == result.queued == counts.waiting_with_error and counts.sent == 0
     smtp.start()
     later = await reminders.send_due(actor=ADMIN)
     assert later.sent == result.queued
-    assert (await mailer.outbox_counts())["queued"] == 0
+    assert (await mailer.outbox_counts()).queued == 0
 
 
 async def test_too_many_attempts_mark_failed_and_a_retry_sends(db, smtp, monkeypatch):
@@ -133,15 +133,15 @@ async def test_too_many_attempts_mark_failed_and_a_retry_sends(db, smtp, monkeyp
     await reminders.send_due(actor=ADMIN)
     await reminders.send_due(actor=ADMIN)
     failed, n = await mailer.list_outbox(status="failed", actor=ADMIN)
-    assert n > 0 and all(f["attempts"] == 2 for f in failed)
+    assert n > 0 and all(f.attempts == 2 for f in failed)
     assert (await reminders.send_due(actor=ADMIN)).sent == 0  # failed ones wait for a person
     smtp.mailbox.refuse = None
-    out = await mailer.retry(failed[0]["id"], actor=ADMIN)
-    assert out["sent"] == 1 and out["message"]["status"] == "sent"
+    out = await mailer.retry(failed[0].id, actor=ADMIN)
+    assert out.sent == 1 and out.message.status == "sent" and out.message.body
     assert len(smtp.mailbox.received) == 1
     analyst = Principal("ann", Role.AUDITOR)
     with pytest.raises(PermissionDenied):
-        await mailer.retry(failed[1]["id"], actor=analyst)
+        await mailer.retry(failed[1].id, actor=analyst)
 
 
 async def test_dry_run_sends_and_stores_nothing(db, smtp):

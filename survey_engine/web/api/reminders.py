@@ -48,6 +48,8 @@ class SendIn(_Input):
 
 
 class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     round_id: int | None

@@ -88,12 +88,12 @@ async def retry_message(request: Request, message_id: FromPath[int]) -> Response
             raise
         return render(request, "reminders/refused.html", status=exc.status_code, message=_message(exc, lang),
                       back="/utskick")
-    message = result["message"]
-    if message["status"] == "sent":
+    message = result.message
+    if message.status == "sent":
         text = f"meddelande {message_id} skickat" if lang == "sv" else f"message {message_id} sent"
     else:
-        text = (f"meddelande {message_id} kunde inte skickas: {message['last_error']}" if lang == "sv"
-                else f"message {message_id} could not be sent: {message['last_error']}")
+        text = (f"meddelande {message_id} kunde inte skickas: {message.last_error}" if lang == "sv"
+                else f"message {message_id} could not be sent: {message.last_error}")
     return redirect("/utskick", text[:200])
 
 
