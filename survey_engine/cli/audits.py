@@ -34,9 +34,9 @@ def import_command(file, as_json) -> None:
     if as_json:
         echo_json(audit)
         return
-    verb = "inläst" if audit["created"] else "uppdaterad"
-    click.echo(f"{audit['id']}: {audit['title']} ({verb} / {'recorded' if audit['created'] else 'updated'}, "
-               f"{len(audit['recommendations'])} rekommendationer / recommendations)")
+    verb = "inläst" if audit.created else "uppdaterad"
+    click.echo(f"{audit.id}: {audit.title} ({verb} / {'recorded' if audit.created else 'updated'}, "
+               f"{len(audit.recommendations)} rekommendationer / recommendations)")
 
 
 @recommendations_group.command("list")
@@ -52,16 +52,16 @@ def list_command(audit_id, as_json) -> None:
             echo_json(audits)
             return
         for a in audits:
-            click.echo(f"{a['id']}  {a['date']}  {a['auditor']}: {a['title']} ({a['recommendations']})")
+            click.echo(f"{a.id}  {a.date}  {a.auditor}: {a.title} ({a.recommendations})")
         return
     audit = run_db(lambda: service.get_audit(cli_actor(), audit_id))
     if as_json:
         echo_json(audit)
         return
-    click.echo(f"{audit['id']}: {audit['title']} ({audit['auditor']}, {audit['date']})")
-    for r in audit["recommendations"]:
-        click.echo(f"  {r['id']}  [{r['status_text']['sv']}]  {len(r['actions'])} åtgärder / actions")
-        click.echo(f"      {r['text']['sv']}")
+    click.echo(f"{audit.id}: {audit.title} ({audit.auditor}, {audit.date})")
+    for r in audit.recommendations:
+        click.echo(f"  {r.id}  [{r.status_text.sv}]  {len(r.actions)} åtgärder / actions")
+        click.echo(f"      {r.text.sv}")
 
 
 @recommendations_group.command("link")
@@ -75,7 +75,7 @@ def link_command(audit_id, rec_id, action_id, remove) -> None:
 
     fn = service.unlink_action if remove else service.link_action
     rec = run_db(lambda: fn(cli_actor(), audit_id, rec_id, action_id))
-    click.echo(f"{audit_id}/{rec['id']}: {len(rec['actions'])} kopplade åtgärder / linked actions")
+    click.echo(f"{audit_id}/{rec.id}: {len(rec.actions)} kopplade åtgärder / linked actions")
 
 
 def statement_command(report_group: click.Group) -> None:
@@ -91,16 +91,16 @@ def statement_command(report_group: click.Group) -> None:
         from survey_engine.reporting.statement import render
         from survey_engine.services.statement import build_statement
 
-        model = run_db(lambda: build_statement(cli_actor(), audit_id, start, end, lang))
-        content = render(model, fmt)
+        statement = run_db(lambda: build_statement(cli_actor(), audit_id, start, end, lang))
+        content = render(statement.document, fmt)
         path = Path(out)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         except OSError as exc:
             fail(f"kan inte skriva {path} / cannot write {path}: {exc.strerror or exc}")
-        s = model["summary"]
-        click.echo(f"{path} (effekt {s['effekt']}, ingen effekt {s['ingen-effekt']}, ej mätbar {s['ej-matbar']})")
+        s = statement.summary
+        click.echo(f"{path} (effekt {s.effekt}, ingen effekt {s.ingen_effekt}, ej mätbar {s.ej_matbar})")
 
 
 def register(main: click.Group) -> None:

@@ -3,6 +3,7 @@
 docs/operations.md, "E-mail reminders"."""
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
@@ -112,25 +113,25 @@ def reminders_send_command(round_id: int | None, dry_run: bool, fmt: str) -> Non
     status 1 when some message could not be delivered (it stays queued), 2 on bad input.
     """
     from survey_engine.services import reminders
+    from survey_engine.services.views import ReminderDryRun
 
     result = run_db(lambda: reminders.send_due(round_id, dry_run=dry_run, actor=cli_actor()))
     if fmt == "json":
-        click.echo(_json(result))
-    elif dry_run:
-        items = result["would_queue"]
+        click.echo(_json(dataclasses.asdict(result)))
+    elif isinstance(result, ReminderDryRun):
+        items = result.would_queue
         click.echo(f"Provkörning / dry run: {len(items)} nya meddelanden skulle köas / new messages would be queued; "
-                   f"{result['queued_before']} väntar redan i kön / already waiting in the outbox")
+                   f"{result.queued_before} väntar redan i kön / already waiting in the outbox")
         if items:
             click.echo(_table(["kind", "round", "unit", "recipient", "lang", "subject"],
-                              [[i["kind"], i["round_id"], i["unit"], i["recipient"], i["language"], i["subject"]]
-                               for i in items]))
+                              [[i.kind, i.round_id, i.unit, i.recipient, i.language, i.subject] for i in items]))
     else:
-        click.echo(f"köade / queued {result['queued']}, skickade / sent {result['sent']}, "
-                   f"väntar på nytt försök / waiting for a retry {result['retry_later']}, "
-                   f"misslyckade / failed {result['failed']}")
-        for error in result["errors"]:
+        click.echo(f"köade / queued {result.queued}, skickade / sent {result.sent}, "
+                   f"väntar på nytt försök / waiting for a retry {result.retry_later}, "
+                   f"misslyckade / failed {result.failed}")
+        for error in result.errors:
             click.echo(f"fel/error: {error}", err=True)
-    if not dry_run and (result["retry_later"] or result["failed"]):
+    if not dry_run and (result.retry_later or result.failed):
         sys.exit(EXIT_NOT_DELIVERED)
 
 
@@ -146,11 +147,11 @@ def reminders_list_command(status: str | None, problems: bool, round_id: int | N
 
     items, total = run_db(lambda: mailer.list_outbox(status, round_id, problems, limit, 0, actor=cli_actor()))
     if fmt == "json":
-        click.echo(_json({"items": items, "total": total}))
+        click.echo(_json({"items": [dataclasses.asdict(m) for m in items], "total": total}))
         return
     click.echo(_table(["id", "status", "kind", "round", "unit", "recipient", "attempts", "error"],
-                      [[m["id"], m["status"], m["kind"], m["round_id"], m["unit_code"], m["recipient"],
-                        m["attempts"], m["last_error"][:80] or "-"] for m in items]))
+                      [[m.id, m.status, m.kind, m.round_id, m.unit_code, m.recipient, m.attempts,
+                        m.last_error[:80] or "-"] for m in items]))
     click.echo(f"{len(items)} av / of {total}")
 
 
@@ -161,9 +162,9 @@ def reminders_retry_command(message_id: int) -> None:
     from survey_engine.services import mailer
 
     result = run_db(lambda: mailer.retry(message_id, actor=cli_actor()))
-    message = result["message"]
-    click.echo(f"{message['id']}: {message['status']}" + (f" ({message['last_error']})" if message["last_error"] else ""))
-    if message["status"] != "sent":
+    message = result.message
+    click.echo(f"{message.id}: {message.status}" + (f" ({message.last_error})" if message.last_error else ""))
+    if message.status != "sent":
         sys.exit(EXIT_NOT_DELIVERED)
 
 

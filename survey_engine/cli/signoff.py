@@ -71,10 +71,10 @@ def return_command(response_id: int, comment: str, revision: int | None, as_user
 
     state, mail = run_db(go)
     click.echo(_decision_line(state))
-    if mail.get("errors"):
-        click.echo(f"e-post ligger kvar i kön / e-mail left queued: {'; '.join(mail['errors'])}", err=True)
+    if mail.errors:
+        click.echo(f"e-post ligger kvar i kön / e-mail left queued: {'; '.join(mail.errors)}", err=True)
     else:
-        click.echo(f"e-post / e-mail: {mail.get('sent', 0)} av/of {mail.get('recipients', 0)} skickade/sent")
+        click.echo(f"e-post / e-mail: {mail.sent} av/of {mail.recipients} skickade/sent")
 
 
 @responses_group.command("queue")

@@ -59,7 +59,7 @@ async def load_demo_audit(questionnaires_dir: Path, *, actor: Principal, plan_id
             await recommendations.link_action(actor, AUDIT_ID, rec_id, action.id)
             links += 1
     # The förvaltningar's own actions on the questions a recommendation names answer it too.
-    by_question = {q: rec["id"] for rec in audit["recommendations"] for q in rec["questions"]}
+    by_question = {q: rec.id for rec in audit.recommendations for q in rec.questions}
     for code, plan_id in plan_ids.items():
         if code == "city":
             continue
@@ -69,6 +69,6 @@ async def load_demo_audit(questionnaires_dir: Path, *, actor: Principal, plan_id
             if rec_id and action.status in ("done", "in_progress"):
                 await recommendations.link_action(actor, AUDIT_ID, rec_id, action.id)
                 links += 1
-    log(f"  granskning / audit: {audit['title']} ({len(audit['recommendations'])} rekommendationer, "
+    log(f"  granskning / audit: {audit.title} ({len(audit.recommendations)} rekommendationer, "
         f"{links} kopplade åtgärder / linked actions)")
     return {"audit": AUDIT_ID, "links": links}

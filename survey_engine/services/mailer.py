@@ -20,6 +20,9 @@ from survey_engine.errors import Invalid, NotFound
 from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.common import page_args
+from survey_engine.services.views import (
+    DeliveryCounts, OutboxCounts, OutboxMessageText, OutboxMessageView, RetryResult,
+)
 from survey_engine.settings import SettingsError, SmtpSettings, smtp_settings
 from survey_engine.store.db import is_unique_violation, write_transaction
 from survey_engine.store.mail_tables import OutboxMessage
@@ -178,7 +181,7 @@ async def _claim(ids: list[int] | None, round_id: int | None) -> list[dict[str, 
 
 
 async def deliver(ids: list[int] | None = None, round_id: int | None = None,
-                  settings: SmtpSettings | None = None) -> dict[str, Any]:
+                  settings: SmtpSettings | None = None) -> DeliveryCounts:
     """Send queued messages (these ids, or of this round, or all); the counts and errors.
     No policy check: callers (send_due, remind_unit, retry) check theirs."""
     summary: dict[str, Any] = {"sent": 0, "retry_later": 0, "failed": 0, "errors": []}
@@ -219,10 +222,11 @@ async def deliver(ids: list[int] | None = None, round_id: int | None = None,
                         summary["errors"].append(error)
         if any(e is not None for e in results.values()) or len(rows) < BATCH:
             break  # a server that fails now fails for the rest too: leave them for the next run
-    return summary
+    return DeliveryCounts(**summary)
 
 
-async def _leave_queued(ids: list[int] | None, round_id: int | None, error: str, summary: dict[str, Any]) -> dict:
+async def _leave_queued(ids: list[int] | None, round_id: int | None, error: str,
+                        summary: dict[str, Any]) -> DeliveryCounts:
     async with write_transaction():
         query = OutboxMessage.update({OutboxMessage.last_error: error}).where(OutboxMessage.status == "queued")
         if ids is not None:
@@ -232,19 +236,19 @@ async def _leave_queued(ids: list[int] | None, round_id: int | None, error: str,
         rows = await query.returning(OutboxMessage.id)
     summary["retry_later"] = len(rows)
     summary["errors"].append(error)
-    return summary
+    return DeliveryCounts(**summary)
 
 
-def _message_dict(row: dict[str, Any], with_body: bool = False) -> dict[str, Any]:
-    out = {k: row[k] for k in ("id", "kind", "round_id", "unit_code", "recipient", "language", "subject", "status",
-                               "attempts", "last_error", "created_at", "created_by", "last_attempt_at", "sent_at")}
-    if with_body:
-        out["body"] = row["body"]
-    return out
+_MESSAGE_FIELDS = ("id", "kind", "round_id", "unit_code", "recipient", "language", "subject", "status", "attempts",
+                   "last_error", "created_at", "created_by", "last_attempt_at", "sent_at")
+
+
+def _message_view(row: dict[str, Any]) -> OutboxMessageView:
+    return OutboxMessageView(**{k: row[k] for k in _MESSAGE_FIELDS})
 
 
 async def list_outbox(status: str | None = None, round_id: int | None = None, problems: bool = False,
-                      limit: int = 100, offset: int = 0, *, actor: Principal) -> tuple[list[dict[str, Any]], int]:
+                      limit: int = 100, offset: int = 0, *, actor: Principal) -> tuple[list[OutboxMessageView], int]:
     """The outbox, newest first. `problems`: only messages that failed or whose last try
     failed (queued with an error)."""
     check(actor, Action.REMINDER_READ)
@@ -264,18 +268,18 @@ async def list_outbox(status: str | None = None, round_id: int | None = None, pr
     if conditions:
         query, count = query.where(*conditions), count.where(*conditions)
     rows = await query.order_by(OutboxMessage.id, ascending=False).limit(limit).offset(offset)
-    return [_message_dict(r) for r in rows], await count
+    return [_message_view(r) for r in rows], await count
 
 
-async def get_message(message_id: int, *, actor: Principal) -> dict[str, Any]:
+async def get_message(message_id: int, *, actor: Principal) -> OutboxMessageText:
     check(actor, Action.REMINDER_READ)
     row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
     if row is None:
         raise NotFound(Text(f"Meddelande {message_id} finns inte", f"message {message_id} not found"))
-    return _message_dict(row, with_body=True)
+    return OutboxMessageText(**{k: row[k] for k in _MESSAGE_FIELDS}, body=row["body"])
 
 
-async def retry(message_id: int, *, actor: Principal) -> dict[str, Any]:
+async def retry(message_id: int, *, actor: Principal) -> RetryResult:
     """Put a failed (or waiting) message back in the queue and try to send it now."""
     check(actor, Action.REMINDER_SEND)
     async with write_transaction():
@@ -291,11 +295,12 @@ async def retry(message_id: int, *, actor: Principal) -> dict[str, Any]:
                                     OutboxMessage.claimed_at: None}).where(OutboxMessage.id == message_id)
         await audit.record(actor, "reminder.retry", "mail", message_id, unit=row["unit_code"],
                            details={"kind": row["kind"], "was": row["status"]})
-    summary = await deliver([message_id])
-    return {**summary, "message": await get_message(message_id, actor=actor)}
+    counts = await deliver([message_id])
+    return RetryResult(sent=counts.sent, retry_later=counts.retry_later, failed=counts.failed,
+                       errors=counts.errors, message=await get_message(message_id, actor=actor))
 
 
-async def outbox_counts(round_id: int | None = None) -> dict[str, int]:
+async def outbox_counts(round_id: int | None = None) -> OutboxCounts:
     """How many messages are queued, sent, failed, and waiting with an error."""
     out = {}
     for status in STATUSES:
@@ -307,4 +312,4 @@ async def outbox_counts(round_id: int | None = None) -> dict[str, int]:
     if round_id is not None:
         query = query.where(OutboxMessage.round_id == round_id)
     out["waiting_with_error"] = await query
-    return out
+    return OutboxCounts(**out)

@@ -8,6 +8,7 @@ Every change is audited in the same transaction.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import Any, Iterable, Mapping
@@ -21,6 +22,10 @@ from survey_engine.questionnaire.errors import Problem
 from survey_engine.services import audit as audit_log
 from survey_engine.services.policy import Action, Principal, require
 from survey_engine.services.questionnaires import family_versions
+from survey_engine.services.views import (
+    AuditSummary, AuditView, ImportedAudit, IndicatorOverview, LatestTotal, LinkedActionView,
+    RecommendationChoice, RecommendationDetail, RecommendationRef, RecommendationView,
+)
 from survey_engine.store.audit_tables import Audit, Recommendation, RecommendationAction
 from survey_engine.store.db import write_transaction
 from survey_engine.store.tables import Plan, PlanAction
@@ -109,7 +114,7 @@ def _errors_of(exc: AuditFileError) -> Invalid:
                    problems_to_errors(exc.problems))
 
 
-async def import_audit(text: str, *, actor: Principal, source: str = "<granskning>") -> dict[str, Any]:
+async def import_audit(text: str, *, actor: Principal, source: str = "<granskning>") -> ImportedAudit:
     """Record an audit from its YAML text (new, or an update of the same id)."""
     require(actor, Action.RECOMMENDATION_WRITE)
     if len(text) > MAX_SOURCE:
@@ -157,9 +162,8 @@ async def import_audit(text: str, *, actor: Principal, source: str = "<gransknin
         await audit_log.record(actor, "audit.import", "audit", spec.id, details={
             "created": created, "recommendations": len(spec.recommendations), "removed": gone,
             "sha256": digest, "source": source[:200]})
-    result = await get_audit(actor, spec.id)
-    result["created"] = created
-    return result
+    audit = await get_audit(actor, spec.id)
+    return ImportedAudit(**{f.name: getattr(audit, f.name) for f in dataclasses.fields(AuditView)}, created=created)
 
 
 def _rec_values(rec: RecommendationSpec) -> dict[str, Any]:
@@ -170,24 +174,25 @@ def _rec_values(rec: RecommendationSpec) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- reading
 
-def _audit_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+def _audit_head(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields an audit's views share, from its row."""
     return {"id": row["key"], "title": row["title"], "auditor": row["auditor"],
             "date": row["audit_date"].isoformat(), "updated_at": row["updated_at"], "updated_by": row["updated_by"]}
 
 
-def _status(actions: list[dict[str, Any]]) -> str:
-    live = [a for a in actions if a["status"] != "dropped"]
+def _status(actions: list[LinkedActionView]) -> str:
+    live = [a for a in actions if a.status != "dropped"]
     if not live:
         return "ingen-atgard"
-    if all(a["status"] == "done" for a in live):
+    if all(a.status == "done" for a in live):
         return "genomford"
-    if any(a["status"] in ("in_progress", "done") for a in live):
+    if any(a.status in ("in_progress", "done") for a in live):
         return "pagar"
     return "planerad"
 
 
-async def _linked_actions(rec_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = {r: [] for r in rec_ids}
+async def _linked_actions(rec_ids: list[int]) -> dict[int, list[LinkedActionView]]:
+    out: dict[int, list[LinkedActionView]] = {r: [] for r in rec_ids}
     if not rec_ids:
         return out
     # Two flat queries: a join chain through the action to its plan and on to the unit
@@ -206,22 +211,21 @@ async def _linked_actions(rec_ids: list[int]) -> dict[int, list[dict[str, Any]]]
         Plan.id.is_in(plan_ids))} if plan_ids else {}
     for r in rows:
         p = plans.get(r["plan_id"], {})
-        out[r["recommendation"]].append({
-            "action_id": r["action"], "title": r["title"], "owner": r["owner"], "status": r["status"],
-            "due_date": r["due_date"].isoformat() if r["due_date"] else None,
-            "done_on": r["done_on"].isoformat() if r["done_on"] else None,
-            "plan_id": r["plan_id"], "plan_title": p.get("title", ""), "unit": p.get("unit"),
-            "unit_name": p.get("unit_name")})
+        out[r["recommendation"]].append(LinkedActionView(
+            action_id=r["action"], title=r["title"], owner=r["owner"], status=r["status"],
+            due_date=r["due_date"].isoformat() if r["due_date"] else None,
+            done_on=r["done_on"].isoformat() if r["done_on"] else None,
+            plan_id=r["plan_id"], plan_title=p.get("title", ""), unit=p.get("unit"), unit_name=p.get("unit_name")))
     return out
 
 
-def _rec_dict(row: Mapping[str, Any], actions: list[dict[str, Any]]) -> dict[str, Any]:
+def _rec_view(row: Mapping[str, Any], actions: list[LinkedActionView]) -> RecommendationView:
     status = _status(actions)
-    return {"id": row["rec_id"], "text": {"sv": row["text_sv"], "en": row["text_en"]},
-            "responsible": row["responsible"], "family": row["family"], "questions": _ids(row["questions"]),
-            "areas": _ids(row["areas"]), "indicators": _ids(row["indicators"]), "status": status,
-            "status_text": {"sv": STATUS_TEXT[status].sv, "en": STATUS_TEXT[status].en}, "actions": actions,
-            "updated_at": row["updated_at"], "updated_by": row["updated_by"]}
+    return RecommendationView(
+        id=row["rec_id"], text=Text(row["text_sv"], row["text_en"]), responsible=row["responsible"],
+        family=row["family"], questions=_ids(row["questions"]), areas=_ids(row["areas"]),
+        indicators=_ids(row["indicators"]), status=status, status_text=STATUS_TEXT[status], actions=actions,
+        updated_at=row["updated_at"], updated_by=row["updated_by"])
 
 
 async def _audit_row(key: str) -> dict[str, Any]:
@@ -231,30 +235,31 @@ async def _audit_row(key: str) -> dict[str, Any]:
     return row
 
 
-async def list_audits(actor: Principal) -> list[dict[str, Any]]:
+async def list_audits(actor: Principal) -> list[AuditSummary]:
     require(actor, Action.RECOMMENDATION_READ)
     rows = await Audit.select().order_by(Audit.audit_date, ascending=False).order_by(Audit.key)
     counts: dict[int, int] = {}
     for r in await Recommendation.select(Recommendation.audit):
         counts[r["audit"]] = counts.get(r["audit"], 0) + 1
-    return [{**_audit_dict(r), "recommendations": counts.get(r["id"], 0)} for r in rows]
+    return [AuditSummary(**_audit_head(r), recommendations=counts.get(r["id"], 0)) for r in rows]
 
 
-async def get_audit(actor: Principal, key: str) -> dict[str, Any]:
+async def get_audit(actor: Principal, key: str) -> AuditView:
     """The audit with its recommendations, each with its linked actions and status."""
     require(actor, Action.RECOMMENDATION_READ)
     row = await _audit_row(key)
     recs = await Recommendation.select().where(Recommendation.audit == row["id"]).order_by(
         Recommendation.sort_order).order_by(Recommendation.id)
     linked = await _linked_actions([r["id"] for r in recs])
-    return {**_audit_dict(row), "recommendations": [_rec_dict(r, linked[r["id"]]) for r in recs]}
+    return AuditView(**_audit_head(row), recommendations=[_rec_view(r, linked[r["id"]]) for r in recs])
 
 
-async def get_recommendation(actor: Principal, key: str, rec_id: str) -> dict[str, Any]:
+async def get_recommendation(actor: Principal, key: str, rec_id: str) -> RecommendationDetail:
     audit = await get_audit(actor, key)
-    for rec in audit["recommendations"]:
-        if rec["id"] == rec_id:
-            return {"audit": {k: audit[k] for k in ("id", "title", "auditor", "date")}, **rec}
+    for rec in audit.recommendations:
+        if rec.id == rec_id:
+            return RecommendationDetail(**{f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)},
+                                        audit=audit.ref())
     raise NotFound(Text(f"Rekommendationen {rec_id} finns inte i {key}", f"recommendation {rec_id} not in {key}"))
 
 
@@ -272,7 +277,7 @@ async def _rec_row(key: str, rec_id: str) -> dict[str, Any]:
 EDITABLE = ("text", "responsible", "family", "questions", "areas", "indicators")
 
 
-async def update_recommendation(actor: Principal, key: str, rec_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+async def update_recommendation(actor: Principal, key: str, rec_id: str, fields: Mapping[str, Any]) -> RecommendationDetail:
     """Change a recommendation's text, body responsible or links (same rules as the file)."""
     require(actor, Action.RECOMMENDATION_WRITE)
     unknown = [k for k in fields if k not in EDITABLE]
@@ -311,7 +316,7 @@ async def _action_unit(action_id: Any) -> tuple[int, str | None]:
     return row["id"], row["unit"]
 
 
-async def link_action(actor: Principal, key: str, rec_id: str, action_id: int) -> dict[str, Any]:
+async def link_action(actor: Principal, key: str, rec_id: str, action_id: int) -> RecommendationDetail:
     """Link a plan action to a recommendation: the plan's writers may do it (the
     recommendation itself is unchanged). Linking twice is harmless."""
     require(actor, Action.RECOMMENDATION_READ)
@@ -329,7 +334,7 @@ async def link_action(actor: Principal, key: str, rec_id: str, action_id: int) -
     return await get_recommendation(actor, key, rec_id)
 
 
-async def unlink_action(actor: Principal, key: str, rec_id: str, action_id: int) -> dict[str, Any]:
+async def unlink_action(actor: Principal, key: str, rec_id: str, action_id: int) -> RecommendationDetail:
     require(actor, Action.RECOMMENDATION_READ)
     action_id, unit = await _action_unit(action_id)
     require(actor, Action.PLAN_WRITE, unit)
@@ -343,20 +348,20 @@ async def unlink_action(actor: Principal, key: str, rec_id: str, action_id: int)
     return await get_recommendation(actor, key, rec_id)
 
 
-async def recommendation_choices(actor: Principal) -> list[dict[str, str]]:
+async def recommendation_choices(actor: Principal) -> list[RecommendationChoice]:
     """Every recommendation as (audit, id, label), for the plan page's link form."""
     require(actor, Action.RECOMMENDATION_READ)
     rows = await Recommendation.select(Recommendation.rec_id, Recommendation.text_sv,
                                        Recommendation.audit.key.as_alias("audit"),
                                        Recommendation.audit.title.as_alias("audit_title")).order_by(
         Recommendation.audit).order_by(Recommendation.sort_order)
-    return [{"audit": r["audit"], "id": r["rec_id"], "label": f"{r['audit_title']}: {r['text_sv'][:90]}"}
+    return [RecommendationChoice(audit=r["audit"], id=r["rec_id"], label=f"{r['audit_title']}: {r['text_sv'][:90]}")
             for r in rows]
 
 
-async def links_of_actions(action_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+async def links_of_actions(action_ids: list[int]) -> dict[int, list[RecommendationRef]]:
     """For the plan page: the recommendations each action answers."""
-    out: dict[int, list[dict[str, str]]] = {}
+    out: dict[int, list[RecommendationRef]] = {}
     if not action_ids:
         return out
     rows = await RecommendationAction.select(
@@ -369,35 +374,31 @@ async def links_of_actions(action_ids: list[int]) -> dict[int, list[dict[str, st
         Recommendation.id.is_in(sorted({r["recommendation"] for r in rows})))}
     for r in rows:
         rec = recs[r["recommendation"]]
-        out.setdefault(r["action"], []).append({"audit": rec["audit"], "id": rec["rec_id"]})
+        out.setdefault(r["action"], []).append(RecommendationRef(audit=rec["audit"], id=rec["rec_id"]))
     return out
 
 
-async def plan_of(plan_id: int) -> dict[str, Any] | None:
-    return await Plan.select(Plan.id, Plan.unit.code.as_alias("unit")).where(Plan.id == plan_id).first()
-
-
-async def indicator_overview(actor: Principal, ids: list[str]) -> list[dict[str, Any]]:
+async def indicator_overview(actor: Principal, ids: list[str]) -> list[IndicatorOverview]:
     """For a recommendation's page: each linked indicator's title, target and its latest
     kommun total (period, value, met). Unpublished ids come back with `published` False."""
     from survey_engine.services import indicators
 
     require(actor, Action.RECOMMENDATION_READ)
     defs = await indicators.definitions()
-    out: list[dict[str, Any]] = []
+    out: list[IndicatorOverview] = []
     for ident in ids:
         d = defs.get(ident)
         if d is None:
-            out.append({"id": ident, "published": False})
+            out.append(IndicatorOverview(id=ident, published=False))
             continue
-        item: dict[str, Any] = {"id": ident, "published": True, "title": {"sv": d.title.sv, "en": d.title.en},
-                                "kind": d.kind, "direction": d.direction, "target": d.target, "latest": None}
+        latest = None
         if actor.can(Action.INDICATOR_READ):
             data = await indicators.show(ident, actor=actor)
             for entry in reversed(data["series"]):
                 if entry.get("total") and entry["total"].get("value") is not None:
                     value = entry["total"]["value"]
-                    item["latest"] = {"period": entry["period"], "value": value, "met": d.meets(value)}
+                    latest = LatestTotal(period=entry["period"], value=value, met=d.meets(value))
                     break
-        out.append(item)
+        out.append(IndicatorOverview(id=ident, published=True, title=Text(d.title.sv, d.title.en), kind=d.kind,
+                                     direction=d.direction, target=d.target, latest=latest))
     return out

@@ -17,6 +17,9 @@ from survey_engine.errors import AppError, Conflict, Invalid, NotFound
 from survey_engine.services import audit, contacts
 from survey_engine.services.access import Action, Principal, actor_name, check
 from survey_engine.services.mailer import Outgoing, deliver, enqueue
+from survey_engine.services.views import (
+    DeliveryCounts, LastReminder, MailNotice, ReminderDryRun, ReminderItem, ReminderRun, ReminderState, UnitReminder,
+)
 from survey_engine.settings import SettingsError, smtp_settings
 from survey_engine.store.mail_tables import OutboxMessage
 from survey_engine.store.tables import Response, Round, RoundUnit
@@ -228,12 +231,22 @@ async def _known_keys(keys: list[str]) -> set[str]:
     return found
 
 
-def _summary_item(m: Outgoing) -> dict[str, Any]:
-    return {"kind": m.kind, "round_id": m.round_id, "unit": m.unit_code, "recipient": m.recipient,
-            "language": m.language, "subject": m.subject}
+def _summary_item(m: Outgoing) -> ReminderItem:
+    return ReminderItem(kind=m.kind, round_id=m.round_id, unit=m.unit_code, recipient=m.recipient,
+                        language=m.language, subject=m.subject)
 
 
-async def send_due(round_id: int | None = None, dry_run: bool = False, *, actor: Principal) -> dict[str, Any]:
+def _counts(counts: DeliveryCounts) -> dict[str, Any]:
+    """The counts of a delivery (mailer.deliver), as the views' keyword arguments."""
+    return {"sent": counts.sent, "retry_later": counts.retry_later, "failed": counts.failed,
+            "errors": list(counts.errors)}
+
+
+NOTHING_SENT = DeliveryCounts(sent=0, retry_later=0, failed=0, errors=[])
+
+
+async def send_due(round_id: int | None = None, dry_run: bool = False, *,
+                   actor: Principal) -> ReminderRun | ReminderDryRun:
     """Queue the reminders that are due and send everything queued (of this round, or
     all). With dry_run nothing is stored and nothing sent: the answer lists what would be."""
     check(actor, Action.REMINDER_SEND)
@@ -246,14 +259,15 @@ async def send_due(round_id: int | None = None, dry_run: bool = False, *, actor:
     if round_id is not None:
         waiting_query = waiting_query.where(OutboxMessage.round_id == round_id)
     if dry_run:
-        return {"dry_run": True, "would_queue": [_summary_item(m) for m in new], "queued_before": await waiting_query,
-                "sent": 0, "retry_later": 0, "failed": 0, "errors": []}
+        return ReminderDryRun(dry_run=True, would_queue=[_summary_item(m) for m in new],
+                              queued_before=await waiting_query, **_counts(NOTHING_SENT))
     ids = await enqueue(new, created_by=actor_name(actor))
     if ids:
         await audit.record(actor, "reminder.queue", "round", round_id if round_id is not None else "all",
                            details={"queued": len(ids), "kinds": sorted({m.kind for m in new})})
     summary = await deliver(round_id=round_id)
-    return {"dry_run": False, "queued": len(ids), "queued_items": [_summary_item(m) for m in new], **summary}
+    return ReminderRun(dry_run=False, queued=len(ids), queued_items=[_summary_item(m) for m in new],
+                       **_counts(summary))
 
 
 async def last_manual(round_id: int) -> dict[str, dt.datetime]:
@@ -266,7 +280,7 @@ async def last_manual(round_id: int) -> dict[str, dt.datetime]:
     return out
 
 
-async def remind_unit(round_id: int, unit_code: str, *, actor: Principal) -> dict[str, Any]:
+async def remind_unit(round_id: int, unit_code: str, *, actor: Principal) -> UnitReminder:
     """The overview's "Skicka påminnelse": remind one unit that has not submitted, now.
     At most once an hour per unit and round; audited."""
     check(actor, Action.REMINDER_SEND)
@@ -311,10 +325,10 @@ async def remind_unit(round_id: int, unit_code: str, *, actor: Principal) -> dic
     await audit.record(actor, "reminder.send", "round", round_id, unit=unit_code,
                        details={"recipients": len(ids)})
     summary = await deliver(ids)
-    return {"unit": unit_code, "recipients": len(ids), **summary}
+    return UnitReminder(unit=unit_code, recipients=len(ids), **_counts(summary))
 
 
-async def notify_response_returned(response_id: int, comment: str = "", *, actor: Principal) -> dict[str, Any]:
+async def notify_response_returned(response_id: int, comment: str = "", *, actor: Principal) -> MailNotice:
     """Tell a unit that its submitted response was returned (sign-off, issue 17 item 2,
     calls this after it reopens the response). The caller checks its own right to return
     the response; this only queues and sends the e-mails."""
@@ -328,11 +342,10 @@ async def notify_response_returned(response_id: int, comment: str = "", *, actor
     step = f"{response_id}-{clock.now().strftime('%Y%m%dT%H%M%S')}"
     ids = await enqueue(await _unit_messages("returned", rnd, unit, step, comment=(comment or "")[:2000]),
                         created_by=actor_name(actor))
-    return {"recipients": len(ids), **(await deliver(ids) if ids else {"sent": 0, "retry_later": 0, "failed": 0,
-                                                                          "errors": []})}
+    return MailNotice(recipients=len(ids), **_counts(await deliver(ids) if ids else NOTHING_SENT))
 
 
-async def notify_response_submitted(response_id: int, *, actor: Principal) -> dict[str, Any]:
+async def notify_response_submitted(response_id: int, *, actor: Principal) -> MailNotice:
     """Tell the unit's approvers that its response was submitted and waits for their
     approval (sign-off, docs/sign-off.md; services/responses.py calls this after the
     submission is committed). Each approver with an address gets one message per
@@ -355,23 +368,23 @@ async def notify_response_submitted(response_id: int, *, actor: Principal) -> di
             round_id=row["round"], unit_code=row["code"]))
     ids = await enqueue(messages, created_by=actor_name(actor)) if messages else []
     if not ids:
-        return {"recipients": 0, "sent": 0, "retry_later": 0, "failed": 0, "errors": []}
+        return MailNotice(recipients=0, **_counts(NOTHING_SENT))
     # Addresses are personal data: the event counts them (as reminder.send does).
     await audit.record(actor, "reminder.submitted", "response", response_id, unit=row["code"],
                        details={"round": row["round"], "revision": row["revision"], "recipients": len(ids)})
-    return {"recipients": len(ids), **(await deliver(ids))}
+    return MailNotice(recipients=len(ids), **_counts(await deliver(ids)))
 
 
-async def round_reminder_state(round_id: int) -> dict[str, Any]:
+async def round_reminder_state(round_id: int) -> ReminderState:
     """For the overview: per unit code, when it was last reminded by hand and whether the
     next reminder may be sent now; and the round's count of e-mails with problems."""
     now = clock.now()
-    units = {}
+    units: dict[str, LastReminder] = {}
     for code, at in (await last_manual(round_id)).items():
         if at.tzinfo is None:
             at = at.replace(tzinfo=dt.timezone.utc)
-        units[code] = {"last": at, "blocked": now - at < MANUAL_INTERVAL}
+        units[code] = LastReminder(last=at, blocked=now - at < MANUAL_INTERVAL)
     problems = await OutboxMessage.count().where(
         OutboxMessage.round_id == round_id,
         (OutboxMessage.status == "failed") | ((OutboxMessage.status == "queued") & (OutboxMessage.last_error != "")))
-    return {"units": units, "problems": problems}
+    return ReminderState(units=units, problems=problems)

@@ -23,6 +23,7 @@ from survey_engine import clock, plaintext
 from survey_engine.errors import Conflict, Invalid, Locked, NotFound
 from survey_engine.services import audit
 from survey_engine.services.access import Action, Principal, actor_name, check_unit, unit_filter
+from survey_engine.services.views import MailNotice
 from survey_engine.store import sql
 from survey_engine.store.db import write_transaction
 from survey_engine.store.signoff_tables import ResponseSignoff
@@ -220,7 +221,7 @@ async def approve(response_id: int, *, actor: Principal, comment: str = "",
 
 
 async def return_response(response_id: int, comment: str, *, actor: Principal, revision: int | None = None,
-                          notify: bool = True) -> tuple[SignoffState, dict[str, Any]]:
+                          notify: bool = True) -> tuple[SignoffState, MailNotice]:
     """Return a submitted response with a required comment: it is reopened (status
     `reopened`, a new revision) so the respondents can change it, they see the comment,
     and the unit's contacts get the "returned" e-mail (not with `notify=False`: the
@@ -245,12 +246,11 @@ async def return_response(response_id: int, comment: str, *, actor: Principal, r
             raise Conflict(Text("Svaret ändrades samtidigt; försök igen.", "The response changed meanwhile; try again."))
         await audit.record(actor, "response.return", "response", response_id, unit=row["unit_code"],
                            details={"revision": row["revision"] + 1, "round": row["round"], "comment": text})
-    mail = await _notify_returned(response_id, text, actor) if notify else {
-        "recipients": 0, "sent": 0, "retry_later": 0, "failed": 0, "errors": []}
+    mail = await _notify_returned(response_id, text, actor) if notify else MailNotice(0, 0, 0, 0, [])
     return await signoff_state(response_id, actor=actor), mail
 
 
-async def _notify_returned(response_id: int, comment: str, actor: Principal) -> dict[str, Any]:
+async def _notify_returned(response_id: int, comment: str, actor: Principal) -> MailNotice:
     """E-mail the unit that its response was returned. Failures are kept in the outbox
     (services/mailer.py lists and retries them); nothing here undoes the return."""
     from survey_engine.services import reminders  # reminders imports the mail settings; only needed here
@@ -259,7 +259,7 @@ async def _notify_returned(response_id: int, comment: str, actor: Principal) -> 
         return await reminders.notify_response_returned(response_id, comment, actor=actor)
     except Exception as exc:  # the return is committed; a mail problem must not hide that
         log.warning("returned e-mail for response %s not queued: %s", response_id, exc)
-        return {"recipients": 0, "sent": 0, "retry_later": 0, "failed": 0, "errors": [str(exc)[:300]]}
+        return MailNotice(recipients=0, sent=0, retry_later=0, failed=0, errors=[str(exc)[:300]])
 
 
 @dataclass(frozen=True)

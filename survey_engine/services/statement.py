@@ -2,12 +2,14 @@
 gathers, for one audit and one period [from, to], per recommendation the measures
 taken (linked plan actions done in the period, with their dates, and those under way),
 the measured effect (linked indicators on the kommun total and per unit; linked
-questions and areas between the last two closed rounds) and the verdict. The model
-is plain JSON-ready data; reporting/statement.py writes it as DOCX, PDF, HTML or JSON.
-Every figure the text uses is in the model.
+questions and areas between the last two closed rounds) and the verdict. The result
+is a StatementView: a typed head (audit, period, counts of verdicts) and the document,
+plain JSON-ready data that reporting/statement.py writes as DOCX, PDF, HTML or JSON.
+Every figure the text uses is in the document.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -23,6 +25,7 @@ from survey_engine.services.policy import Action, Principal, require
 from survey_engine.questionnaire.model import localized
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.round_results import load_round
+from survey_engine.services.views import LinkedActionView, StatementView, VerdictCounts
 from survey_engine.store.tables import QuestionnaireVersion, Round, Unit
 from survey_engine.text import Text
 
@@ -134,8 +137,8 @@ def _titles(family_qs: list, kind: str, ident: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the statement
 
-async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any, lang: str = "sv") -> dict[str, Any]:
-    """The statement model for `audit_key` over [start, end] (dates or ISO text)."""
+async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any, lang: str = "sv") -> StatementView:
+    """The statement for `audit_key` over [start, end] (dates or ISO text)."""
     require(actor, Action.RECOMMENDATION_READ)
     start, end = parse_period(start, end)
     lang = "en" if lang == "en" else "sv"
@@ -145,14 +148,14 @@ async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any
     round_cache: dict = {}
     q_cache: dict[str, list] = {}
     recs = []
-    for rec in audit["recommendations"]:
-        done = [a for a in rec["actions"] if a["status"] == "done" and a["done_on"]
-                and start.isoformat() <= a["done_on"] <= end.isoformat()]
-        done.sort(key=lambda a: (a["done_on"], a["title"]))
-        under_way = [a for a in rec["actions"] if a["status"] == "in_progress"]
-        earlier = [a for a in rec["actions"] if a["status"] == "done" and a["done_on"] and a["done_on"] < start.isoformat()]
+    for rec in audit.recommendations:
+        done = [a for a in rec.actions if a.status == "done" and a.done_on
+                and start.isoformat() <= a.done_on <= end.isoformat()]
+        done.sort(key=lambda a: (a.done_on, a.title))
+        under_way = [a for a in rec.actions if a.status == "in_progress"]
+        earlier = [a for a in rec.actions if a.status == "done" and a.done_on and a.done_on < start.isoformat()]
         ind_effects, ind_out, missing = [], [], []
-        for ident in rec["indicators"]:
+        for ident in rec.indicators:
             if ident not in fig_cache:
                 fig_cache[ident] = await indicator_figures(ident)
             fig = fig_cache[ident]
@@ -166,38 +169,44 @@ async def build_statement(actor: Principal, audit_key: str, start: Any, end: Any
                 u["name"] = names.get(code, code)
             d.update(title=fig.get("title") or {"sv": ident, "en": ident}, source=fig.get("source") or {})
             ind_out.append(d)
-        r_effects, rounds_info = await _round_effects(rec["family"], rec["questions"], rec["areas"], end, round_cache)
-        if rec["family"] and rec["family"] not in q_cache:
-            q_cache[rec["family"]] = await _family(rec["family"])
+        r_effects, rounds_info = await _round_effects(rec.family, rec.questions, rec.areas, end, round_cache)
+        if rec.family and rec.family not in q_cache:
+            q_cache[rec.family] = await _family(rec.family)
         r_out = []
         for e in r_effects:
             d = e.to_dict()
-            d["title"] = _titles(q_cache.get(rec["family"], []), e.kind, e.id)
+            d["title"] = _titles(q_cache.get(rec.family, []), e.kind, e.id)
             r_out.append(d)
         v = verdict(ind_effects, r_effects)
         item = {
-            "id": rec["id"], "text": rec["text"], "responsible": rec["responsible"], "status": rec["status"],
+            "id": rec.id, "text": {"sv": rec.text.sv, "en": rec.text.en}, "responsible": rec.responsible,
+            "status": rec.status,
             "measures": {"done": [_measure(a) for a in done], "in_progress": [_measure(a) for a in under_way],
                          "done_before": len(earlier)},
             "indicators": ind_out, "indicators_not_published": missing, "rounds": r_out, "rounds_info": rounds_info,
             "verdict": v.to_dict(),
         }
         recs.append(item)
-    model = {
+    counts = {code: sum(1 for r in recs if r["verdict"]["code"] == code) for code in ("effekt", "ingen-effekt",
+                                                                                       "ej-matbar")}
+    generated_at = clock.now()
+    document = {
         "kind": "uppfoljande-yttrande", "language": lang,
-        "audit": {k: audit[k] for k in ("id", "title", "auditor", "date")},
+        "audit": dataclasses.asdict(audit.ref()),
         "period": {"from": start.isoformat(), "to": end.isoformat()},
-        "generated_at": clock.now().isoformat(timespec="seconds"),
-        "summary": {code: sum(1 for r in recs if r["verdict"]["code"] == code)
-                    for code in ("effekt", "ingen-effekt", "ej-matbar")},
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "summary": counts,
         "recommendations": recs,
     }
-    return describe(model)
+    return StatementView(audit=audit.ref(), start=start, end=end, language=lang, generated_at=generated_at,
+                         summary=VerdictCounts(effekt=counts["effekt"], ingen_effekt=counts["ingen-effekt"],
+                                               ej_matbar=counts["ej-matbar"]),
+                         document=describe(document))
 
 
-def _measure(a: dict[str, Any]) -> dict[str, Any]:
-    return {"title": a["title"], "owner": a["owner"], "done_on": a["done_on"], "due_date": a["due_date"],
-            "unit": a["unit"], "unit_name": a["unit_name"] or None, "plan_id": a["plan_id"], "action_id": a["action_id"]}
+def _measure(a: LinkedActionView) -> dict[str, Any]:
+    return {"title": a.title, "owner": a.owner, "done_on": a.done_on, "due_date": a.due_date,
+            "unit": a.unit, "unit_name": a.unit_name or None, "plan_id": a.plan_id, "action_id": a.action_id}
 
 
 async def _family(family: str) -> list:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from survey_engine.text import Text
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -234,3 +236,303 @@ class CloseSummary:
     submitted: list[CloseUnit]
     drafts: list[CloseUnit]  # locked unsubmitted on closing
     not_started: list[CloseUnit]
+
+
+# ---------------------------------------------------------------- audits (services/recommendations.py)
+
+@dataclass(frozen=True)
+class LinkedActionView:
+    """A plan action linked to a recommendation, with its plan and unit."""
+
+    action_id: int
+    title: str
+    owner: str
+    status: str  # planned | in_progress | done | dropped
+    due_date: str | None  # ISO date
+    done_on: str | None  # ISO date
+    plan_id: int
+    plan_title: str
+    unit: str | None  # None: the city's plan
+    unit_name: str | None
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    """A recommendation of an audit, with its linked actions and the status they give."""
+
+    id: str
+    text: Text
+    responsible: str
+    family: str  # "" when it names no questionnaire family
+    questions: list[str]
+    areas: list[str]
+    indicators: list[str]
+    status: str  # ingen-atgard | planerad | pagar | genomford (from the linked actions)
+    status_text: Text
+    actions: list[LinkedActionView]
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class AuditRef:
+    """An audit by identity, as a recommendation's page and the statement name it."""
+
+    id: str
+    title: str
+    auditor: str
+    date: str  # ISO date
+
+
+@dataclass(frozen=True)
+class RecommendationDetail(RecommendationView):
+    """One recommendation with the audit it belongs to (its page, and what editing and
+    linking return)."""
+
+    audit: AuditRef
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """An audit in the list of audits, with its number of recommendations."""
+
+    id: str
+    title: str
+    auditor: str
+    date: str  # ISO date
+    updated_at: dt.datetime
+    updated_by: str
+    recommendations: int
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """An audit with its recommendations (in the file's order)."""
+
+    id: str
+    title: str
+    auditor: str
+    date: str  # ISO date
+    updated_at: dt.datetime
+    updated_by: str
+    recommendations: list[RecommendationView]
+
+    def ref(self) -> AuditRef:
+        return AuditRef(self.id, self.title, self.auditor, self.date)
+
+
+@dataclass(frozen=True)
+class ImportedAudit(AuditView):
+    """An audit as recorded from its file: `created` is False when it updated one."""
+
+    created: bool
+
+
+@dataclass(frozen=True)
+class RecommendationChoice:
+    """A recommendation in the plan page's link form."""
+
+    audit: str  # the audit's id
+    id: str
+    label: str  # "audit title: start of the Swedish text"
+
+
+@dataclass(frozen=True)
+class RecommendationRef:
+    """A recommendation by identity: its audit's id and its own."""
+
+    audit: str
+    id: str
+
+
+@dataclass(frozen=True)
+class LatestTotal:
+    """An indicator's latest kommun total and whether it meets the target."""
+
+    period: str
+    value: float
+    met: bool
+
+
+@dataclass(frozen=True)
+class IndicatorOverview:
+    """A recommendation's linked indicator: title, target and latest total. An id that
+    is not published has only `id` and `published` False; `latest` is None without a
+    measurement or for a reader without indicator.read."""
+
+    id: str
+    published: bool
+    title: Text | None = None
+    kind: str | None = None  # share | count | days
+    direction: str | None = None  # up | down
+    target: float | None = None
+    latest: LatestTotal | None = None
+
+
+# ---------------------------------------------------------------- the follow-up statement (services/statement.py)
+
+@dataclass(frozen=True)
+class VerdictCounts:
+    """How many recommendations got each verdict (spec §5)."""
+
+    effekt: int
+    ingen_effekt: int
+    ej_matbar: int
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """The follow-up statement for one audit and one period. Its head is typed; its
+    `document` is the statement file's model: every figure and sentence per
+    recommendation, which reporting/statement.py writes as DOCX, PDF or HTML and which
+    `format=json` is. A file format, so plain JSON data (as the round export)."""
+
+    audit: AuditRef
+    start: dt.date
+    end: dt.date
+    language: str  # sv | en
+    generated_at: dt.datetime
+    summary: VerdictCounts
+    document: dict[str, Any]
+
+
+# ---------------------------------------------------------------- reminders (services/reminders.py)
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """An e-mail queued by a reminder run (or that a dry run would queue), without its text."""
+
+    kind: str  # opened | deadline | digest
+    round_id: int | None  # None: the weekly digest
+    unit: str | None
+    recipient: str
+    language: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What `send_due` did: queued the reminders that were due, then sent the outbox.
+    `retry_later` messages stay queued with their error; `failed` ones were given up."""
+
+    dry_run: bool  # False
+    queued: int
+    queued_items: list[ReminderItem]
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class ReminderDryRun:
+    """What `send_due` would queue, with nothing stored or sent (the counts are 0)."""
+
+    dry_run: bool  # True
+    would_queue: list[ReminderItem]
+    queued_before: int  # messages already waiting in the outbox
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class UnitReminder:
+    """One unit reminded by hand: to how many addresses, and what the delivery did."""
+
+    unit: str
+    recipients: int
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class MailNotice:
+    """A notice e-mailed on an event (a response returned or submitted): to how many
+    addresses, and what the delivery did."""
+
+    recipients: int
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class LastReminder:
+    """When a unit was last reminded by hand, and whether the next must wait."""
+
+    last: dt.datetime
+    blocked: bool  # less than an hour ago
+
+
+@dataclass(frozen=True)
+class ReminderState:
+    """The round overview's reminders: each reminded unit's last reminder (by unit
+    code) and the round's count of e-mails with problems."""
+
+    units: dict[str, LastReminder]
+    problems: int
+
+
+# ---------------------------------------------------------------- the outbox (services/mailer.py)
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    """What one delivery run did with the queued messages it tried."""
+
+    sent: int
+    retry_later: int  # left queued with the error, tried again on the next run
+    failed: int  # given up after too many attempts
+    errors: list[str]  # each distinct error once
+
+
+@dataclass(frozen=True)
+class OutboxMessageView:
+    """A message of the outbox, without its text (the lists)."""
+
+    id: int
+    kind: str  # opened | deadline | digest | manual | returned | submitted
+    round_id: int | None
+    unit_code: str | None
+    recipient: str
+    language: str
+    subject: str
+    status: str  # queued | sent | failed
+    attempts: int
+    last_error: str  # "" when the last attempt did not fail
+    created_at: dt.datetime
+    created_by: str
+    last_attempt_at: dt.datetime | None
+    sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class OutboxMessageText(OutboxMessageView):
+    """A message of the outbox with its text."""
+
+    body: str
+
+
+@dataclass(frozen=True)
+class RetryResult:
+    """A message tried again by hand: the delivery's counts and the message now."""
+
+    sent: int
+    retry_later: int
+    failed: int
+    errors: list[str]
+    message: OutboxMessageText
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """The outbox's messages by status, and the queued ones waiting after an error."""
+
+    queued: int
+    sent: int
+    failed: int
+    waiting_with_error: int

@@ -13,6 +13,7 @@ from survey_engine.errors import Invalid
 from survey_engine.reporting.statement import figures, render
 from survey_engine.services import indicators, recommendations
 from survey_engine.services.statement import build_statement
+from survey_engine.services.views import IndicatorOverview, LatestTotal
 
 pytestmark = pytest.mark.db
 
@@ -79,7 +80,9 @@ async def test_measured_effect_and_not_yet_measurable(db):
     await indicators.import_measurements("kurs", KURS, actor=ADMIN)
     await indicators.import_measurements("klick", KLICK, actor=ADMIN)
     await recommendations.import_audit(AUDIT, actor=ADMIN)
-    m = await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2025-12-31")
+    statement = await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2025-12-31")
+    assert (statement.summary.effekt, statement.summary.ej_matbar, statement.language) == (1, 1, "sv")
+    m = statement.document
     recs = {r["id"]: r for r in m["recommendations"]}
     kurs = recs["utbildning"]["indicators"][0]
     assert (kurs["first"]["period"], kurs["last"]["period"]) == ("2025-01", "2025-12")
@@ -102,13 +105,14 @@ async def test_measured_effect_and_not_yet_measurable(db):
         for unit in kurs["units"].values():
             assert unit["display"]["last"] in text
     # a wider period that reaches the 2026 measurement: the target is reached
-    m = await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2026-06-30")
+    m = (await build_statement(ADMIN, "granskning-matt", "2025-01-01", "2026-06-30")).document
     kurs = m["recommendations"][0]["indicators"][0]
     assert kurs["last"]["period"] == "2026-02" and kurs["met_at_end"] and kurs["reached"]
     # the recommendation's page shows each linked indicator's latest kommun total
     overview = await recommendations.indicator_overview(ADMIN, ["kurs", "finns-inte"])
-    assert overview[0]["latest"] == {"period": "2026-02", "value": pytest.approx(0.95), "met": True}
-    assert overview[1] == {"id": "finns-inte", "published": False}
+    assert overview[0].latest == LatestTotal(period="2026-02", value=pytest.approx(0.95), met=True)
+    assert (overview[0].title.sv, overview[0].target) == ("Genomförd grundkurs", 0.9)
+    assert overview[1] == IndicatorOverview(id="finns-inte", published=False)
 
 
 async def test_unpublished_indicator_is_refused_once_indicators_exist(db):

@@ -3,6 +3,7 @@ round comparisons, verdicts; DOCX read back with python-docx and PDF with pypdf 
 each recommendation, its verdict and every figure of the JSON."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -14,6 +15,8 @@ from survey_engine.errors import Conflict, Invalid, NotFound, PermissionDenied
 from survey_engine.reporting.statement import VERDICT_LABEL, figures, render
 from survey_engine.services import plans, recommendations, rounds
 from survey_engine.services.statement import build_statement
+from survey_engine.services.views import VerdictCounts
+from survey_engine.text import Text
 
 pytestmark = pytest.mark.db
 
@@ -41,7 +44,11 @@ def _norm(text: str) -> str:
 
 async def test_statement_before_the_second_round_is_not_yet_measurable(db):
     ids = await setup_audit()
-    m = await build_statement(ANALYST, "granskning-test", "2025-01-01", "2025-12-31")
+    statement = await build_statement(ANALYST, "granskning-test", "2025-01-01", "2025-12-31")
+    assert (statement.audit.id, statement.start, statement.end) == ("granskning-test", dt.date(2025, 1, 1),
+                                                                    dt.date(2025, 12, 31))
+    assert statement.summary == VerdictCounts(effekt=0, ingen_effekt=0, ej_matbar=3)
+    m = statement.document
     recs = {r["id"]: r for r in m["recommendations"]}
     assert [r["id"] for r in m["recommendations"]] == ["policy", "ovning", "tomt"]
     policy = recs["policy"]
@@ -59,7 +66,9 @@ async def test_statement_before_the_second_round_is_not_yet_measurable(db):
 async def test_statement_after_two_closed_rounds_shows_effect_and_no_effect(db):
     ids = await setup_audit()
     await rounds.close_round(ids["r26"], actor=ADMIN)
-    m = await build_statement(AUDITOR, "granskning-test", "2024-06-01", "2026-12-31")
+    statement = await build_statement(AUDITOR, "granskning-test", "2024-06-01", "2026-12-31")
+    assert statement.summary == VerdictCounts(effekt=1, ingen_effekt=1, ej_matbar=1)
+    m = statement.document
     recs = {r["id"]: r for r in m["recommendations"]}
     q = recs["policy"]["rounds"][0]
     # s-policy met by B only in 2024 (1 of 3 units), by A and B in 2026 (2 of 2)
@@ -85,7 +94,7 @@ async def test_statement_after_two_closed_rounds_shows_effect_and_no_effect(db):
 
 async def test_english_statement(db):
     await setup_audit()
-    m = await build_statement(PLANNER, "granskning-test", "2025-01-01", "2025-12-31", lang="en")
+    m = (await build_statement(PLANNER, "granskning-test", "2025-01-01", "2025-12-31", lang="en")).document
     text = _norm(_docx_text(render(m, "docx")))
     assert "Follow-up statement" in text and "Not yet measurable" in text and "every second year" in text
     assert "Write a policy." in text and "Öva regelbundet." in text  # no English text: the Swedish one
@@ -118,10 +127,11 @@ async def test_done_on_is_set_when_done_and_cleared_when_not(db):
 async def test_recommendations_import_edit_link_and_audit_log(db):
     ids = await setup_audit()
     audit = await recommendations.get_audit(AUDITOR, "granskning-test")
-    assert [r["status"] for r in audit["recommendations"]] == ["pagar", "genomford", "ingen-atgard"]
+    assert [r.status for r in audit.recommendations] == ["pagar", "genomford", "ingen-atgard"]
+    assert audit.recommendations[0].status_text.en == "Actions in progress"
     # importing again keeps the links; a linked recommendation may not silently vanish
     again = await recommendations.import_audit(AUDIT, actor=ADMIN)
-    assert again["created"] is False and len(again["recommendations"][0]["actions"]) == 2
+    assert again.created is False and len(again.recommendations[0].actions) == 2
     with pytest.raises(Conflict):
         await recommendations.import_audit(AUDIT.split("  - id: ovning")[0], actor=ADMIN)
     # unknown question: the problem names the line
@@ -131,7 +141,8 @@ async def test_recommendations_import_edit_link_and_audit_log(db):
     rec = await recommendations.update_recommendation(PLANNER, "granskning-test", "tomt",
                                                       {"text": {"sv": "Ny text", "en": "New text"},
                                                        "family": "planfam", "areas": ["styr"]})
-    assert rec["text"] == {"sv": "Ny text", "en": "New text"} and rec["areas"] == ["styr"]
+    assert rec.text == Text("Ny text", "New text") and rec.areas == ["styr"]
+    assert (rec.audit.id, rec.audit.date) == ("granskning-test", "2024-10-01")
     with pytest.raises(Invalid):
         await recommendations.update_recommendation(PLANNER, "granskning-test", "tomt", {"areas": ["nope"]})
     with pytest.raises(Invalid):
@@ -141,7 +152,7 @@ async def test_recommendations_import_edit_link_and_audit_log(db):
     with pytest.raises(PermissionDenied):
         await recommendations.link_action(RESPONDENT_A, "granskning-test", "tomt", ids["actions"]["s-ansvar"])
     rec = await recommendations.unlink_action(PLANNER, "granskning-test", "policy", ids["actions"]["s-risk"])
-    assert [a["title"] for a in rec["actions"]] == ["Policy"]
+    assert [a.title for a in rec.actions] == ["Policy"]
     from survey_engine.services import audit as audit_log
     from survey_engine.services.audit import AuditFilter
 

@@ -22,9 +22,9 @@ async def test_demo_units_have_contacts_and_reminders_go_to_units_not_submitted(
     r26 = (await rounds.list_rounds(status="open"))[0][0]
     monkeypatch.setattr(reminders, "today", lambda: dt.date(2026, 12, 12))  # six days before its deadline
     plan = await reminders.send_due(r26.id, dry_run=True, actor=ADMIN)
-    deadline = [i for i in plan["would_queue"] if i["kind"] == "deadline"]
-    assert {i["unit"] for i in deadline} == DRAFT_2026 | NOT_STARTED_2026
-    assert all(i["subject"].startswith("Påminnelse: Cybersäkerhetskollen 2026") for i in deadline)
+    deadline = [i for i in plan.would_queue if i.kind == "deadline"]
+    assert {i.unit for i in deadline} == DRAFT_2026 | NOT_STARTED_2026
+    assert all(i.subject.startswith("Påminnelse: Cybersäkerhetskollen 2026") for i in deadline)
 
     monkeypatch.delenv("SMTP_HOST", raising=False)
     await reminders.send_due(r26.id, actor=ADMIN)

@@ -42,7 +42,7 @@ async def _round(closes_in: int | None = 5, units=("a", "b", "c")) -> dict:
 async def test_deadline_reminders_reach_units_not_submitted_in_their_language(db, smtp, monkeypatch):
     rnd = await _round(closes_in=5)
     result = await reminders.send_due(actor=ADMIN)
-    assert result["errors"] == [] and result["sent"] == result["queued"] > 0
+    assert result.errors == [] and result.sent == result.queued > 0
     box = smtp.mailbox
     # c has submitted: nothing to its address
     assert box.to("kansli@c.example.invalid") == []
@@ -67,16 +67,16 @@ async def test_deadline_reminders_reach_units_not_submitted_in_their_language(db
     # idempotent: the same day again sends nothing
     before = len(box.received)
     again = await reminders.send_due(actor=ADMIN)
-    assert again["queued"] == 0 and again["sent"] == 0 and len(box.received) == before
+    assert again.queued == 0 and again.sent == 0 and len(box.received) == before
     # the 1-day reminder is a new one, once
     later = clock.now() + dt.timedelta(days=4)
     monkeypatch.setattr(clock, "now", lambda: later)
     third = await reminders.send_due(actor=ADMIN)
-    assert third["sent"] == 3  # a's two addresses and b's one; not "opened" again
+    assert third.sent == 3  # a's two addresses and b's one; not "opened" again
     assert all("i morgon" in m.body for m in box.received[before:] if m.language == "sv")
     assert all("tomorrow" in m.body for m in box.received[before:] if m.language == "en")
-    assert (await reminders.send_due(actor=ADMIN))["sent"] == 0
-    assert {m["round_id"] for m in (await mailer.list_outbox(actor=ADMIN))[0]} == {rnd.id}
+    assert (await reminders.send_due(actor=ADMIN)).sent == 0
+    assert {m.round_id for m in (await mailer.list_outbox(actor=ADMIN))[0]} == {rnd.id}
 
 
 async def test_no_reminder_before_the_first_step_or_after_the_deadline(db, smtp):
@@ -88,24 +88,24 @@ async def test_no_reminder_before_the_first_step_or_after_the_deadline(db, smtp)
     await _round(closes_in=30)
     await Round.update({Round.opened_at: clock.now() - dt.timedelta(days=40)}).where(Round.id > 0)
     result = await reminders.send_due(actor=ADMIN)
-    assert result["queued"] == 0 and smtp.mailbox.received == []
+    assert result.queued == 0 and smtp.mailbox.received == []
 
 
 async def test_a_refusing_server_leaves_the_reminder_queued_with_the_error_then_delivers(db, smtp):
     await _round(closes_in=1)
     smtp.mailbox.refuse = "554 5.7.1 Relay access denied"
     result = await reminders.send_due(actor=ADMIN)
-    assert result["sent"] == 0 and result["retry_later"] == result["queued"] > 0
-    assert any("554" in e for e in result["errors"])
+    assert result.sent == 0 and result.retry_later == result.queued > 0
+    assert any("554" in e for e in result.errors)
     rows = await OutboxMessage.select().where(OutboxMessage.kind == "deadline")
     assert rows and all(r["status"] == "queued" and "554" in r["last_error"] and r["attempts"] == 1 for r in rows)
     problems, total = await mailer.list_outbox(problems=True, actor=ADMIN)
-    assert total == result["queued"] and all("554" in p["last_error"] for p in problems)
+    assert total == result.queued and all("554" in p.last_error for p in problems)
     assert smtp.mailbox.received == []
 
     smtp.mailbox.refuse = None
     later = await reminders.send_due(actor=ADMIN)
-    assert later["queued"] == 0 and later["sent"] == result["queued"] and later["errors"] == []
+    assert later.queued == 0 and later.sent == result.queued and later.errors == []
     assert len(smtp.mailbox.to("contact@b.example.invalid")) == 2
     rows = await OutboxMessage.select().where(OutboxMessage.kind == "deadline")
     assert all(r["status"] == "sent" and r["last_error"] == "" and r["attempts"] == 2 for r in rows)
@@ -116,14 +116,14 @@ async def test_a_stopped_server_loses_nothing(db, smtp):
     await _round(closes_in=3)
     smtp.stop()
     result = await reminders.send_due(actor=ADMIN)
-    assert result["sent"] == 0 and result["retry_later"] > 0
-    assert any("vägrade" in e or "refused" in e for e in result["errors"]), result["errors"]
+    assert result.sent == 0 and result.retry_later > 0
+    assert any("vägrade" in e or "refused" in e for e in result.errors), result.errors
     counts = await mailer.outbox_counts()
-    assert counts["queued"] == result["queued"] == counts["waiting_with_error"] and counts["sent"] == 0
+    assert counts.queued == result.queued == counts.waiting_with_error and counts.sent == 0
     smtp.start()
     later = await reminders.send_due(actor=ADMIN)
-    assert later["sent"] == result["queued"]
-    assert (await mailer.outbox_counts())["queued"] == 0
+    assert later.sent == result.queued
+    assert (await mailer.outbox_counts()).queued == 0
 
 
 async def test_too_many_attempts_mark_failed_and_a_retry_sends(db, smtp, monkeypatch):
@@ -133,22 +133,22 @@ async def test_too_many_attempts_mark_failed_and_a_retry_sends(db, smtp, monkeyp
     await reminders.send_due(actor=ADMIN)
     await reminders.send_due(actor=ADMIN)
     failed, n = await mailer.list_outbox(status="failed", actor=ADMIN)
-    assert n > 0 and all(f["attempts"] == 2 for f in failed)
-    assert (await reminders.send_due(actor=ADMIN))["sent"] == 0  # failed ones wait for a person
+    assert n > 0 and all(f.attempts == 2 for f in failed)
+    assert (await reminders.send_due(actor=ADMIN)).sent == 0  # failed ones wait for a person
     smtp.mailbox.refuse = None
-    out = await mailer.retry(failed[0]["id"], actor=ADMIN)
-    assert out["sent"] == 1 and out["message"]["status"] == "sent"
+    out = await mailer.retry(failed[0].id, actor=ADMIN)
+    assert out.sent == 1 and out.message.status == "sent" and out.message.body
     assert len(smtp.mailbox.received) == 1
     analyst = Principal("ann", Role.AUDITOR)
     with pytest.raises(PermissionDenied):
-        await mailer.retry(failed[1]["id"], actor=analyst)
+        await mailer.retry(failed[1].id, actor=analyst)
 
 
 async def test_dry_run_sends_and_stores_nothing(db, smtp):
     await _round(closes_in=5)
     result = await reminders.send_due(dry_run=True, actor=ADMIN)
-    assert result["dry_run"] and len(result["would_queue"]) == 6
-    assert {i["recipient"] for i in result["would_queue"]} == {
+    assert result.dry_run and len(result.would_queue) == 6
+    assert {i.recipient for i in result.would_queue} == {
         "registrator@a.example.invalid", "samordnare@a.example.invalid", "contact@b.example.invalid"}
     assert await OutboxMessage.count() == 0 and smtp.mailbox.received == []
 
@@ -157,21 +157,21 @@ async def test_unset_smtp_host_keeps_messages_queued(db, monkeypatch):
     monkeypatch.delenv("SMTP_HOST", raising=False)
     await _round(closes_in=5)
     result = await reminders.send_due(actor=ADMIN)
-    assert result["sent"] == 0 and result["retry_later"] == result["queued"] > 0
-    assert "SMTP_HOST" in result["errors"][0]
+    assert result.sent == 0 and result.retry_later == result.queued > 0
+    assert "SMTP_HOST" in result.errors[0]
 
 
 async def test_the_button_reminds_once_an_hour_per_unit(db, smtp, monkeypatch):
     rnd = await _round(closes_in=10)
     analyst = Principal("analytiker", Role.ANALYST)
     out = await reminders.remind_unit(rnd.id, "a", actor=analyst)
-    assert out["sent"] == 2 and len(smtp.mailbox.received) == 2
+    assert out.sent == 2 and len(smtp.mailbox.received) == 2
     assert smtp.mailbox.received[0].subject.startswith("Påminnelse: Självskattning 2026")
     with pytest.raises(reminders.TooSoon) as info:
         await reminders.remind_unit(rnd.id, "a", actor=analyst)
     assert info.value.status_code == 429 and "Du kan skicka en ny om" in info.value.text.sv
     # another unit is not held back
-    assert (await reminders.remind_unit(rnd.id, "b", actor=analyst))["sent"] == 1
+    assert (await reminders.remind_unit(rnd.id, "b", actor=analyst)).sent == 1
     # a unit that has submitted, or is not in the round: a clear refusal
     with pytest.raises(Exception, match="redan skickat in"):
         await reminders.remind_unit(rnd.id, "c", actor=analyst)
@@ -183,7 +183,7 @@ async def test_the_button_reminds_once_an_hour_per_unit(db, smtp, monkeypatch):
             await reminders.remind_unit(rnd.id, "a", actor=who)
     later = clock.now() + dt.timedelta(minutes=61)
     monkeypatch.setattr(clock, "now", lambda: later)
-    assert (await reminders.remind_unit(rnd.id, "a", actor=analyst))["sent"] == 2
+    assert (await reminders.remind_unit(rnd.id, "a", actor=analyst)).sent == 2
     events = await audit.list_events(audit.AuditFilter(action="reminder.send"))
     assert sorted((e.actor, e.unit) for e in events) == [("analytiker", "a"), ("analytiker", "a"), ("analytiker", "b")]
 
@@ -207,7 +207,7 @@ async def test_returned_response_and_weekly_digest(db, smtp):
     await auth_service.create_user(ADMIN, "analytiker", Role.ANALYST, email="analys@stad.example.invalid")
     resp = await responses.find_response(rnd.id, "c", actor=ADMIN)
     out = await reminders.notify_response_returned(resp.id, "Fråga 3 saknar belägg.", actor=ADMIN)
-    assert out["sent"] == 1
+    assert out.sent == 1
     returned = smtp.mailbox.to("kansli@c.example.invalid")[0]
     assert "skickats tillbaka" in returned.subject and "Fråga 3 saknar belägg." in returned.body
 
@@ -248,7 +248,7 @@ async def test_two_clicks_at_once_queue_one_reminder(db, smtp, monkeypatch):
         return {}
 
     monkeypatch.setattr(reminders, "last_manual", nobody_reminded_yet)
-    assert (await reminders.remind_unit(rnd.id, "b", actor=ADMIN))["sent"] == 1
+    assert (await reminders.remind_unit(rnd.id, "b", actor=ADMIN)).sent == 1
     with pytest.raises(reminders.TooSoon):
         await reminders.remind_unit(rnd.id, "b", actor=ADMIN)
     assert len(smtp.mailbox.received) == 1

@@ -31,16 +31,16 @@ async def test_smtp_login_right_and_wrong(db, monkeypatch):
         monkeypatch.setenv("SMTP_PASSWORD", "fel")
         ids = await mailer.enqueue([_message()])
         result = await mailer.deliver(ids)
-        assert result["retry_later"] == 1 and "535" in result["errors"][0]
+        assert result.retry_later == 1 and "535" in result.errors[0]
         monkeypatch.setenv("SMTP_PASSWORD", "hemligt lösen")
         # smtplib cannot send a non-ASCII password: a clear error, the message waits
         result = await mailer.deliver(ids)
-        assert result["retry_later"] == 1 and "ASCII" in result["errors"][0]
+        assert result.retry_later == 1 and "ASCII" in result.errors[0]
         server.stop()
         server.login = ("enkat", "hemligt-losen")
         server.start()
         monkeypatch.setenv("SMTP_PASSWORD", "hemligt-losen")
-        assert (await mailer.deliver(ids))["sent"] == 1
+        assert (await mailer.deliver(ids)).sent == 1
         got = server.mailbox.received[0]
         # header injection through the subject is neutralised; the body keeps its letters
         assert got.recipients == ["r1@kommun.example.invalid"] and "Bcc" not in got.message
@@ -60,8 +60,8 @@ async def test_a_server_that_never_answers_times_out_and_keeps_the_message(db, m
             monkeypatch.setenv(key, value)
         ids = await mailer.enqueue([_message(2)])
         result = await mailer.deliver(ids)
-    assert result["sent"] == 0 and result["retry_later"] == 1
-    assert "svarade inte i tid" in result["errors"][0] and "timed out" in result["errors"][0]
+    assert result.sent == 0 and result.retry_later == 1
+    assert "svarade inte i tid" in result.errors[0] and "timed out" in result.errors[0]
     message = await mailer.get_message(ids[0], actor=ADMIN)
-    assert message["status"] == "queued" and message["attempts"] == 1 and "timed out" in message["last_error"]
+    assert message.status == "queued" and message.attempts == 1 and "timed out" in message.last_error
     assert await mailer.enqueue([_message(2)]) == []  # the same key is not queued twice

@@ -76,14 +76,14 @@ async def test_a_server_that_is_down_keeps_the_notice_queued_and_the_submission_
     state = await responses.submit_response(rid, actor=RESP_A)
     assert state.status == "submitted"
     waiting, total = await mailer.list_outbox(status="queued", actor=ADMIN)
-    assert total == 2 and {m["kind"] for m in waiting} == {"submitted"}
-    assert all(m["last_error"] for m in waiting)  # the error is visible on the outbox page
+    assert total == 2 and {m.kind for m in waiting} == {"submitted"}
+    assert all(m.last_error for m in waiting)  # the error is visible on the outbox page
     problems, _ = await mailer.list_outbox(problems=True, actor=ADMIN)
     assert len(problems) == 2
 
     smtp.start()
     summary = await mailer.deliver()  # what `survey-engine reminders send` does with the queue
-    assert summary["sent"] == 2
+    assert summary.sent == 2
     assert len(smtp.mailbox.to("chef@a.example.invalid")) == 1 and len(smtp.mailbox.to("head@a.example.invalid")) == 1
     assert (await mailer.list_outbox(status="queued", actor=ADMIN))[1] == 0
 

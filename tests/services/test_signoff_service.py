@@ -77,7 +77,7 @@ async def test_return_needs_a_comment_reopens_and_mails_the_unit(db, smtp):
 
     state, mail = await signoff.return_response(rid, "Fråga 3 saknar belägg.", actor=CHEF_A)
     assert state.state == "returned" and state.status == "reopened" and state.latest.comment == "Fråga 3 saknar belägg."
-    assert mail["sent"] == 2 and mail["errors"] == []
+    assert (mail.recipients, mail.sent, mail.errors) == (2, 2, [])
     sv = smtp.mailbox.to("kansli@a.example.invalid")[0]
     assert "skickats tillbaka" in sv.subject and "Fråga 3 saknar belägg." in sv.body
     assert "returned" in smtp.mailbox.to("it@a.example.invalid")[0].subject
@@ -99,7 +99,7 @@ async def test_a_mail_server_that_is_down_leaves_the_return_done_and_the_mail_qu
     await contacts.replace_contacts([contacts.contact_input("a", "kansli@a.example.invalid", "", "sv")], actor=ADMIN)
     smtp.stop()
     state, mail = await signoff.return_response(rid, "Komplettera området Styrning.", actor=CHEF_A)
-    assert state.returned and mail["sent"] == 0 and mail["errors"]
+    assert state.returned and mail.sent == 0 and mail.errors
     smtp.start()
     from survey_engine.services import mailer
 

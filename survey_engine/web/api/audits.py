@@ -27,7 +27,9 @@ DateParam = Annotated[dt.date, QueryParameter(description="YYYY-MM-DD")]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    """Built from the services' typed views (services/views.py) by attribute."""
+
+    model_config = ConfigDict(extra="ignore", from_attributes=True)
 
 
 class _In(BaseModel):
@@ -124,7 +126,7 @@ class AuditsController(Controller):
         source = _source_of(request, body)
         audit = await service.import_audit(source, actor=actor, source="<api>")
         return Response(AuditImportOut.model_validate(audit),
-                        status_code=HTTP_201_CREATED if audit["created"] else HTTP_200_OK)
+                        status_code=HTTP_201_CREATED if audit.created else HTTP_200_OK)
 
     @get("/{audit_id:str}", summary="An audit with its recommendations, their actions and status", guards=_READ,
          responses=errors(404))
@@ -163,8 +165,8 @@ class AuditsController(Controller):
                         fmt: Annotated[Literal["json", "html", "pdf", "docx"],
                                        QueryParameter(name="format")] = "json",
                         lang: Annotated[Literal["sv", "en"], QueryParameter()] = "sv") -> Response[bytes]:
-        model = await build_statement(actor, audit_id, start, end, lang)
-        content = render(model, fmt)
+        statement = await build_statement(actor, audit_id, start, end, lang)
+        content = render(statement.document, fmt)
         name = f"yttrande-{audit_id}-{start.isoformat()}-{end.isoformat()}.{fmt}"
         disposition = "inline" if fmt in ("json", "html") else "attachment"
         media = MediaType.HTML if fmt == "html" else MEDIA_TYPES[fmt]

@@ -4,7 +4,7 @@ docs/operations.md, "E-mail reminders"."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from litestar import Controller, get, post, put
 from litestar.params import JSONBody, QueryParameter
@@ -48,6 +48,8 @@ class SendIn(_Input):
 
 
 class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     round_id: int | None
@@ -73,17 +75,32 @@ class OutboxPage(BaseModel):
 
 
 class DeliveryOut(BaseModel):
+    """Built from the reminders' typed views (services/views.py) by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     sent: int
     retry_later: int = Field(description="messages left queued after a failed attempt")
     failed: int = Field(description="messages given up after too many attempts")
     errors: list[str]
 
 
+class ReminderItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str = Field(description="opened | deadline | digest")
+    round_id: int | None = Field(description="null for the weekly digest")
+    unit: str | None
+    recipient: str
+    language: str
+    subject: str
+
+
 class SendOut(DeliveryOut):
     dry_run: bool
     queued: int | None = None
-    queued_items: list[dict[str, Any]] | None = None
-    would_queue: list[dict[str, Any]] | None = None
+    queued_items: list[ReminderItemOut] | None = None
+    would_queue: list[ReminderItemOut] | None = None
     queued_before: int | None = None
 
 

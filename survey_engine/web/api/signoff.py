@@ -13,7 +13,7 @@ from litestar import Controller, Response, get, post
 from litestar.enums import MediaType
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from survey_engine.services import overview, reports, signoff
 from survey_engine.web.api.common import MAX_INT, Action, Actor, Id, errors, requires
@@ -59,8 +59,20 @@ class SignoffOut(BaseModel):
     history: list[DecisionOut] = Field(description="every decision, oldest first")
 
 
+class MailOut(BaseModel):
+    """The "returned" e-mail: to how many addresses, and what the delivery did."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    recipients: int
+    sent: int
+    retry_later: int = Field(description="messages left queued after a failed attempt")
+    failed: int
+    errors: list[str]
+
+
 class ReturnOut(SignoffOut):
-    mail: dict[str, Any] = Field(description="the \"returned\" e-mail: recipients, sent, retry_later, errors")
+    mail: MailOut = Field(description="the \"returned\" e-mail: recipients, sent, retry_later, errors")
 
 
 class QueueItemOut(BaseModel):

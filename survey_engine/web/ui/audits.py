@@ -94,8 +94,8 @@ async def audits_upload(request: Request) -> Response:
         message, items = _problems(exc, lang)
         return await _list_page(request, exc.status_code, upload_message=message, upload_errors=items,
                                 upload_name=name)
-    note = ("inläst" if lang == "sv" else "recorded") if audit["created"] else ("uppdaterad" if lang == "sv" else "updated")
-    return redirect(f"/granskningar/{audit['id']}", f"{audit['title']}: {note}")
+    note = ("inläst" if lang == "sv" else "recorded") if audit.created else ("uppdaterad" if lang == "sv" else "updated")
+    return redirect(f"/granskningar/{audit.id}", f"{audit.title}: {note}")
 
 
 # ---------------------------------------------------------------- one audit
@@ -113,11 +113,12 @@ async def audit_page(request: Request, audit_id: FromPath[str]) -> Template:
 async def _rec_page(request: Request, audit_id: str, rec_id: str, status: int = 200, **extra: Any) -> Template:
     principal = need(request, Action.RECOMMENDATION_READ)
     rec = await service.get_recommendation(principal, audit_id[:100], rec_id[:100])
-    units_may_write = {a["unit"] for a in rec["actions"] if principal.can(Action.PLAN_WRITE, a["unit"])}
+    units_may_write = {a.unit for a in rec.actions if principal.can(Action.PLAN_WRITE, a.unit)}
     lang = lang_of(request)
-    measured = [{**i, "target_text": fmt_value(i["kind"], i["target"], lang),
-                 "latest_text": fmt_value(i["kind"], i["latest"]["value"], lang) if i.get("latest") else None}
-                if i["published"] else i for i in await service.indicator_overview(principal, rec["indicators"])]
+    # each linked indicator with its target and latest value written for people
+    measured = [(i, fmt_value(i.kind, i.target, lang) if i.published else None,
+                 fmt_value(i.kind, i.latest.value, lang) if i.latest else None)
+                for i in await service.indicator_overview(principal, rec.indicators)]
     return render(request, "audits/recommendation.html", status=status, rec=rec, measured=measured,
                   status_words=_status_words(lang_of(request)),
                   may_write=principal.can(Action.RECOMMENDATION_WRITE), may_unlink=units_may_write,
@@ -205,7 +206,7 @@ async def statement_page(request: Request, audit_id: FromPath[str]) -> Template:
     start, end = _period_args(request)
     model, message, items = None, None, []
     try:
-        model = await build_statement(principal, audit_id[:100], start, end, lang)
+        model = (await build_statement(principal, audit_id[:100], start, end, lang)).document
     except Invalid as exc:
         message, items = _problems(exc, lang)
     audit = await service.get_audit(principal, audit_id[:100])
@@ -221,9 +222,9 @@ async def statement_file(request: Request, audit_id: FromPath[str], fmt: FromPat
         raise Invalid(Text(f"Okänt format; välj {', '.join(FORMATS)}", f"Unknown format; choose {', '.join(FORMATS)}"))
     lang = request.query_params.get("lang") or lang_of(request)
     start, end = _period_args(request)
-    model = await build_statement(principal, audit_id[:100], start, end, "en" if lang == "en" else "sv")
-    content = render_statement(model, fmt)
-    name = f"yttrande-{model['audit']['id']}-{model['period']['from']}-{model['period']['to']}.{fmt}"
+    statement = await build_statement(principal, audit_id[:100], start, end, "en" if lang == "en" else "sv")
+    content = render_statement(statement.document, fmt)
+    name = f"yttrande-{statement.audit.id}-{statement.start.isoformat()}-{statement.end.isoformat()}.{fmt}"
     disposition = "inline" if fmt in ("html", "json") else "attachment"
     return Response(content=content, media_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'{disposition}; filename="{name}"'})

@@ -30,8 +30,8 @@ async def overview_context(principal: Principal, round_id: int) -> dict[str, Any
     if not decide(principal, Action.REMINDER_READ).allowed:
         return None
     state = await reminders.round_reminder_state(round_id)
-    state["may_send"] = decide(principal, Action.REMINDER_SEND).allowed
-    return state
+    return {"units": state.units, "problems": state.problems,
+            "may_send": decide(principal, Action.REMINDER_SEND).allowed}
 
 
 def _message(exc: Exception, lang: str) -> str:
@@ -54,13 +54,13 @@ async def send_reminder(request: Request, round_id: FromPath[int], code: FromPat
             raise
         return render(request, "reminders/refused.html", status=exc.status_code, message=_message(exc, lang),
                       back=back)
-    if result["sent"] == result["recipients"]:
-        text = (f"påminnelse skickad till {code} ({result['recipients']} adresser)" if lang == "sv"
-                else f"reminder sent to {code} ({result['recipients']} addresses)")
+    if result.sent == result.recipients:
+        text = (f"påminnelse skickad till {code} ({result.recipients} adresser)" if lang == "sv"
+                else f"reminder sent to {code} ({result.recipients} addresses)")
     else:
-        text = (f"påminnelsen till {code} ligger i kön och skickas vid nästa försök: {'; '.join(result['errors'])}"
+        text = (f"påminnelsen till {code} ligger i kön och skickas vid nästa försök: {'; '.join(result.errors)}"
                 if lang == "sv" else
-                f"the reminder to {code} is queued and will be tried again: {'; '.join(result['errors'])}")
+                f"the reminder to {code} is queued and will be tried again: {'; '.join(result.errors)}")
     # the notice before the fragment, so that the page shows it and scrolls to the section
     return Redirect(path=f"{back}?ok={quote(text[:200])}#paminnelser", status_code=303)
 
@@ -88,12 +88,12 @@ async def retry_message(request: Request, message_id: FromPath[int]) -> Response
             raise
         return render(request, "reminders/refused.html", status=exc.status_code, message=_message(exc, lang),
                       back="/utskick")
-    message = result["message"]
-    if message["status"] == "sent":
+    message = result.message
+    if message.status == "sent":
         text = f"meddelande {message_id} skickat" if lang == "sv" else f"message {message_id} sent"
     else:
-        text = (f"meddelande {message_id} kunde inte skickas: {message['last_error']}" if lang == "sv"
-                else f"message {message_id} could not be sent: {message['last_error']}")
+        text = (f"meddelande {message_id} kunde inte skickas: {message.last_error}" if lang == "sv"
+                else f"message {message_id} could not be sent: {message.last_error}")
     return redirect("/utskick", text[:200])
 
 

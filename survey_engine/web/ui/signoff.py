@@ -159,12 +159,12 @@ async def return_response(request: Request, response_id: FromPath[int]) -> Respo
             raise
         return await _review(request, principal, response_id, exc.status_code, return_error=_message(exc, lang),
                              return_comment=comment)
-    if mail.get("errors"):
+    if mail.errors:
         note = T("svaret är återsänt; e-posten ligger i kön och skickas vid nästa försök",
                  "the response is returned; the e-mail is queued and will be tried again")
     else:
-        note = T(f"svaret är återsänt; {mail.get('sent', 0)} e-post skickade",
-                 f"the response is returned; {mail.get('sent', 0)} e-mails sent")
+        note = T(f"svaret är återsänt; {mail.sent} e-post skickade",
+                 f"the response is returned; {mail.sent} e-mails sent")
     return redirect(f"/godkannande/{response_id}", note)
 
 
