@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audit_samples import setup_audit
-from plan_samples import ADMIN
+from tests.audits.audit_samples import setup_audit
+from tests.plans.plan_samples import ADMIN
 from survey_engine.cli import main
 
 pytestmark = pytest.mark.db
@@ -158,7 +158,7 @@ async def clients(db):
     """API/page clients with fixed user names (the names are in the outputs)."""
     from litestar.testing import AsyncTestClient
 
-    from helpers.auth import ensure_units
+    from tests.helpers.auth import ensure_units
     from survey_engine.services import tokens
     from survey_engine.services import users as auth_service
     from survey_engine.web import create_app

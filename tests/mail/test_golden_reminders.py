@@ -21,14 +21,14 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
-from smtp_support import smtp  # noqa: F401,F811  (the loopback SMTP server fixture)
+from tests.smtp_support import smtp  # noqa: F401,F811  (the loopback SMTP server fixture)
 from survey_engine.cli import main
 from survey_engine.services import contacts, reminders, responses
 from survey_engine.services import users as user_service
 from survey_engine.services.access import system_actor
 from survey_engine.services.policy import Principal, Role
 from survey_engine.store.tables import Round
-from survey_samples import FULL_2024, V2024, setup_round
+from tests.survey_samples import FULL_2024, V2024, setup_round
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = dt.date(2026, 3, 10)
