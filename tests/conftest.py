@@ -60,6 +60,7 @@ DB_PATHS = ("store/", "faults/", "e2e/", "deploy/test_two_processes.py", "deploy
 DB_FIXTURES = {"db", "migrated_db", "reset_database", "anchor_db"}
 BROWSER_PATHS = ("e2e/",)
 SLOW_PATHS = ("e2e/", "faults/", "deploy/test_two_processes.py", "deploy/test_backup_restore.py",
+              "mail/test_deferred_delivery.py",
               "deploy/test_health_settings.py", "test_bench_write_path.py", "security/test_schemathesis.py")
 _TESTS = Path(__file__).resolve().parent
 

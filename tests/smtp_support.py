@@ -1,10 +1,12 @@
 """A real SMTP server on loopback for the reminder tests (aiosmtpd), and helpers to read
-what it received. A plain module (not a conftest): import it as `from smtp_support import …`."""
+what it received. A plain module (not a conftest): import it as `from tests.smtp_support import …`."""
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
+import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -48,6 +50,32 @@ class Mailbox:
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address in r.recipients]
+
+
+class GatedMailbox(Mailbox):
+    """A mailbox whose server holds every message at DATA until the test calls
+    `release()`: `arrived` is set when a sender has reached DATA (the message is then on
+    the wire but not yet accepted or received). For showing that a request does not wait
+    for the mail server (tests/mail/test_deferred_delivery.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = threading.Event()
+        self._gate = threading.Event()
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def close_again(self) -> None:
+        """Hold the next messages again (after a release)."""
+        self.arrived.clear()
+        self._gate.clear()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.arrived.set()
+        # wait in a thread: the server's own loop stays free; 120 s caps a test that forgot to release
+        await asyncio.get_running_loop().run_in_executor(None, self._gate.wait, 120)
+        return await super().handle_DATA(server, session, envelope)
 
 
 def free_port() -> int:

@@ -2,18 +2,27 @@
 smtplib, run in a thread). A refused or unreachable server leaves the message queued
 with the error; the next send tries it again; after MAX_ATTEMPTS it is marked failed
 and listed for a manual retry. Rules in docs/operations.md, "E-mail reminders".
+
+Notices sent on a user's action (a response submitted or returned) go through
+`deliver_soon`: inside `deferring()` (the web handlers of those actions) it only
+collects the ids, and `send_later` delivers them after the HTTP response has gone out,
+so a slow mail server never holds up the user's request (docs/operations.md,
+"Notices after the response").
 """
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
+import logging
 import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 from survey_engine import clock
 from survey_engine.errors import Invalid, NotFound
@@ -32,6 +41,8 @@ MAX_ATTEMPTS = 10
 CLAIM_MINUTES = 15  # a sender that died mid-send frees its messages after this long
 BATCH = 200
 STATUSES = ("queued", "sent", "failed")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -223,6 +234,52 @@ async def deliver(ids: list[int] | None = None, round_id: int | None = None,
         if any(e is not None for e in results.values()) or len(rows) < BATCH:
             break  # a server that fails now fails for the rest too: leave them for the next run
     return DeliveryCounts(**summary)
+
+
+# The ids of messages queued during a web request, to be delivered after its response
+# (None: not collecting, deliver_soon sends at once). A context variable: each request
+# runs in its own task, so a request only ever sees its own list.
+_later: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("mail_later", default=None)
+
+
+@contextmanager
+def deferring() -> Iterator[list[int]]:
+    """Within this block `deliver_soon` collects message ids instead of sending them;
+    yields that list. The caller passes it to `send_later` once its response is ready
+    (a Litestar background task: run after the response has been sent)."""
+    ids: list[int] = []
+    token = _later.set(ids)
+    try:
+        yield ids
+    finally:
+        _later.reset(token)
+
+
+async def deliver_soon(ids: list[int]) -> DeliveryCounts | None:
+    """Deliver these queued messages now, or, inside `deferring()`, note them for
+    `send_later` and return None (the messages are stored in the outbox either way)."""
+    collecting = _later.get()
+    if collecting is None:
+        return await deliver(ids)
+    collecting.extend(i for i in ids if i not in collecting)
+    return None
+
+
+async def send_later(ids: list[int]) -> None:
+    """Deliver what `deferring()` collected: after the response, so nobody waits for it.
+    A failure stays in the outbox with its error like any other (deliver records it);
+    anything else (the database gone) is logged: the messages then simply stay queued
+    for the next `reminders send` or a retry."""
+    if not ids:
+        return
+    try:
+        counts = await deliver(list(ids))
+    except Exception as exc:
+        log.warning("deferred e-mail %s not delivered, left in the outbox: %s", ids, exc)
+        return
+    if counts.errors:
+        log.warning("deferred e-mail %s: %s sent, %s left queued, %s failed: %s", ids, counts.sent,
+                    counts.retry_later, counts.failed, "; ".join(counts.errors))
 
 
 async def _leave_queued(ids: list[int] | None, round_id: int | None, error: str,

@@ -16,7 +16,7 @@ from survey_engine import clock
 from survey_engine.errors import AppError, Conflict, Invalid, NotFound
 from survey_engine.services import audit, contacts
 from survey_engine.services.access import Action, Principal, actor_name, check
-from survey_engine.services.mailer import Outgoing, deliver, enqueue
+from survey_engine.services.mailer import Outgoing, deliver, deliver_soon, enqueue
 from survey_engine.services.views import (
     DeliveryCounts, LastReminder, MailNotice, ReminderDryRun, ReminderItem, ReminderRun, ReminderState, UnitReminder,
 )
@@ -331,7 +331,8 @@ async def remind_unit(round_id: int, unit_code: str, *, actor: Principal) -> Uni
 async def notify_response_returned(response_id: int, comment: str = "", *, actor: Principal) -> MailNotice:
     """Tell a unit that its submitted response was returned (sign-off, issue 17 item 2,
     calls this after it reopens the response). The caller checks its own right to return
-    the response; this only queues and sends the e-mails."""
+    the response; this only queues and sends the e-mails (at once, or after the web
+    response: mailer.deliver_soon)."""
     row = await Response.select(Response.id, Response.round, Response.round.name.as_alias("round_name"),
                                 Response.round.closes_on.as_alias("closes_on"), Response.unit.code.as_alias("code"),
                                 Response.unit.name.as_alias("unit_name")).where(Response.id == response_id).first()
@@ -342,7 +343,7 @@ async def notify_response_returned(response_id: int, comment: str = "", *, actor
     step = f"{response_id}-{clock.now().strftime('%Y%m%dT%H%M%S')}"
     ids = await enqueue(await _unit_messages("returned", rnd, unit, step, comment=(comment or "")[:2000]),
                         created_by=actor_name(actor))
-    return MailNotice(recipients=len(ids), **_counts(await deliver(ids) if ids else NOTHING_SENT))
+    return await _notice(ids)
 
 
 async def notify_response_submitted(response_id: int, *, actor: Principal) -> MailNotice:
@@ -352,7 +353,8 @@ async def notify_response_submitted(response_id: int, *, actor: Principal) -> Ma
     submission (the key names the revision), in their language; the messages go through
     the outbox like every reminder, so a mail server that is down leaves them queued
     with the error, to be retried. Audited (`reminder.submitted`) when something was
-    queued. The caller checked its own right to submit; this only queues and sends."""
+    queued. The caller checked its own right to submit; this only queues and sends
+    (at once, or after the web response: mailer.deliver_soon)."""
     row = await Response.select(Response.id, Response.round, Response.revision, Response.status,
                                 Response.round.name.as_alias("round_name"), Response.unit.code.as_alias("code"),
                                 Response.unit.name.as_alias("unit_name")).where(Response.id == response_id).first()
@@ -372,7 +374,18 @@ async def notify_response_submitted(response_id: int, *, actor: Principal) -> Ma
     # Addresses are personal data: the event counts them (as reminder.send does).
     await audit.record(actor, "reminder.submitted", "response", response_id, unit=row["code"],
                        details={"round": row["round"], "revision": row["revision"], "recipients": len(ids)})
-    return MailNotice(recipients=len(ids), **_counts(await deliver(ids)))
+    return await _notice(ids)
+
+
+async def _notice(ids: list[int]) -> MailNotice:
+    """Deliver a notice's queued messages, or leave them for after the web response
+    (mailer.deliver_soon); what became of them."""
+    if not ids:
+        return MailNotice(recipients=0, **_counts(NOTHING_SENT))
+    counts = await deliver_soon(ids)
+    if counts is None:
+        return MailNotice(recipients=len(ids), deferred=len(ids), **_counts(NOTHING_SENT))
+    return MailNotice(recipients=len(ids), **_counts(counts))
 
 
 async def round_reminder_state(round_id: int) -> ReminderState:

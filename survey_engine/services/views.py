@@ -452,13 +452,15 @@ class UnitReminder:
 @dataclass(frozen=True)
 class MailNotice:
     """A notice e-mailed on an event (a response returned or submitted): to how many
-    addresses, and what the delivery did."""
+    addresses, and what the delivery did. `deferred`: messages queued to be sent after
+    the web response (services/mailer.py, `deferring`); the other counts are then 0."""
 
     recipients: int
     sent: int
     retry_later: int
     failed: int
     errors: list[str]
+    deferred: int = 0
 
 
 @dataclass(frozen=True)

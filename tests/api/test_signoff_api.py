@@ -45,6 +45,7 @@ async def test_approve_return_queue_and_approved_only_figures(client, client_as)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["state"] == "returned" and body["status"] == "reopened" and body["mail"]["recipients"] == 0
+    assert body["mail"]["deferred"] == 0 and body["mail"]["sent"] == 0  # nobody to tell: nothing queued
     seen = (await resp_a.get(f"/api/v1/responses/{ctx['a']}/signoff")).json()
     assert seen["state"] == "returned" and seen["latest"]["comment"] == "Komplettera risk."
     assert (await chef_b.get(f"/api/v1/responses/{ctx['a']}/signoff")).status_code == 403

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from survey_engine.errors import NotFound
 
-from survey_engine.services import printable
+from survey_engine.services import mailer, printable
 from survey_engine.services import responses as service
+from survey_engine.web.mail_later import after_response
 from survey_engine.web.api.common import Action, Id, Limit, Offset, Actor, errors, requires
 from survey_engine.web.api.schemas import (
     AnswersFile, HistoryEntry, HistoryPage, ResponseOut, SaveIn, ScoresOut, SnapshotOut, SubmitIn,
@@ -77,12 +78,16 @@ class ResponseController(Controller):
 
     @post("/{response_id:int}/submit", summary="Submit the response",
           description="Refused (422) with `missing`, the required questions still unanswered. Stores a score "
-          "snapshot with the engine's and the questionnaire's identity.",
+          "snapshot with the engine's and the questionnaire's identity. The approvers' e-mail is queued in the "
+          "outbox and sent after this response (a slow mail server does not delay it).",
           status_code=HTTP_200_OK, responses=errors(404, 409, 422, 423), guards=_on_unit(Action.RESPONSE_SUBMIT))
-    async def submit(self, response_id: Id, actor: Actor, data: JSONBody[SubmitIn | None] = None) -> ResponseOut:
+    async def submit(self, response_id: Id, actor: Actor,
+                     data: JSONBody[SubmitIn | None] = None) -> Response[ResponseOut]:
         revision = data.revision if data is not None else None
-        return ResponseOut.model_validate(await service.submit_response(response_id, actor=actor, revision=revision),
-                                          from_attributes=True)
+        with mailer.deferring() as mail_ids:  # sent after the response (web/mail_later.py)
+            state = await service.submit_response(response_id, actor=actor, revision=revision)
+        return Response(ResponseOut.model_validate(state, from_attributes=True), status_code=HTTP_200_OK,
+                        background=after_response(mail_ids))
 
     @post("/{response_id:int}/reopen", summary="Reopen a submitted response (admin)", status_code=HTTP_200_OK,
           responses=errors(404, 409, 423), guards=_on_unit(Action.RESPONSE_REOPEN))

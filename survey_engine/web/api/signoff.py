@@ -15,9 +15,10 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel, ConfigDict, Field
 
-from survey_engine.services import overview, reports, signoff
+from survey_engine.services import mailer, overview, reports, signoff
 from survey_engine.web.api.common import MAX_INT, Action, Actor, Id, errors, requires
 from survey_engine.web.api.schemas import _Input
+from survey_engine.web.mail_later import after_response
 
 ApprovedOnly = Annotated[bool, QueryParameter(description="count only responses approved by the unit's approver "
                                                           "(docs/sign-off.md)")]
@@ -60,19 +61,22 @@ class SignoffOut(BaseModel):
 
 
 class MailOut(BaseModel):
-    """The "returned" e-mail: to how many addresses, and what the delivery did."""
+    """The "returned" e-mail: to how many addresses, and what became of it."""
 
     model_config = ConfigDict(from_attributes=True)
 
     recipients: int
-    sent: int
+    sent: int = Field(description="sent during the request (0 here: the API sends after the response)")
     retry_later: int = Field(description="messages left queued after a failed attempt")
     failed: int
-    errors: list[str]
+    errors: list[str] = Field(description="why the e-mail could not be queued or sent, each error once")
+    deferred: int = Field(description="messages queued in the outbox and sent shortly, after this response; "
+                          "a failure then stays in the outbox with its error (GET /api/v1/reminders/outbox)")
 
 
 class ReturnOut(SignoffOut):
-    mail: MailOut = Field(description="the \"returned\" e-mail: recipients, sent, retry_later, errors")
+    mail: MailOut = Field(description="the \"returned\" e-mail: recipients, deferred (queued, sent shortly), "
+                          "sent, retry_later, errors")
 
 
 class QueueItemOut(BaseModel):
@@ -129,12 +133,16 @@ class SignoffController(Controller):
 
     @post("/{response_id:int}/return", summary="Return a submitted response with a comment (reopens it)",
           description="The comment is required; the respondents see it and the unit's contacts get the "
-          "\"returned\" e-mail. 423 when the round is closed.",
+          "\"returned\" e-mail, queued in the outbox and sent after this response (`mail.deferred`). "
+          "423 when the round is closed.",
           status_code=HTTP_200_OK, responses=errors(404, 409, 422, 423),
           guards=[requires(Action.RESPONSE_APPROVE, unit_from_object=True)])
-    async def return_response(self, response_id: Id, actor: Actor, data: JSONBody[ReturnIn]) -> ReturnOut:
-        state, mail = await signoff.return_response(response_id, data.comment, actor=actor, revision=data.revision)
-        return ReturnOut.model_validate({**_out(state), "mail": mail})
+    async def return_response(self, response_id: Id, actor: Actor, data: JSONBody[ReturnIn]) -> Response[ReturnOut]:
+        with mailer.deferring() as mail_ids:  # sent after the response (web/mail_later.py)
+            state, mail = await signoff.return_response(response_id, data.comment, actor=actor,
+                                                        revision=data.revision)
+        return Response(ReturnOut.model_validate({**_out(state), "mail": mail}), status_code=HTTP_200_OK,
+                        background=after_response(mail_ids))
 
 
 class SignoffQueueController(Controller):

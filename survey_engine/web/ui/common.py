@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from litestar import Request
+from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
@@ -140,11 +141,12 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return Template(template_name=template, context=ctx, status_code=status, cookies=_lang_cookie(request))
 
 
-def redirect(path: str, notice: str | None = None) -> Redirect:
-    """303 See Other after a form post (the browser then GETs `path`)."""
+def redirect(path: str, notice: str | None = None, background: BackgroundTask | None = None) -> Redirect:
+    """303 See Other after a form post (the browser then GETs `path`); `background`
+    runs after the redirect has been sent (web/mail_later.py)."""
     if notice:
         path += ("&" if "?" in path else "?") + "ok=" + quote(notice)
-    return Redirect(path=path, status_code=303)
+    return Redirect(path=path, status_code=303, background=background)
 
 
 def form_list(form: Any, key: str) -> list[str]:

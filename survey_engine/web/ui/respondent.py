@@ -15,6 +15,7 @@ from litestar.response import Response, Template
 
 from survey_engine.services.policy import Action, Principal, decide
 from survey_engine.services import indicators as indicators_service
+from survey_engine.services import mailer
 from survey_engine.services import printable
 from survey_engine.services import provided as provided_service
 from survey_engine.services import responses as responses_service
@@ -22,6 +23,7 @@ from survey_engine.services import rounds as rounds_service
 from survey_engine.errors import Conflict, Invalid, Locked
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.views import AnswerState, ResponseState
+from survey_engine.web.mail_later import after_response
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui import evidence as evidence_pages
 from survey_engine.web.ui.signoff import returned_notice, returned_of, sign_state  # sign-off (docs/sign-off.md)
@@ -440,12 +442,13 @@ async def submit(request: Request, response_id: FromPath[int]) -> Response:
     except ValueError:
         revision = None
     try:
-        await responses_service.submit_response(response_id, actor=principal, revision=revision)
+        with mailer.deferring() as mail_ids:  # the approvers' notice goes after the redirect (web/mail_later.py)
+            await responses_service.submit_response(response_id, actor=principal, revision=revision)
     except Invalid as exc:
         return await _summary(request, principal, response_id, 422, message=service_message(exc, lang))
     except (Conflict, Locked) as exc:
         return await _summary(request, principal, response_id, exc.status_code, message=service_message(exc, lang))
-    return redirect(f"/svar/{response_id}/resultat")
+    return redirect(f"/svar/{response_id}/resultat", background=after_response(mail_ids))
 
 
 # ---------------------------------------------------------------- result

@@ -15,10 +15,11 @@ from survey_engine.scoring import score_response
 from survey_engine.services import provided as provided_service
 from survey_engine.services import responses as responses_service
 from survey_engine.services import rounds as rounds_service
-from survey_engine.services import signoff
+from survey_engine.services import mailer, signoff
 from survey_engine.services.policy import Action, Principal, Role
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.text import Text
+from survey_engine.web.mail_later import after_response
 from survey_engine.web.ui import survey as sv
 from survey_engine.web.ui.common import (
     NavItem, current, error_items, form_text, lang_of, need, redirect, register_nav, render, service_message,
@@ -153,7 +154,8 @@ async def return_response(request: Request, response_id: FromPath[int]) -> Respo
             "Kryssa i rutan för att bekräfta att svaret ska skickas tillbaka.",
             "Tick the box to confirm that the response is to be returned."))
     try:
-        _, mail = await signoff.return_response(response_id, comment, actor=principal, revision=_revision(form))
+        with mailer.deferring() as mail_ids:  # the "returned" e-mail goes after the redirect (web/mail_later.py)
+            _, mail = await signoff.return_response(response_id, comment, actor=principal, revision=_revision(form))
     except AppError as exc:
         if exc.status_code in (403, 404):
             raise
@@ -162,10 +164,14 @@ async def return_response(request: Request, response_id: FromPath[int]) -> Respo
     if mail.errors:
         note = T("svaret är återsänt; e-posten ligger i kön och skickas vid nästa försök",
                  "the response is returned; the e-mail is queued and will be tried again")
+    elif mail.deferred:
+        note = T(f"svaret är återsänt; e-posten ligger i kön och skickas strax ({mail.deferred} mottagare)",
+                 f"the response is returned; the e-mail is queued and will be sent shortly "
+                 f"({mail.deferred} recipients)")
     else:
         note = T(f"svaret är återsänt; {mail.sent} e-post skickade",
                  f"the response is returned; {mail.sent} e-mails sent")
-    return redirect(f"/godkannande/{response_id}", note)
+    return redirect(f"/godkannande/{response_id}", note, background=after_response(mail_ids))
 
 
 ROUTES = [queue_page, review_page, approve, return_response]
