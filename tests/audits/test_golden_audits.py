@@ -154,31 +154,9 @@ def main_part(html: str) -> str:
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture
-async def clients(db):
+def clients(client_as):
     """API/page clients with fixed user names (the names are in the outputs)."""
-    from litestar.testing import AsyncTestClient
-
-    from tests.helpers.auth import ensure_units
-    from survey_engine.services import tokens
-    from survey_engine.services import users as auth_service
-    from survey_engine.web import create_app
-
-    opened = []
-
-    async def make(role: str, units=()):
-        name = f"golden-{role}"
-        await ensure_units(*units)
-        await auth_service.create_user("tests", name, role, units=units)
-        token, _ = await tokens.create_token("tests", name, "golden")
-        c = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
-        await c.__aenter__()
-        c.headers["Authorization"] = f"Bearer {token}"
-        opened.append(c)
-        return c
-
-    yield make
-    for c in opened:
-        await c.__aexit__(None, None, None)
+    return lambda role, units=(): client_as(role, units, username=f"golden-{role}")
 
 
 # ---------------------------------------------------------------- the API

@@ -26,12 +26,18 @@ async def ensure_units(*codes: str) -> None:
                 await Unit.insert(Unit(code=code, name=code, weight=1.0))
 
 
-async def make_token(role: Role | str, units=(), username: str | None = None) -> str:
+async def make_token(role: Role | str | None, units=(), username: str | None = None) -> str:
     """A new user of `role` (bound to `units`, created first when missing) and a bearer
-    token for it; the token."""
-    name = username or f"{Role(role).value}-{next(_names)}"
-    await ensure_units(*units)
-    await users_service.create_user("tests", name, role, units=units)
+    token for it; the token. With `role=None`, `username` is an existing user and only
+    the token is made."""
+    if role is None:
+        if not username:
+            raise ValueError("make_token(None, …) needs the username of an existing user")
+        name = username
+    else:
+        name = username or f"{Role(role).value}-{next(_names)}"
+        await ensure_units(*units)
+        await users_service.create_user("tests", name, role, units=units)
     plain, _ = await tokens.create_token("tests", name, "tests")
     return plain
 
@@ -55,7 +61,7 @@ async def bearer_clients():
 
     opened: list[AsyncTestClient] = []
 
-    async def make(role: Role | str, units=(), username: str | None = None) -> AsyncTestClient:
+    async def make(role: Role | str | None, units=(), username: str | None = None) -> AsyncTestClient:
         token = await make_token(role, units, username)
         client = AsyncTestClient(app=test_app())
         await client.__aenter__()

@@ -86,28 +86,9 @@ async def submitted_response(round_id: int) -> int:
 
 
 @pytest.fixture
-async def clients(db):
-    """API/page clients with fixed user names (the names are in the outputs)."""
-    from litestar.testing import AsyncTestClient
-
-    from survey_engine.services import tokens
-    from survey_engine.web import create_app
-
-    opened = []
-
-    async def make(name: str, role: str | None = None, units=()):
-        if role is not None:
-            await user_service.create_user("tests", name, role, units=units)
-        token, _ = await tokens.create_token("tests", name, "golden")
-        c = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
-        await c.__aenter__()
-        c.headers["Authorization"] = f"Bearer {token}"
-        opened.append(c)
-        return c
-
-    yield make
-    for c in opened:
-        await c.__aexit__(None, None, None)
+def clients(client_as):
+    """API/page clients of users the setup made (their fixed names are in the outputs)."""
+    return lambda name: client_as(None, username=name)
 
 
 # ---------------------------------------------------------------- the API
