@@ -5,6 +5,35 @@ import datetime as dt
 
 from tests.plans.plan_samples import ADMIN, setup_rounds
 
+# Two published indicators and their measurements, for the statement's figures
+DEFS = """
+format: 1
+id: plan-indikatorer
+version: "2026.1"
+title: {sv: Indikatorer, en: Indicators}
+indicators:
+  - id: kurs
+    title: {sv: Genomförd grundkurs, en: Basic course completed}
+    kind: share
+    direction: up
+    target: 0.9
+    period: month
+    source: {sv: Lärplattformen, en: Learning platform}
+  - id: klick
+    title: {sv: Klick i phishingövningen, en: Clicks in the phishing exercise}
+    kind: share
+    direction: down
+    target: 0.05
+    period: quarter
+    source: {sv: Övningsverktyget, en: Exercise tool}
+"""
+# A and B under K: 2025-01 total (30+10)/(100+100) = 0.20; 2025-12 (70+40)/200 = 0.55;
+# a month of 2026 lies outside a 2025 statement and is not read.
+KURS = ("unit,period,numerator,denominator\nA,2025-01,30,100\nB,2025-01,10,100\nA,2025-06,50,100\n"
+        "A,2025-12,70,100\nB,2025-12,40,100\nA,2026-02,95,100\nB,2026-02,95,100\n")
+# one exercise inside 2025 only (and one in 2024)
+KLICK = "unit,period,numerator,denominator\nA,2024-Q4,20,100\nA,2025-Q4,8,100\n"
+
 AUDIT = """format: 1
 id: granskning-test
 title: {sv: "Granskning av säkerheten", en: "Security audit"}

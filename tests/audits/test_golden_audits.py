@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.audits.audit_samples import setup_audit
+from tests.audits.audit_samples import DEFS, KLICK, KURS, setup_audit
 from tests.plans.plan_samples import ADMIN
 from survey_engine.cli import main
 
@@ -32,31 +32,6 @@ pytestmark = pytest.mark.db
 GOLDEN = Path(__file__).parent / "golden"
 A = "/api/v1/audits"
 
-DEFS = """
-format: 1
-id: plan-indikatorer
-version: "2026.1"
-title: {sv: Indikatorer, en: Indicators}
-indicators:
-  - id: kurs
-    title: {sv: Genomförd grundkurs, en: Basic course completed}
-    kind: share
-    direction: up
-    target: 0.9
-    period: month
-    source: {sv: Lärplattformen, en: Learning platform}
-  - id: klick
-    title: {sv: Klick i phishingövningen, en: Clicks in the phishing exercise}
-    kind: share
-    direction: down
-    target: 0.05
-    period: quarter
-    source: {sv: Övningsverktyget, en: Exercise tool}
-"""
-KURS = ("unit,period,numerator,denominator\nA,2025-01,30,100\nB,2025-01,10,100\nA,2025-06,50,100\n"
-        "A,2025-12,70,100\nB,2025-12,40,100\nA,2026-02,95,100\nB,2026-02,95,100\n")
-KLICK = "unit,period,numerator,denominator\nA,2024-Q4,20,100\nA,2025-Q4,8,100\n"
-# indicators, a question and an area, and one indicator that is not published
 MEASURED = """format: 1
 id: granskning-matt
 title: {sv: "Granskning med mätningar", en: "Audit with measurements"}
