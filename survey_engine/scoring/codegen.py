@@ -93,8 +93,8 @@ def generate_scorer(area_rows: tuple, ref: QuestionnaireRef, max_level: int, thr
     for ai, (area_id, target, area_weight, qrows) in enumerate(area_rows):
         lines += [
             f"    # area {area_id}",
-            f"    sw = swc = 0.0",
-            f"    top = 0",
+            "    sw = swc = 0.0",
+            "    top = 0",
             f"    lu = {max_level + 1}",
             f"    {zero_levels}",
         ]

@@ -313,7 +313,7 @@ def _clean_action_fields(fields: Mapping[str, Any], plan_periods: list[str], q: 
         errors.append({"field": prefix + "title", "message": "en egen åtgärd behöver en rubrik / a free-standing "
                                                             "action needs a title"})
     if errors:
-        raise Invalid(Text(f"{len(errors)} ogiltiga fält", f"invalid fields"), errors)
+        raise Invalid(Text(f"{len(errors)} ogiltiga fält", f"{len(errors)} invalid fields"), errors)
     return out
 
 
@@ -341,7 +341,7 @@ async def create_plan(actor: Principal, round_id: int, unit: str | None = None, 
     if title is not None:
         _check_text(errors, "title", title, 300)
     if errors:
-        raise Invalid(Text(f"{len(errors)} ogiltiga värden för planen", f"invalid plan inputs"), errors)
+        raise Invalid(Text(f"{len(errors)} ogiltiga värden för planen", f"{len(errors)} invalid plan inputs"), errors)
     unit_row = None
     if unit is not None:
         unit_row = await Unit.select(Unit.id, Unit.name).where(Unit.code == unit).first()
@@ -552,7 +552,7 @@ async def update_plan(actor: Principal, plan_id: int, revision: int, *, title: s
                                                                  f"({', '.join(sorted(used - keep))}); flytta dem först / "
                                                                  f"half-years holding actions would go: move them first"})
         if errors:
-            raise Invalid(Text(f"{len(errors)} ogiltiga värden", f"invalid values"), errors)
+            raise Invalid(Text(f"{len(errors)} ogiltiga värden", f"{len(errors)} invalid values"), errors)
         update: dict[Any, Any] = {}
         if title is not None and title.strip() != row["title"]:
             update[Plan.title] = title.strip()

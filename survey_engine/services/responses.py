@@ -211,7 +211,7 @@ def validate_batch(q: Questionnaire, answers: Mapping[str, Any], comments: Mappi
     if known:
         errors.extend(problems_to_errors(check_answers(q, known, source="answers"), key="question"))
     if errors:
-        raise Invalid(Text(f"{len(errors)} ogiltiga svar", f"invalid answers"), errors)
+        raise Invalid(Text(f"{len(errors)} ogiltiga svar", f"{len(errors)} invalid answers"), errors)
 
 
 # ---------------------------------------------------------------- saving
@@ -690,7 +690,7 @@ async def reopen_response(response_id: int, *, actor: Principal) -> ResponseStat
         row = await _response_row(response_id)
         _check_open(row)
         if row["status"] != "submitted":
-            raise Conflict(Text(f"Bara inskickade svar kan öppnas igen (svaret är inte inskickat)", f"only a submitted " f"response can be reopened (status {row['status']})"))
+            raise Conflict(Text("Bara inskickade svar kan öppnas igen (svaret är inte inskickat)", f"only a submitted response can be reopened (status {row['status']})"))
         new_revision = await _bump(response_id, row["revision"], {Response.status: "reopened"})
         await audit.record(actor, "response.reopen", "response", response_id, unit=row["unit_code"],
                            details={"revision": new_revision})

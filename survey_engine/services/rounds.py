@@ -72,7 +72,7 @@ async def list_rounds(status: str | None = None, limit: int = 50, offset: int = 
     count = Round.count()
     if status:
         if status not in ROUND_STATUSES:
-            raise Invalid(Text(f"okänd status {status}", f"unknown status"), [{"field": "status", "message": "draft|open|closed"}])
+            raise Invalid(Text(f"okänd status {status}", f"unknown status {status}"), [{"field": "status", "message": "draft|open|closed"}])
         query, count = query.where(Round.status == status), count.where(Round.status == status)
     rows = await query.order_by(Round.id).limit(limit).offset(offset)
     codes = await _unit_codes([r["id"] for r in rows])

@@ -91,14 +91,14 @@ def parse_units_csv(text: str, source: str = "<csv>") -> list[UnitInput]:
     except csv.Error as exc:
         raise Invalid(Text(f"{source}: trasig CSV", f"broken CSV: {exc}")) from exc
     if not rows:
-        raise Invalid(Text(f"{source}: filen är tom", f"the file is empty"),
+        raise Invalid(Text(f"{source}: filen är tom", f"{source}: the file is empty"),
                       [{"field": "header", "line": 1, "message": "expected code,name,weight,parent"}])
     header = [h.strip().lower() for h in rows[0]]
     missing = [c for c in ("code", "name") if c not in header]
     unknown = [h for h in header if h not in ("code", "name", "weight", "parent")]
     if missing or unknown:
         raise Invalid(
-            Text(f"{source}:1: rubrikraden ska vara code,name,weight,parent", f"the header must be code,name,weight,parent"),
+            Text(f"{source}:1: rubrikraden ska vara code,name,weight,parent", f"{source}:1: the header must be code,name,weight,parent"),
             [{"field": "header", "line": 1, "message":
               f"saknas/missing: {', '.join(missing) or '-'}; okända/unknown: {', '.join(unknown) or '-'}"}],
         )
@@ -123,7 +123,7 @@ def parse_units_csv(text: str, source: str = "<csv>") -> list[UnitInput]:
         items.append(UnitInput(cell("code"), cell("name"), weight, cell("parent") or None, n))
     errors.extend(check_units(items))
     if errors:
-        raise Invalid(Text(f"{source}: {len(errors)} fel i enhetsfilen", f"problems in the units file"), [
+        raise Invalid(Text(f"{source}: {len(errors)} fel i enhetsfilen", f"{source}: {len(errors)} problems in the units file"), [
             {**e, "message": f"{source}:{e['line']}: {e['message']}" if "line" in e else e["message"]} for e in errors
         ])
     return items

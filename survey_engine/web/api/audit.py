@@ -33,7 +33,7 @@ def _moment(value: dt.datetime | None, field: str) -> dt.datetime | None:
     except OverflowError:
         ok = False
     if not ok:
-        raise Invalid(Text(f"{field}: utanför 1970–9000", f"outside 1970-9000"), [{"field": field, "message": "1970-9000"}])
+        raise Invalid(Text(f"{field}: utanför 1970–9000", f"{field}: outside 1970-9000"), [{"field": field, "message": "1970-9000"}])
     return value.astimezone(dt.timezone.utc)
 
 
