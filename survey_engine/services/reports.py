@@ -60,10 +60,10 @@ def _check(fmt: str, lang: str, csv_table: str = "scores") -> None:
     if fmt not in FORMATS:
         raise Invalid(Text(f"Okänt format {fmt!r}; välj {', '.join(FORMATS)}", f"unknown format {fmt!r}: use one of " f"{', '.join(FORMATS)}"), [{"field": "format", "message": "|".join(FORMATS)}])
     if lang not in LANGUAGES:
-        raise Invalid(Text(f"Okänt språk {lang!r}; välj {', '.join(LANGUAGES)}", f"unknown language {lang!r}"),
+        raise Invalid(Text(f"Okänt språk {lang!r}; välj {', '.join(LANGUAGES)}", f"unknown language {lang!r}; choose {', '.join(LANGUAGES)}"),
                       [{"field": "lang", "message": "|".join(LANGUAGES)}])
     if csv_table not in CSV_TABLES:
-        raise Invalid(Text(f"Okänd tabell {csv_table!r}; välj {', '.join(CSV_TABLES)}", f"unknown table {csv_table!r}"),
+        raise Invalid(Text(f"Okänd tabell {csv_table!r}; välj {', '.join(CSV_TABLES)}", f"unknown table {csv_table!r}; choose {', '.join(CSV_TABLES)}"),
                       [{"field": "table", "message": "|".join(CSV_TABLES)}])
 
 

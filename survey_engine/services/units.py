@@ -89,7 +89,7 @@ def parse_units_csv(text: str, source: str = "<csv>") -> list[UnitInput]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise Invalid(Text(f"{source}: trasig CSV", f"broken CSV: {exc}")) from exc
+        raise Invalid(Text(f"{source}: trasig CSV ({exc})", f"{source}: broken CSV ({exc})")) from exc
     if not rows:
         raise Invalid(Text(f"{source}: filen är tom", f"{source}: the file is empty"),
                       [{"field": "header", "line": 1, "message": "expected code,name,weight,parent"}])
