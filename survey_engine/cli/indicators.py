@@ -106,13 +106,13 @@ def lagging_cmd(indicator_id: str, period: str | None, as_json: bool) -> None:
 
     data = run_db(lambda: service.lagging_units(indicator_id, actor=cli_actor(), period=period))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, default=str))
+        click.echo(json.dumps(data.to_dict(), ensure_ascii=False, default=str))
         return
-    kind = data["indicator"]["kind"]
-    click.echo(f"{indicator_id} {data['period'] or '–'}: {len(data['units'])} enheter under målet / units below target")
-    for u in data["units"]:
-        who = ", ".join(f"{c['name']} <{c['email']}>" if c["email"] else c["name"] for c in u["contacts"]) or "–"
-        click.echo(f"  {u['code']:8} {_pct(kind, u['value'])} (−{_pct(kind, u['gap'])})  {who}")
+    kind = data.indicator.kind
+    click.echo(f"{indicator_id} {data.period or '–'}: {len(data.units)} enheter under målet / units below target")
+    for u in data.units:
+        who = ", ".join(f"{c.name} <{c.email}>" if c.email else c.name for c in u.contacts) or "–"
+        click.echo(f"  {u.code:8} {_pct(kind, u.value)} (−{_pct(kind, u.gap)})  {who}")
 
 
 @indicators.command("act")
@@ -127,7 +127,7 @@ def act_cmd(indicator_id: str, unit_code: str, title: str | None, owner: str, du
 
     out = run_db(lambda: service.act_on_lagging(indicator_id, unit_code, actor=cli_actor(), title=title, owner=owner,
                                               due_date=due_date))
-    click.echo(f"åtgärd/action {out['action_id']} i plan {out['plan_id']} för {unit_code}")
+    click.echo(f"åtgärd/action {out.action_id} i plan {out.plan_id} för {unit_code}")
 
 
 def register(main: click.Group) -> None:

@@ -183,6 +183,7 @@ def test_cli_errors_exit_2_with_lines(db, tmp_path):
 async def test_lagging_units_and_acting_on_them(db):
     from tests.plans.plan_samples import setup_rounds
     from survey_engine.services import plans, users
+    from survey_engine.services.views import Contact
 
     ids = await setup_rounds()  # units K > A, B, C (questionnaire family planfam)
     await indicators.publish(SMALL, actor=ADMIN)
@@ -191,18 +192,18 @@ async def test_lagging_units_and_acting_on_them(db):
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nA,2026-01,50,100\nB,2026-01,95,100\n"
                                          "C,2026-01,80,100\nA,2026-02,60,100\n", actor=ADMIN)
     lag = await indicators.lagging_units("kurs", actor=PLANNER)
-    assert lag["period"] == "2026-02"  # the latest: only A measured
-    assert [u["code"] for u in lag["units"]] == ["A"]
+    assert lag.period == "2026-02"  # the latest: only A measured
+    assert [u.code for u in lag.units] == ["A"]
     jan = await indicators.lagging_units("kurs", actor=PLANNER, period="2026-01")
-    assert [(u["code"], round(u["gap"], 6)) for u in jan["units"]] == [("A", 0.4), ("C", 0.1)]
-    assert jan["units"][0]["contacts"] == [{"username": "rut", "name": "Rut A", "email": "rut@example.se"}]
+    assert [(u.code, round(u.gap, 6)) for u in jan.units] == [("A", 0.4), ("C", 0.1)]
+    assert jan.units[0].contacts == (Contact("rut", "Rut A", "rut@example.se"),)
     with pytest.raises(Conflict) as info:  # no plan for A yet
         await indicators.act_on_lagging("kurs", "A", actor=PLANNER)
     assert "plan" in info.value.message
     plan = await plans.create_plan(ADMIN, ids["r24"], "A", start="2024H2")
     out = await indicators.act_on_lagging("kurs", "A", actor=PLANNER, owner="Förvaltningschefen")
-    assert out["plan_id"] == plan.id
-    action = next(a for a in out["plan"].actions if a.id == out["action_id"])
+    assert out.plan_id == plan.id
+    action = next(a for a in out.plan.actions if a.id == out.action_id)
     assert "60,0 %" in action.title and action.owner == "Förvaltningschefen"
     with pytest.raises(Conflict):  # B meets the target in January
         await indicators.act_on_lagging("kurs", "B", actor=PLANNER, period="2026-01")

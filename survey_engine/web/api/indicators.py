@@ -157,7 +157,7 @@ class IndicatorController(Controller):
     @get("/{indicator_id:str}/lagging", summary="Units below the target, with their respondents' contacts",
          responses=errors(404), guards=[requires(Action.OVERVIEW_READ)])
     async def lagging(self, indicator_id: IndicatorId, actor: Actor, period: Period = None) -> dict[str, Any]:
-        return await service.lagging_units(indicator_id, actor=actor, period=period)
+        return (await service.lagging_units(indicator_id, actor=actor, period=period)).to_dict()
 
     @post("/{indicator_id:str}/lagging/{code:str}/action", summary="Create an action in the lagging unit's plan",
           description="409 when the unit has no plan yet or is not below the target.",
@@ -165,7 +165,7 @@ class IndicatorController(Controller):
           guards=[requires(Action.PLAN_WRITE, unit_param="code")])
     async def act(self, indicator_id: IndicatorId, code: Code, actor: Actor, period: Period = None) -> dict[str, Any]:
         out = await service.act_on_lagging(indicator_id, code, actor=actor, period=period)
-        return {"plan_id": out["plan_id"], "action_id": out["action_id"]}
+        return {"plan_id": out.plan_id, "action_id": out.action_id}
 
     @get("/units/{code:str}", summary="The latest figure of every indicator for one unit",
          responses=errors(404), guards=[requires(Action.INDICATOR_READ, unit_param="code")])

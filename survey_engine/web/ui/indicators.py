@@ -193,13 +193,14 @@ async def _lagging_page(request: Request, indicator_id: str, status: int = 200, 
     lang = lang_of(request)
     period = (request.query_params.get("period") or "")[:20] or None
     data = await service.lagging_units(indicator_id, actor=principal, period=period)
-    ind = data["indicator"]
-    kind = ind["kind"]
-    units = [{**u, "text": _fmt(kind, u["value"], lang), "gap_text": _gap(kind, u["gap"], lang),
-              "may_act": principal.can(Action.PLAN_WRITE, u["code"])} for u in data["units"]]
-    return render(request, "indicators/lagging.html", status=status, ind=ind, period=data["period"], units=units,
-                  total_text=_fmt(kind, (data["total"] or {}).get("value"), lang),
-                  target_text=_fmt(kind, ind["target"], lang), **extra)
+    ind = data.indicator
+    kind = ind.kind
+    units = [{"code": u.code, "name": u.name, "numerator": u.numerator, "denominator": u.denominator,
+              "contacts": u.contacts, "text": _fmt(kind, u.value, lang), "gap_text": _gap(kind, u.gap, lang),
+              "may_act": principal.can(Action.PLAN_WRITE, u.code)} for u in data.units]
+    return render(request, "indicators/lagging.html", status=status, ind=ind, period=data.period, units=units,
+                  total_text=_fmt(kind, data.total.value if data.total else None, lang),
+                  target_text=_fmt(kind, ind.target, lang), **extra)
 
 
 @get("/indikatorer/{indicator_id:str}/efter", name="ui.indicator.lagging")
@@ -222,7 +223,7 @@ async def act_post(request: Request, indicator_id: FromPath[str], code: FromPath
     except AppError as exc:
         return await _lagging_page(request, indicator_id, exc.status_code, act_unit=code, act_form=values,
                                    act_message=service_message(exc, lang), act_errors=error_items(exc, lang))
-    return redirect(f"/planer/{out['plan_id']}", Text(f"åtgärden är tillagd i planen för {code}",
+    return redirect(f"/planer/{out.plan_id}", Text(f"åtgärden är tillagd i planen för {code}",
                                                       f"the action was added to the plan of {code}").get(lang))
 
 
