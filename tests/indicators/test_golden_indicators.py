@@ -1,13 +1,16 @@
 """Golden outputs of the lagging units and acting on them (docs/indicators.md): the
 JSON of the API, the command line's text and JSON, and the main part of the lagging
-page, byte for byte; also the `show` and `series` JSON of the API and the command line.
+page, byte for byte; publishing a definitions version (API, command line, page) with
+the list of versions and the version an indicator comes from; also the `show` and
+`series` JSON of the API and the command line.
 
 They pin what the outside world sees while `services/indicators.py` changes inside
 (typed results, docs/architecture.md). The world is the one of the audits' golden
 tests (tests/audits/test_golden_audits.py: units K > A, B, C, a plan for A, the
 indicators `kurs` and `klick`) with a respondent for A and one for B, so the lagging
 list has contacts. Normalised by name, as there: times (`<tid>`), plan and action ids
-(the new action is `<åtgärd ny>`), the CSRF token.
+(the new action is `<åtgärd ny>`), a definitions version's id (`<versions-id>`), the
+CSRF token.
 
 After an intended change of output: `GOLDEN_UPDATE=1 pytest
 tests/indicators/test_golden_indicators.py` (files in
@@ -70,6 +73,14 @@ async def setup_indicator_world() -> dict:
                             display_name="Rut A")
     await users.create_user("tests", "bo", Role.RESPONDENT, units=("B",), display_name="Bo <B>")
     return ids
+
+
+VERSION_ID = re.compile(r'("id":\s*)\d+(,\s*"family")')
+
+
+def version_ids(text: str) -> str:
+    """A published version's database id, written `<versions-id>`."""
+    return VERSION_ID.sub(r"\1<versions-id>\2", text)
 
 
 def with_new(ids: dict, action_id: int) -> dict:
@@ -150,6 +161,34 @@ async def test_api_and_page_golden(db):
         plan = await plans.get_plan(system_actor("tests"), ids["plan"])
         new = [a for a in plan.actions if a.id not in before and a.title == "Kurs för alla"]
         assert len(new) == 1 and new[0].owner == "Chefen" and str(new[0].due_date) == "2026-06-30"
+
+        # publishing (after the lagging list: the new version changes the target of incidenter)
+        admin = await make("admin")
+        newer = COUNT.replace('"2026.1"', '"2026.2"').replace("target: 2", "target: 3")
+        for name, r, status in (
+                ("publish-201.json", await admin.post(I, content=newer.encode(),
+                                                      headers={"Content-Type": "application/yaml"}), 201),
+                ("publish-200.json", await admin.post(I, json={"source": newer}), 200),
+                ("publish-409.json", await admin.post(I, json={"source": newer.replace("target: 3", "target: 4")}), 409)):
+            assert r.status_code == status, (name, r.status_code, r.text[:300])
+            check(f"api/{name}", version_ids(r.text) + "\n", ids)
+        for url, name in (("/indikatorer", "list.html"), ("/indikatorer?lang=en", "list-en.html")):
+            r = await admin.get(url)
+            assert r.status_code == 200, url
+            check(f"pages/{name}", main_part(r.text), ids)
+        csrf = {"_csrf_token": re.search(r'name="_csrf_token" value="([^"]*)"', r.text).group(1)}
+        r = await admin.get("/indikatorer/incidenter?lang=sv")
+        assert r.status_code == 200
+        check("pages/indicator-head.html", re.search(r'<main id="main".*?</p>\s*<p>.*?</p>', r.text, re.S).group(0) + "\n",
+              ids)
+        r = await admin.post("/indikatorer/publicera", files={"file": ("d.yaml", newer.replace('"2026.2"', '"2026.3"').encode(),
+                                                                      "text/yaml")}, data=csrf, follow_redirects=False)
+        assert r.status_code == 303, r.text[:500]
+        check("pages/publish-redirect.txt", r.headers["location"] + "\n", ids)
+        r = await admin.post("/indikatorer/publicera", files={"file": ("d.yaml", newer.encode(), "text/yaml")},
+                             data=csrf, follow_redirects=False)
+        assert r.status_code == 303, r.text[:500]
+        check("pages/publish-again-redirect.txt", r.headers["location"] + "\n", ids)
     finally:
         for c in opened:
             await c.__aexit__(None, None, None)
@@ -169,9 +208,13 @@ async def world(db):
     return await setup_indicator_world()
 
 
-def test_cli_golden(world, monkeypatch):
+def test_cli_golden(world, monkeypatch, tmp_path):
     ids = world
     monkeypatch.setenv("SURVEY_ENGINE_USER", "golden")
+    f = tmp_path / "tal.yaml"
+    f.write_text(COUNT.replace('"2026.1"', '"2026.2"'), encoding="utf-8")
+    check("cli/publish.txt", run("indicators", "publish", f), ids)
+    check("cli/publish-again.txt", run("indicators", "publish", f), ids)
     check("cli/show-kurs.json", run("indicators", "show", "kurs", "--format", "json"), ids)
     check("cli/show-kurs.txt", run("indicators", "show", "kurs"), ids)
     check("cli/lagging-kurs.txt", run("indicators", "lagging", "kurs"), ids)
