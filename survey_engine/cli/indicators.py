@@ -38,8 +38,8 @@ def publish_cmd(file: str) -> None:
     text = read_input_text(file)
     summary, created = run_db(lambda: service.publish(text, actor=cli_actor(), source=file))
     state = "publicerad / published" if created else "redan publicerad, samma innehåll / already published, same content"
-    click.echo(f"{summary['family']} {summary['version']}: {state} ({len(summary['indicators'])} indikatorer: "
-               f"{', '.join(summary['indicators'])})")
+    click.echo(f"{summary.family} {summary.version}: {state} ({len(summary.indicators)} indikatorer: "
+               f"{', '.join(summary.indicators)})")
 
 
 @indicators.command("import")

@@ -6,7 +6,8 @@ pages) are these; each takes the acting `Principal` where it reads unit data or
 changes something, and raises the app's errors (Invalid 422, NotFound 404, Conflict
 409, PermissionDenied 403):
 
-- `publish(text, actor=)` -> (summary, created): a definitions file (§1).
+- `publish(text, actor=)` -> (`IndicatorVersionView`, created): a definitions file (§1);
+  `list_versions()` -> every published version; `family_of(id)` -> `IndicatorFamilyRef`.
 - `definitions()` -> {indicator id: IndicatorDef}: the current definition of every
   published indicator (from the latest version of its family).
 - `get_definition(id)` -> IndicatorDef, or NotFound.
@@ -44,7 +45,9 @@ from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services import audit, plans
 from survey_engine.services.access import Action, Principal, actor_name, check, check_unit, unit_filter
 from survey_engine.services.policy import allowed_somewhere
-from survey_engine.services.views import Contact, LaggingAction, LaggingList, LaggingUnit
+from survey_engine.services.views import (
+    Contact, IndicatorFamilyRef, IndicatorVersionView, LaggingAction, LaggingList, LaggingUnit,
+)
 from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
@@ -72,11 +75,10 @@ def parse_source(text: str, source: str = "<text>") -> IndicatorFamily:
                       problems_to_errors(exc.problems)) from None
 
 
-def _summary(row: dict[str, Any]) -> dict[str, Any]:
+def _summary(row: dict[str, Any]) -> IndicatorVersionView:
     content = json.loads(row["content"]) if isinstance(row.get("content"), str) else []
-    return {"id": row["id"], "family": row["family"], "version": row["version"], "title": row["title"],
-            "hash": row["content_hash"], "published_at": row["published_at"],
-            "indicators": [i["id"] for i in content]}
+    return IndicatorVersionView(row["id"], row["family"], row["version"], row["title"], row["content_hash"],
+                                row["published_at"], [i["id"] for i in content])
 
 
 async def _version_rows() -> list[dict[str, Any]]:
@@ -101,11 +103,11 @@ async def definitions() -> dict[str, IndicatorDef]:
     return out
 
 
-async def family_of(indicator_id: str) -> dict[str, Any] | None:
-    """{family, version, title} of the definitions version that defines the indicator."""
+async def family_of(indicator_id: str) -> IndicatorFamilyRef | None:
+    """The family, version and title of the definitions version that defines the indicator."""
     for family, row in _latest_per_family(await _version_rows()).items():
         if any(i["id"] == indicator_id for i in json.loads(row["content"])):
-            return {"family": family, "version": row["version"], "title": row["title"]}
+            return IndicatorFamilyRef(family, row["version"], row["title"])
     return None
 
 
@@ -123,7 +125,8 @@ async def get_definition(indicator_id: str) -> IndicatorDef:
     return found
 
 
-async def publish(source_text: str, *, actor: Principal, source: str = "<text>") -> tuple[dict[str, Any], bool]:
+async def publish(source_text: str, *, actor: Principal,
+                  source: str = "<text>") -> tuple[IndicatorVersionView, bool]:
     """Publish a definitions version. The same family and version with the same content
     is a no-op (created False); with other content it is refused (raise the version).
     An indicator id defined by another family is refused: measurements are stored by id."""
@@ -166,7 +169,7 @@ async def publish(source_text: str, *, actor: Principal, source: str = "<text>")
     return _summary(row), True
 
 
-async def list_versions() -> list[dict[str, Any]]:
+async def list_versions() -> list[IndicatorVersionView]:
     return [_summary(r) for r in await _version_rows()]
 
 

@@ -547,6 +547,28 @@ class OutboxCounts:
 
 
 @dataclass(frozen=True)
+class IndicatorVersionView:
+    """A published version of indicator definitions (docs/indicators.md §1)."""
+
+    id: int
+    family: str
+    version: str
+    title: str  # the Swedish title, as stored
+    hash: str
+    published_at: dt.datetime
+    indicators: list[str]  # the ids it defines, in the file's order
+
+
+@dataclass(frozen=True)
+class IndicatorFamilyRef:
+    """The definitions version that defines an indicator now (its family's latest)."""
+
+    family: str
+    version: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Contact:
     """A respondent of a unit: whom to ask about the unit's figure."""
 

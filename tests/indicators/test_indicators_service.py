@@ -137,7 +137,7 @@ async def test_counts_days_and_wrong_layouts(db):
 async def test_publish_rules_and_permissions(db):
     await _setup()
     summary, created = await indicators.publish(SMALL, actor=ADMIN)
-    assert not created and "kurs" in summary["indicators"]
+    assert not created and "kurs" in summary.indicators
     with pytest.raises(Conflict):
         await indicators.publish(SMALL.replace("target: 0.9", "target: 0.8"), actor=ADMIN)
     newer, created = await indicators.publish(SMALL.replace('"2026.1"', '"2026.2"').replace("target: 0.9", "target: 0.8"),

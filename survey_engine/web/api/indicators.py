@@ -12,7 +12,7 @@ The body is read exactly once, by this handler, never by a parameter as well.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -132,7 +132,7 @@ class IndicatorController(Controller):
           guards=[requires(Action.INDICATOR_MANAGE)], request_max_body_size=MAX_SOURCE + 64_000)
     async def publish(self, request: Request, body: RawBody, actor: Actor) -> Response[dict[str, Any]]:
         summary, created = await service.publish(_text_of(request, body), actor=actor, source="<api>")
-        return Response({"created": created, "version": summary}, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+        return Response({"created": created, "version": asdict(summary)}, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{indicator_id:str}", summary="An indicator's measurements and kommun totals (the `show` JSON)",
          responses=errors(404), guards=[requires(Action.INDICATOR_READ, unit_from_object=True)])

@@ -99,7 +99,7 @@ async def publish_page(request: Request) -> Response:
     except AppError as exc:
         return await _list_page(request, exc.status_code, publish_message=service_message(exc, lang),
                                 publish_errors=error_items(exc, lang))
-    done = Text(f"{summary['family']} {summary['version']} publicerad", f"{summary['family']} {summary['version']} published") \
+    done = Text(f"{summary.family} {summary.version} publicerad", f"{summary.family} {summary.version} published") \
         if created else Text("versionen var redan publicerad", "the version was already published")
     return redirect("/indikatorer", done.get(lang))
 
