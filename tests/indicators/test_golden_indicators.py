@@ -1,7 +1,8 @@
 """Golden outputs of the lagging units and acting on them (docs/indicators.md): the
 JSON of the API, the command line's text and JSON, and the main part of the lagging
 page, byte for byte; publishing a definitions version (API, command line, page) with
-the list of versions and the version an indicator comes from; also the `show` and
+the list of versions and the version an indicator comes from; importing measurements
+(API, command line, the import page and its list of imports); also the `show` and
 `series` JSON of the API and the command line.
 
 They pin what the outside world sees while `services/indicators.py` changes inside
@@ -9,8 +10,8 @@ They pin what the outside world sees while `services/indicators.py` changes insi
 tests (tests/audits/test_golden_audits.py: units K > A, B, C, a plan for A, the
 indicators `kurs` and `klick`) with a respondent for A and one for B, so the lagging
 list has contacts. Normalised by name, as there: times (`<tid>`), plan and action ids
-(the new action is `<åtgärd ny>`), a definitions version's id (`<versions-id>`), the
-CSRF token.
+(the new action is `<åtgärd ny>`), a definitions version's id (`<versions-id>`), an import's id
+(`<import-id>`), the CSRF token.
 
 After an intended change of output: `GOLDEN_UPDATE=1 pytest
 tests/indicators/test_golden_indicators.py` (files in
@@ -81,6 +82,10 @@ VERSION_ID = re.compile(r'("id":\s*)\d+(,\s*"family")')
 def version_ids(text: str) -> str:
     """A published version's database id, written `<versions-id>`."""
     return VERSION_ID.sub(r"\1<versions-id>\2", text)
+
+
+IMPORT_ID = re.compile(r'("import_id":\s*)\d+')
+IMPORT_TIME = re.compile(r"(<tr><td>)\d{4}-\d\d-\d\d \d\d:\d\d(</td>)")  # the import page's time column
 
 
 def with_new(ids: dict, action_id: int) -> dict:
@@ -189,6 +194,24 @@ async def test_api_and_page_golden(db):
                              data=csrf, follow_redirects=False)
         assert r.status_code == 303, r.text[:500]
         check("pages/publish-again-redirect.txt", r.headers["location"] + "\n", ids)
+
+        # importing measurements (last: it changes the figures); the import page lists the imports
+        r = await admin.post(f"{I}/incidenter/measurements", content=b"unit,period,value\nA,2026,1\nB,2026,2\n",
+                             headers={"Content-Type": "text/csv"})
+        assert r.status_code == 200, r.text[:300]
+        check("api/import.json", IMPORT_ID.sub(r"\1<import-id>", r.text) + "\n", ids)
+        r = await admin.post(f"{I}/incidenter/measurements", content=b"unit,period,value\nX,2026,1\n",
+                             headers={"Content-Type": "text/csv"})
+        assert r.status_code == 422
+        check("api/import-422.json", r.text + "\n", ids)
+        r = await admin.post("/indikatorer/incidenter/import", files={"file": ("x.csv", b"unit,period,value\nA,2026,4\n",
+                                                                               "text/csv")},
+                             data={**csrf, "period": ""}, follow_redirects=False)
+        assert r.status_code == 303, r.text[:500]
+        check("pages/import-redirect.txt", r.headers["location"] + "\n", ids)
+        r = await admin.get("/indikatorer/incidenter/import")
+        assert r.status_code == 200
+        check("pages/import.html", IMPORT_TIME.sub(r"\1<tid>\2", main_part(r.text)), ids)
     finally:
         for c in opened:
             await c.__aexit__(None, None, None)
@@ -230,3 +253,9 @@ def test_cli_golden(world, monkeypatch, tmp_path):
     known = with_new(ids, int(new.group(1)))
     check("cli/act-klick.txt", said.replace(new.group(1), "<åtgärd ny>", 1).replace(
         f"plan {new.group(2)}", "plan <plan plan>"), known)
+    # importing last: it changes the figures
+    csv = tmp_path / "tal.csv"
+    csv.write_text("unit,period,value\nA,2026,1\nC,2026,0\n", encoding="utf-8")
+    check("cli/import.json", IMPORT_ID.sub(r"\1<import-id>", run("indicators", "import", csv, "--indicator", "incidenter",
+                                                                 "--json")), ids)
+    check("cli/import.txt", run("indicators", "import", csv, "--indicator", "incidenter"), ids)
