@@ -9,6 +9,7 @@ standard error, never a traceback; person identifiers are never printed.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -55,10 +56,10 @@ def import_cmd(file: str, indicator_id: str, period: str | None, as_json: bool) 
     summary = run_db(lambda: service.import_measurements(indicator_id, data, actor=cli_actor(), period=period,
                                                        source=Path(file).name))
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
+        click.echo(json.dumps(asdict(summary), ensure_ascii=False))
         return
-    click.echo(f"{indicator_id}: {summary['rows']} mätvärden för {summary['units']} enheter importerade "
-               f"({', '.join(summary['periods'])}; {summary['replaced']} ersatta) / {summary['rows']} measurements "
+    click.echo(f"{indicator_id}: {summary.rows} mätvärden för {summary.units} enheter importerade "
+               f"({', '.join(summary.periods)}; {summary.replaced} ersatta) / {summary.rows} measurements "
                f"imported")
 
 

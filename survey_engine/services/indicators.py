@@ -13,7 +13,7 @@ changes something, and raises the app's errors (Invalid 422, NotFound 404, Confl
 - `get_definition(id)` -> IndicatorDef, or NotFound.
 - `list_indicators(actor=)` -> list of dicts: definitions with the latest kommun figure.
 - `show(id, actor=)` -> the JSON object of `indicators show --format json` (§3).
-- `import_measurements(id, data, actor=, period=None)` -> summary; all or nothing,
+- `import_measurements(id, data, actor=, period=None)` -> `ImportSummary`; all or nothing,
   audited; Invalid with one error item per bad line (`line`, `field`, `message`).
 - `indicator_series(id, actor=)` -> periods, every unit's figure per period (measured
   or computed from its sub-units) and the kommun total: for tables and charts.
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import asdict
 from typing import Any
 
 from survey_engine import clock
@@ -46,7 +47,8 @@ from survey_engine.services import audit, plans
 from survey_engine.services.access import Action, Principal, actor_name, check, check_unit, unit_filter
 from survey_engine.services.policy import allowed_somewhere
 from survey_engine.services.views import (
-    Contact, IndicatorFamilyRef, IndicatorVersionView, LaggingAction, LaggingList, LaggingUnit,
+    Contact, ImportRecord, ImportSummary, IndicatorFamilyRef, IndicatorVersionView, LaggingAction, LaggingList,
+    LaggingUnit,
 )
 from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
@@ -239,7 +241,7 @@ async def list_indicators(*, actor: Principal) -> list[dict[str, Any]]:
 
 
 async def import_measurements(indicator_id: str, data: bytes | str, *, actor: Principal, period: str | None = None,
-                              source: str = "<csv>") -> dict[str, Any]:
+                              source: str = "<csv>") -> ImportSummary:
     """Import a measurement CSV file (docs/indicators.md §2.1) for one indicator.
 
     All or nothing: any bad row and nothing is stored; Invalid (422) lists every bad
@@ -286,19 +288,20 @@ async def import_measurements(indicator_id: str, data: bytes | str, *, actor: Pr
         ) for key, r in zip(keys, result.rows)]
         for start in range(0, len(batch), 500):
             await IndicatorMeasurement.insert(*batch[start:start + 500])
-        summary = {"import_id": import_id, "indicator": indicator_id, "layout": result.layout, "rows": len(result.rows),
-                   "units": len({r.unit for r in result.rows}), "periods": periods, "replaced": replaced,
-                   "persons": result.persons}
+        summary = ImportSummary(import_id, indicator_id, result.layout, len(result.rows),
+                                len({r.unit for r in result.rows}), periods, replaced, result.persons)
         await audit.record(actor, "indicator.import", "indicator", indicator_id,
-                           details={**summary, "period": period, "source": source[:200]})
+                           details={**asdict(summary), "period": period, "source": source[:200]})
     return summary
 
 
-async def list_imports(indicator_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+async def list_imports(indicator_id: str | None = None, limit: int = 50) -> list[ImportRecord]:
+    """The latest imports, newest first (of one indicator, or of all)."""
     query = IndicatorImport.select().order_by(IndicatorImport.id, ascending=False).limit(limit)
     if indicator_id:
         query = query.where(IndicatorImport.indicator == indicator_id)
-    return [{**r, "periods": json.loads(r["periods"] or "[]")} for r in await query]
+    return [ImportRecord(r["id"], r["indicator"], r["layout"], r["period"], r["row_count"], r["unit_count"],
+                         json.loads(r["periods"] or "[]"), r["imported_by"], r["imported_at"]) for r in await query]
 
 
 # ---------------------------------------------------------------- figures for pages and reports

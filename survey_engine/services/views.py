@@ -569,6 +569,36 @@ class IndicatorFamilyRef:
 
 
 @dataclass(frozen=True)
+class ImportSummary:
+    """An accepted measurement import: what was stored (counts only; person
+    identifiers never leave the CSV reader)."""
+
+    import_id: int
+    indicator: str
+    layout: str  # aggregate-share | aggregate-value | persons
+    rows: int  # measurements stored
+    units: int
+    periods: list[str]  # ascending
+    replaced: int  # measurements of the same unit and period that it replaced
+    persons: int  # person rows read (a count)
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """A past import of an indicator's measurements (the import page's list)."""
+
+    id: int
+    indicator: str
+    layout: str
+    period: str | None  # the period given for person rows
+    row_count: int
+    unit_count: int
+    periods: list[str]
+    imported_by: str
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class Contact:
     """A respondent of a unit: whom to ask about the unit's figure."""
 

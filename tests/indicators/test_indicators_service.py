@@ -102,7 +102,7 @@ async def test_import_is_all_or_nothing_and_replaces(db):
     await _setup()
     good = "unit,period,numerator,denominator\nKF,2026-01,5,10\nMF,2026-01,6,10\n"
     summary = await indicators.import_measurements("kurs", good, actor=ADMIN)
-    assert summary["rows"] == 2 and summary["replaced"] == 0
+    assert summary.rows == 2 and summary.replaced == 0
     before = await IndicatorMeasurement.select().order_by(IndicatorMeasurement.id)
     bad = "unit,period,numerator,denominator\nKF,2026-01,9,10\nMF,2026-02,6,10\nSF,2026-02,11,10\nQQ,2026-02,1,1\n"
     with pytest.raises(Invalid) as info:
@@ -113,7 +113,7 @@ async def test_import_is_all_or_nothing_and_replaces(db):
     assert await IndicatorImport.count() == 1
     again = "unit,period,numerator,denominator\nKF,2026-01,9,10\n"
     summary = await indicators.import_measurements("kurs", again, actor=ADMIN)
-    assert summary["replaced"] == 1
+    assert summary.replaced == 1
     shown = await indicators.show("kurs", actor=ADMIN)
     assert shown["series"][0]["units"]["KF"]["numerator"] == 9
     assert shown["series"][0]["total"] == {"numerator": 15, "denominator": 20, "value": 0.75}

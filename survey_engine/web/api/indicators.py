@@ -152,7 +152,7 @@ class IndicatorController(Controller):
     async def import_measurements(self, request: Request, indicator_id: IndicatorId, actor: Actor,
                                   period: Period = None) -> dict[str, Any]:
         data, period, name = await _upload(request, period)
-        return await service.import_measurements(indicator_id, data, actor=actor, period=period, source=name)
+        return asdict(await service.import_measurements(indicator_id, data, actor=actor, period=period, source=name))
 
     @get("/{indicator_id:str}/lagging", summary="Units below the target, with their respondents' contacts",
          responses=errors(404), guards=[requires(Action.OVERVIEW_READ)])

@@ -180,8 +180,8 @@ async def import_post(request: Request, indicator_id: FromPath[str]) -> Response
     except AppError as exc:
         return await _import_page(request, indicator_id, exc.status_code, period=period or "",
                                   message=service_message(exc, lang), errors=exc.errors)
-    done = Text(f"{summary['rows']} mätvärden för {summary['units']} enheter importerade ({', '.join(summary['periods'])})",
-                f"{summary['rows']} measurements for {summary['units']} units imported ({', '.join(summary['periods'])})")
+    done = Text(f"{summary.rows} mätvärden för {summary.units} enheter importerade ({', '.join(summary.periods)})",
+                f"{summary.rows} measurements for {summary.units} units imported ({', '.join(summary.periods)})")
     return redirect(f"/indikatorer/{indicator_id}", done.get(lang))
 
 
