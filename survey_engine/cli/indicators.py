@@ -9,6 +9,7 @@ standard error, never a traceback; person identifiers are never printed.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -38,8 +39,8 @@ def publish_cmd(file: str) -> None:
     text = read_input_text(file)
     summary, created = run_db(lambda: service.publish(text, actor=cli_actor(), source=file))
     state = "publicerad / published" if created else "redan publicerad, samma innehåll / already published, same content"
-    click.echo(f"{summary['family']} {summary['version']}: {state} ({len(summary['indicators'])} indikatorer: "
-               f"{', '.join(summary['indicators'])})")
+    click.echo(f"{summary.family} {summary.version}: {state} ({len(summary.indicators)} indikatorer: "
+               f"{', '.join(summary.indicators)})")
 
 
 @indicators.command("import")
@@ -55,10 +56,10 @@ def import_cmd(file: str, indicator_id: str, period: str | None, as_json: bool) 
     summary = run_db(lambda: service.import_measurements(indicator_id, data, actor=cli_actor(), period=period,
                                                        source=Path(file).name))
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
+        click.echo(json.dumps(asdict(summary), ensure_ascii=False))
         return
-    click.echo(f"{indicator_id}: {summary['rows']} mätvärden för {summary['units']} enheter importerade "
-               f"({', '.join(summary['periods'])}; {summary['replaced']} ersatta) / {summary['rows']} measurements "
+    click.echo(f"{indicator_id}: {summary.rows} mätvärden för {summary.units} enheter importerade "
+               f"({', '.join(summary.periods)}; {summary.replaced} ersatta) / {summary.rows} measurements "
                f"imported")
 
 
@@ -106,13 +107,13 @@ def lagging_cmd(indicator_id: str, period: str | None, as_json: bool) -> None:
 
     data = run_db(lambda: service.lagging_units(indicator_id, actor=cli_actor(), period=period))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, default=str))
+        click.echo(json.dumps(data.to_dict(), ensure_ascii=False, default=str))
         return
-    kind = data["indicator"]["kind"]
-    click.echo(f"{indicator_id} {data['period'] or '–'}: {len(data['units'])} enheter under målet / units below target")
-    for u in data["units"]:
-        who = ", ".join(f"{c['name']} <{c['email']}>" if c["email"] else c["name"] for c in u["contacts"]) or "–"
-        click.echo(f"  {u['code']:8} {_pct(kind, u['value'])} (−{_pct(kind, u['gap'])})  {who}")
+    kind = data.indicator.kind
+    click.echo(f"{indicator_id} {data.period or '–'}: {len(data.units)} enheter under målet / units below target")
+    for u in data.units:
+        who = ", ".join(f"{c.name} <{c.email}>" if c.email else c.name for c in u.contacts) or "–"
+        click.echo(f"  {u.code:8} {_pct(kind, u.value)} (−{_pct(kind, u.gap)})  {who}")
 
 
 @indicators.command("act")
@@ -127,7 +128,7 @@ def act_cmd(indicator_id: str, unit_code: str, title: str | None, owner: str, du
 
     out = run_db(lambda: service.act_on_lagging(indicator_id, unit_code, actor=cli_actor(), title=title, owner=owner,
                                               due_date=due_date))
-    click.echo(f"åtgärd/action {out['action_id']} i plan {out['plan_id']} för {unit_code}")
+    click.echo(f"åtgärd/action {out.action_id} i plan {out.plan_id} för {unit_code}")
 
 
 def register(main: click.Group) -> None:

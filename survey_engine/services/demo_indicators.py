@@ -77,6 +77,6 @@ async def load_demo_indicators(questionnaires_dir: Path, *, actor: Principal, un
                                                   actor=actor, source="demo-larplattform.csv")
     phishing = await indicators.import_measurements("phishing-klick", "\n".join(_phishing_rows(units)) + "\n",
                                                     actor=actor, source="demo-phishing.csv")
-    log(f"  indikatorer / indicators: utbildning-grund {course['rows']} mätvärden ({MONTHS[0]}–{MONTHS[-1]}), "
-        f"phishing-klick {phishing['rows']} (2024-Q4, 2025-Q4)")
-    return {"utbildning-grund": course["rows"], "phishing-klick": phishing["rows"]}
+    log(f"  indikatorer / indicators: utbildning-grund {course.rows} mätvärden ({MONTHS[0]}–{MONTHS[-1]}), "
+        f"phishing-klick {phishing.rows} (2024-Q4, 2025-Q4)")
+    return {"utbildning-grund": course.rows, "phishing-klick": phishing.rows}

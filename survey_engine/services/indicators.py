@@ -6,28 +6,31 @@ pages) are these; each takes the acting `Principal` where it reads unit data or
 changes something, and raises the app's errors (Invalid 422, NotFound 404, Conflict
 409, PermissionDenied 403):
 
-- `publish(text, actor=)` -> (summary, created): a definitions file (§1).
+- `publish(text, actor=)` -> (`IndicatorVersionView`, created): a definitions file (§1);
+  `list_versions()` -> every published version; `family_of(id)` -> `IndicatorFamilyRef`.
 - `definitions()` -> {indicator id: IndicatorDef}: the current definition of every
   published indicator (from the latest version of its family).
 - `get_definition(id)` -> IndicatorDef, or NotFound.
 - `list_indicators(actor=)` -> list of dicts: definitions with the latest kommun figure.
 - `show(id, actor=)` -> the JSON object of `indicators show --format json` (§3).
-- `import_measurements(id, data, actor=, period=None)` -> summary; all or nothing,
+- `import_measurements(id, data, actor=, period=None)` -> `ImportSummary`; all or nothing,
   audited; Invalid with one error item per bad line (`line`, `field`, `message`).
 - `indicator_series(id, actor=)` -> periods, every unit's figure per period (measured
   or computed from its sub-units) and the kommun total: for tables and charts.
 - `figures_between(id, start, end)` -> the first and last period inside [start, end]
   with data, with total and unit figures (for the follow-up statement, §5).
 - `latest_for_unit(id, unit_code)` -> the unit's latest figure, or None.
-- `lagging_units(id, actor=, period=None)` -> units below target in the latest period,
-  with how far and their respondents' contacts.
-- `act_on_lagging(id, unit_code, actor=, ...)` -> the unit's plan with a new action.
+- `lagging_units(id, actor=, period=None)` -> `LaggingList`: units below target in the
+  latest period, with how far and their respondents' contacts (`services/views.py`).
+- `act_on_lagging(id, unit_code, actor=, ...)` -> `LaggingAction`: the unit's plan with
+  a new action.
 - `measured_answers(q, unit_code)` -> values for number questions linked to indicators.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import asdict
 from typing import Any
 
 from survey_engine import clock
@@ -37,12 +40,16 @@ from survey_engine.indicators.definition import (
     IndicatorDef, IndicatorFamily, IndicatorFileError, indicator_from_dict, parse_indicators,
 )
 from survey_engine.indicators.periods import inside, parse_period, period_key
-from survey_engine.indicators.totals import Measured, UnitTree, by_period, series
+from survey_engine.indicators.totals import Figure, Measured, UnitTree, by_period, series
 from survey_engine.questionnaire.load import version_key
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services import audit, plans
 from survey_engine.services.access import Action, Principal, actor_name, check, check_unit, unit_filter
 from survey_engine.services.policy import allowed_somewhere
+from survey_engine.services.views import (
+    Contact, ImportRecord, ImportSummary, IndicatorFamilyRef, IndicatorVersionView, LaggingAction, LaggingList,
+    LaggingUnit,
+)
 from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
 from survey_engine.store.indicator_tables import IndicatorImport, IndicatorMeasurement, IndicatorVersion
@@ -70,11 +77,10 @@ def parse_source(text: str, source: str = "<text>") -> IndicatorFamily:
                       problems_to_errors(exc.problems)) from None
 
 
-def _summary(row: dict[str, Any]) -> dict[str, Any]:
+def _summary(row: dict[str, Any]) -> IndicatorVersionView:
     content = json.loads(row["content"]) if isinstance(row.get("content"), str) else []
-    return {"id": row["id"], "family": row["family"], "version": row["version"], "title": row["title"],
-            "hash": row["content_hash"], "published_at": row["published_at"],
-            "indicators": [i["id"] for i in content]}
+    return IndicatorVersionView(row["id"], row["family"], row["version"], row["title"], row["content_hash"],
+                                row["published_at"], [i["id"] for i in content])
 
 
 async def _version_rows() -> list[dict[str, Any]]:
@@ -99,11 +105,11 @@ async def definitions() -> dict[str, IndicatorDef]:
     return out
 
 
-async def family_of(indicator_id: str) -> dict[str, Any] | None:
-    """{family, version, title} of the definitions version that defines the indicator."""
+async def family_of(indicator_id: str) -> IndicatorFamilyRef | None:
+    """The family, version and title of the definitions version that defines the indicator."""
     for family, row in _latest_per_family(await _version_rows()).items():
         if any(i["id"] == indicator_id for i in json.loads(row["content"])):
-            return {"family": family, "version": row["version"], "title": row["title"]}
+            return IndicatorFamilyRef(family, row["version"], row["title"])
     return None
 
 
@@ -121,7 +127,8 @@ async def get_definition(indicator_id: str) -> IndicatorDef:
     return found
 
 
-async def publish(source_text: str, *, actor: Principal, source: str = "<text>") -> tuple[dict[str, Any], bool]:
+async def publish(source_text: str, *, actor: Principal,
+                  source: str = "<text>") -> tuple[IndicatorVersionView, bool]:
     """Publish a definitions version. The same family and version with the same content
     is a no-op (created False); with other content it is refused (raise the version).
     An indicator id defined by another family is refused: measurements are stored by id."""
@@ -164,7 +171,7 @@ async def publish(source_text: str, *, actor: Principal, source: str = "<text>")
     return _summary(row), True
 
 
-async def list_versions() -> list[dict[str, Any]]:
+async def list_versions() -> list[IndicatorVersionView]:
     return [_summary(r) for r in await _version_rows()]
 
 
@@ -234,7 +241,7 @@ async def list_indicators(*, actor: Principal) -> list[dict[str, Any]]:
 
 
 async def import_measurements(indicator_id: str, data: bytes | str, *, actor: Principal, period: str | None = None,
-                              source: str = "<csv>") -> dict[str, Any]:
+                              source: str = "<csv>") -> ImportSummary:
     """Import a measurement CSV file (docs/indicators.md §2.1) for one indicator.
 
     All or nothing: any bad row and nothing is stored; Invalid (422) lists every bad
@@ -281,19 +288,20 @@ async def import_measurements(indicator_id: str, data: bytes | str, *, actor: Pr
         ) for key, r in zip(keys, result.rows)]
         for start in range(0, len(batch), 500):
             await IndicatorMeasurement.insert(*batch[start:start + 500])
-        summary = {"import_id": import_id, "indicator": indicator_id, "layout": result.layout, "rows": len(result.rows),
-                   "units": len({r.unit for r in result.rows}), "periods": periods, "replaced": replaced,
-                   "persons": result.persons}
+        summary = ImportSummary(import_id, indicator_id, result.layout, len(result.rows),
+                                len({r.unit for r in result.rows}), periods, replaced, result.persons)
         await audit.record(actor, "indicator.import", "indicator", indicator_id,
-                           details={**summary, "period": period, "source": source[:200]})
+                           details={**asdict(summary), "period": period, "source": source[:200]})
     return summary
 
 
-async def list_imports(indicator_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+async def list_imports(indicator_id: str | None = None, limit: int = 50) -> list[ImportRecord]:
+    """The latest imports, newest first (of one indicator, or of all)."""
     query = IndicatorImport.select().order_by(IndicatorImport.id, ascending=False).limit(limit)
     if indicator_id:
         query = query.where(IndicatorImport.indicator == indicator_id)
-    return [{**r, "periods": json.loads(r["periods"] or "[]")} for r in await query]
+    return [ImportRecord(r["id"], r["indicator"], r["layout"], r["period"], r["row_count"], r["unit_count"],
+                         json.loads(r["periods"] or "[]"), r["imported_by"], r["imported_at"]) for r in await query]
 
 
 # ---------------------------------------------------------------- figures for pages and reports
@@ -432,8 +440,8 @@ async def city_summary() -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- lagging units
 
-async def _contacts(unit_codes: list[str]) -> dict[str, list[dict[str, str]]]:
-    out: dict[str, list[dict[str, str]]] = {c: [] for c in unit_codes}
+async def _contacts(unit_codes: list[str]) -> dict[str, list[Contact]]:
+    out: dict[str, list[Contact]] = {c: [] for c in unit_codes}
     if not unit_codes:
         return out
     rows = await UserUnit.select(
@@ -443,12 +451,11 @@ async def _contacts(unit_codes: list[str]) -> dict[str, list[dict[str, str]]]:
     ).where(UserUnit.unit_code.is_in(unit_codes))
     for r in sorted(rows, key=lambda r: r["username"]):
         if r["role"] == "respondent" and r["active"]:
-            out[r["unit_code"]].append({"username": r["username"], "name": r["display_name"] or r["username"],
-                                        "email": r["email"] or ""})
+            out[r["unit_code"]].append(Contact(r["username"], r["display_name"] or r["username"], r["email"] or ""))
     return out
 
 
-async def lagging_units(indicator_id: str, *, actor: Principal, period: str | None = None) -> dict[str, Any]:
+async def lagging_units(indicator_id: str, *, actor: Principal, period: str | None = None) -> LaggingList:
     """Units below the target in `period` (default: the latest period with data), worst
     first, each with its figure, how far below the target and the contacts (name, e-mail)
     of its respondents. The top unit (the kommun) is left out: the list is for acting on
@@ -463,7 +470,7 @@ async def lagging_units(indicator_id: str, *, actor: Principal, period: str | No
         raise NotFound(Text(f"{indicator_id} har inga mätvärden för {period}", f"{indicator_id} has no measurements for {period}"),
                        [{"field": "period", "message": "no measurements"}])
     names = {r["code"]: r["name"] for r in by_id.values()}
-    units = []
+    below: list[tuple[str, Figure, float | None]] = []
     if period is not None:
         measured = periods[period]
         # the single top unit is the kommun; in a forest (§2.2) every top is a förvaltning
@@ -474,14 +481,14 @@ async def lagging_units(indicator_id: str, *, actor: Principal, period: str | No
             f = tree.figure(d.kind, code, measured)
             if f is None or d.meets(f.value):
                 continue
-            units.append({"code": code, "name": names.get(code, code), "parent": tree.parents.get(code),
-                          **f.to_dict(), "gap": d.gap(f.value)})
-    units.sort(key=lambda u: (-(u["gap"] or 0), u["code"]))
-    contacts = await _contacts([u["code"] for u in units])
-    for u in units:
-        u["contacts"] = contacts.get(u["code"], [])
+            below.append((code, f, d.gap(f.value)))
+    below.sort(key=lambda u: (-(u[2] or 0), u[0]))
+    contacts = await _contacts([code for code, _, _ in below])
+    units = tuple(LaggingUnit(code, names.get(code, code), tree.parents.get(code), f, gap,
+                              tuple(contacts.get(code, [])))
+                  for code, f, gap in below)
     total = tree.total(d.kind, periods[period]) if period else None
-    return {"indicator": d.to_dict(), "period": period, "total": total.to_dict() if total else None, "units": units}
+    return LaggingList(d, period, total, units)
 
 
 def _pct(d: IndicatorDef, value: float) -> str:
@@ -490,19 +497,19 @@ def _pct(d: IndicatorDef, value: float) -> str:
 
 async def act_on_lagging(indicator_id: str, unit_code: str, *, actor: Principal, title: str | None = None,
                          owner: str = "", due_date: str | None = None, note: str | None = None,
-                         period: str | None = None) -> dict[str, Any]:
+                         period: str | None = None) -> LaggingAction:
     """Create an action in the unit's newest plan for a unit lagging on the indicator
-    (one step from the lagging list). Returns `{"plan_id", "action_id", "plan"}`.
+    (one step from the lagging list). Returns the plan and the new action's id.
 
     Conflict (409) when the unit has no plan yet (make one from its response first) or
     when the unit is not below the target; PermissionDenied without plan.write on it."""
     check_unit(actor, Action.PLAN_WRITE, unit_code)
     d = await get_definition(indicator_id)
     lag = await lagging_units(indicator_id, actor=actor, period=period)
-    entry = next((u for u in lag["units"] if u["code"] == unit_code), None)
+    entry = next((u for u in lag.units if u.code == unit_code), None)
     if entry is None:
-        raise Conflict(Text(f"{unit_code} ligger inte under målet för {indicator_id} ({lag['period'] or 'inga mätvärden'})",
-                            f"{unit_code} is not below the target of {indicator_id} ({lag['period'] or 'no measurements'})"),
+        raise Conflict(Text(f"{unit_code} ligger inte under målet för {indicator_id} ({lag.period or 'inga mätvärden'})",
+                            f"{unit_code} is not below the target of {indicator_id} ({lag.period or 'no measurements'})"),
                        [{"field": "unit", "message": "not lagging"}])
     unit_plans = [p for p in await plans.list_plans(actor, unit=unit_code) if p.unit == unit_code]
     if not unit_plans:
@@ -512,12 +519,12 @@ async def act_on_lagging(indicator_id: str, unit_code: str, *, actor: Principal,
                             f"(Plans) and try again."),
                        [{"field": "unit", "message": "no plan"}], code_hint="no_plan")
     plan = unit_plans[0]  # newest first
-    default_title = (f"Öka {d.title.sv[0].lower() + d.title.sv[1:]} från {_pct(d, entry['value'])} till målet "
+    default_title = (f"Öka {d.title.sv[0].lower() + d.title.sv[1:]} från {_pct(d, entry.value)} till målet "
                      f"{_pct(d, d.target)}")
     fields: dict[str, Any] = {
         "title": (title or default_title)[:500],
         "note": note if note is not None else (
-            f"Skapad från listan över enheter under målet: {d.id} {lag['period']}, {_pct(d, entry['value'])} "
+            f"Skapad från listan över enheter under målet: {d.id} {lag.period}, {_pct(d, entry.value)} "
             f"mot målet {_pct(d, d.target)} (källa: {d.source.sv})."),
         "owner": owner or "",
     }
@@ -528,8 +535,8 @@ async def act_on_lagging(indicator_id: str, unit_code: str, *, actor: Principal,
     new = [a for a in result.actions if a.id not in before]
     await audit.record(actor, "indicator.act", "indicator", indicator_id, unit=unit_code,
                        details={"plan_id": plan.id, "action_id": new[0].id if new else None,
-                                "period": lag["period"], "value": entry["value"]})
-    return {"plan_id": plan.id, "action_id": new[0].id if new else None, "plan": result}
+                                "period": lag.period, "value": entry.value})
+    return LaggingAction(plan.id, new[0].id if new else None, result)
 
 
 # ---------------------------------------------------------------- answers from measured data

@@ -7,9 +7,11 @@ Moved here one use case at a time (docs/architecture.md, "Typed results")."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from survey_engine.indicators.definition import IndicatorDef
+from survey_engine.indicators.totals import Figure
 from survey_engine.text import Text
 
 
@@ -538,3 +540,123 @@ class OutboxCounts:
     sent: int
     failed: int
     waiting_with_error: int
+
+
+# ---------------------------------------------------------------- indicators (services/indicators.py)
+# Their JSON (API, `indicators lagging --json`) is built by `to_dict()`, not by a
+# schema: a figure leaves `numerator` and `denominator` out when it has none
+# (`Figure.to_dict()`, docs/indicators.md §3), and that shape is kept.
+
+
+@dataclass(frozen=True)
+class IndicatorVersionView:
+    """A published version of indicator definitions (docs/indicators.md §1)."""
+
+    id: int
+    family: str
+    version: str
+    title: str  # the Swedish title, as stored
+    hash: str
+    published_at: dt.datetime
+    indicators: list[str]  # the ids it defines, in the file's order
+
+
+@dataclass(frozen=True)
+class IndicatorFamilyRef:
+    """The definitions version that defines an indicator now (its family's latest)."""
+
+    family: str
+    version: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """An accepted measurement import: what was stored (counts only; person
+    identifiers never leave the CSV reader)."""
+
+    import_id: int
+    indicator: str
+    layout: str  # aggregate-share | aggregate-value | persons
+    rows: int  # measurements stored
+    units: int
+    periods: list[str]  # ascending
+    replaced: int  # measurements of the same unit and period that it replaced
+    persons: int  # person rows read (a count)
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """A past import of an indicator's measurements (the import page's list)."""
+
+    id: int
+    indicator: str
+    layout: str
+    period: str | None  # the period given for person rows
+    row_count: int
+    unit_count: int
+    periods: list[str]
+    imported_by: str
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A respondent of a unit: whom to ask about the unit's figure."""
+
+    username: str
+    name: str  # the display name, or the user name without one
+    email: str  # "" when unknown
+
+
+@dataclass(frozen=True)
+class LaggingUnit:
+    """A unit below the target in a period: its figure (measured, or computed from its
+    sub-units), how far below the target, and its respondents."""
+
+    code: str
+    name: str
+    parent: str | None
+    figure: Figure
+    gap: float | None
+    contacts: tuple[Contact, ...]
+
+    @property
+    def value(self) -> float:
+        return self.figure.value
+
+    @property
+    def numerator(self) -> int | None:
+        return self.figure.numerator
+
+    @property
+    def denominator(self) -> int | None:
+        return self.figure.denominator
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "parent": self.parent, **self.figure.to_dict(),
+                "gap": self.gap, "contacts": [asdict(c) for c in self.contacts]}
+
+
+@dataclass(frozen=True)
+class LaggingList:
+    """The units below an indicator's target in one period (None: no measurements),
+    worst first, with the kommun total of that period."""
+
+    indicator: IndicatorDef
+    period: str | None
+    total: Figure | None
+    units: tuple[LaggingUnit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"indicator": self.indicator.to_dict(), "period": self.period,
+                "total": self.total.to_dict() if self.total else None, "units": [u.to_dict() for u in self.units]}
+
+
+@dataclass(frozen=True)
+class LaggingAction:
+    """The action put into a lagging unit's plan, and the plan after it."""
+
+    plan_id: int
+    action_id: int | None
+    plan: PlanView

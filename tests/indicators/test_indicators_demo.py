@@ -24,9 +24,9 @@ async def test_demo_has_the_indicator_story(db, questionnaires_dir):
     den = sum(u["denominator"] for u in last["units"].values())
     assert (last["total"]["numerator"], last["total"]["denominator"]) == (num, den)
     lagging = await indicators.lagging_units("utbildning-grund", actor=ADMIN)
-    codes = [u["code"] for u in lagging["units"]]
-    assert {"KUF", "MST", "FOF"} <= set(codes) and "SK" not in codes and lagging["period"] == "2026-06"
-    assert lagging["units"][0]["contacts"], "the demo respondents are the contacts"
+    codes = [u.code for u in lagging.units]
+    assert {"KUF", "MST", "FOF"} <= set(codes) and "SK" not in codes and lagging.period == "2026-06"
+    assert lagging.units[0].contacts, "the demo respondents are the contacts"
     phishing = await indicators.show("phishing-klick", actor=ADMIN)
     assert [e["period"] for e in phishing["series"]] == ["2024-Q4", "2025-Q4"]
     assert phishing["series"][1]["total"]["value"] < phishing["series"][0]["total"]["value"]

@@ -102,7 +102,7 @@ async def test_import_is_all_or_nothing_and_replaces(db):
     await _setup()
     good = "unit,period,numerator,denominator\nKF,2026-01,5,10\nMF,2026-01,6,10\n"
     summary = await indicators.import_measurements("kurs", good, actor=ADMIN)
-    assert summary["rows"] == 2 and summary["replaced"] == 0
+    assert summary.rows == 2 and summary.replaced == 0
     before = await IndicatorMeasurement.select().order_by(IndicatorMeasurement.id)
     bad = "unit,period,numerator,denominator\nKF,2026-01,9,10\nMF,2026-02,6,10\nSF,2026-02,11,10\nQQ,2026-02,1,1\n"
     with pytest.raises(Invalid) as info:
@@ -113,7 +113,7 @@ async def test_import_is_all_or_nothing_and_replaces(db):
     assert await IndicatorImport.count() == 1
     again = "unit,period,numerator,denominator\nKF,2026-01,9,10\n"
     summary = await indicators.import_measurements("kurs", again, actor=ADMIN)
-    assert summary["replaced"] == 1
+    assert summary.replaced == 1
     shown = await indicators.show("kurs", actor=ADMIN)
     assert shown["series"][0]["units"]["KF"]["numerator"] == 9
     assert shown["series"][0]["total"] == {"numerator": 15, "denominator": 20, "value": 0.75}
@@ -137,7 +137,7 @@ async def test_counts_days_and_wrong_layouts(db):
 async def test_publish_rules_and_permissions(db):
     await _setup()
     summary, created = await indicators.publish(SMALL, actor=ADMIN)
-    assert not created and "kurs" in summary["indicators"]
+    assert not created and "kurs" in summary.indicators
     with pytest.raises(Conflict):
         await indicators.publish(SMALL.replace("target: 0.9", "target: 0.8"), actor=ADMIN)
     newer, created = await indicators.publish(SMALL.replace('"2026.1"', '"2026.2"').replace("target: 0.9", "target: 0.8"),
@@ -183,6 +183,7 @@ def test_cli_errors_exit_2_with_lines(db, tmp_path):
 async def test_lagging_units_and_acting_on_them(db):
     from tests.plans.plan_samples import setup_rounds
     from survey_engine.services import plans, users
+    from survey_engine.services.views import Contact
 
     ids = await setup_rounds()  # units K > A, B, C (questionnaire family planfam)
     await indicators.publish(SMALL, actor=ADMIN)
@@ -191,18 +192,18 @@ async def test_lagging_units_and_acting_on_them(db):
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nA,2026-01,50,100\nB,2026-01,95,100\n"
                                          "C,2026-01,80,100\nA,2026-02,60,100\n", actor=ADMIN)
     lag = await indicators.lagging_units("kurs", actor=PLANNER)
-    assert lag["period"] == "2026-02"  # the latest: only A measured
-    assert [u["code"] for u in lag["units"]] == ["A"]
+    assert lag.period == "2026-02"  # the latest: only A measured
+    assert [u.code for u in lag.units] == ["A"]
     jan = await indicators.lagging_units("kurs", actor=PLANNER, period="2026-01")
-    assert [(u["code"], round(u["gap"], 6)) for u in jan["units"]] == [("A", 0.4), ("C", 0.1)]
-    assert jan["units"][0]["contacts"] == [{"username": "rut", "name": "Rut A", "email": "rut@example.se"}]
+    assert [(u.code, round(u.gap, 6)) for u in jan.units] == [("A", 0.4), ("C", 0.1)]
+    assert jan.units[0].contacts == (Contact("rut", "Rut A", "rut@example.se"),)
     with pytest.raises(Conflict) as info:  # no plan for A yet
         await indicators.act_on_lagging("kurs", "A", actor=PLANNER)
     assert "plan" in info.value.message
     plan = await plans.create_plan(ADMIN, ids["r24"], "A", start="2024H2")
     out = await indicators.act_on_lagging("kurs", "A", actor=PLANNER, owner="Förvaltningschefen")
-    assert out["plan_id"] == plan.id
-    action = next(a for a in out["plan"].actions if a.id == out["action_id"])
+    assert out.plan_id == plan.id
+    action = next(a for a in out.plan.actions if a.id == out.action_id)
     assert "60,0 %" in action.title and action.owner == "Förvaltningschefen"
     with pytest.raises(Conflict):  # B meets the target in January
         await indicators.act_on_lagging("kurs", "B", actor=PLANNER, period="2026-01")

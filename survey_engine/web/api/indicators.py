@@ -12,7 +12,7 @@ The body is read exactly once, by this handler, never by a parameter as well.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -132,7 +132,7 @@ class IndicatorController(Controller):
           guards=[requires(Action.INDICATOR_MANAGE)], request_max_body_size=MAX_SOURCE + 64_000)
     async def publish(self, request: Request, body: RawBody, actor: Actor) -> Response[dict[str, Any]]:
         summary, created = await service.publish(_text_of(request, body), actor=actor, source="<api>")
-        return Response({"created": created, "version": summary}, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+        return Response({"created": created, "version": asdict(summary)}, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{indicator_id:str}", summary="An indicator's measurements and kommun totals (the `show` JSON)",
          responses=errors(404), guards=[requires(Action.INDICATOR_READ, unit_from_object=True)])
@@ -152,12 +152,12 @@ class IndicatorController(Controller):
     async def import_measurements(self, request: Request, indicator_id: IndicatorId, actor: Actor,
                                   period: Period = None) -> dict[str, Any]:
         data, period, name = await _upload(request, period)
-        return await service.import_measurements(indicator_id, data, actor=actor, period=period, source=name)
+        return asdict(await service.import_measurements(indicator_id, data, actor=actor, period=period, source=name))
 
     @get("/{indicator_id:str}/lagging", summary="Units below the target, with their respondents' contacts",
          responses=errors(404), guards=[requires(Action.OVERVIEW_READ)])
     async def lagging(self, indicator_id: IndicatorId, actor: Actor, period: Period = None) -> dict[str, Any]:
-        return await service.lagging_units(indicator_id, actor=actor, period=period)
+        return (await service.lagging_units(indicator_id, actor=actor, period=period)).to_dict()
 
     @post("/{indicator_id:str}/lagging/{code:str}/action", summary="Create an action in the lagging unit's plan",
           description="409 when the unit has no plan yet or is not below the target.",
@@ -165,7 +165,7 @@ class IndicatorController(Controller):
           guards=[requires(Action.PLAN_WRITE, unit_param="code")])
     async def act(self, indicator_id: IndicatorId, code: Code, actor: Actor, period: Period = None) -> dict[str, Any]:
         out = await service.act_on_lagging(indicator_id, code, actor=actor, period=period)
-        return {"plan_id": out["plan_id"], "action_id": out["action_id"]}
+        return {"plan_id": out.plan_id, "action_id": out.action_id}
 
     @get("/units/{code:str}", summary="The latest figure of every indicator for one unit",
          responses=errors(404), guards=[requires(Action.INDICATOR_READ, unit_param="code")])

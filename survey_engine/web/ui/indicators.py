@@ -99,7 +99,7 @@ async def publish_page(request: Request) -> Response:
     except AppError as exc:
         return await _list_page(request, exc.status_code, publish_message=service_message(exc, lang),
                                 publish_errors=error_items(exc, lang))
-    done = Text(f"{summary['family']} {summary['version']} publicerad", f"{summary['family']} {summary['version']} published") \
+    done = Text(f"{summary.family} {summary.version} publicerad", f"{summary.family} {summary.version} published") \
         if created else Text("versionen var redan publicerad", "the version was already published")
     return redirect("/indikatorer", done.get(lang))
 
@@ -180,8 +180,8 @@ async def import_post(request: Request, indicator_id: FromPath[str]) -> Response
     except AppError as exc:
         return await _import_page(request, indicator_id, exc.status_code, period=period or "",
                                   message=service_message(exc, lang), errors=exc.errors)
-    done = Text(f"{summary['rows']} mätvärden för {summary['units']} enheter importerade ({', '.join(summary['periods'])})",
-                f"{summary['rows']} measurements for {summary['units']} units imported ({', '.join(summary['periods'])})")
+    done = Text(f"{summary.rows} mätvärden för {summary.units} enheter importerade ({', '.join(summary.periods)})",
+                f"{summary.rows} measurements for {summary.units} units imported ({', '.join(summary.periods)})")
     return redirect(f"/indikatorer/{indicator_id}", done.get(lang))
 
 
@@ -193,13 +193,14 @@ async def _lagging_page(request: Request, indicator_id: str, status: int = 200, 
     lang = lang_of(request)
     period = (request.query_params.get("period") or "")[:20] or None
     data = await service.lagging_units(indicator_id, actor=principal, period=period)
-    ind = data["indicator"]
-    kind = ind["kind"]
-    units = [{**u, "text": _fmt(kind, u["value"], lang), "gap_text": _gap(kind, u["gap"], lang),
-              "may_act": principal.can(Action.PLAN_WRITE, u["code"])} for u in data["units"]]
-    return render(request, "indicators/lagging.html", status=status, ind=ind, period=data["period"], units=units,
-                  total_text=_fmt(kind, (data["total"] or {}).get("value"), lang),
-                  target_text=_fmt(kind, ind["target"], lang), **extra)
+    ind = data.indicator
+    kind = ind.kind
+    units = [{"code": u.code, "name": u.name, "numerator": u.numerator, "denominator": u.denominator,
+              "contacts": u.contacts, "text": _fmt(kind, u.value, lang), "gap_text": _gap(kind, u.gap, lang),
+              "may_act": principal.can(Action.PLAN_WRITE, u.code)} for u in data.units]
+    return render(request, "indicators/lagging.html", status=status, ind=ind, period=data.period, units=units,
+                  total_text=_fmt(kind, data.total.value if data.total else None, lang),
+                  target_text=_fmt(kind, ind.target, lang), **extra)
 
 
 @get("/indikatorer/{indicator_id:str}/efter", name="ui.indicator.lagging")
@@ -222,7 +223,7 @@ async def act_post(request: Request, indicator_id: FromPath[str], code: FromPath
     except AppError as exc:
         return await _lagging_page(request, indicator_id, exc.status_code, act_unit=code, act_form=values,
                                    act_message=service_message(exc, lang), act_errors=error_items(exc, lang))
-    return redirect(f"/planer/{out['plan_id']}", Text(f"åtgärden är tillagd i planen för {code}",
+    return redirect(f"/planer/{out.plan_id}", Text(f"åtgärden är tillagd i planen för {code}",
                                                       f"the action was added to the plan of {code}").get(lang))
 
 
