@@ -95,126 +95,106 @@ def with_new(ids: dict, action_id: int) -> dict:
 
 # ---------------------------------------------------------------- the API and the pages
 
-async def test_api_and_page_golden(db):
-    from litestar.testing import AsyncTestClient
-
-    from tests.helpers.auth import ensure_units
-    from survey_engine.services import tokens
-    from survey_engine.services import users as auth_service
-    from survey_engine.web import create_app
-
+async def test_api_and_page_golden(client_as):
     ids = await setup_indicator_world()
-    opened = []
 
-    async def make(role: str, units=()):
-        name = f"golden-{role}"
-        await ensure_units(*units)
-        await auth_service.create_user("tests", name, role, units=units)
-        token, _ = await tokens.create_token("tests", name, "golden")
-        c = AsyncTestClient(app=create_app(secure_cookies=False, db_pool=False))
-        await c.__aenter__()
-        c.headers["Authorization"] = f"Bearer {token}"
-        opened.append(c)
-        return c
+    async def make(role: str):
+        return await client_as(role, username=f"golden-{role}")  # the names are in the outputs
 
-    try:
-        planner, analyst = await make("planner"), await make("analyst")
+    planner, analyst = await make("planner"), await make("analyst")
 
-        async def pin(name: str, response, status: int = 200, known: dict = ids) -> None:
-            assert response.status_code == status, (name, response.status_code, response.text[:500])
-            check(f"api/{name}", response.text + "\n", known)
+    async def pin(name: str, response, status: int = 200, known: dict = ids) -> None:
+        assert response.status_code == status, (name, response.status_code, response.text[:500])
+        check(f"api/{name}", response.text + "\n", known)
 
-        await pin("show-kurs.json", await analyst.get(f"{I}/kurs"))
-        await pin("series-kurs.json", await analyst.get(f"{I}/kurs/series"))
-        await pin("lagging-kurs.json", await planner.get(f"{I}/kurs/lagging"))
-        await pin("lagging-kurs-2025-12.json", await planner.get(f"{I}/kurs/lagging?period=2025-12"))
-        await pin("lagging-klick.json", await planner.get(f"{I}/klick/lagging"))
-        await pin("lagging-incidenter.json", await planner.get(f"{I}/incidenter/lagging"))
-        await pin("lagging-404.json", await planner.get(f"{I}/kurs/lagging?period=2024-01"), 404)
-        await pin("act-409.json", await planner.post(f"{I}/kurs/lagging/B/action?period=2025-12"), 409)
-        await pin("act-not-lagging.json", await planner.post(f"{I}/kurs/lagging/A/action"), 409)
-        r = await planner.post(f"{I}/kurs/lagging/A/action?period=2025-12")
-        await pin("act.json", r, 201, with_new(ids, r.json()["action_id"]))
+    await pin("show-kurs.json", await analyst.get(f"{I}/kurs"))
+    await pin("series-kurs.json", await analyst.get(f"{I}/kurs/series"))
+    await pin("lagging-kurs.json", await planner.get(f"{I}/kurs/lagging"))
+    await pin("lagging-kurs-2025-12.json", await planner.get(f"{I}/kurs/lagging?period=2025-12"))
+    await pin("lagging-klick.json", await planner.get(f"{I}/klick/lagging"))
+    await pin("lagging-incidenter.json", await planner.get(f"{I}/incidenter/lagging"))
+    await pin("lagging-404.json", await planner.get(f"{I}/kurs/lagging?period=2024-01"), 404)
+    await pin("act-409.json", await planner.post(f"{I}/kurs/lagging/B/action?period=2025-12"), 409)
+    await pin("act-not-lagging.json", await planner.post(f"{I}/kurs/lagging/A/action"), 409)
+    r = await planner.post(f"{I}/kurs/lagging/A/action?period=2025-12")
+    await pin("act.json", r, 201, with_new(ids, r.json()["action_id"]))
 
-        # the lagging page, before and after an action from its form
-        async def page(name: str, url: str, known: dict = ids) -> str:
-            r = await planner.get(url)
-            assert r.status_code == 200, (url, r.status_code)
-            check(f"pages/{name}", main_part(r.text), known)
-            return r.text
+    # the lagging page, before and after an action from its form
+    async def page(name: str, url: str, known: dict = ids) -> str:
+        r = await planner.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        check(f"pages/{name}", main_part(r.text), known)
+        return r.text
 
-        html = await page("lagging-kurs-2025-12.html", "/indikatorer/kurs/efter?period=2025-12")
-        await page("lagging-kurs.html", "/indikatorer/kurs/efter")
-        await page("lagging-incidenter.html", "/indikatorer/incidenter/efter")
-        await page("lagging-klick-en.html", "/indikatorer/klick/efter?lang=en")
-        token = re.search(r'name="_csrf_token" value="([^"]*)"', html).group(1)
-        r = await planner.post("/indikatorer/kurs/efter/B", data={
-            "_csrf_token": token, "title": "", "owner": "Chefen", "due_date": "", "period": "2025-12"})
-        assert r.status_code == 409
-        check("pages/act-409.html", main_part(r.text), ids)
-        before = set(ids["actions"].values())
-        r = await planner.post("/indikatorer/kurs/efter/A", data={
-            "_csrf_token": token, "title": "Kurs för alla", "owner": "Chefen", "due_date": "2026-06-30",
-            "period": "2025-12"}, follow_redirects=False)
-        assert r.status_code == 303, r.text
-        location = r.headers["location"]
-        assert location.startswith(f"/planer/{ids['plan']}?"), location
-        check("pages/act-redirect.txt", location + "\n", ids)
-        from survey_engine.services import plans
-        from survey_engine.services.access import system_actor
+    html = await page("lagging-kurs-2025-12.html", "/indikatorer/kurs/efter?period=2025-12")
+    await page("lagging-kurs.html", "/indikatorer/kurs/efter")
+    await page("lagging-incidenter.html", "/indikatorer/incidenter/efter")
+    await page("lagging-klick-en.html", "/indikatorer/klick/efter?lang=en")
+    token = re.search(r'name="_csrf_token" value="([^"]*)"', html).group(1)
+    r = await planner.post("/indikatorer/kurs/efter/B", data={
+        "_csrf_token": token, "title": "", "owner": "Chefen", "due_date": "", "period": "2025-12"})
+    assert r.status_code == 409
+    check("pages/act-409.html", main_part(r.text), ids)
+    before = set(ids["actions"].values())
+    r = await planner.post("/indikatorer/kurs/efter/A", data={
+        "_csrf_token": token, "title": "Kurs för alla", "owner": "Chefen", "due_date": "2026-06-30",
+        "period": "2025-12"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    location = r.headers["location"]
+    assert location.startswith(f"/planer/{ids['plan']}?"), location
+    check("pages/act-redirect.txt", location + "\n", ids)
+    from survey_engine.services import plans
+    from survey_engine.services.access import system_actor
 
-        plan = await plans.get_plan(system_actor("tests"), ids["plan"])
-        new = [a for a in plan.actions if a.id not in before and a.title == "Kurs för alla"]
-        assert len(new) == 1 and new[0].owner == "Chefen" and str(new[0].due_date) == "2026-06-30"
+    plan = await plans.get_plan(system_actor("tests"), ids["plan"])
+    new = [a for a in plan.actions if a.id not in before and a.title == "Kurs för alla"]
+    assert len(new) == 1 and new[0].owner == "Chefen" and str(new[0].due_date) == "2026-06-30"
 
-        # publishing (after the lagging list: the new version changes the target of incidenter)
-        admin = await make("admin")
-        newer = COUNT.replace('"2026.1"', '"2026.2"').replace("target: 2", "target: 3")
-        for name, r, status in (
-                ("publish-201.json", await admin.post(I, content=newer.encode(),
-                                                      headers={"Content-Type": "application/yaml"}), 201),
-                ("publish-200.json", await admin.post(I, json={"source": newer}), 200),
-                ("publish-409.json", await admin.post(I, json={"source": newer.replace("target: 3", "target: 4")}), 409)):
-            assert r.status_code == status, (name, r.status_code, r.text[:300])
-            check(f"api/{name}", version_ids(r.text) + "\n", ids)
-        for url, name in (("/indikatorer", "list.html"), ("/indikatorer?lang=en", "list-en.html")):
-            r = await admin.get(url)
-            assert r.status_code == 200, url
-            check(f"pages/{name}", main_part(r.text), ids)
-        csrf = {"_csrf_token": re.search(r'name="_csrf_token" value="([^"]*)"', r.text).group(1)}
-        r = await admin.get("/indikatorer/incidenter?lang=sv")
-        assert r.status_code == 200
-        check("pages/indicator-head.html", re.search(r'<main id="main".*?</p>\s*<p>.*?</p>', r.text, re.S).group(0) + "\n",
-              ids)
-        r = await admin.post("/indikatorer/publicera", files={"file": ("d.yaml", newer.replace('"2026.2"', '"2026.3"').encode(),
-                                                                      "text/yaml")}, data=csrf, follow_redirects=False)
-        assert r.status_code == 303, r.text[:500]
-        check("pages/publish-redirect.txt", r.headers["location"] + "\n", ids)
-        r = await admin.post("/indikatorer/publicera", files={"file": ("d.yaml", newer.encode(), "text/yaml")},
-                             data=csrf, follow_redirects=False)
-        assert r.status_code == 303, r.text[:500]
-        check("pages/publish-again-redirect.txt", r.headers["location"] + "\n", ids)
+    # publishing (after the lagging list: the new version changes the target of incidenter)
+    admin = await make("admin")
+    newer = COUNT.replace('"2026.1"', '"2026.2"').replace("target: 2", "target: 3")
+    for name, r, status in (
+            ("publish-201.json", await admin.post(I, content=newer.encode(),
+                                                  headers={"Content-Type": "application/yaml"}), 201),
+            ("publish-200.json", await admin.post(I, json={"source": newer}), 200),
+            ("publish-409.json", await admin.post(I, json={"source": newer.replace("target: 3", "target: 4")}), 409)):
+        assert r.status_code == status, (name, r.status_code, r.text[:300])
+        check(f"api/{name}", version_ids(r.text) + "\n", ids)
+    for url, name in (("/indikatorer", "list.html"), ("/indikatorer?lang=en", "list-en.html")):
+        r = await admin.get(url)
+        assert r.status_code == 200, url
+        check(f"pages/{name}", main_part(r.text), ids)
+    csrf = {"_csrf_token": re.search(r'name="_csrf_token" value="([^"]*)"', r.text).group(1)}
+    r = await admin.get("/indikatorer/incidenter?lang=sv")
+    assert r.status_code == 200
+    check("pages/indicator-head.html", re.search(r'<main id="main".*?</p>\s*<p>.*?</p>', r.text, re.S).group(0) + "\n",
+          ids)
+    r = await admin.post("/indikatorer/publicera", files={"file": ("d.yaml", newer.replace('"2026.2"', '"2026.3"').encode(),
+                                                                  "text/yaml")}, data=csrf, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    check("pages/publish-redirect.txt", r.headers["location"] + "\n", ids)
+    r = await admin.post("/indikatorer/publicera", files={"file": ("d.yaml", newer.encode(), "text/yaml")},
+                         data=csrf, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    check("pages/publish-again-redirect.txt", r.headers["location"] + "\n", ids)
 
-        # importing measurements (last: it changes the figures); the import page lists the imports
-        r = await admin.post(f"{I}/incidenter/measurements", content=b"unit,period,value\nA,2026,1\nB,2026,2\n",
-                             headers={"Content-Type": "text/csv"})
-        assert r.status_code == 200, r.text[:300]
-        check("api/import.json", IMPORT_ID.sub(r"\1<import-id>", r.text) + "\n", ids)
-        r = await admin.post(f"{I}/incidenter/measurements", content=b"unit,period,value\nX,2026,1\n",
-                             headers={"Content-Type": "text/csv"})
-        assert r.status_code == 422
-        check("api/import-422.json", r.text + "\n", ids)
-        r = await admin.post("/indikatorer/incidenter/import", files={"file": ("x.csv", b"unit,period,value\nA,2026,4\n",
-                                                                               "text/csv")},
-                             data={**csrf, "period": ""}, follow_redirects=False)
-        assert r.status_code == 303, r.text[:500]
-        check("pages/import-redirect.txt", r.headers["location"] + "\n", ids)
-        r = await admin.get("/indikatorer/incidenter/import")
-        assert r.status_code == 200
-        check("pages/import.html", IMPORT_TIME.sub(r"\1<tid>\2", main_part(r.text)), ids)
-    finally:
-        for c in opened:
-            await c.__aexit__(None, None, None)
+    # importing measurements (last: it changes the figures); the import page lists the imports
+    r = await admin.post(f"{I}/incidenter/measurements", content=b"unit,period,value\nA,2026,1\nB,2026,2\n",
+                         headers={"Content-Type": "text/csv"})
+    assert r.status_code == 200, r.text[:300]
+    check("api/import.json", IMPORT_ID.sub(r"\1<import-id>", r.text) + "\n", ids)
+    r = await admin.post(f"{I}/incidenter/measurements", content=b"unit,period,value\nX,2026,1\n",
+                         headers={"Content-Type": "text/csv"})
+    assert r.status_code == 422
+    check("api/import-422.json", r.text + "\n", ids)
+    r = await admin.post("/indikatorer/incidenter/import", files={"file": ("x.csv", b"unit,period,value\nA,2026,4\n",
+                                                                           "text/csv")},
+                         data={**csrf, "period": ""}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    check("pages/import-redirect.txt", r.headers["location"] + "\n", ids)
+    r = await admin.get("/indikatorer/incidenter/import")
+    assert r.status_code == 200
+    check("pages/import.html", IMPORT_TIME.sub(r"\1<tid>\2", main_part(r.text)), ids)
 
 
 # ---------------------------------------------------------------- the command line
