@@ -134,6 +134,9 @@ async def test_api_and_page_golden(client_as):
     r = await planner.post("/indikatorer/kurs/efter/B", data={
         "_csrf_token": token, "title": "", "owner": "Chefen", "due_date": "", "period": "2025-12"})
     assert r.status_code == 409
+    # the refused form comes back on the list of its own period, with what was typed
+    # (it was drawn for the latest period, where B is not lagging: form and error lost)
+    assert 'role="alert"' in r.text and 'value="Chefen"' in r.text
     check("pages/act-409.html", main_part(r.text), ids)
     before = set(ids["actions"].values())
     r = await planner.post("/indikatorer/kurs/efter/A", data={

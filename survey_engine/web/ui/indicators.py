@@ -188,10 +188,13 @@ async def import_post(request: Request, indicator_id: FromPath[str]) -> Response
 # ---------------------------------------------------------------- lagging units
 
 
-async def _lagging_page(request: Request, indicator_id: str, status: int = 200, **extra: Any) -> Template:
+async def _lagging_page(request: Request, indicator_id: str, status: int = 200, period: str | None = None,
+                        **extra: Any) -> Template:
+    """The lagging list of `period` (else the address's ?period=, else the latest); a
+    refused action form is shown again on the list of the period it was sent for."""
     principal = need(request, Action.OVERVIEW_READ)
     lang = lang_of(request)
-    period = (request.query_params.get("period") or "")[:20] or None
+    period = period or (request.query_params.get("period") or "")[:20] or None
     data = await service.lagging_units(indicator_id, actor=principal, period=period)
     ind = data.indicator
     kind = ind.kind
@@ -221,7 +224,8 @@ async def act_post(request: Request, indicator_id: FromPath[str], code: FromPath
                                            owner=values["owner"], due_date=values["due_date"] or None,
                                            period=values["period"] or None)
     except AppError as exc:
-        return await _lagging_page(request, indicator_id, exc.status_code, act_unit=code, act_form=values,
+        return await _lagging_page(request, indicator_id, exc.status_code, period=values["period"][:20] or None,
+                                   act_unit=code, act_form=values,
                                    act_message=service_message(exc, lang), act_errors=error_items(exc, lang))
     return redirect(f"/planer/{out.plan_id}", Text(f"åtgärden är tillagd i planen för {code}",
                                                       f"the action was added to the plan of {code}").get(lang))
