@@ -47,14 +47,16 @@ def stage_of(status: str, approved: bool, signoff_state: str | None) -> str:
 
 async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", sort: str = "name",
                         approved_only: bool = False, not_started: bool = False) -> dict[str, Any]:
-    """{round, q, rows, columns, table, sort_key, descending, approved_only}: the
+    """{round, q, rows, columns, table, sort_key, descending, approved_only, not_started}: the
     comparison sorted by `sort` (`name`, `level`, `percent` or an area id; a leading `-`
     sorts descending; anything else sorts by name). Units without a value go last
     either way. Each row says whether the city figures count it (`counted`; with
     `approved_only` only approved responses, docs/sign-off.md). `not_started` (the
     downloads): after the started responses, in name order whatever the sort, a row per
     participating unit that has not started (status and stage `not_started`, not
-    counted, no level or percent), so a file names every unit of the round."""
+    counted, no level or percent), so a file names every unit of the round. The page
+    keeps its table to the started responses and names the others below it from
+    `not_started` ({unit, name} in name order, always given)."""
     rnd = await get_round(round_id)
     data = await round_results.compare_units(round_id, actor=actor, approved_only=approved_only)
     q = data.questionnaire
@@ -108,8 +110,10 @@ async def compare_table(round_id: int, *, actor: Principal, lang: str = "sv", so
                       "progress": level_progress.unit_progress(r["result"], q.max_level),
                       "areas": [{**by_area[c["id"]], **level_progress.area_progress(by_area[c["id"]], q.max_level)}
                                 for c in columns]})
+    waiting = [{"unit": u.code, "name": u.name}
+               for u in sorted((u for u in data.units if u.result is None), key=lambda u: u.name.lower())]
     return {"round": rnd, "q": q, "rows": rows, "columns": columns, "table": table,
-            "sort_key": key, "descending": descending, "approved_only": approved_only}
+            "sort_key": key, "descending": descending, "approved_only": approved_only, "not_started": waiting}
 
 
 def compare_rows(data: dict[str, Any], lang: str, *, ids: bool) -> tuple[list[str], list[list[Any]]]:

@@ -61,6 +61,11 @@ async def test_pages_reports_and_plans_agree_on_units_and_levels(demo):
         assert {c for c, r in rows.items() if r[1]} == drafts
         assert {c: r[2] for c, r in rows.items()} == levels
         assert re.search(rf'data-counted="{len(submitted)}" data-drafts="{len(drafts)}"', page.text)
+        # the units that have not started are named below the table, as the overview does
+        waiting = re.search(r'<p id="not-started" data-count="(\d+)">(.*?)</p>', page.text, re.S)
+        assert waiting, "the comparison page names the units that have not started"
+        assert set(re.findall(r'<span data-unit="([^"]+)">', waiting.group(2))) == NOT_STARTED_2026
+        assert int(waiting.group(1)) == len(NOT_STARTED_2026)
         for code in drafts:
             assert re.search(rf'data-unit="{code}".*?\((Utkast|Öppnad igen)\)', page.text, re.S)
 

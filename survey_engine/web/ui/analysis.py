@@ -96,7 +96,8 @@ async def compare_page(request: Request, round_id: FromPath[int]) -> Template:
                   sort_key=data["sort_key"], descending=data["descending"], heat_svg=svg, heat_alt=alt,
                   counted=len(counted), drafts=sum(1 for r in rows if r["draft"]),
                   not_approved=sum(1 for r in rows if not r["draft"] and not r["counted"]),
-                  approved_only=data["approved_only"], may_export=principal.can(Action.EXPORT_READ))
+                  approved_only=data["approved_only"], may_export=principal.can(Action.EXPORT_READ),
+                  not_started=data["not_started"])
 
 
 @get("/analys/omgang/{round_id:int}/jamforelse/{fmt:str}", name="ui.compare.export")
