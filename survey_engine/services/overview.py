@@ -10,6 +10,7 @@ from survey_engine.services import audit, provided
 from survey_engine.services.access import Action, Principal, check
 from survey_engine.services.questionnaires import questionnaire_by_id
 from survey_engine.services.responses import _get as get_response, _latest_snapshot as latest_snapshot, values_of
+from survey_engine.reporting.model import RoundData
 from survey_engine.services.round_results import compare_units, load_round
 from survey_engine.services.rounds import get_round
 from survey_engine.store.tables import Response, RoundUnit
@@ -62,17 +63,21 @@ class RoundOverview:
     approved_only: bool = False  # read with only approved responses counted (docs/sign-off.md)
 
 
-async def round_overview(round_id: int, *, actor: Principal, approved_only: bool = False) -> RoundOverview:
+async def round_overview(round_id: int, *, actor: Principal, approved_only: bool = False,
+                         data: RoundData | None = None) -> RoundOverview:
     """Compares units, so only for roles that read every unit (not respondents).
     Levels come from the one read path (`round_results`): a submitted response's
     snapshot, a draft scored now and marked `draft`, as on every page and report.
     Each unit says whether the city figures count it (`counted`): the submitted ones,
     with `approved_only` only those approved as they stand (docs/sign-off.md); the
-    filter is the read path's own (`RoundData.scored_units`)."""
+    filter is the read path's own (`RoundData.scored_units`). A caller that has read the
+    round already (`round_results.compare_units`, same `approved_only`) passes it as
+    `data`, so the page reads it once."""
 
     check(actor, Action.OVERVIEW_READ)
     rnd = await get_round(round_id)
-    data = await load_round(round_id, with_notes=False, approved_only=approved_only)
+    if data is None or data.id != round_id or data.approved_only != approved_only:
+        data = await load_round(round_id, with_notes=False, approved_only=approved_only)
     counted = {u.code for u in data.scored_units()}
     units = []
     for entry in data.units:

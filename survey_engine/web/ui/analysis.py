@@ -45,10 +45,12 @@ async def overview_page(request: Request, round_id: FromPath[int]) -> Template:
     # `?godkanda=1`: the city figures count approved responses only (docs/sign-off.md);
     # every unit stays listed, each marked whether it is counted
     approved_only = approved_only_asked(request)
-    data = await overview_service.round_overview(round_id, actor=principal, approved_only=approved_only)
-    waiting = [u for u in data.units if u.status != "submitted"]
-    # progress inside the levels and the city's level, from the one read path the reports use (round_results)
+    # progress inside the levels and the city's level, from the one read path the reports use
+    # (round_results), read once for the whole page
     results = await round_results.compare_units(round_id, actor=principal, approved_only=approved_only)
+    data = await overview_service.round_overview(round_id, actor=principal, approved_only=approved_only,
+                                                 data=results)
+    waiting = [u for u in data.units if u.status != "submitted"]
     progress = {u.code: level_progress.unit_progress(u.result.to_dict(), results.questionnaire.max_level)
                 for u in results.units if u.result is not None}
     city = await asyncio.to_thread(round_results.city_result, results, "mean")
