@@ -12,7 +12,8 @@ changes something, and raises the app's errors (Invalid 422, NotFound 404, Confl
   published indicator (from the latest version of its family).
 - `get_definition(id)` -> IndicatorDef, or NotFound.
 - `list_indicators(actor=)` -> list of dicts: definitions with the latest kommun figure.
-- `show(id, actor=)` -> the JSON object of `indicators show --format json` (§3).
+- `show(id, actor=)` -> `IndicatorShow`; its `to_dict()` is the JSON of `indicators show
+  --format json` (§3).
 - `import_measurements(id, data, actor=, period=None)` -> `ImportSummary`; all or nothing,
   audited; Invalid with one error item per bad line (`line`, `field`, `message`).
 - `indicator_series(id, actor=)` -> periods, every unit's figure per period (measured
@@ -40,15 +41,15 @@ from survey_engine.indicators.definition import (
     IndicatorDef, IndicatorFamily, IndicatorFileError, indicator_from_dict, parse_indicators,
 )
 from survey_engine.indicators.periods import inside, parse_period, period_key
-from survey_engine.indicators.totals import Figure, Measured, UnitTree, by_period, series
+from survey_engine.indicators.totals import Figure, Measured, UnitTree, by_period
 from survey_engine.questionnaire.load import version_key
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services import audit, plans
 from survey_engine.services.access import Action, Principal, actor_name, check, check_unit, unit_filter
 from survey_engine.services.policy import allowed_somewhere
 from survey_engine.services.views import (
-    Contact, ImportRecord, ImportSummary, IndicatorFamilyRef, IndicatorVersionView, LaggingAction, LaggingList,
-    LaggingUnit,
+    Contact, ImportRecord, ImportSummary, IndicatorFamilyRef, IndicatorShow, IndicatorVersionView, LaggingAction,
+    LaggingList, LaggingUnit, ShowPeriod,
 )
 from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
@@ -204,19 +205,19 @@ def _check_read(actor: Principal) -> None:
         raise PermissionDenied()
 
 
-async def show(indicator_id: str, *, actor: Principal) -> dict[str, Any]:
-    """The JSON of `indicators show --format json` (docs/indicators.md §3). A respondent
-    sees the kommun total and only their own units in `units`."""
+async def show(indicator_id: str, *, actor: Principal) -> IndicatorShow:
+    """An indicator's measurements and kommun totals; `to_dict()` is the JSON of
+    `indicators show --format json` (docs/indicators.md §3). A respondent sees the
+    kommun total and only their own units in `units`."""
     _check_read(actor)
     d = await get_definition(indicator_id)
     by_id, tree = await _units()
-    rows = await _measured(indicator_id, by_id)
-    out = series(d.kind, rows, tree)
+    periods = by_period(await _measured(indicator_id, by_id))
     visible = _visible(actor, list(tree.parents))
-    if visible is not None:
-        for entry in out:
-            entry["units"] = {c: v for c, v in entry["units"].items() if c in visible}
-    return {"indicator": d.id, "kind": d.kind, "direction": d.direction, "target": d.target, "series": out}
+    return IndicatorShow(d.id, d.kind, d.direction, d.target, tuple(
+        ShowPeriod(period, {c: measured[c] for c in sorted(measured) if visible is None or c in visible},
+                   tree.total(d.kind, measured))
+        for period, measured in periods.items()))
 
 
 async def list_indicators(*, actor: Principal) -> list[dict[str, Any]]:
