@@ -20,7 +20,7 @@ changes something, and raises the app's errors (Invalid 422, NotFound 404, Confl
   or computed from its sub-units) and the kommun total: for tables and charts.
 - `figures_between(id, start, end)` -> the first and last period inside [start, end]
   with data, with total and unit figures (for the follow-up statement, §5).
-- `latest_for_unit(id, unit_code)` -> the unit's latest figure, or None.
+- `latest_for_unit(id, unit_code)` -> `UnitFigure` (the unit's latest figure), or None.
 - `lagging_units(id, actor=, period=None)` -> `LaggingList`: units below target in the
   latest period, with how far and their respondents' contacts (`services/views.py`).
 - `act_on_lagging(id, unit_code, actor=, ...)` -> `LaggingAction`: the unit's plan with
@@ -49,7 +49,7 @@ from survey_engine.services.access import Action, Principal, actor_name, check, 
 from survey_engine.services.policy import allowed_somewhere
 from survey_engine.services.views import (
     Contact, ImportRecord, ImportSummary, IndicatorFamilyRef, IndicatorShow, IndicatorVersionView, LaggingAction,
-    LaggingList, LaggingUnit, ShowPeriod,
+    LaggingList, LaggingUnit, ShowPeriod, UnitFigure,
 )
 from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
@@ -380,10 +380,9 @@ async def figures_between(indicator_id: str, start: dt.date, end: dt.date) -> di
     return {"indicator": d.to_dict(), "periods": inside_periods, "first": first, "last": last, "change": change}
 
 
-async def latest_for_unit(indicator_id: str, unit_code: str) -> dict[str, Any] | None:
+async def latest_for_unit(indicator_id: str, unit_code: str) -> UnitFigure | None:
     """The unit's figure in the latest period where it has one (measured or computed
-    from its sub-units): `{"indicator", "period", "value", "numerator"?, "denominator"?,
-    "source": {"sv", "en"}}`, or None. No permission check (callers check the unit)."""
+    from its sub-units), or None. No permission check (callers check the unit)."""
     d = await get_definition(indicator_id)
     by_id, tree = await _units()
     if unit_code not in tree.parents:
@@ -392,8 +391,7 @@ async def latest_for_unit(indicator_id: str, unit_code: str) -> dict[str, Any] |
     for period in reversed(list(periods)):
         f = tree.figure(d.kind, unit_code, periods[period])
         if f is not None:
-            return {"indicator": d.id, "period": period, **f.to_dict(),
-                    "source": {"sv": d.source.sv, "en": d.source.en}, "kind": d.kind}
+            return UnitFigure(d.id, period, f, d.source, d.kind)
     return None
 
 
@@ -406,8 +404,10 @@ async def unit_indicators(unit_code: str, *, actor: Principal) -> list[dict[str,
         latest = await latest_for_unit(iid, unit_code)
         if latest is None:
             continue
-        out.append({**latest, "indicator": d.to_dict(), "meets_target": d.meets(latest["value"]),
-                    "gap": d.gap(latest["value"])})
+        value = latest.figure.value
+        out.append({"indicator": d.to_dict(), "period": latest.period, **latest.figure.to_dict(),
+                    "source": {"sv": latest.source.sv, "en": latest.source.en}, "kind": latest.kind,
+                    "meets_target": d.meets(value), "gap": d.gap(value)})
     return out
 
 
@@ -569,15 +569,15 @@ async def measured_answers(q: Questionnaire, unit_code: str) -> dict[str, dict[s
         if latest is None:
             continue
         for qid in targets:
-            value = _number_value(d, q.question(qid), latest["value"])
+            value = _number_value(d, q.question(qid), latest.figure.value)
             if value is None or qid in out:
                 continue
             if d.kind == "share":
-                counts = f"{latest['numerator']} av {latest['denominator']}"
-                counts_en = f"{latest['numerator']} of {latest['denominator']}"
+                counts = f"{latest.figure.numerator} av {latest.figure.denominator}"
+                counts_en = f"{latest.figure.numerator} of {latest.figure.denominator}"
             else:
-                counts = counts_en = f"{latest['value']:g}"
-            note = (f"Uppmätt värde: {d.source.sv}, {latest['period']} ({counts}; indikator {d.id}). "
-                    f"/ Measured: {d.source.en}, {latest['period']} ({counts_en}; indicator {d.id}).")
-            out[qid] = {"value": value, "indicator": d.id, "period": latest["period"], "note": note}
+                counts = counts_en = f"{latest.figure.value:g}"
+            note = (f"Uppmätt värde: {d.source.sv}, {latest.period} ({counts}; indikator {d.id}). "
+                    f"/ Measured: {d.source.en}, {latest.period} ({counts_en}; indicator {d.id}).")
+            out[qid] = {"value": value, "indicator": d.id, "period": latest.period, "note": note}
     return out

@@ -691,3 +691,15 @@ class IndicatorShow:
     def to_dict(self) -> dict[str, Any]:
         return {"indicator": self.indicator, "kind": self.kind, "direction": self.direction, "target": self.target,
                 "series": [s.to_dict() for s in self.series]}
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    """A unit's figure for an indicator in the latest period where it has one (measured,
+    or computed from its sub-units), with the indicator's kind and source."""
+
+    indicator: str
+    period: str
+    figure: Figure
+    source: Text
+    kind: str
