@@ -72,13 +72,13 @@ def show_cmd(indicator_id: str, fmt: str) -> None:
 
     data = run_db(lambda: service.show(indicator_id, actor=cli_actor()))
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json.dumps(data.to_dict(), ensure_ascii=False))
         return
-    click.echo(f"{data['indicator']} ({data['kind']}, {data['direction']}, mål/target {_pct(data['kind'], data['target'])})")
-    for entry in data["series"]:
-        total = entry["total"]["value"] if entry["total"] else None
-        units = ", ".join(f"{code} {_pct(data['kind'], f['value'])}" for code, f in entry["units"].items())
-        click.echo(f"  {entry['period']}: kommun/total {_pct(data['kind'], total)}  [{units}]")
+    click.echo(f"{data.indicator} ({data.kind}, {data.direction}, mål/target {_pct(data.kind, data.target)})")
+    for entry in data.series:
+        total = entry.total.value if entry.total else None
+        units = ", ".join(f"{code} {_pct(data.kind, f.value)}" for code, f in entry.units.items())
+        click.echo(f"  {entry.period}: kommun/total {_pct(data.kind, total)}  [{units}]")
 
 
 @indicators.command("list")

@@ -12,14 +12,15 @@ changes something, and raises the app's errors (Invalid 422, NotFound 404, Confl
   published indicator (from the latest version of its family).
 - `get_definition(id)` -> IndicatorDef, or NotFound.
 - `list_indicators(actor=)` -> list of dicts: definitions with the latest kommun figure.
-- `show(id, actor=)` -> the JSON object of `indicators show --format json` (§3).
+- `show(id, actor=)` -> `IndicatorShow`; its `to_dict()` is the JSON of `indicators show
+  --format json` (§3).
 - `import_measurements(id, data, actor=, period=None)` -> `ImportSummary`; all or nothing,
   audited; Invalid with one error item per bad line (`line`, `field`, `message`).
 - `indicator_series(id, actor=)` -> periods, every unit's figure per period (measured
   or computed from its sub-units) and the kommun total: for tables and charts.
 - `figures_between(id, start, end)` -> the first and last period inside [start, end]
   with data, with total and unit figures (for the follow-up statement, §5).
-- `latest_for_unit(id, unit_code)` -> the unit's latest figure, or None.
+- `latest_for_unit(id, unit_code)` -> `UnitFigure` (the unit's latest figure), or None.
 - `lagging_units(id, actor=, period=None)` -> `LaggingList`: units below target in the
   latest period, with how far and their respondents' contacts (`services/views.py`).
 - `act_on_lagging(id, unit_code, actor=, ...)` -> `LaggingAction`: the unit's plan with
@@ -40,15 +41,15 @@ from survey_engine.indicators.definition import (
     IndicatorDef, IndicatorFamily, IndicatorFileError, indicator_from_dict, parse_indicators,
 )
 from survey_engine.indicators.periods import inside, parse_period, period_key
-from survey_engine.indicators.totals import Figure, Measured, UnitTree, by_period, series
+from survey_engine.indicators.totals import Figure, Measured, UnitTree, by_period
 from survey_engine.questionnaire.load import version_key
 from survey_engine.questionnaire.model import Questionnaire
 from survey_engine.services import audit, plans
 from survey_engine.services.access import Action, Principal, actor_name, check, check_unit, unit_filter
 from survey_engine.services.policy import allowed_somewhere
 from survey_engine.services.views import (
-    Contact, ImportRecord, ImportSummary, IndicatorFamilyRef, IndicatorVersionView, LaggingAction, LaggingList,
-    LaggingUnit,
+    Contact, ImportRecord, ImportSummary, IndicatorFamilyRef, IndicatorShow, IndicatorVersionView, LaggingAction,
+    LaggingList, LaggingUnit, ShowPeriod, UnitFigure,
 )
 from survey_engine.store.auth_tables import UserUnit
 from survey_engine.store.db import is_unique_violation, write_transaction
@@ -204,19 +205,19 @@ def _check_read(actor: Principal) -> None:
         raise PermissionDenied()
 
 
-async def show(indicator_id: str, *, actor: Principal) -> dict[str, Any]:
-    """The JSON of `indicators show --format json` (docs/indicators.md §3). A respondent
-    sees the kommun total and only their own units in `units`."""
+async def show(indicator_id: str, *, actor: Principal) -> IndicatorShow:
+    """An indicator's measurements and kommun totals; `to_dict()` is the JSON of
+    `indicators show --format json` (docs/indicators.md §3). A respondent sees the
+    kommun total and only their own units in `units`."""
     _check_read(actor)
     d = await get_definition(indicator_id)
     by_id, tree = await _units()
-    rows = await _measured(indicator_id, by_id)
-    out = series(d.kind, rows, tree)
+    periods = by_period(await _measured(indicator_id, by_id))
     visible = _visible(actor, list(tree.parents))
-    if visible is not None:
-        for entry in out:
-            entry["units"] = {c: v for c, v in entry["units"].items() if c in visible}
-    return {"indicator": d.id, "kind": d.kind, "direction": d.direction, "target": d.target, "series": out}
+    return IndicatorShow(d.id, d.kind, d.direction, d.target, tuple(
+        ShowPeriod(period, {c: measured[c] for c in sorted(measured) if visible is None or c in visible},
+                   tree.total(d.kind, measured))
+        for period, measured in periods.items()))
 
 
 async def list_indicators(*, actor: Principal) -> list[dict[str, Any]]:
@@ -379,10 +380,9 @@ async def figures_between(indicator_id: str, start: dt.date, end: dt.date) -> di
     return {"indicator": d.to_dict(), "periods": inside_periods, "first": first, "last": last, "change": change}
 
 
-async def latest_for_unit(indicator_id: str, unit_code: str) -> dict[str, Any] | None:
+async def latest_for_unit(indicator_id: str, unit_code: str) -> UnitFigure | None:
     """The unit's figure in the latest period where it has one (measured or computed
-    from its sub-units): `{"indicator", "period", "value", "numerator"?, "denominator"?,
-    "source": {"sv", "en"}}`, or None. No permission check (callers check the unit)."""
+    from its sub-units), or None. No permission check (callers check the unit)."""
     d = await get_definition(indicator_id)
     by_id, tree = await _units()
     if unit_code not in tree.parents:
@@ -391,8 +391,7 @@ async def latest_for_unit(indicator_id: str, unit_code: str) -> dict[str, Any] |
     for period in reversed(list(periods)):
         f = tree.figure(d.kind, unit_code, periods[period])
         if f is not None:
-            return {"indicator": d.id, "period": period, **f.to_dict(),
-                    "source": {"sv": d.source.sv, "en": d.source.en}, "kind": d.kind}
+            return UnitFigure(d.id, period, f, d.source, d.kind)
     return None
 
 
@@ -405,8 +404,10 @@ async def unit_indicators(unit_code: str, *, actor: Principal) -> list[dict[str,
         latest = await latest_for_unit(iid, unit_code)
         if latest is None:
             continue
-        out.append({**latest, "indicator": d.to_dict(), "meets_target": d.meets(latest["value"]),
-                    "gap": d.gap(latest["value"])})
+        value = latest.figure.value
+        out.append({"indicator": d.to_dict(), "period": latest.period, **latest.figure.to_dict(),
+                    "source": {"sv": latest.source.sv, "en": latest.source.en}, "kind": latest.kind,
+                    "meets_target": d.meets(value), "gap": d.gap(value)})
     return out
 
 
@@ -568,15 +569,15 @@ async def measured_answers(q: Questionnaire, unit_code: str) -> dict[str, dict[s
         if latest is None:
             continue
         for qid in targets:
-            value = _number_value(d, q.question(qid), latest["value"])
+            value = _number_value(d, q.question(qid), latest.figure.value)
             if value is None or qid in out:
                 continue
             if d.kind == "share":
-                counts = f"{latest['numerator']} av {latest['denominator']}"
-                counts_en = f"{latest['numerator']} of {latest['denominator']}"
+                counts = f"{latest.figure.numerator} av {latest.figure.denominator}"
+                counts_en = f"{latest.figure.numerator} of {latest.figure.denominator}"
             else:
-                counts = counts_en = f"{latest['value']:g}"
-            note = (f"Uppmätt värde: {d.source.sv}, {latest['period']} ({counts}; indikator {d.id}). "
-                    f"/ Measured: {d.source.en}, {latest['period']} ({counts_en}; indicator {d.id}).")
-            out[qid] = {"value": value, "indicator": d.id, "period": latest["period"], "note": note}
+                counts = counts_en = f"{latest.figure.value:g}"
+            note = (f"Uppmätt värde: {d.source.sv}, {latest.period} ({counts}; indikator {d.id}). "
+                    f"/ Measured: {d.source.en}, {latest.period} ({counts_en}; indicator {d.id}).")
+            out[qid] = {"value": value, "indicator": d.id, "period": latest.period, "note": note}
     return out

@@ -394,10 +394,10 @@ async def indicator_overview(actor: Principal, ids: list[str]) -> list[Indicator
         latest = None
         if actor.can(Action.INDICATOR_READ):
             data = await indicators.show(ident, actor=actor)
-            for entry in reversed(data["series"]):
-                if entry.get("total") and entry["total"].get("value") is not None:
-                    value = entry["total"]["value"]
-                    latest = LatestTotal(period=entry["period"], value=value, met=d.meets(value))
+            for entry in reversed(data.series):
+                if entry.total is not None and entry.total.value is not None:
+                    value = entry.total.value
+                    latest = LatestTotal(period=entry.period, value=value, met=d.meets(value))
                     break
         out.append(IndicatorOverview(id=ident, published=True, title=Text(d.title.sv, d.title.en), kind=d.kind,
                                      direction=d.direction, target=d.target, latest=latest))

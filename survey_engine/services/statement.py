@@ -58,13 +58,14 @@ def parse_period(start: Any, end: Any) -> tuple[dt.date, dt.date]:
 
 async def indicator_figures(indicator_id: str) -> dict[str, Any] | None:
     """The indicator's definition and series in the shape of spec §3 (`indicators show
-    --format json`) plus `title` and `source`, or None when it is not published. Read
+    --format json`, `IndicatorShow.to_dict()`: plain data, as the statement document is
+    a format) plus `title` and `source`, or None when it is not published. Read
     with the system's own principal: the caller has checked recommendation.read, and
     the statement shows every unit (it is a city document)."""
     d = (await indicators.definitions()).get(indicator_id)
     if d is None:
         return None
-    data = await indicators.show(indicator_id, actor=system_actor())
+    data = (await indicators.show(indicator_id, actor=system_actor())).to_dict()
     data["title"] = {"sv": d.title.sv, "en": d.title.en}
     data["source"] = {"sv": d.source.sv, "en": d.source.en}
     return data

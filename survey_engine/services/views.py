@@ -660,3 +660,46 @@ class LaggingAction:
     plan_id: int
     action_id: int | None
     plan: PlanView
+
+
+@dataclass(frozen=True)
+class ShowPeriod:
+    """One period of an indicator's `show`: the measured figure of every unit (by code,
+    sorted) and the kommun total (None when nothing adds up to one)."""
+
+    period: str
+    units: dict[str, Figure]
+    total: Figure | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"period": self.period, "units": {c: f.to_dict() for c, f in self.units.items()},
+                "total": self.total.to_dict() if self.total is not None else None}
+
+
+@dataclass(frozen=True)
+class IndicatorShow:
+    """An indicator's measurements and kommun totals per period, ascending. `to_dict()`
+    is the JSON of `indicators show --format json` (docs/indicators.md §3), a format:
+    a figure leaves `numerator` and `denominator` out when it has none."""
+
+    indicator: str
+    kind: str
+    direction: str
+    target: float
+    series: tuple[ShowPeriod, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"indicator": self.indicator, "kind": self.kind, "direction": self.direction, "target": self.target,
+                "series": [s.to_dict() for s in self.series]}
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    """A unit's figure for an indicator in the latest period where it has one (measured,
+    or computed from its sub-units), with the indicator's kind and source."""
+
+    indicator: str
+    period: str
+    figure: Figure
+    source: Text
+    kind: str

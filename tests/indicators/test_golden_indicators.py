@@ -2,8 +2,9 @@
 JSON of the API, the command line's text and JSON, and the main part of the lagging
 page, byte for byte; publishing a definitions version (API, command line, page) with
 the list of versions and the version an indicator comes from; importing measurements
-(API, command line, the import page and its list of imports); also the `show` and
-`series` JSON of the API and the command line.
+(API, command line, the import page and its list of imports); also the `show` JSON (a share
+and a count), `series` and a unit's latest figures of the API and the
+command line.
 
 They pin what the outside world sees while `services/indicators.py` changes inside
 (typed results, docs/architecture.md). The world is the one of the audits' golden
@@ -109,6 +110,10 @@ async def test_api_and_page_golden(client_as):
 
     await pin("show-kurs.json", await analyst.get(f"{I}/kurs"))
     await pin("series-kurs.json", await analyst.get(f"{I}/kurs/series"))
+    await pin("show-incidenter.json", await analyst.get(f"{I}/incidenter"))  # a count: figures without counts
+    await pin("show-404.json", await analyst.get(f"{I}/okand"), 404)
+    await pin("unit-A.json", await analyst.get(f"{I}/units/A"))  # a share and a count, the latest figures of A
+    await pin("unit-K.json", await analyst.get(f"{I}/units/K"))  # computed from the sub-units
     await pin("lagging-kurs.json", await planner.get(f"{I}/kurs/lagging"))
     await pin("lagging-kurs-2025-12.json", await planner.get(f"{I}/kurs/lagging?period=2025-12"))
     await pin("lagging-klick.json", await planner.get(f"{I}/klick/lagging"))
@@ -223,6 +228,8 @@ def test_cli_golden(world, monkeypatch, tmp_path):
     check("cli/publish-again.txt", run("indicators", "publish", f), ids)
     check("cli/show-kurs.json", run("indicators", "show", "kurs", "--format", "json"), ids)
     check("cli/show-kurs.txt", run("indicators", "show", "kurs"), ids)
+    check("cli/show-incidenter.json", run("indicators", "show", "incidenter", "--format", "json"), ids)
+    check("cli/show-incidenter.txt", run("indicators", "show", "incidenter"), ids)
     check("cli/lagging-kurs.txt", run("indicators", "lagging", "kurs"), ids)
     check("cli/lagging-kurs-2025-12.txt", run("indicators", "lagging", "kurs", "--period", "2025-12"), ids)
     check("cli/lagging-kurs-2025-12.json", run("indicators", "lagging", "kurs", "--period", "2025-12", "--json"), ids)

@@ -115,18 +115,18 @@ async def test_import_is_all_or_nothing_and_replaces(db):
     summary = await indicators.import_measurements("kurs", again, actor=ADMIN)
     assert summary.replaced == 1
     shown = await indicators.show("kurs", actor=ADMIN)
-    assert shown["series"][0]["units"]["KF"]["numerator"] == 9
-    assert shown["series"][0]["total"] == {"numerator": 15, "denominator": 20, "value": 0.75}
+    assert shown.series[0].units["KF"].numerator == 9
+    assert shown.series[0].total.to_dict() == {"numerator": 15, "denominator": 20, "value": 0.75}
 
 
 async def test_counts_days_and_wrong_layouts(db):
     await _setup()
     await indicators.import_measurements("incidenter", "unit;period;value\nKF;2025;3\nSF1;2025;4\nSF2;2025;5\n", actor=ADMIN)
     shown = await indicators.show("incidenter", actor=ADMIN)
-    assert shown["series"][0]["total"] == {"value": 12.0}
+    assert shown.series[0].total.to_dict() == {"value": 12.0}
     await indicators.import_measurements("patchdagar", "unit;period;value\nKF;2026-01;10\nMF;2026-01;20\nSF;2026-01;12\n",
                                          actor=ADMIN)
-    assert (await indicators.show("patchdagar", actor=ADMIN))["series"][0]["total"]["value"] == pytest.approx(14.0)
+    assert (await indicators.show("patchdagar", actor=ADMIN)).series[0].total.value == pytest.approx(14.0)
     with pytest.raises(Invalid) as info:
         await indicators.import_measurements("incidenter", PERSONS_CSV, actor=ADMIN, period="2025")
     assert info.value.errors[0]["line"] == 1
@@ -157,7 +157,7 @@ async def test_publish_rules_and_permissions(db):
     await indicators.import_measurements("kurs", "unit,period,numerator,denominator\nKF,2026-01,1,2\nMF,2026-01,1,2\n",
                                          actor=ANALYST)
     mine = await indicators.show("kurs", actor=Principal("r", Role.RESPONDENT, frozenset({"KF"})))
-    assert set(mine["series"][0]["units"]) == {"KF"} and mine["series"][0]["total"]["denominator"] == 4
+    assert set(mine.series[0].units) == {"KF"} and mine.series[0].total.denominator == 4
     with pytest.raises(PermissionDenied):
         await indicators.lagging_units("kurs", actor=Principal("r", Role.RESPONDENT, frozenset({"KF"})))
 

@@ -137,7 +137,7 @@ class IndicatorController(Controller):
     @get("/{indicator_id:str}", summary="An indicator's measurements and kommun totals (the `show` JSON)",
          responses=errors(404), guards=[requires(Action.INDICATOR_READ, unit_from_object=True)])
     async def show(self, indicator_id: IndicatorId, actor: Actor) -> dict[str, Any]:
-        return await service.show(indicator_id, actor=actor)
+        return (await service.show(indicator_id, actor=actor)).to_dict()
 
     @get("/{indicator_id:str}/series", summary="Every unit's figure per period, for tables and charts",
          responses=errors(404), guards=[requires(Action.INDICATOR_READ, unit_from_object=True)])
